@@ -1,0 +1,30 @@
+//! Shared no_std building blocks for every Hourglass program.
+//!
+//! - [`syscalls`]: thin safe wrappers over the Solana runtime syscalls we use.
+//! - [`sha256`]: a `const fn` SHA-256, so Anchor discriminators are computed at compile time.
+//! - [`discriminator`]: Anchor's `global:`, `account:` and `event:` discriminators.
+//! - [`math`]: integer math inside the LLVM eBPF backend limits (no `__multi3`, no i128 division).
+//! - [`pod`]: alignment-1 plain-old-data field types and the `pod_struct!` macro that also records each
+//!   struct's field list for the IDL.
+//! - [`error`]: the numbered error macro and the shared loader errors (codes 6000..=6099).
+//! - [`loaders`]: typed account checks (signer, writable, owner, discriminator, length, canonical PDA).
+//! - [`event`]: Anchor-format events through `sol_log_data`.
+//! - [`cpi`]: PDA account creation and token transfers.
+//! - [`idl`]: the program description types every interface fills in (read by the IDL generator).
+#![no_std]
+#![no_builtins]
+
+pub mod cpi;
+pub mod discriminator;
+pub mod error;
+pub mod event;
+pub mod idl;
+pub mod loaders;
+pub mod math;
+pub mod pod;
+pub mod sha256;
+pub mod syscalls;
+
+pub use pinocchio;
+pub use pinocchio::{AccountView, Address, ProgramResult};
+pub use pinocchio::error::ProgramError;

@@ -1,0 +1,216 @@
+//! Safe wrappers over the runtime syscalls Hourglass programs use.
+//!
+//! On the SBF target these call the runtime (`sol_log_`, `sol_log_data`, `sol_sha256`, `sol_memcpy_`,
+//! `sol_memset_`, `sol_memcmp_`, `sol_log_compute_units_`, `sol_create_program_address`,
+//! `sol_try_find_program_address`, and the clock and rent sysvar getters through pinocchio). On the host
+//! the pure ones have exact equivalents so logic that uses them can be unit-tested; the ones that only
+//! make sense inside the runtime (logging, sysvars, program addresses) are no-ops or report an error.
+//! CPI (`invoke`, `invoke_signed`) is re-exported from pinocchio.
+
+pub use pinocchio::cpi::{invoke, invoke_signed, Seed, Signer};
+pub use pinocchio::sysvars::clock::Clock;
+pub use pinocchio::sysvars::rent::Rent;
+use pinocchio::sysvars::Sysvar;
+
+use crate::{Address, ProgramError};
+
+#[cfg(target_arch = "bpf")]
+use pinocchio::syscalls as sys;
+
+/// Writes `msg` to the program log.
+#[inline(always)]
+pub fn log(msg: &str) {
+    #[cfg(target_arch = "bpf")]
+    // SAFETY: the pointer and length describe a live string slice.
+    unsafe {
+        sys::sol_log_(msg.as_ptr(), msg.len() as u64)
+    };
+    #[cfg(not(target_arch = "bpf"))]
+    let _ = msg;
+}
+
+/// Writes `data` to the log as one `Program data: <base64>` line.
+#[inline(always)]
+pub fn log_data(data: &[u8]) {
+    #[cfg(target_arch = "bpf")]
+    {
+        let parts: [&[u8]; 1] = [data];
+        // SAFETY: `parts` is an array of one (pointer, length) pair, the layout the syscall reads.
+        unsafe { sys::sol_log_data(parts.as_ptr() as *const u8, 1) };
+    }
+    #[cfg(not(target_arch = "bpf"))]
+    let _ = data;
+}
+
+/// Logs the remaining compute units (for measurements).
+#[inline(always)]
+pub fn log_compute_units() {
+    #[cfg(target_arch = "bpf")]
+    // SAFETY: the syscall takes no arguments.
+    unsafe {
+        sys::sol_log_compute_units_()
+    };
+}
+
+/// SHA-256 over the concatenation of `parts`.
+#[inline]
+pub fn sha256(parts: &[&[u8]]) -> [u8; 32] {
+    #[cfg(target_arch = "bpf")]
+    {
+        let mut out = [0u8; 32];
+        // SAFETY: `parts` is a slice of (pointer, length) pairs; `out` has room for 32 bytes.
+        unsafe { sys::sol_sha256(parts.as_ptr() as *const u8, parts.len() as u64, out.as_mut_ptr()) };
+        out
+    }
+    #[cfg(not(target_arch = "bpf"))]
+    {
+        host::sha256_parts(parts)
+    }
+}
+
+/// Copies `src` into `dst`; the lengths must match.
+#[inline(always)]
+pub fn memcpy(dst: &mut [u8], src: &[u8]) {
+    assert_eq!(dst.len(), src.len());
+    #[cfg(target_arch = "bpf")]
+    // SAFETY: both ranges are valid for `len` bytes and, being `&mut` and `&`, do not overlap.
+    unsafe {
+        sys::sol_memcpy_(dst.as_mut_ptr(), src.as_ptr(), src.len() as u64)
+    };
+    #[cfg(not(target_arch = "bpf"))]
+    dst.copy_from_slice(src);
+}
+
+/// Fills `dst` with `value`.
+#[inline(always)]
+pub fn memset(dst: &mut [u8], value: u8) {
+    #[cfg(target_arch = "bpf")]
+    // SAFETY: `dst` is valid for `len` bytes.
+    unsafe {
+        sys::sol_memset_(dst.as_mut_ptr(), value, dst.len() as u64)
+    };
+    #[cfg(not(target_arch = "bpf"))]
+    dst.fill(value);
+}
+
+/// `true` when the two byte slices are equal.
+#[inline(always)]
+pub fn memeq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    #[cfg(target_arch = "bpf")]
+    {
+        let mut result: i32 = 0;
+        // SAFETY: both ranges are valid for `len` bytes; `result` is a valid i32 slot.
+        unsafe { sys::sol_memcmp_(a.as_ptr(), b.as_ptr(), a.len() as u64, &mut result) };
+        result == 0
+    }
+    #[cfg(not(target_arch = "bpf"))]
+    {
+        a == b
+    }
+}
+
+/// The Clock sysvar.
+#[inline(always)]
+pub fn clock() -> Result<Clock, ProgramError> {
+    Clock::get()
+}
+
+/// Lamports an account of `space` bytes needs to be rent-exempt.
+#[inline(always)]
+pub fn rent_exempt_minimum(space: usize) -> Result<u64, ProgramError> {
+    Rent::get()?.try_minimum_balance(space)
+}
+
+/// The program address for `seeds` (the last seed is the bump), or `WrongPda` when the seeds land on
+/// the curve.
+#[inline]
+pub fn create_program_address(seeds: &[&[u8]], program_id: &Address) -> Result<Address, ProgramError> {
+    #[cfg(target_arch = "bpf")]
+    {
+        let mut out = [0u8; 32];
+        // SAFETY: `seeds` is a slice of (pointer, length) pairs; `program_id` and `out` are 32 bytes.
+        let rc = unsafe {
+            sys::sol_create_program_address(
+                seeds.as_ptr() as *const u8,
+                seeds.len() as u64,
+                program_id.as_ref().as_ptr(),
+                out.as_mut_ptr(),
+            )
+        };
+        if rc == 0 {
+            Ok(Address::new_from_array(out))
+        } else {
+            Err(crate::error::CoreError::WrongPda.into())
+        }
+    }
+    #[cfg(not(target_arch = "bpf"))]
+    {
+        let _ = (seeds, program_id);
+        Err(ProgramError::UnsupportedSysvar)
+    }
+}
+
+/// The canonical program address and bump for `seeds`.
+#[inline]
+pub fn find_program_address(seeds: &[&[u8]], program_id: &Address) -> Result<(Address, u8), ProgramError> {
+    #[cfg(target_arch = "bpf")]
+    {
+        let mut out = [0u8; 32];
+        let mut bump = 0u8;
+        // SAFETY: as in `create_program_address`; `bump` is a valid one-byte slot.
+        let rc = unsafe {
+            sys::sol_try_find_program_address(
+                seeds.as_ptr() as *const u8,
+                seeds.len() as u64,
+                program_id.as_ref().as_ptr(),
+                out.as_mut_ptr(),
+                &mut bump,
+            )
+        };
+        if rc == 0 {
+            Ok((Address::new_from_array(out), bump))
+        } else {
+            Err(crate::error::CoreError::WrongPda.into())
+        }
+    }
+    #[cfg(not(target_arch = "bpf"))]
+    {
+        let _ = (seeds, program_id);
+        Err(ProgramError::UnsupportedSysvar)
+    }
+}
+
+#[cfg(not(target_arch = "bpf"))]
+mod host {
+    /// SHA-256 of concatenated parts without allocating: folds the parts two at a time into a fixed
+    /// buffer. Host-only (tests); the parts must total at most 1 KiB.
+    pub fn sha256_parts(parts: &[&[u8]]) -> [u8; 32] {
+        let mut buf = [0u8; 1024];
+        let mut n = 0;
+        for p in parts {
+            buf[n..n + p.len()].copy_from_slice(p);
+            n += p.len();
+        }
+        crate::sha256::sha256(&buf[..n])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_equivalents() {
+        assert_eq!(sha256(&[b"ab", b"c"]), crate::sha256::sha256(b"abc"));
+        let mut dst = [0u8; 4];
+        memcpy(&mut dst, &[1, 2, 3, 4]);
+        assert_eq!(dst, [1, 2, 3, 4]);
+        memset(&mut dst[1..], 9);
+        assert_eq!(dst, [1, 9, 9, 9]);
+        assert!(memeq(&dst, &[1, 9, 9, 9]));
+        assert!(!memeq(&dst, &[1, 9, 9]));
+    }
+}

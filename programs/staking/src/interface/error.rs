@@ -1,0 +1,35 @@
+//! Staking errors: codes 6100..=6199, append-only.
+
+use hourglass_core::error_enum;
+
+error_enum! {
+    pub enum StakingError {
+        NotAuthority = 6100 => "Only the config authority may do this",
+        GpuNotEligible = 6101 => "This GPU model is not eligible (tier multiplier is 0)",
+        InvalidGpuCount = 6102 => "GPU count must be between 1 and 1024",
+        BelowMinimumStake = 6103 => "The device's stake would be below its minimum (200 tokens x max(1, multiplier) x GPUs)",
+        InsufficientStake = 6104 => "The device has less stake than requested",
+        LeasedBelowMinimum = 6105 => "A leased device cannot unstake below its minimum",
+        StillUnbonding = 6106 => "The unbonding period has not ended",
+        NothingToWithdraw = 6107 => "Nothing is unbonding",
+        InvalidAmount = 6108 => "The amount must be greater than zero",
+        NotDeviceOwner = 6109 => "Only the device's supplier may do this",
+        InvalidUnbondingPeriod = 6110 => "The unbonding period must be between 0 and 365 days",
+        InvalidSlashBound = 6111 => "The slash bound must be at most 10,000 basis points",
+        WrongVault = 6112 => "The stake vault is not the configured one",
+        GpuTierMismatch = 6113 => "The GPU tier account is for another model",
+        InvalidBandwidthTier = 6114 => "The bandwidth tier must be between 0 and 5",
+        InvalidMultiplier = 6115 => "The tier multiplier must be at most 1,000x (10,000,000 bps)",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_in_the_staking_range() {
+        assert!(hourglass_core::error::check_error_table(StakingError::SPECS, 6100..=6199));
+        assert_eq!(StakingError::BelowMinimumStake.code(), 6103);
+    }
+}

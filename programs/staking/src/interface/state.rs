@@ -1,0 +1,146 @@
+//! Account layouts: 8-byte Anchor discriminator, then these alignment-1 `#[repr(C)]` structs, which
+//! equal their Borsh encoding. Reserved bytes leave room to grow without reallocating.
+
+use hourglass_core::idl::TypeSpec;
+use hourglass_core::loaders::AccountType;
+use hourglass_core::pod::{Layout, PodI64, PodU16, PodU32, PodU64};
+use hourglass_core::{pod_struct, Address};
+
+/// Basis-point denominator for multipliers and rates.
+pub const BPS: u64 = 10_000;
+/// Whole tokens of stake per GPU at multiplier 1 (io.net's rule).
+pub const STAKE_PER_GPU_TOKENS: u64 = 200;
+/// Default unbonding period: 14 days.
+pub const DEFAULT_UNBONDING_SECONDS: i64 = 14 * 24 * 60 * 60;
+
+pod_struct! {
+    /// Program-wide settings. PDA `["config"]`.
+    pub struct Config {
+        /// May change settings and GPU tiers (a multisig in production).
+        pub authority: Address,
+        /// The token suppliers stake.
+        pub stake_mint: Address,
+        /// PDA `["stake_vault"]`, token authority = this Config.
+        pub stake_vault: Address,
+        /// Token account (of `stake_mint`) receiving slashed stake.
+        pub treasury: Address,
+        /// Seconds between `request_unstake` and `withdraw`.
+        pub unbonding_period: PodI64,
+        /// Most a single slash may take, in basis points of the device's stake.
+        pub max_slash_bps: PodU16,
+        /// Decimals of `stake_mint`, read at initialisation.
+        pub mint_decimals: u8,
+        pub bump: u8,
+        pub vault_bump: u8,
+        pub reserved: [u8; 67],
+    }
+}
+
+pod_struct! {
+    /// A GPU model's reward/stake multiplier. PDA `["gpu_tier", model_code]`.
+    pub struct GpuTier {
+        pub model_code: PodU16,
+        /// Multiplier in basis points (10,000 = 1x); 0 = not eligible.
+        pub multiplier_bps: PodU32,
+        pub bump: u8,
+        pub reserved: [u8; 25],
+    }
+}
+
+/// `Device::status` values.
+pub mod device_status {
+    pub const ACTIVE: u8 = 0;
+    pub const PAUSED: u8 = 1;
+    pub const LEASED: u8 = 2;
+    pub const DEREGISTERING: u8 = 3;
+}
+
+pod_struct! {
+    /// A registered GPU machine. PDA `["device", device_key]`.
+    pub struct Device {
+        /// The supplier's wallet.
+        pub owner: Address,
+        /// The key the device agent signs heartbeats with.
+        pub device_key: Address,
+        /// The lease this device serves, or all zeros.
+        pub current_lease: Address,
+        pub gpu_model: PodU16,
+        pub gpu_count: PodU16,
+        pub vram_gb: PodU16,
+        /// ISO 3166-1 numeric country code of the machine.
+        pub region: PodU16,
+        /// Connectivity tier, 0 (none) to 5.
+        pub bandwidth_tier: u8,
+        /// See [`device_status`].
+        pub status: u8,
+        pub bump: u8,
+        pub reserved0: u8,
+        /// The GPU tier multiplier at registration (basis points).
+        pub multiplier_bps: PodU32,
+        /// Tokens staked and active.
+        pub stake: PodU64,
+        /// Tokens waiting out the unbonding period.
+        pub unbonding_amount: PodU64,
+        /// When `unbonding_amount` may be withdrawn.
+        pub unbonding_unlock_at: PodI64,
+        /// Hours this device has proven over its life.
+        pub proven_hours: PodU64,
+        pub registered_at: PodI64,
+        pub reserved: [u8; 64],
+    }
+}
+
+impl AccountType for Config {}
+impl AccountType for GpuTier {}
+impl AccountType for Device {}
+
+/// Every account type, for the IDL.
+pub const TYPES: &[TypeSpec] = &[
+    TypeSpec { name: Config::NAME, fields: Config::FIELDS },
+    TypeSpec { name: GpuTier::NAME, fields: GpuTier::FIELDS },
+    TypeSpec { name: Device::NAME, fields: Device::FIELDS },
+];
+
+/// 10^`decimals`, if it fits in a u64.
+pub fn pow10(decimals: u8) -> Option<u64> {
+    let mut v: u64 = 1;
+    let mut i = 0;
+    while i < decimals {
+        v = hourglass_core::math::checked_mul(v, 10)?;
+        i += 1;
+    }
+    Some(v)
+}
+
+/// io.net's minimum stake for a device: 200 tokens x max(1, multiplier) x GPU count, in base units.
+pub fn minimum_stake(mint_decimals: u8, multiplier_bps: u32, gpu_count: u16) -> Option<u64> {
+    let per_gpu = hourglass_core::math::checked_mul(STAKE_PER_GPU_TOKENS, pow10(mint_decimals)?)?;
+    let multiplier = core::cmp::max(multiplier_bps as u64, BPS);
+    let scaled = hourglass_core::math::mul_div_ceil(per_gpu, multiplier, BPS)?;
+    hourglass_core::math::checked_mul(scaled, gpu_count as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layouts_have_reserved_room_and_no_padding() {
+        // No padding is a compile-time assertion of `pod_struct!`; the sizes are part of the ABI.
+        assert_eq!(Config::LEN, 8 + 4 * 32 + 8 + 2 + 3 + 67);
+        assert_eq!(Config::LEN, 216);
+        assert_eq!(GpuTier::LEN, 40);
+        assert_eq!(Device::LEN, 8 + 3 * 32 + 8 + 4 + 4 + 5 * 8 + 64);
+    }
+
+    #[test]
+    fn minimum_stake_follows_io_net_rule() {
+        // H100: multiplier 10, 8 GPUs, 6 decimals -> 200 * 10 * 8 tokens.
+        assert_eq!(minimum_stake(6, 100_000, 8), Some(16_000_000_000));
+        // RTX 4070 (0.25x) still needs the 1x floor.
+        assert_eq!(minimum_stake(6, 2_500, 1), Some(200_000_000));
+        assert_eq!(minimum_stake(9, 15_000, 3), Some(900_000_000_000));
+        assert_eq!(minimum_stake(20, 10_000, 1), None);
+        assert_eq!(minimum_stake(18, u32::MAX, u16::MAX), None);
+    }
+}

@@ -1,0 +1,93 @@
+//! `register_device`: creates a Device PDA for a device key, owned by the signing supplier.
+
+use hourglass_core::cpi::NewPdaAccount;
+use hourglass_core::event::Event;
+use hourglass_core::loaders::{self, AccountType};
+use hourglass_core::pod::PodU64;
+use hourglass_core::syscalls::{self, Seed, Signer};
+use hourglass_core::{AccountView, ProgramResult};
+
+use super::load_config;
+use crate::interface::error::StakingError;
+use crate::interface::events::DeviceRegistered;
+use crate::interface::instruction::RegisterDeviceArgs;
+use crate::interface::seeds;
+use crate::interface::state::{device_status, minimum_stake, Device, GpuTier};
+use crate::ID;
+
+const MAX_GPUS: u16 = 1024;
+const MAX_BANDWIDTH_TIER: u8 = 5;
+
+pub fn process(accounts: &mut [AccountView], args: &RegisterDeviceArgs) -> ProgramResult {
+    let [supplier, device_key, config, gpu_tier, device, system_program, ..] = accounts else {
+        return Err(hourglass_core::error::CoreError::NotEnoughAccounts.into());
+    };
+
+    loaders::signer(supplier)?;
+    loaders::writable(supplier)?;
+    loaders::signer(device_key)?;
+    loaders::writable(device)?;
+    loaders::program(system_program, &pinocchio_system::ID)?;
+    loaders::uninitialized(device)?;
+    let bump = loaders::canonical_pda(device, &[seeds::DEVICE, device_key.address().as_ref()], &ID)?;
+    let mint_decimals = load_config(config)?.mint_decimals;
+
+    let multiplier_bps = {
+        let tier = loaders::load::<GpuTier>(gpu_tier, &ID)?;
+        loaders::pda(gpu_tier, &[seeds::GPU_TIER, &tier.model_code.0, &[tier.bump]], &ID)?;
+        if tier.model_code != args.gpu_model {
+            return Err(StakingError::GpuTierMismatch.into());
+        }
+        tier.multiplier_bps.get()
+    };
+    if multiplier_bps == 0 {
+        return Err(StakingError::GpuNotEligible.into());
+    }
+    let gpu_count = args.gpu_count.get();
+    if gpu_count == 0 || gpu_count > MAX_GPUS {
+        return Err(StakingError::InvalidGpuCount.into());
+    }
+    if args.bandwidth_tier > MAX_BANDWIDTH_TIER {
+        return Err(StakingError::InvalidBandwidthTier.into());
+    }
+    let minimum = minimum_stake(mint_decimals, multiplier_bps, gpu_count)
+        .ok_or(hourglass_core::error::CoreError::Overflow)?;
+    let now = syscalls::clock()?.unix_timestamp;
+
+    let bump_seed = [bump];
+    let signer_seeds = [
+        Seed::from(seeds::DEVICE),
+        Seed::from(device_key.address().as_ref()),
+        Seed::from(&bump_seed),
+    ];
+    NewPdaAccount { payer: supplier, account: device, space: Device::LEN, owner: &ID }.create(&Signer::from(&signer_seeds))?;
+
+    let device_address = *device.address();
+    let mut state = loaders::init::<Device>(device, &ID)?;
+    state.owner = *supplier.address();
+    state.device_key = *device_key.address();
+    state.gpu_model = args.gpu_model;
+    state.gpu_count = args.gpu_count;
+    state.vram_gb = args.vram_gb;
+    state.region = args.region;
+    state.bandwidth_tier = args.bandwidth_tier;
+    state.status = device_status::ACTIVE;
+    state.bump = bump;
+    state.multiplier_bps.set(multiplier_bps);
+    state.registered_at.set(now);
+
+    DeviceRegistered {
+        device: device_address,
+        owner: state.owner,
+        device_key: state.device_key,
+        gpu_model: state.gpu_model,
+        gpu_count: state.gpu_count,
+        vram_gb: state.vram_gb,
+        region: state.region,
+        bandwidth_tier: state.bandwidth_tier,
+        multiplier_bps: state.multiplier_bps,
+        minimum_stake: PodU64::new(minimum),
+    }
+    .emit();
+    Ok(())
+}
