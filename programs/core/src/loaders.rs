@@ -1,5 +1,13 @@
 //! Typed account loaders. Every instruction validates its accounts in one block through these, so each
 //! check (owner, discriminator, length, signer, writable, canonical PDA) is written once.
+//!
+//! Canonical PDAs: an account is checked against its canonical PDA (found by search, `canonical_pda`)
+//! when it is created, and its bump is stored. Later, `load`/`load_mut` accept an account by owner,
+//! length and discriminator without re-deriving the address (1,500 CU per derivation): only this
+//! program can write bytes into an account it owns, and it only ever creates each type at its
+//! canonical address, so a program-owned account with the right discriminator *is* the canonical PDA.
+//! Instructions still compare the identifying fields they rely on (e.g. a Device's owner, a GpuTier's
+//! model, the Config's recorded vault).
 
 use pinocchio::account::{Ref, RefMut};
 

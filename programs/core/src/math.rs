@@ -68,6 +68,17 @@ impl U128 {
         Some(Self { hi, lo: low.lo })
     }
 
+    /// `self >> shift` (0 when `shift >= 128`), with only 64-bit shifts.
+    #[inline]
+    pub fn shr(self, shift: u32) -> Self {
+        match shift {
+            0 => self,
+            1..=63 => Self { hi: self.hi >> shift, lo: (self.lo >> shift) | (self.hi << (64 - shift)) },
+            64..=127 => Self { hi: 0, lo: self.hi >> (shift - 64) },
+            _ => Self::ZERO,
+        }
+    }
+
     /// `(self / d, self % d)`; `None` when `d == 0`.
     #[inline]
     pub fn div_rem_u64(self, d: u64) -> Option<(Self, u64)> {
@@ -283,6 +294,12 @@ mod tests {
             prop_assert_eq!(limbs(x).checked_add(limbs(y)).map(wide), x.checked_add(y));
             prop_assert_eq!(limbs(x).checked_sub(limbs(y)).map(wide), x.checked_sub(y));
             prop_assert_eq!(limbs(x).cmp(&limbs(y)), x.cmp(&y));
+        }
+
+        #[test]
+        fn shr_matches_u128(x in any::<u128>(), s in 0u32..140) {
+            let expected = if s >= 128 { 0 } else { x >> s };
+            prop_assert_eq!(wide(limbs(x).shr(s)), expected);
         }
 
         #[test]

@@ -8,9 +8,6 @@
 //! CPI (`invoke`, `invoke_signed`) is re-exported from pinocchio.
 
 pub use pinocchio::cpi::{invoke, invoke_signed, Seed, Signer};
-pub use pinocchio::sysvars::clock::Clock;
-pub use pinocchio::sysvars::rent::Rent;
-use pinocchio::sysvars::Sysvar;
 
 use crate::{Address, ProgramError};
 
@@ -112,16 +109,85 @@ pub fn memeq(a: &[u8], b: &[u8]) -> bool {
     }
 }
 
-/// The Clock sysvar.
-#[inline(always)]
-pub fn clock() -> Result<Clock, ProgramError> {
-    Clock::get()
+/// The Clock sysvar (the fields programs use).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Clock {
+    pub slot: u64,
+    pub epoch: u64,
+    pub unix_timestamp: i64,
 }
 
-/// Lamports an account of `space` bytes needs to be rent-exempt.
+/// Reads the Clock sysvar through `sol_get_clock_sysvar`, which every runtime our programs meet
+/// implements (the newer generic `sol_get_sysvar` is missing from solana-bankrun's runtime).
+#[inline(always)]
+pub fn clock() -> Result<Clock, ProgramError> {
+    #[cfg(target_arch = "bpf")]
+    {
+        // slot, epoch_start_timestamp, epoch, leader_schedule_epoch, unix_timestamp.
+        let mut raw = [0u64; 5];
+        // SAFETY: the syscall writes the 40-byte Clock into `raw`, which is 40 bytes and 8-aligned.
+        #[allow(deprecated)]
+        let rc = unsafe { sys::sol_get_clock_sysvar(raw.as_mut_ptr() as *mut u8) };
+        if rc != 0 {
+            return Err(ProgramError::UnsupportedSysvar);
+        }
+        Ok(Clock { slot: raw[0], epoch: raw[2], unix_timestamp: raw[4] as i64 })
+    }
+    #[cfg(not(target_arch = "bpf"))]
+    {
+        Err(ProgramError::UnsupportedSysvar)
+    }
+}
+
+/// Bytes the runtime charges rent for on top of an account's data.
+pub const ACCOUNT_STORAGE_OVERHEAD: u64 = 128;
+
+/// Lamports an account of `space` bytes needs to be rent-exempt, from the Rent sysvar
+/// (`sol_get_rent_sysvar`): `((128 + space) * lamports_per_byte_year) as f64 * exemption_threshold`.
 #[inline(always)]
 pub fn rent_exempt_minimum(space: usize) -> Result<u64, ProgramError> {
-    Rent::get()?.try_minimum_balance(space)
+    #[cfg(target_arch = "bpf")]
+    {
+        // lamports_per_byte_year: u64, exemption_threshold: f64, burn_percent: u8 (+ padding).
+        let mut raw = [0u64; 3];
+        // SAFETY: the syscall writes the 17-byte Rent (24 with padding) into `raw`.
+        #[allow(deprecated)]
+        let rc = unsafe { sys::sol_get_rent_sysvar(raw.as_mut_ptr() as *mut u8) };
+        if rc != 0 {
+            return Err(ProgramError::UnsupportedSysvar);
+        }
+        rent_exempt_minimum_from(space, raw[0], raw[1])
+    }
+    #[cfg(not(target_arch = "bpf"))]
+    {
+        rent_exempt_minimum_from(space, 3480, 2.0f64.to_bits())
+    }
+}
+
+/// The rent-exempt minimum with the threshold given as IEEE-754 bits, evaluated in integers (no
+/// floats on-chain): the threshold is mantissa x 2^exponent, applied to the 128-bit product.
+pub fn rent_exempt_minimum_from(space: usize, lamports_per_byte_year: u64, threshold_bits: u64) -> Result<u64, ProgramError> {
+    use crate::math::{checked_mul, U128};
+    let overflow = || ProgramError::from(crate::error::CoreError::Overflow);
+    let bytes = (space as u64).checked_add(ACCOUNT_STORAGE_OVERHEAD).ok_or_else(overflow)?;
+    let base = checked_mul(bytes, lamports_per_byte_year).ok_or_else(overflow)?;
+    let exponent = ((threshold_bits >> 52) & 0x7ff) as i64;
+    if threshold_bits >> 63 != 0 || exponent == 0x7ff {
+        return Err(ProgramError::InvalidArgument);
+    }
+    let fraction = threshold_bits & ((1u64 << 52) - 1);
+    let (mantissa, exponent) = if exponent == 0 { (fraction, -1074) } else { (fraction | (1u64 << 52), exponent - 1075) };
+    let product = U128::from_u64(base).checked_mul_u64(mantissa).ok_or_else(overflow)?;
+    let value = if exponent >= 0 {
+        let mut v = product;
+        for _ in 0..exponent {
+            v = v.checked_add(v).ok_or_else(overflow)?;
+        }
+        v
+    } else {
+        product.shr(exponent.unsigned_abs() as u32)
+    };
+    value.to_u64().ok_or_else(overflow)
 }
 
 /// The program address for `seeds` (the last seed is the bump), or `WrongPda` when the seeds land on

@@ -32,33 +32,22 @@ pub fn process_instruction(program_id: &Address, accounts: &mut [AccountView], d
     }
 }
 
-/// Loads the Config and checks it is the canonical `["config"]` PDA (its stored bump).
+/// Loads the Config (owner, length, discriminator; see `hourglass_core::loaders` on canonical PDAs).
 #[inline(always)]
 fn load_config(
     account: &AccountView,
 ) -> Result<pinocchio::account::Ref<'_, crate::interface::state::Config>, hourglass_core::ProgramError> {
-    let config = hourglass_core::loaders::load::<crate::interface::state::Config>(account, &crate::ID)?;
-    hourglass_core::loaders::pda(account, &[crate::interface::seeds::CONFIG, &[config.bump]], &crate::ID)?;
-    Ok(config)
+    hourglass_core::loaders::load::<crate::interface::state::Config>(account, &crate::ID)
 }
 
-/// Loads a Device for its owner: the signer must be `device.owner`, and the account the canonical
-/// `["device", device_key]` PDA.
+/// Loads a Device for its owner: `supplier` must sign and be `device.owner`.
 #[inline(always)]
 fn load_device_mut<'a>(
     account: &'a mut AccountView,
     supplier: &AccountView,
 ) -> Result<pinocchio::account::RefMut<'a, crate::interface::state::Device>, hourglass_core::ProgramError> {
     hourglass_core::loaders::signer(supplier)?;
-    let address = *account.address();
     let device = hourglass_core::loaders::load_mut::<crate::interface::state::Device>(account, &crate::ID)?;
-    let expected = hourglass_core::syscalls::create_program_address(
-        &[crate::interface::seeds::DEVICE, device.device_key.as_ref(), &[device.bump]],
-        &crate::ID,
-    )?;
-    if expected != address {
-        return Err(CoreError::WrongPda.into());
-    }
     if &device.owner != supplier.address() {
         return Err(crate::interface::error::StakingError::NotDeviceOwner.into());
     }

@@ -34,7 +34,6 @@ pub fn process(accounts: &mut [AccountView], args: &RegisterDeviceArgs) -> Progr
 
     let multiplier_bps = {
         let tier = loaders::load::<GpuTier>(gpu_tier, &ID)?;
-        loaders::pda(gpu_tier, &[seeds::GPU_TIER, &tier.model_code.0, &[tier.bump]], &ID)?;
         if tier.model_code != args.gpu_model {
             return Err(StakingError::GpuTierMismatch.into());
         }

@@ -49,11 +49,9 @@ pub fn process(accounts: &mut [AccountView], args: &SetGpuTierArgs) -> ProgramRe
         tier.multiplier_bps.set(multiplier_bps);
         tier.bump = bump;
     } else {
-        let address = *gpu_tier.address();
         let mut tier = loaders::load_mut::<GpuTier>(gpu_tier, &ID)?;
-        let expected = hourglass_core::syscalls::create_program_address(&[seeds::GPU_TIER, &model, &[tier.bump]], &ID)?;
-        if expected != address || tier.model_code != args.model_code {
-            return Err(hourglass_core::error::CoreError::WrongPda.into());
+        if tier.model_code != args.model_code {
+            return Err(StakingError::GpuTierMismatch.into());
         }
         tier.multiplier_bps.set(multiplier_bps);
     }

@@ -1,0 +1,11 @@
+// The IDLs generated from the programs' interfaces (scripts/gen-idl.sh); their `address` fields come
+// from Anchor.toml, the one place program IDs live.
+import type { Idl } from "@coral-xyz/anchor";
+import { PublicKey } from "@solana/web3.js";
+import { createRequire } from "node:module";
+
+const require = createRequire(import.meta.url);
+
+export const stakingIdl: Idl = require("../idl/hourglass_staking.json");
+
+export const STAKING_PROGRAM_ID = new PublicKey(stakingIdl.address);

@@ -1,0 +1,21 @@
+// Program-derived addresses of the staking program (seeds in programs/staking/src/interface/seeds.rs).
+import { PublicKey } from "@solana/web3.js";
+import { STAKING_PROGRAM_ID } from "../idl.ts";
+
+export function configPda(programId = STAKING_PROGRAM_ID): [PublicKey, number] {
+  return PublicKey.findProgramAddressSync([Buffer.from("config")], programId);
+}
+
+export function stakeVaultPda(programId = STAKING_PROGRAM_ID): [PublicKey, number] {
+  return PublicKey.findProgramAddressSync([Buffer.from("stake_vault")], programId);
+}
+
+export function gpuTierPda(modelCode: number, programId = STAKING_PROGRAM_ID): [PublicKey, number] {
+  const code = Buffer.alloc(2);
+  code.writeUInt16LE(modelCode);
+  return PublicKey.findProgramAddressSync([Buffer.from("gpu_tier"), code], programId);
+}
+
+export function devicePda(deviceKey: PublicKey, programId = STAKING_PROGRAM_ID): [PublicKey, number] {
+  return PublicKey.findProgramAddressSync([Buffer.from("device"), deviceKey.toBuffer()], programId);
+}

@@ -1,0 +1,231 @@
+// One interface over the two in-process Solana VMs we run the SBF programs in: LiteSVM (primary; it
+// verifies Ed25519 precompile instructions) and solana-bankrun (second engine). Tests, the local network
+// and the indexer's in-process source all go through it, so every behaviour can be checked on both.
+import {
+  Keypair,
+  PublicKey,
+  SystemProgram,
+  Transaction,
+  type AccountInfo,
+  type TransactionInstruction,
+} from "@solana/web3.js";
+import bs58 from "bs58";
+import { customErrorCode } from "../errors.ts";
+
+export type EngineName = "litesvm" | "bankrun";
+
+/** What one executed transaction produced. */
+export interface TxResult {
+  ok: boolean;
+  signature: string;
+  logs: string[];
+  /** Custom error code of the failed instruction, if the failure was a program error. */
+  errorCode: number | null;
+  /** Engine's error text when it failed. */
+  error: string | null;
+  /** Compute units of the whole transaction. */
+  computeUnits: number;
+}
+
+export interface ProgramToLoad {
+  /** File stem in the programs directory, e.g. "hourglass_staking". */
+  name: string;
+  programId: PublicKey;
+}
+
+export interface Engine {
+  readonly name: EngineName;
+  /** Signs with `signers` (the first pays fees) and executes. Never throws for a failed transaction. */
+  send(instructions: TransactionInstruction[], signers: Keypair[]): Promise<TxResult>;
+  getAccount(address: PublicKey): Promise<AccountInfo<Buffer> | null>;
+  setAccount(address: PublicKey, account: AccountInfo<Buffer>): Promise<void>;
+  airdrop(address: PublicKey, lamports: bigint): Promise<void>;
+  rentExempt(space: number): Promise<bigint>;
+  unixTime(): Promise<bigint>;
+  /** Moves the clock forward by `seconds` (and the slot by one). */
+  warp(seconds: number): Promise<void>;
+}
+
+/** Compute units one program consumed, from its `Program <id> consumed N of M` log line(s). */
+export function programComputeUnits(logs: string[], programId: PublicKey): number {
+  const prefix = `Program ${programId.toBase58()} consumed `;
+  let total = 0;
+  let depth = 0;
+  for (const line of logs) {
+    if (line.startsWith(`Program ${programId.toBase58()} invoke`)) depth++;
+    if (line.startsWith(prefix)) {
+      depth--;
+      // Only top-level invocations: nested ones are included in their caller's count.
+      if (depth === 0) total += Number(line.slice(prefix.length).split(" ")[0]);
+    }
+  }
+  return total;
+}
+
+function result(partial: Omit<TxResult, "errorCode">): TxResult {
+  return { ...partial, errorCode: partial.ok ? null : customErrorCode(partial.logs) };
+}
+
+class LiteSvmEngine implements Engine {
+  readonly name = "litesvm" as const;
+  private readonly seen = new Set<string>();
+
+  constructor(private readonly svm: import("litesvm").LiteSVM) {}
+
+  async send(instructions: TransactionInstruction[], signers: Keypair[]): Promise<TxResult> {
+    const build = () => {
+      const tx = new Transaction({ feePayer: signers[0].publicKey, recentBlockhash: this.svm.latestBlockhash() });
+      tx.add(...instructions);
+      tx.sign(...signers);
+      return tx;
+    };
+    let tx = build();
+    // An identical transaction would be rejected as already processed: move to a fresh blockhash.
+    if (this.seen.has(tx.signature!.toString("hex"))) {
+      this.svm.expireBlockhash();
+      tx = build();
+    }
+    this.seen.add(tx.signature!.toString("hex"));
+    const signature = bs58.encode(tx.signature!);
+    const res = this.svm.sendTransaction(tx);
+    if ("err" in res && typeof res.err === "function") {
+      const meta = res.meta();
+      return result({
+        ok: false,
+        signature,
+        logs: meta.logs(),
+        error: String(res.toString()),
+        computeUnits: Number(meta.computeUnitsConsumed()),
+      });
+    }
+    const meta = res as import("litesvm").TransactionMetadata;
+    return result({ ok: true, signature, logs: meta.logs(), error: null, computeUnits: Number(meta.computeUnitsConsumed()) });
+  }
+
+  async getAccount(address: PublicKey): Promise<AccountInfo<Buffer> | null> {
+    const acc = this.svm.getAccount(address);
+    if (!acc || (acc.lamports === 0 && acc.data.length === 0)) return null;
+    return { ...acc, data: Buffer.from(acc.data) };
+  }
+
+  async setAccount(address: PublicKey, account: AccountInfo<Buffer>): Promise<void> {
+    this.svm.setAccount(address, account);
+  }
+
+  async airdrop(address: PublicKey, lamports: bigint): Promise<void> {
+    const res = this.svm.airdrop(address, lamports);
+    if (res && "err" in res && typeof res.err === "function") throw new Error(`airdrop failed: ${res.toString()}`);
+  }
+
+  async rentExempt(space: number): Promise<bigint> {
+    return this.svm.minimumBalanceForRentExemption(BigInt(space));
+  }
+
+  async unixTime(): Promise<bigint> {
+    return this.svm.getClock().unixTimestamp;
+  }
+
+  async warp(seconds: number): Promise<void> {
+    const clock = this.svm.getClock();
+    clock.unixTimestamp += BigInt(seconds);
+    clock.slot += 1n;
+    this.svm.setClock(clock);
+    this.svm.expireBlockhash();
+  }
+}
+
+class BankrunEngine implements Engine {
+  readonly name = "bankrun" as const;
+  private readonly seen = new Set<string>();
+  private blockhash: string;
+
+  constructor(private readonly ctx: import("solana-bankrun").ProgramTestContext) {
+    this.blockhash = ctx.lastBlockhash;
+  }
+
+  private async freshBlockhash(): Promise<void> {
+    const clock = await this.ctx.banksClient.getClock();
+    this.ctx.warpToSlot(clock.slot + 1n);
+    const latest = await this.ctx.banksClient.getLatestBlockhash();
+    if (latest) this.blockhash = latest[0];
+  }
+
+  async send(instructions: TransactionInstruction[], signers: Keypair[]): Promise<TxResult> {
+    const build = () => {
+      const tx = new Transaction({ feePayer: signers[0].publicKey, recentBlockhash: this.blockhash });
+      tx.add(...instructions);
+      tx.sign(...signers);
+      return tx;
+    };
+    let tx = build();
+    if (this.seen.has(tx.signature!.toString("hex"))) {
+      await this.freshBlockhash();
+      tx = build();
+    }
+    this.seen.add(tx.signature!.toString("hex"));
+    const res = await this.ctx.banksClient.tryProcessTransaction(tx);
+    const logs = res.meta?.logMessages ?? [];
+    return result({
+      ok: res.result === null,
+      signature: bs58.encode(tx.signature!),
+      logs,
+      error: res.result,
+      computeUnits: Number(res.meta?.computeUnitsConsumed ?? 0n),
+    });
+  }
+
+  async getAccount(address: PublicKey): Promise<AccountInfo<Buffer> | null> {
+    const acc = await this.ctx.banksClient.getAccount(address);
+    if (!acc) return null;
+    return { ...acc, data: Buffer.from(acc.data) };
+  }
+
+  async setAccount(address: PublicKey, account: AccountInfo<Buffer>): Promise<void> {
+    this.ctx.setAccount(address, account);
+  }
+
+  /** A real transfer from the genesis payer: setting lamports directly would break the bank's
+   *  capitalization check, which solana-bankrun runs (and panics on) when the slot advances. */
+  async airdrop(address: PublicKey, lamports: bigint): Promise<void> {
+    const res = await this.send(
+      [SystemProgram.transfer({ fromPubkey: this.ctx.payer.publicKey, toPubkey: address, lamports })],
+      [this.ctx.payer],
+    );
+    if (!res.ok) throw new Error(`airdrop failed: ${res.error}`);
+  }
+
+  async rentExempt(space: number): Promise<bigint> {
+    return (await this.ctx.banksClient.getRent()).minimumBalance(BigInt(space));
+  }
+
+  async unixTime(): Promise<bigint> {
+    return (await this.ctx.banksClient.getClock()).unixTimestamp;
+  }
+
+  async warp(seconds: number): Promise<void> {
+    const { Clock } = await import("solana-bankrun");
+    const c = await this.ctx.banksClient.getClock();
+    this.ctx.setClock(new Clock(c.slot + 1n, c.epochStartTimestamp, c.epoch, c.leaderScheduleEpoch, c.unixTimestamp + BigInt(seconds)));
+    await this.freshBlockhash();
+  }
+}
+
+
+/**
+ * Starts an engine with `programs` deployed from `programsDir` (a directory of `<name>.so` files, by
+ * default target/deploy).
+ */
+export async function startEngine(name: EngineName, programs: ProgramToLoad[], programsDir: string): Promise<Engine> {
+  if (name === "litesvm") {
+    const { LiteSVM } = await import("litesvm");
+    const svm = new LiteSVM();
+    for (const p of programs) svm.addProgramFromFile(p.programId, `${programsDir}/${p.name}.so`);
+    return new LiteSvmEngine(svm);
+  }
+  const { start } = await import("solana-bankrun");
+  // solana-program-test looks for `<name>.so` in SBF_OUT_DIR / BPF_OUT_DIR.
+  process.env.SBF_OUT_DIR = programsDir;
+  process.env.BPF_OUT_DIR = programsDir;
+  const ctx = await start(programs.map((p) => ({ name: p.name, programId: p.programId })), []);
+  return new BankrunEngine(ctx);
+}

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Idempotent set-up for a fresh Debian 12 machine: toolchain packages, the pinned SBF linker, npm
+# dependencies and the Ray virtualenv. Each step checks first and skips what is already in place, so
+# a second run takes seconds. Both README commands run this first.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$HOURGLASS_ROOT"
+
+step() { printf '[setup] %s\n' "$*"; }
+SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+
+# 1. Debian packages: Rust 1.96 with prebuilt core/alloc for bpfel-unknown-none, LLVM 22 for the linker.
+APT_PACKAGES=(rustc-web cargo-web libstd-rust-web-dev-bpf llvm-22 llvm-22-dev python3-venv)
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  step "apt-get install ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+else
+  step "Debian packages present"
+fi
+
+# 2. Host Rust (cargo test, the linker build): rustup's cargo if present, else Debian's.
+if ! command -v cargo >/dev/null; then
+  export PATH="$PATH:/usr/bin"
+fi
+
+# 3. bpf-linker (links rustc's bitcode into one eBPF object), pinned, built against LLVM 22.
+#    hourglass-relink (programs/relink) then makes the SBPF v0 shared object; build-programs.sh builds it.
+linker_version=$("$BPF_LINKER" --version 2>/dev/null | head -n1 || true)
+if [ "$linker_version" = "bpf-linker $BPF_LINKER_VERSION" ]; then
+  step "bpf-linker $BPF_LINKER_VERSION present"
+else
+  step "cargo install bpf-linker $BPF_LINKER_VERSION (a few minutes, once per machine)"
+  LLVM_SYS_221_PREFIX="$LLVM_PREFIX" LLVM_PREFIX="$LLVM_PREFIX" cargo install bpf-linker \
+    --version "=$BPF_LINKER_VERSION" --locked --no-default-features --features llvm-22 \
+    --root "$(dirname "$(dirname "$BPF_LINKER")")" --quiet
+fi
+
+# 4. npm dependencies at the versions in the lock file; re-run only when the lock file changed.
+#    (`npm install`, not `npm ci`: litesvm 0.8.0 names platform packages that were never published, so
+#    the lock file cannot list them and `npm ci` refuses it.)
+lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ -f node_modules/.hourglass-lock ] && [ "$(cat node_modules/.hourglass-lock)" = "$lock_hash" ]; then
+  step "npm dependencies present"
+else
+  step "npm install (from package-lock.json)"
+  npm install --no-audit --no-fund --loglevel=error
+  echo "$lock_hash" > node_modules/.hourglass-lock
+fi
+
+# 5. Python virtualenv with Ray (dashboard + Jobs REST API), pinned.
+if [ -x "$RAY_VENV/bin/ray" ] && "$RAY_VENV/bin/python" -c "import ray, sys; sys.exit(ray.__version__ != '$RAY_VERSION')" 2>/dev/null; then
+  step "ray[default] $RAY_VERSION present"
+else
+  step "pip install ray[default]==$RAY_VERSION into $RAY_VENV"
+  python3 -m venv "$RAY_VENV"
+  "$RAY_VENV/bin/pip" install --quiet --disable-pip-version-check "ray[default]==$RAY_VERSION"
+fi
+step "done"

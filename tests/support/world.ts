@@ -1,0 +1,202 @@
+// A staking world on one engine: programs deployed, a stake mint, a treasury, an initialised Config and
+// GPU tiers; helpers to register and stake devices, snapshot accounts and check the vault invariant.
+import { expect } from "chai";
+import { Keypair, PublicKey, type TransactionInstruction } from "@solana/web3.js";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { STAKING_PROGRAM_ID, StakingClient, stakingIdl } from "../../client/src/index.ts";
+import { configPda, devicePda, minimumStake, stakeVaultPda } from "../../client/src/staking/index.ts";
+import {
+  createMint,
+  createTokenAccount,
+  mintTo,
+  programComputeUnits,
+  startEngine,
+  tokenBalance,
+  type Engine,
+  type EngineName,
+  type TxResult,
+} from "../../client/src/svm/index.ts";
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+export const PROGRAMS_DIR = path.join(ROOT, "target/deploy");
+export const ENGINES: EngineName[] = ["litesvm", "bankrun"];
+
+export const DECIMALS = 6;
+export const UNBONDING_SECONDS = 14 * 24 * 3600;
+export const MAX_SLASH_BPS = 1_000;
+/** GPU model codes used in tests, with io.net multipliers. */
+export const H100 = { code: 1, multiplierBps: 100_000 };
+export const RTX4070 = { code: 2, multiplierBps: 2_500 };
+export const INELIGIBLE = { code: 3, multiplierBps: 0 };
+
+export interface Supplier {
+  wallet: Keypair;
+  tokens: PublicKey;
+}
+
+export interface DeviceHandle {
+  key: Keypair;
+  address: PublicKey;
+  supplier: Supplier;
+  gpuCount: number;
+  multiplierBps: number;
+}
+
+export class World {
+  readonly staking = new StakingClient();
+  readonly authority = Keypair.generate();
+  readonly mintAuthority = Keypair.generate();
+  mint!: PublicKey;
+  treasury!: PublicKey;
+  readonly devices: DeviceHandle[] = [];
+  /** Compute units of our program per instruction name, as last measured. */
+  readonly cu = new Map<string, number>();
+
+  private constructor(readonly engine: Engine) {}
+
+  static async create(engineName: EngineName, opts: { initialize?: boolean } = {}): Promise<World> {
+    const engine = await startEngine(engineName, [{ name: "hourglass_staking", programId: STAKING_PROGRAM_ID }], PROGRAMS_DIR);
+    const w = new World(engine);
+    await engine.airdrop(w.authority.publicKey, 100_000_000_000n);
+    w.mint = await createMint(engine, w.authority, w.mintAuthority.publicKey, DECIMALS);
+    w.treasury = await createTokenAccount(engine, w.authority, w.mint, w.authority.publicKey);
+    if (opts.initialize !== false) {
+      await w.ok("initialize_config", await w.initializeConfigIx(), [w.authority]);
+      for (const tier of [H100, RTX4070, INELIGIBLE]) {
+        await w.ok(
+          "set_gpu_tier",
+          await w.staking.setGpuTier({ authority: w.authority.publicKey, modelCode: tier.code, multiplierBps: tier.multiplierBps }),
+          [w.authority],
+        );
+      }
+    }
+    return w;
+  }
+
+  initializeConfigIx(overrides: Partial<Parameters<StakingClient["initializeConfig"]>[0]> = {}) {
+    return this.staking.initializeConfig({
+      authority: this.authority.publicKey,
+      stakeMint: this.mint,
+      treasury: this.treasury,
+      unbondingPeriodSeconds: UNBONDING_SECONDS,
+      maxSlashBps: MAX_SLASH_BPS,
+      ...overrides,
+    });
+  }
+
+  get vault(): PublicKey {
+    return stakeVaultPda()[0];
+  }
+
+  get config(): PublicKey {
+    return configPda()[0];
+  }
+
+  /** Sends and records our program's compute units under `name`. */
+  async send(name: string, ixs: TransactionInstruction | TransactionInstruction[], signers: Keypair[]): Promise<TxResult> {
+    const res = await this.engine.send(Array.isArray(ixs) ? ixs : [ixs], signers);
+    if (res.ok) this.cu.set(name, programComputeUnits(res.logs, STAKING_PROGRAM_ID));
+    return res;
+  }
+
+  async ok(name: string, ixs: TransactionInstruction | TransactionInstruction[], signers: Keypair[]): Promise<TxResult> {
+    const res = await this.send(name, ixs, signers);
+    expect(res.ok, `${name} failed: ${res.error}\n${res.logs.join("\n")}`).to.equal(true);
+    return res;
+  }
+
+  /** Sends a transaction that must fail with `code`, and checks that none of `watched` changed. */
+  async rejects(
+    ixs: TransactionInstruction | TransactionInstruction[],
+    signers: Keypair[],
+    code: number,
+    watched: PublicKey[] = [],
+  ): Promise<TxResult> {
+    const all = [...watched, this.vault, this.config, ...this.devices.map((d) => d.address)];
+    const before = await this.snapshot(all);
+    const res = await this.engine.send(Array.isArray(ixs) ? ixs : [ixs], signers);
+    expect(res.ok, "transaction should have failed").to.equal(false);
+    expect(res.errorCode, `expected error ${code}, got ${res.errorCode}: ${res.error}\n${res.logs.join("\n")}`).to.equal(code);
+    const after = await this.snapshot(all);
+    expect(after).to.deep.equal(before);
+    return res;
+  }
+
+  async snapshot(addresses: PublicKey[]): Promise<Record<string, string>> {
+    const out: Record<string, string> = {};
+    for (const a of addresses) {
+      const acc = await this.engine.getAccount(a);
+      out[a.toBase58()] = acc ? `${acc.lamports}:${acc.owner.toBase58()}:${acc.data.toString("hex")}` : "none";
+    }
+    return out;
+  }
+
+  async newSupplier(tokens: bigint): Promise<Supplier> {
+    const wallet = Keypair.generate();
+    await this.engine.airdrop(wallet.publicKey, 10_000_000_000n);
+    const account = await createTokenAccount(this.engine, wallet, this.mint, wallet.publicKey);
+    if (tokens > 0n) await mintTo(this.engine, wallet, this.mint, account, this.mintAuthority, tokens);
+    return { wallet, tokens: account };
+  }
+
+  async registerDevice(
+    supplier: Supplier,
+    gpu: { code: number; multiplierBps: number } = RTX4070,
+    gpuCount = 1,
+  ): Promise<DeviceHandle> {
+    const key = Keypair.generate();
+    await this.ok(
+      "register_device",
+      await this.staking.registerDevice({
+        supplier: supplier.wallet.publicKey,
+        deviceKey: key.publicKey,
+        gpuModel: gpu.code,
+        gpuCount,
+        vramGb: 24,
+        region: 276,
+        bandwidthTier: 3,
+      }),
+      [supplier.wallet, key],
+    );
+    const handle = { key, address: devicePda(key.publicKey)[0], supplier, gpuCount, multiplierBps: gpu.multiplierBps };
+    this.devices.push(handle);
+    return handle;
+  }
+
+  minimum(d: DeviceHandle): bigint {
+    return minimumStake(DECIMALS, d.multiplierBps, d.gpuCount);
+  }
+
+  stakeIx(d: DeviceHandle, amount: bigint) {
+    return this.staking.stake({
+      supplier: d.supplier.wallet.publicKey,
+      deviceKey: d.key.publicKey,
+      supplierTokens: d.supplier.tokens,
+      amount,
+    });
+  }
+
+  async device(d: DeviceHandle) {
+    const acc = await this.engine.getAccount(d.address);
+    expect(acc, "device account").to.not.equal(null);
+    return this.staking.decodeDevice(acc!.data);
+  }
+
+  balance(account: PublicKey): Promise<bigint> {
+    return tokenBalance(this.engine, account);
+  }
+
+  /** The vault holds exactly the sum of every device's stake and unbonding amount. */
+  async checkVaultInvariant(): Promise<void> {
+    if (!(await this.engine.getAccount(this.vault))) return;
+    let owed = 0n;
+    for (const d of this.devices) {
+      const dev = await this.device(d);
+      owed += BigInt(dev.stake.toString()) + BigInt(dev.unbondingAmount.toString());
+    }
+    expect(await this.balance(this.vault)).to.equal(owed);
+  }
+}
+
+export { stakingIdl };
