@@ -13,8 +13,10 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ -n "$out" ] || { echo "sbf-link: no -o argument" >&2; exit 2; }
-# Stack frames up to 4 KiB (the SBPF v0 frame size); no trap on unreachable (SBPF has no trap insn).
+# Stack frames up to 4 KiB (the SBPF v0 frame size); no trap on unreachable (SBPF has no trap insn);
+# no byte-loop memcpy/memset/memcmp: hourglass-core defines them on the runtime's memory syscalls.
 "$BPF_LINKER" "${args[@]}" \
   --llvm-args=-bpf-stack-size=4096 \
-  --llvm-args=--bpf-disable-trap-unreachable
+  --llvm-args=--bpf-disable-trap-unreachable \
+  --disable-memory-builtins
 "$HOURGLASS_RELINK" "$out.o" "$out"

@@ -30,11 +30,14 @@ const E = {
   WrongVault: 6112,
 } as const;
 
-/** Compute-unit caps per instruction (our program including its CPIs), per engine. LiteSVM bundles
- *  p-token (a transfer is ~80 CU); solana-bankrun 0.4 bundles the legacy SPL Token (~4,600 CU). */
+/** Compute-unit caps per instruction (our program including its CPIs), per engine, recorded from
+ *  measurements with a margin; stake, request_unstake and withdraw (4,000) and register_device (6,000)
+ *  are the staking goals. LiteSVM bundles p-token (a transfer is ~80 CU); solana-bankrun 0.4 bundles
+ *  the legacy SPL Token (~4,600 CU per transfer), so its caps are higher. Config and vault addresses
+ *  are fixed, so initialize_config's bump search costs the same every run. */
 const CU_CAPS: Record<string, Record<string, number>> = {
-  litesvm: { initialize_config: 40_000, set_gpu_tier: 15_000, register_device: 6_000, stake: 4_000, request_unstake: 4_000, withdraw: 4_000 },
-  bankrun: { initialize_config: 60_000, set_gpu_tier: 15_000, register_device: 6_000, stake: 12_000, request_unstake: 4_000, withdraw: 12_000 },
+  litesvm: { initialize_config: 12_000, set_gpu_tier: 6_000, register_device: 6_000, stake: 4_000, request_unstake: 4_000, withdraw: 4_000 },
+  bankrun: { initialize_config: 17_000, set_gpu_tier: 6_000, register_device: 6_000, stake: 9_000, request_unstake: 4_000, withdraw: 9_000 },
 };
 
 for (const engineName of ENGINES) {
@@ -102,7 +105,7 @@ for (const engineName of ENGINES) {
         }),
         [supplier.wallet, key],
       );
-      const handle = { key, address: (await import("../client/src/staking/index.ts")).devicePda(key.publicKey)[0], supplier, gpuCount: 8, multiplierBps: H100.multiplierBps };
+      const handle = { key, address: key.publicKey, supplier, gpuCount: 8, multiplierBps: H100.multiplierBps };
       w.devices.push(handle);
       const dev = await w.device(handle);
       expect(dev.owner.toBase58()).to.equal(supplier.wallet.publicKey.toBase58());

@@ -5,7 +5,7 @@ import { Keypair, PublicKey, type TransactionInstruction } from "@solana/web3.js
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { STAKING_PROGRAM_ID, StakingClient, stakingIdl } from "../../client/src/index.ts";
-import { configPda, devicePda, minimumStake, stakeVaultPda } from "../../client/src/staking/index.ts";
+import { configPda, deviceAddress, minimumStake, stakeVaultPda } from "../../client/src/staking/index.ts";
 import {
   createMint,
   createTokenAccount,
@@ -159,7 +159,7 @@ export class World {
       }),
       [supplier.wallet, key],
     );
-    const handle = { key, address: devicePda(key.publicKey)[0], supplier, gpuCount, multiplierBps: gpu.multiplierBps };
+    const handle = { key, address: deviceAddress(key.publicKey), supplier, gpuCount, multiplierBps: gpu.multiplierBps };
     this.devices.push(handle);
     return handle;
   }

@@ -4,7 +4,7 @@ import BN from "bn.js";
 import { TOKEN_PROGRAM_ID } from "@solana/spl-token";
 import { PublicKey, SystemProgram, type TransactionInstruction } from "@solana/web3.js";
 import { stakingProgram } from "../program.ts";
-import { configPda, devicePda, gpuTierPda, stakeVaultPda } from "./pdas.ts";
+import { configPda, deviceAddress, gpuTierPda, stakeVaultPda } from "./pdas.ts";
 
 export * from "./pdas.ts";
 
@@ -103,10 +103,9 @@ export class StakingClient {
       .registerDevice(p.gpuModel, p.gpuCount, p.vramGb, p.region, p.bandwidthTier)
       .accountsStrict({
         supplier: p.supplier,
-        deviceKey: p.deviceKey,
+        device: deviceAddress(p.deviceKey),
         config: configPda(this.programId)[0],
         gpuTier: gpuTierPda(p.gpuModel, this.programId)[0],
-        device: devicePda(p.deviceKey, this.programId)[0],
         systemProgram: SystemProgram.programId,
       })
       .instruction();
@@ -123,7 +122,7 @@ export class StakingClient {
       .accountsStrict({
         supplier: p.supplier,
         config: configPda(this.programId)[0],
-        device: devicePda(p.deviceKey, this.programId)[0],
+        device: deviceAddress(p.deviceKey),
         supplierTokens: p.supplierTokens,
         stakeVault: stakeVaultPda(this.programId)[0],
         tokenProgram: TOKEN_PROGRAM_ID,
@@ -137,7 +136,7 @@ export class StakingClient {
       .accountsStrict({
         supplier: p.supplier,
         config: configPda(this.programId)[0],
-        device: devicePda(p.deviceKey, this.programId)[0],
+        device: deviceAddress(p.deviceKey),
       })
       .instruction();
   }
@@ -148,7 +147,7 @@ export class StakingClient {
       .accountsStrict({
         supplier: p.supplier,
         config: configPda(this.programId)[0],
-        device: devicePda(p.deviceKey, this.programId)[0],
+        device: deviceAddress(p.deviceKey),
         stakeVault: stakeVaultPda(this.programId)[0],
         destination: p.destination,
         tokenProgram: TOKEN_PROGRAM_ID,

@@ -16,6 +16,7 @@ export function gpuTierPda(modelCode: number, programId = STAKING_PROGRAM_ID): [
   return PublicKey.findProgramAddressSync([Buffer.from("gpu_tier"), code], programId);
 }
 
-export function devicePda(deviceKey: PublicKey, programId = STAKING_PROGRAM_ID): [PublicKey, number] {
-  return PublicKey.findProgramAddressSync([Buffer.from("device"), deviceKey.toBuffer()], programId);
+/** A Device account lives at its device key's own address (no derivation). */
+export function deviceAddress(deviceKey: PublicKey): PublicKey {
+  return deviceKey;
 }

@@ -222,6 +222,8 @@ export async function startEngine(name: EngineName, programs: ProgramToLoad[], p
     for (const p of programs) svm.addProgramFromFile(p.programId, `${programsDir}/${p.name}.so`);
     return new LiteSvmEngine(svm);
   }
+  // solana-bankrun logs every instruction at DEBUG level to stderr unless told otherwise.
+  process.env.RUST_LOG ??= "error";
   const { start } = await import("solana-bankrun");
   // solana-program-test looks for `<name>.so` in SBF_OUT_DIR / BPF_OUT_DIR.
   process.env.SBF_OUT_DIR = programsDir;

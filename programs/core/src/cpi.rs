@@ -7,25 +7,29 @@ use pinocchio_token::instructions::Transfer;
 
 use crate::{AccountView, Address, ProgramResult};
 
-/// A program-owned account to create at a PDA. Arguments travel in this struct because the eBPF
-/// backend passes at most five arguments in registers.
-pub struct NewPdaAccount<'a> {
+/// A program-owned account to create. Arguments travel in this struct because the eBPF backend
+/// passes at most five arguments in registers.
+pub struct NewAccount<'a> {
     /// Pays rent; signs the transaction.
     pub payer: &'a AccountView,
-    /// The PDA to create.
+    /// The account to create: a PDA (signed for with seeds) or a keypair that signed the transaction.
     pub account: &'a AccountView,
     pub space: usize,
     pub owner: &'a Address,
 }
 
-impl NewPdaAccount<'_> {
-    /// Creates the account, rent-exempt, signing for the PDA with `signer`. If someone already sent
-    /// lamports to the address (which would make a plain `CreateAccount` fail), tops it up and
-    /// allocates and assigns instead.
-    pub fn create(&self, signer: &Signer) -> ProgramResult {
+impl NewAccount<'_> {
+    /// Creates a PDA account, signing for it with `signer`.
+    pub fn create_pda(&self, signer: &Signer) -> ProgramResult {
+        self.create(core::slice::from_ref(signer))
+    }
+
+    /// Creates the account, rent-exempt. `signers` are PDA seeds (empty when the account signed the
+    /// transaction itself). If someone already sent lamports to the address (which would make a
+    /// plain `CreateAccount` fail), tops it up and allocates and assigns instead.
+    pub fn create(&self, signers: &[Signer]) -> ProgramResult {
         let required = crate::syscalls::rent_exempt_minimum(self.space)?;
         let current = self.account.lamports();
-        let signers = core::slice::from_ref(signer);
         if current == 0 {
             return CreateAccount {
                 from: self.payer,

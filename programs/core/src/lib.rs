@@ -10,6 +10,7 @@
 //! - [`loaders`]: typed account checks (signer, writable, owner, discriminator, length, canonical PDA).
 //! - [`event`]: Anchor-format events through `sol_log_data`.
 //! - [`cpi`]: PDA account creation and token transfers.
+//! - `mem` (SBF only): `memcpy`/`memmove`/`memset`/`memcmp`/`bcmp` on the runtime's memory syscalls.
 //! - [`idl`]: the program description types every interface fills in (read by the IDL generator).
 #![no_std]
 #![no_builtins]
@@ -21,6 +22,8 @@ pub mod event;
 pub mod idl;
 pub mod loaders;
 pub mod math;
+#[cfg(target_arch = "bpf")]
+pub mod mem;
 pub mod pod;
 pub mod sha256;
 pub mod syscalls;

@@ -530,3 +530,199 @@ fn write_elf(layout: &Layout, entry: usize, dynrel: Vec<(u64, u32, String)>, int
         syscalls,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use object::write::{Object, Relocation, StandardSection, Symbol, SymbolSection};
+    use object::{Architecture, BinaryFormat, Endianness, RelocationFlags, SectionKind, SymbolFlags, SymbolKind, SymbolScope};
+
+    fn insn(op: u8, regs: u8, off: i16, imm: i32) -> [u8; 8] {
+        let mut b = [0u8; 8];
+        b[0] = op;
+        b[1] = regs;
+        b[2..4].copy_from_slice(&off.to_le_bytes());
+        b[4..8].copy_from_slice(&imm.to_le_bytes());
+        b
+    }
+
+    fn lddw(reg: u8, value: u64) -> Vec<u8> {
+        let mut v = insn(OP_LDDW, reg, 0, value as u32 as i32).to_vec();
+        v.extend_from_slice(&insn(0, 0, 0, (value >> 32) as u32 as i32));
+        v
+    }
+
+    const EXIT: [u8; 8] = [0x95, 0, 0, 0, 0, 0, 0, 0];
+
+    struct Built {
+        obj: Vec<u8>,
+    }
+
+    /// A program shaped like what bpf-linker emits: `entrypoint` in .text loading a string from a
+    /// merged string section through its section symbol, calling a syscall and a cold function in
+    /// `.text.unlikely.` (section-symbol call with the addend in imm), and a pointer table in .rodata.
+    fn sample(extra: impl FnOnce(&mut Object)) -> Built {
+        let mut obj = Object::new(BinaryFormat::Elf, Architecture::Bpf, Endianness::Little);
+        let text = obj.section_id(StandardSection::Text);
+        let cold = obj.add_section(Vec::new(), b".text.unlikely.".to_vec(), SectionKind::Text);
+        let strs = obj.add_section(Vec::new(), b".rodata.str1.1".to_vec(), SectionKind::ReadOnlyString);
+        let ro = obj.add_section(Vec::new(), b".rodata".to_vec(), SectionKind::ReadOnlyData);
+
+        // .rodata.str1.1: "xx" then "hello" at offset 2.
+        obj.append_section_data(strs, b"xxhello", 1);
+        // .text.unlikely.: 8 bytes of padding function, then the cold function at offset 8.
+        obj.append_section_data(cold, &[EXIT, EXIT].concat(), 8);
+        // .text: entrypoint.
+        let mut code = Vec::new();
+        code.extend(lddw(1, 2)); // 0: r1 = &"hello" (addend 2 in imm)
+        code.extend(insn(OP_CALL, 0, 0, -1)); // 16: call sol_log_
+        code.extend(insn(OP_CALL, 0x10, 0, 0)); // 24: call cold+8 (imm = 8/8 - 1 = 0)
+        code.extend(insn(OP_CALLX, 0x04, 0, 0)); // 32: callx r4
+        code.extend(EXIT); // 40
+        obj.append_section_data(text, &code, 8);
+        // .rodata: a pointer to "hello" (implicit addend 2 in the data).
+        obj.append_section_data(ro, &2u64.to_le_bytes(), 8);
+
+        let entry = obj.add_symbol(Symbol {
+            name: b"entrypoint".to_vec(),
+            value: 0,
+            size: code.len() as u64,
+            kind: SymbolKind::Text,
+            scope: SymbolScope::Dynamic,
+            weak: false,
+            section: SymbolSection::Section(text),
+            flags: SymbolFlags::None,
+        });
+        let _ = entry;
+        let log = obj.add_symbol(Symbol {
+            name: b"sol_log_".to_vec(),
+            value: 0,
+            size: 0,
+            kind: SymbolKind::Unknown,
+            scope: SymbolScope::Dynamic,
+            weak: false,
+            section: SymbolSection::Undefined,
+            flags: SymbolFlags::None,
+        });
+        let strs_sym = obj.section_symbol(strs);
+        let cold_sym = obj.section_symbol(cold);
+        let rel = |r_type| RelocationFlags::Elf { r_type };
+        obj.add_relocation(text, Relocation { offset: 0, symbol: strs_sym, addend: 0, flags: rel(reloc::R_BPF_64_64) }).unwrap();
+        obj.add_relocation(text, Relocation { offset: 16, symbol: log, addend: 0, flags: rel(reloc::R_BPF_64_32) }).unwrap();
+        obj.add_relocation(text, Relocation { offset: 24, symbol: cold_sym, addend: 0, flags: rel(reloc::R_BPF_64_32) }).unwrap();
+        obj.add_relocation(ro, Relocation { offset: 0, symbol: strs_sym, addend: 0, flags: rel(reloc::R_BPF_64_ABS64) }).unwrap();
+        extra(&mut obj);
+        Built { obj: obj.write().unwrap() }
+    }
+
+    fn section<'a>(elf: &'a [u8], name: &str) -> (u64, &'a [u8]) {
+        use object::{Object as _, ObjectSection as _};
+        let f = object::File::parse(elf).unwrap();
+        let s = f.section_by_name(name).unwrap_or_else(|| panic!("no {name}"));
+        (s.address(), s.data().unwrap())
+    }
+
+    fn dyn_relocs(elf: &[u8]) -> Vec<(u64, u32, u32)> {
+        let (_, rel) = section(elf, ".rel.dyn");
+        rel.chunks(16)
+            .map(|c| {
+                let off = u64::from_le_bytes(c[0..8].try_into().unwrap());
+                let info = u64::from_le_bytes(c[8..16].try_into().unwrap());
+                (off, (info & 0xffff_ffff) as u32, (info >> 32) as u32)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn produces_an_sbpf_v0_shared_object() {
+        let out = relink(&sample(|_| {}).obj).unwrap();
+        let b = &out.bytes;
+        assert_eq!(&b[0..4], b"\x7fELF");
+        assert_eq!(u16::from_le_bytes([b[16], b[17]]), elf::ET_DYN);
+        assert_eq!(u16::from_le_bytes([b[18], b[19]]), elf::EM_BPF);
+        assert_eq!(u32::from_le_bytes(b[48..52].try_into().unwrap()), 0, "e_flags must be 0 (SBPF v0)");
+        assert_eq!(u64::from_le_bytes(b[24..32].try_into().unwrap()), TEXT_ADDR as u64, "entry");
+        assert_eq!(out.syscalls, vec!["sol_log_".to_string()]);
+        // Loaded sections sit at file offset == address.
+        use object::{Object as _, ObjectSection as _};
+        let f = object::File::parse(&b[..]).unwrap();
+        for s in f.sections() {
+            if s.address() != 0 {
+                assert_eq!(Some(s.address()), s.file_range().map(|r| r.0), "{:?}", s.name());
+            }
+        }
+    }
+
+    #[test]
+    fn relocates_lddw_of_a_merged_string_through_its_section_symbol() {
+        let out = relink(&sample(|_| {}).obj).unwrap();
+        let (ro_addr, ro) = section(&out.bytes, ".rodata");
+        let (text_addr, text) = section(&out.bytes, ".text");
+        // .text (48 bytes) + .text.unlikely. (16) -> .rodata at 64 + 64: the strings (input order),
+        // then the pointer table at the next 8-byte boundary.
+        let lo = u32::from_le_bytes(text[4..8].try_into().unwrap()) as u64;
+        let hi = u32::from_le_bytes(text[12..16].try_into().unwrap()) as u64;
+        let addr = lo | (hi << 32);
+        let strings_at = ro_addr;
+        assert_eq!(ro_addr, 128);
+        assert_eq!(addr, strings_at + 2);
+        assert_eq!(&ro[(addr - ro_addr) as usize..][..5], b"hello");
+        assert!(dyn_relocs(&out.bytes).contains(&(text_addr, reloc::R_BPF_64_RELATIVE, 0)));
+    }
+
+    #[test]
+    fn syscalls_get_named_dynamic_symbols_and_internal_calls_become_relative() {
+        let out = relink(&sample(|_| {}).obj).unwrap();
+        let (text_addr, text) = section(&out.bytes, ".text");
+        let relocs = dyn_relocs(&out.bytes);
+        let (_, _, sym) = *relocs.iter().find(|r| r.0 == text_addr + 16).expect("syscall relocation");
+        assert_eq!(relocs.iter().find(|r| r.0 == text_addr + 16).unwrap().1, reloc::R_BPF_64_32);
+        let (_, dynsym) = section(&out.bytes, ".dynsym");
+        let (_, dynstr) = section(&out.bytes, ".dynstr");
+        let name_off = u32::from_le_bytes(dynsym[sym as usize * 24..][..4].try_into().unwrap()) as usize;
+        let name = &dynstr[name_off..dynstr[name_off..].iter().position(|&c| c == 0).unwrap() + name_off];
+        assert_eq!(name, b"sol_log_");
+        assert_eq!(i32::from_le_bytes(text[20..24].try_into().unwrap()), -1);
+        // call at pc 3 to .text.unlikely.+8: .text is 48 bytes, so the target is byte 56 = pc 7.
+        assert_eq!(i32::from_le_bytes(text[28..32].try_into().unwrap()), 7 - (3 + 1));
+        assert!(!relocs.iter().any(|r| r.0 == text_addr + 24), "internal calls need no relocation");
+    }
+
+    #[test]
+    fn pointers_in_rodata_use_the_loaders_legacy_encoding() {
+        let out = relink(&sample(|_| {}).obj).unwrap();
+        let (ro_addr, ro) = section(&out.bytes, ".rodata");
+        // The table follows the 7 string bytes at the next 8-byte boundary.
+        assert_eq!(u32::from_le_bytes(ro[8..12].try_into().unwrap()), 0);
+        assert_eq!(u32::from_le_bytes(ro[12..16].try_into().unwrap()) as u64, ro_addr + 2);
+        assert!(dyn_relocs(&out.bytes).contains(&(ro_addr + 8, reloc::R_BPF_64_RELATIVE, 0)));
+    }
+
+    #[test]
+    fn callx_takes_its_register_from_imm() {
+        let out = relink(&sample(|_| {}).obj).unwrap();
+        let (_, text) = section(&out.bytes, ".text");
+        assert_eq!(text[32], OP_CALLX);
+        assert_eq!(text[33] & 0x0f, 0);
+        assert_eq!(i32::from_le_bytes(text[36..40].try_into().unwrap()), 4);
+    }
+
+    #[test]
+    fn rejects_writable_data_missing_entrypoint_and_foreign_objects() {
+        let with_data = sample(|obj| {
+            let data = obj.section_id(StandardSection::Data);
+            obj.append_section_data(data, &[1, 2, 3, 4], 4);
+        });
+        let e = relink(&with_data.obj).unwrap_err();
+        assert!(e.0.contains("writable"), "{e}");
+
+        let mut obj = Object::new(BinaryFormat::Elf, Architecture::Bpf, Endianness::Little);
+        let text = obj.section_id(StandardSection::Text);
+        obj.append_section_data(text, &EXIT, 8);
+        assert!(relink(&obj.write().unwrap()).unwrap_err().0.contains("entrypoint"));
+
+        let x86 = Object::new(BinaryFormat::Elf, Architecture::X86_64, Endianness::Little).write().unwrap();
+        assert!(relink(&x86).unwrap_err().0.contains("EM_BPF"));
+        assert!(relink(b"not an elf").is_err());
+    }
+}

@@ -137,13 +137,12 @@ pub const SPECS: &[InstructionSpec] = &[
     },
     InstructionSpec {
         name: "register_device",
-        docs: "Registers a GPU machine under its supplier; the device key co-signs.",
+        docs: "Registers a GPU machine under its supplier; the device key signs and becomes the Device account.",
         accounts: &[
             A::new("supplier", "Owner of the device; pays rent").writable().signer(),
-            A::new("device_key", "The device agent's key").signer(),
+            A::new("device", "The device agent's key; the Device account is created at this address").writable().signer(),
             A::new("config", "PDA [\"config\"]"),
             A::new("gpu_tier", "PDA [\"gpu_tier\", gpu_model]"),
-            A::new("device", "PDA [\"device\", device_key]").writable(),
             A::new("system_program", "").address(SYSTEM_PROGRAM),
         ],
         args: RegisterDeviceArgs::FIELDS,
@@ -154,7 +153,7 @@ pub const SPECS: &[InstructionSpec] = &[
         accounts: &[
             A::new("supplier", "The device's owner").signer(),
             A::new("config", "PDA [\"config\"]"),
-            A::new("device", "PDA [\"device\", device_key]").writable(),
+            A::new("device", "Device account (the device key)").writable(),
             A::new("supplier_tokens", "Supplier's token account of stake_mint").writable(),
             A::new("stake_vault", "PDA [\"stake_vault\"]").writable(),
             A::new("token_program", "").address(TOKEN_PROGRAM),
@@ -167,7 +166,7 @@ pub const SPECS: &[InstructionSpec] = &[
         accounts: &[
             A::new("supplier", "The device's owner").signer(),
             A::new("config", "PDA [\"config\"]"),
-            A::new("device", "PDA [\"device\", device_key]").writable(),
+            A::new("device", "Device account (the device key)").writable(),
         ],
         args: AmountArgs::FIELDS,
     },
@@ -177,7 +176,7 @@ pub const SPECS: &[InstructionSpec] = &[
         accounts: &[
             A::new("supplier", "The device's owner").signer(),
             A::new("config", "PDA [\"config\"]"),
-            A::new("device", "PDA [\"device\", device_key]").writable(),
+            A::new("device", "Device account (the device key)").writable(),
             A::new("stake_vault", "PDA [\"stake_vault\"]").writable(),
             A::new("destination", "Token account of stake_mint to receive the tokens").writable(),
             A::new("token_program", "").address(TOKEN_PROGRAM),

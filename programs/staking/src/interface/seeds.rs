@@ -7,5 +7,3 @@ pub const CONFIG: &[u8] = b"config";
 pub const STAKE_VAULT: &[u8] = b"stake_vault";
 /// `["gpu_tier", model_code (u16 LE)]`: one GpuTier per GPU model.
 pub const GPU_TIER: &[u8] = b"gpu_tier";
-/// `["device", device_key]`: one Device per device key.
-pub const DEVICE: &[u8] = b"device";

@@ -56,7 +56,7 @@ pub mod device_status {
 }
 
 pod_struct! {
-    /// A registered GPU machine. PDA `["device", device_key]`.
+    /// A registered GPU machine, at the device key's own address (see `register_device`).
     pub struct Device {
         /// The supplier's wallet.
         pub owner: Address,
@@ -73,8 +73,7 @@ pod_struct! {
         pub bandwidth_tier: u8,
         /// See [`device_status`].
         pub status: u8,
-        pub bump: u8,
-        pub reserved0: u8,
+        pub reserved0: [u8; 2],
         /// The GPU tier multiplier at registration (basis points).
         pub multiplier_bps: PodU32,
         /// Tokens staked and active.

@@ -1,6 +1,6 @@
 //! `initialize_config`: creates the Config PDA and the stake vault token account (authority = Config).
 
-use hourglass_core::cpi::NewPdaAccount;
+use hourglass_core::cpi::NewAccount;
 use hourglass_core::event::Event;
 use hourglass_core::loaders::{self, AccountType};
 use hourglass_core::syscalls::{Seed, Signer};
@@ -44,17 +44,17 @@ pub fn process(accounts: &mut [AccountView], args: &InitializeConfigArgs) -> Pro
 
     let config_bump_seed = [config_bump];
     let config_seeds = [Seed::from(seeds::CONFIG), Seed::from(&config_bump_seed)];
-    NewPdaAccount { payer: authority, account: config, space: Config::LEN, owner: &ID }.create(&Signer::from(&config_seeds))?;
+    NewAccount { payer: authority, account: config, space: Config::LEN, owner: &ID }.create_pda(&Signer::from(&config_seeds))?;
 
     let vault_bump_seed = [vault_bump];
     let vault_seeds = [Seed::from(seeds::STAKE_VAULT), Seed::from(&vault_bump_seed)];
-    NewPdaAccount {
+    NewAccount {
         payer: authority,
         account: stake_vault,
         space: loaders::TOKEN_ACCOUNT_LEN,
         owner: &pinocchio_token::ID,
     }
-    .create(&Signer::from(&vault_seeds))?;
+    .create_pda(&Signer::from(&vault_seeds))?;
     hourglass_core::cpi::initialize_token_account(stake_vault, stake_mint, config.address())?;
 
     let config_address = *config.address();

@@ -1,17 +1,20 @@
-//! `register_device`: creates a Device PDA for a device key, owned by the signing supplier.
+//! `register_device`: creates the Device account at the device key's own address, owned by this
+//! program, for the signing supplier.
+//!
+//! The Device lives at the device key (which signs, so nobody can register a key they do not hold)
+//! rather than at a PDA: there is nothing to derive, so registration costs the same for every key
+//! (a canonical-bump search costs 1,500 CU per attempt and needs two or more attempts half the time).
 
-use hourglass_core::cpi::NewPdaAccount;
+use hourglass_core::cpi::NewAccount;
 use hourglass_core::event::Event;
 use hourglass_core::loaders::{self, AccountType};
 use hourglass_core::pod::PodU64;
-use hourglass_core::syscalls::{self, Seed, Signer};
-use hourglass_core::{AccountView, ProgramResult};
+use hourglass_core::{syscalls, AccountView, ProgramResult};
 
 use super::load_config;
 use crate::interface::error::StakingError;
 use crate::interface::events::DeviceRegistered;
 use crate::interface::instruction::RegisterDeviceArgs;
-use crate::interface::seeds;
 use crate::interface::state::{device_status, minimum_stake, Device, GpuTier};
 use crate::ID;
 
@@ -19,17 +22,17 @@ const MAX_GPUS: u16 = 1024;
 const MAX_BANDWIDTH_TIER: u8 = 5;
 
 pub fn process(accounts: &mut [AccountView], args: &RegisterDeviceArgs) -> ProgramResult {
-    let [supplier, device_key, config, gpu_tier, device, system_program, ..] = accounts else {
+    let [supplier, device, config, gpu_tier, system_program, ..] = accounts else {
         return Err(hourglass_core::error::CoreError::NotEnoughAccounts.into());
     };
 
     loaders::signer(supplier)?;
     loaders::writable(supplier)?;
-    loaders::signer(device_key)?;
+    loaders::signer(device)?;
     loaders::writable(device)?;
+    loaders::distinct(supplier, device)?;
     loaders::program(system_program, &pinocchio_system::ID)?;
     loaders::uninitialized(device)?;
-    let bump = loaders::canonical_pda(device, &[seeds::DEVICE, device_key.address().as_ref()], &ID)?;
     let mint_decimals = load_config(config)?.mint_decimals;
 
     let multiplier_bps = {
@@ -53,25 +56,18 @@ pub fn process(accounts: &mut [AccountView], args: &RegisterDeviceArgs) -> Progr
         .ok_or(hourglass_core::error::CoreError::Overflow)?;
     let now = syscalls::clock()?.unix_timestamp;
 
-    let bump_seed = [bump];
-    let signer_seeds = [
-        Seed::from(seeds::DEVICE),
-        Seed::from(device_key.address().as_ref()),
-        Seed::from(&bump_seed),
-    ];
-    NewPdaAccount { payer: supplier, account: device, space: Device::LEN, owner: &ID }.create(&Signer::from(&signer_seeds))?;
+    NewAccount { payer: supplier, account: device, space: Device::LEN, owner: &ID }.create(&[])?;
 
     let device_address = *device.address();
     let mut state = loaders::init::<Device>(device, &ID)?;
     state.owner = *supplier.address();
-    state.device_key = *device_key.address();
+    state.device_key = device_address;
     state.gpu_model = args.gpu_model;
     state.gpu_count = args.gpu_count;
     state.vram_gb = args.vram_gb;
     state.region = args.region;
     state.bandwidth_tier = args.bandwidth_tier;
     state.status = device_status::ACTIVE;
-    state.bump = bump;
     state.multiplier_bps.set(multiplier_bps);
     state.registered_at.set(now);
 

@@ -1,6 +1,6 @@
 //! `set_gpu_tier`: creates or updates the multiplier of one GPU model. Authority only.
 
-use hourglass_core::cpi::NewPdaAccount;
+use hourglass_core::cpi::NewAccount;
 use hourglass_core::event::Event;
 use hourglass_core::loaders::{self, AccountType};
 use hourglass_core::syscalls::{Seed, Signer};
@@ -42,8 +42,8 @@ pub fn process(accounts: &mut [AccountView], args: &SetGpuTierArgs) -> ProgramRe
         let bump = loaders::canonical_pda(gpu_tier, &[seeds::GPU_TIER, &model], &ID)?;
         let bump_seed = [bump];
         let signer_seeds = [Seed::from(seeds::GPU_TIER), Seed::from(&model), Seed::from(&bump_seed)];
-        NewPdaAccount { payer: authority, account: gpu_tier, space: GpuTier::LEN, owner: &ID }
-            .create(&Signer::from(&signer_seeds))?;
+        NewAccount { payer: authority, account: gpu_tier, space: GpuTier::LEN, owner: &ID }
+            .create_pda(&Signer::from(&signer_seeds))?;
         let mut tier = loaders::init::<GpuTier>(gpu_tier, &ID)?;
         tier.model_code = args.model_code;
         tier.multiplier_bps.set(multiplier_bps);

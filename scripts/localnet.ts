@@ -1,0 +1,121 @@
+// The main job, on its embedded default: an in-process SVM (LiteSVM) with the Hourglass programs
+// deployed from target/deploy, a stake mint, an initialised staking Config with GPU tiers, and
+// simulated suppliers registering and staking devices. Prints a summary and keeps the network up
+// until interrupted; `--once` exits after the summary, `--json` prints it as JSON.
+import { Keypair } from "@solana/web3.js";
+import { STAKING_PROGRAM_ID, StakingClient } from "../client/src/index.ts";
+import { configPda, minimumStake, stakeVaultPda } from "../client/src/staking/index.ts";
+import {
+  createMint,
+  createTokenAccount,
+  mintTo,
+  programComputeUnits,
+  startEngine,
+  tokenBalance,
+  type Engine,
+} from "../client/src/svm/index.ts";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const args = new Set(process.argv.slice(2));
+for (const a of args) {
+  if (!["--once", "--json"].includes(a)) {
+    console.error(`localnet: unknown option ${a} (known: --once, --json)`);
+    process.exit(2);
+  }
+}
+const json = args.has("--json");
+const log = (msg: string) => {
+  if (!json) console.log(msg);
+};
+
+/** GPU models of the simulated fleet: code, name, io.net multiplier (bps), GPUs per machine. */
+const FLEET = [
+  { code: 1, name: "H100", multiplierBps: 100_000, gpus: 8, machines: 2 },
+  { code: 2, name: "A100", multiplierBps: 60_000, gpus: 4, machines: 2 },
+  { code: 3, name: "RTX 4090", multiplierBps: 10_000, gpus: 2, machines: 3 },
+  { code: 4, name: "RTX 4070", multiplierBps: 2_500, gpus: 1, machines: 3 },
+];
+const DECIMALS = 6;
+
+async function must(engine: Engine, what: string, ixs: Parameters<Engine["send"]>[0], signers: Keypair[]) {
+  const res = await engine.send(ixs, signers);
+  if (!res.ok) throw new Error(`${what} failed: ${res.error}\n${res.logs.join("\n")}`);
+  return res;
+}
+
+async function main() {
+  const started = Date.now();
+  log("[1/4] starting LiteSVM with the programs from target/deploy");
+  const engine = await startEngine("litesvm", [{ name: "hourglass_staking", programId: STAKING_PROGRAM_ID }], path.join(ROOT, "target/deploy"));
+  const staking = new StakingClient();
+  const admin = Keypair.generate();
+  await engine.airdrop(admin.publicKey, 1_000_000_000_000n);
+
+  log("[2/4] creating the stake mint and initialising the staking Config");
+  const mint = await createMint(engine, admin, admin.publicKey, DECIMALS);
+  const treasury = await createTokenAccount(engine, admin, mint, admin.publicKey);
+  await must(engine, "initialize_config", [await staking.initializeConfig({ authority: admin.publicKey, stakeMint: mint, treasury, unbondingPeriodSeconds: 14 * 24 * 3600, maxSlashBps: 1_000 })], [admin]);
+  for (const gpu of FLEET) {
+    await must(engine, "set_gpu_tier", [await staking.setGpuTier({ authority: admin.publicKey, modelCode: gpu.code, multiplierBps: gpu.multiplierBps })], [admin]);
+  }
+
+  log("[3/4] simulated suppliers register and stake devices");
+  const devices: { device: string; model: string; gpus: number; stake: string; registerCu: number; stakeCu: number }[] = [];
+  for (const gpu of FLEET) {
+    for (let i = 0; i < gpu.machines; i++) {
+      const supplier = Keypair.generate();
+      await engine.airdrop(supplier.publicKey, 10_000_000_000n);
+      const tokens = await createTokenAccount(engine, supplier, mint, supplier.publicKey);
+      const need = minimumStake(DECIMALS, gpu.multiplierBps, gpu.gpus);
+      await mintTo(engine, supplier, mint, tokens, admin, need);
+      const key = Keypair.generate();
+      const reg = await must(engine, "register_device", [await staking.registerDevice({ supplier: supplier.publicKey, deviceKey: key.publicKey, gpuModel: gpu.code, gpuCount: gpu.gpus, vramGb: 80, region: 276, bandwidthTier: 3 })], [supplier, key]);
+      const st = await must(engine, "stake", [await staking.stake({ supplier: supplier.publicKey, deviceKey: key.publicKey, supplierTokens: tokens, amount: need })], [supplier]);
+      devices.push({
+        device: key.publicKey.toBase58(),
+        model: gpu.name,
+        gpus: gpu.gpus,
+        stake: need.toString(),
+        registerCu: programComputeUnits(reg.logs, STAKING_PROGRAM_ID),
+        stakeCu: programComputeUnits(st.logs, STAKING_PROGRAM_ID),
+      });
+    }
+  }
+
+  const vault = await tokenBalance(engine, stakeVaultPda()[0]);
+  const summary = {
+    network: "embedded (LiteSVM, in-process)",
+    programs: { staking: STAKING_PROGRAM_ID.toBase58() },
+    config: configPda()[0].toBase58(),
+    stakeMint: mint.toBase58(),
+    stakeVault: { address: stakeVaultPda()[0].toBase58(), balance: vault.toString() },
+    devices,
+    gpus: devices.reduce((n, d) => n + d.gpus, 0),
+    startedInMs: Date.now() - started,
+  };
+  if (json) {
+    console.log(JSON.stringify(summary, null, 2));
+  } else {
+    log("[4/4] ready");
+    console.log(`  staking program  ${summary.programs.staking}`);
+    console.log(`  config           ${summary.config}`);
+    console.log(`  stake mint       ${summary.stakeMint}`);
+    console.log(`  stake vault      ${summary.stakeVault.address} holds ${summary.stakeVault.balance} base units`);
+    console.log(`  devices          ${devices.length} (${summary.gpus} GPUs)`);
+    for (const d of devices) console.log(`    ${d.device}  ${d.model.padEnd(9)} x${d.gpus}  stake ${d.stake}  (register ${d.registerCu} CU, stake ${d.stakeCu} CU)`);
+    console.log(`  up in ${summary.startedInMs} ms`);
+  }
+  if (args.has("--once")) return;
+  log("local network running; Ctrl-C to stop");
+  await new Promise<void>((resolve) => {
+    process.on("SIGINT", () => resolve());
+    process.on("SIGTERM", () => resolve());
+  });
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

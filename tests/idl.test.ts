@@ -1,0 +1,103 @@
+// The IDL JSON against the deployed program: address, discriminators, argument sizes and account
+// sizes must agree, so the committed IDL cannot drift from the code (the Rust side also regenerates
+// the IDL and compares it byte for byte: programs/idl-gen).
+import { expect } from "chai";
+import { Keypair, TransactionInstruction } from "@solana/web3.js";
+import fs from "node:fs";
+import path from "node:path";
+import { STAKING_PROGRAM_ID, stakingIdl, stakingProgram } from "../client/src/index.ts";
+import { startEngine, type Engine } from "../client/src/svm/index.ts";
+import { DECIMALS, H100, PROGRAMS_DIR, ROOT, World } from "./support/world.ts";
+
+const NOT_ENOUGH_ACCOUNTS = 6012;
+const INVALID_INSTRUCTION_DATA = 6010;
+const UNKNOWN_INSTRUCTION = 6011;
+
+function anchorTomlId(program: string): string {
+  const toml = fs.readFileSync(path.join(ROOT, "Anchor.toml"), "utf8");
+  const section = toml.split(/^\[programs\.localnet\]$/m)[1].split(/^\[/m)[0];
+  const m = new RegExp(`^${program}\\s*=\\s*"([^"]+)"`, "m").exec(section);
+  if (!m) throw new Error(`Anchor.toml has no ${program}`);
+  return m[1];
+}
+
+describe("IDL and program agree", function () {
+  let engine: Engine;
+  const payer = Keypair.generate();
+
+  before(async function () {
+    engine = await startEngine("litesvm", [{ name: "hourglass_staking", programId: STAKING_PROGRAM_ID }], PROGRAMS_DIR);
+    await engine.airdrop(payer.publicKey, 10_000_000_000n);
+  });
+
+  async function codeFor(data: Buffer): Promise<number | null> {
+    const res = await engine.send([new TransactionInstruction({ programId: STAKING_PROGRAM_ID, keys: [], data })], [payer]);
+    expect(res.ok).to.equal(false);
+    return res.errorCode;
+  }
+
+  it("the IDL address is the program ID in Anchor.toml", function () {
+    expect(stakingIdl.address).to.equal(anchorTomlId("staking"));
+  });
+
+  it("every instruction discriminator and argument size is the program's", async function () {
+    const coder = stakingProgram().coder.instruction;
+    for (const ix of stakingIdl.instructions) {
+      // Zero arguments of the IDL's types, encoded by Anchor's coder.
+      const args: Record<string, unknown> = {};
+      for (const a of ix.args) args[a.name] = a.type === "u64" || a.type === "i64" ? new (await import("bn.js")).default(0) : 0;
+      const camel = ix.name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+      const data = coder.encode(camel, Object.fromEntries(Object.entries(args).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), v])));
+      expect([...data.subarray(0, 8)], ix.name).to.deep.equal(ix.discriminator);
+      // Right discriminator and length: the program gets as far as its accounts.
+      expect(await codeFor(data), `${ix.name} with IDL-sized args`).to.equal(NOT_ENOUGH_ACCOUNTS);
+      // One byte more or less than the IDL says: rejected as malformed.
+      expect(await codeFor(Buffer.concat([data, Buffer.from([0])])), `${ix.name} + 1 byte`).to.equal(INVALID_INSTRUCTION_DATA);
+      if (data.length > 8) {
+        expect(await codeFor(data.subarray(0, data.length - 1)), `${ix.name} - 1 byte`).to.equal(INVALID_INSTRUCTION_DATA);
+      }
+      const wrong = Buffer.from(data);
+      wrong[7] ^= 0x01;
+      expect(await codeFor(wrong), `${ix.name} with a flipped discriminator`).to.equal(UNKNOWN_INSTRUCTION);
+    }
+  });
+
+  it("every account's IDL size and discriminator match live accounts", async function () {
+    const w = await World.create("litesvm");
+    const supplier = await w.newSupplier(10_000n * 10n ** BigInt(DECIMALS));
+    const d = await w.registerDevice(supplier, H100, 1);
+    const program = stakingProgram();
+    const live: Record<string, import("@solana/web3.js").PublicKey> = {
+      config: w.config,
+      gpuTier: (await import("../client/src/staking/index.ts")).gpuTierPda(H100.code)[0],
+      device: d.address,
+    };
+    expect(Object.keys(live).sort()).to.deep.equal(stakingIdl.accounts!.map((a) => a.name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()).replace(/^./, (c) => c.toLowerCase())).sort());
+    for (const [name, address] of Object.entries(live)) {
+      const acc = await w.engine.getAccount(address);
+      expect(acc!.owner.equals(STAKING_PROGRAM_ID)).to.equal(true);
+      expect(acc!.data.length, name).to.equal(program.coder.accounts.size(name));
+      const idlAccount = stakingIdl.accounts!.find((a) => a.name.toLowerCase() === name.toLowerCase())!;
+      expect([...acc!.data.subarray(0, 8)], name).to.deep.equal(idlAccount.discriminator);
+    }
+  });
+
+  it("every event has a type for the coder", function () {
+    const typeNames = new Set((stakingIdl.types ?? []).map((t) => t.name));
+    for (const e of stakingIdl.events ?? []) expect(typeNames.has(e.name), e.name).to.equal(true);
+  });
+});
+
+describe("program binaries", function () {
+  it("each deployed program is an SBPF v0 ELF shared object for EM_BPF (247)", function () {
+    const files = fs.readdirSync(PROGRAMS_DIR).filter((f) => f.endsWith(".so"));
+    expect(files).to.include("hourglass_staking.so");
+    for (const f of files) {
+      const elf = fs.readFileSync(path.join(PROGRAMS_DIR, f));
+      expect(elf.subarray(0, 4).toString("latin1")).to.equal("\x7fELF");
+      expect(elf.readUInt16LE(16), `${f} e_type`).to.equal(3); // ET_DYN
+      expect(elf.readUInt16LE(18), `${f} e_machine`).to.equal(247);
+      expect(elf.readUInt32LE(48), `${f} e_flags`).to.equal(0); // SBPF v0
+    }
+  });
+});
