@@ -2,16 +2,32 @@
 // sizes must agree, so the committed IDL cannot drift from the code (the Rust side also regenerates
 // the IDL and compares it byte for byte: programs/idl-gen).
 import { expect } from "chai";
-import { Keypair, TransactionInstruction } from "@solana/web3.js";
+import { Keypair, PublicKey, TransactionInstruction } from "@solana/web3.js";
+import BN from "bn.js";
 import fs from "node:fs";
 import path from "node:path";
 import { STAKING_PROGRAM_ID, stakingIdl, stakingProgram } from "../client/src/index.ts";
 import { startEngine, type Engine } from "../client/src/svm/index.ts";
+import { coStakePda } from "../client/src/staking/index.ts";
 import { DECIMALS, H100, PROGRAMS_DIR, ROOT, World } from "./support/world.ts";
 
 const NOT_ENOUGH_ACCOUNTS = 6012;
 const INVALID_INSTRUCTION_DATA = 6010;
 const UNKNOWN_INSTRUCTION = 6011;
+
+const camel = (s: string) => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/** The zero value of an IDL type, as Anchor's coder takes it. */
+function zeroOf(t: unknown): unknown {
+  if (t === "u64" || t === "i64") return new BN(0);
+  if (t === "bool") return false;
+  if (t === "pubkey") return PublicKey.default;
+  if (typeof t === "object" && t !== null && "array" in t) {
+    const [inner, n] = (t as { array: [unknown, number] }).array;
+    return Array.from({ length: n }, () => zeroOf(inner));
+  }
+  return 0;
+}
 
 function anchorTomlId(program: string): string {
   const toml = fs.readFileSync(path.join(ROOT, "Anchor.toml"), "utf8");
@@ -45,9 +61,8 @@ describe("IDL and program agree", function () {
     for (const ix of stakingIdl.instructions) {
       // Zero arguments of the IDL's types, encoded by Anchor's coder.
       const args: Record<string, unknown> = {};
-      for (const a of ix.args) args[a.name] = a.type === "u64" || a.type === "i64" ? new (await import("bn.js")).default(0) : 0;
-      const camel = ix.name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-      const data = coder.encode(camel, Object.fromEntries(Object.entries(args).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), v])));
+      for (const a of ix.args) args[camel(a.name)] = zeroOf(a.type);
+      const data = coder.encode(camel(ix.name), args);
       expect([...data.subarray(0, 8)], ix.name).to.deep.equal(ix.discriminator);
       // Right discriminator and length: the program gets as far as its accounts.
       expect(await codeFor(data), `${ix.name} with IDL-sized args`).to.equal(NOT_ENOUGH_ACCOUNTS);
@@ -66,11 +81,15 @@ describe("IDL and program agree", function () {
     const w = await World.create("litesvm");
     const supplier = await w.newSupplier(10_000n * 10n ** BigInt(DECIMALS));
     const d = await w.registerDevice(supplier, H100, 1);
+    await w.ok("stake", await w.stakeIx(d, w.minimum(d)), [supplier.wallet]);
+    const backer = await w.newSupplier(10_000n * 10n ** BigInt(DECIMALS));
+    await w.ok("co_stake", await w.coStakeIx(d, backer, 1n), [backer.wallet]);
     const program = stakingProgram();
     const live: Record<string, import("@solana/web3.js").PublicKey> = {
       config: w.config,
       gpuTier: (await import("../client/src/staking/index.ts")).gpuTierPda(H100.code)[0],
       device: d.address,
+      coStake: coStakePda(d.address, backer.wallet.publicKey)[0],
     };
     expect(Object.keys(live).sort()).to.deep.equal(stakingIdl.accounts!.map((a) => a.name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()).replace(/^./, (c) => c.toLowerCase())).sort());
     for (const [name, address] of Object.entries(live)) {

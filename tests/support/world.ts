@@ -5,7 +5,7 @@ import { Keypair, PublicKey, type TransactionInstruction } from "@solana/web3.js
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { STAKING_PROGRAM_ID, StakingClient, stakingIdl } from "../../client/src/index.ts";
-import { configPda, deviceAddress, minimumStake, stakeVaultPda } from "../../client/src/staking/index.ts";
+import { coStakePda, configPda, deviceAddress, minimumStake, stakeVaultPda } from "../../client/src/staking/index.ts";
 import {
   createMint,
   createTokenAccount,
@@ -113,7 +113,14 @@ export class World {
     code: number,
     watched: PublicKey[] = [],
   ): Promise<TxResult> {
-    const all = [...watched, this.vault, this.config, ...this.devices.map((d) => d.address)];
+    const all = [
+      ...watched,
+      this.vault,
+      this.config,
+      this.treasury,
+      ...this.devices.map((d) => d.address),
+      ...this.coStakers.map((c) => coStakePda(c.device.address, c.staker.wallet.publicKey)[0]),
+    ];
     const before = await this.snapshot(all);
     const res = await this.engine.send(Array.isArray(ixs) ? ixs : [ixs], signers);
     expect(res.ok, "transaction should have failed").to.equal(false);
@@ -177,6 +184,18 @@ export class World {
     });
   }
 
+  coStakeIx(d: DeviceHandle, staker: Supplier, amount: bigint) {
+    return this.staking.coStake({ staker: staker.wallet.publicKey, deviceKey: d.key.publicKey, stakerTokens: staker.tokens, amount });
+  }
+
+  /** Co-stakers whose CoStake accounts the vault invariant must count. */
+  readonly coStakers: { device: DeviceHandle; staker: Supplier }[] = [];
+
+  async coStake(d: DeviceHandle, staker: Supplier) {
+    const acc = await this.engine.getAccount(coStakePda(d.address, staker.wallet.publicKey)[0]);
+    return acc ? this.staking.decodeCoStake(acc.data) : null;
+  }
+
   async device(d: DeviceHandle) {
     const acc = await this.engine.getAccount(d.address);
     expect(acc, "device account").to.not.equal(null);
@@ -192,8 +211,18 @@ export class World {
     if (!(await this.engine.getAccount(this.vault))) return;
     let owed = 0n;
     for (const d of this.devices) {
-      const dev = await this.device(d);
+      const acc = await this.engine.getAccount(d.address);
+      if (!acc) continue; // deregistered
+      const dev = this.staking.decodeDevice(acc.data);
       owed += BigInt(dev.stake.toString()) + BigInt(dev.unbondingAmount.toString());
+    }
+    const seen = new Set<string>();
+    for (const { device, staker } of this.coStakers) {
+      const key = `${device.address.toBase58()}:${staker.wallet.publicKey.toBase58()}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const c = await this.coStake(device, staker);
+      if (c) owed += BigInt(c.amount.toString()) + BigInt(c.unbondingAmount.toString());
     }
     expect(await this.balance(this.vault)).to.equal(owed);
   }

@@ -4,23 +4,28 @@ import BN from "bn.js";
 import { TOKEN_PROGRAM_ID } from "@solana/spl-token";
 import { PublicKey, SystemProgram, type TransactionInstruction } from "@solana/web3.js";
 import { stakingProgram } from "../program.ts";
-import { configPda, deviceAddress, gpuTierPda, stakeVaultPda } from "./pdas.ts";
+import { coStakePda, configPda, deviceAddress, gpuTierPda, stakeVaultPda } from "./pdas.ts";
 
 export * from "./pdas.ts";
 
 /** `Device.status` values. */
-export const DeviceStatus = { Active: 0, Paused: 1, Leased: 2, Deregistering: 3 } as const;
+export const DeviceStatus = { Active: 0, Paused: 1, Leased: 2 } as const;
+/** `slash` reason codes. */
+export const SlashReason = { MissedHeartbeats: 1, FailedJob: 2, Admin: 3 } as const;
 
 export interface ConfigAccount {
   authority: PublicKey;
   stakeMint: PublicKey;
   stakeVault: PublicKey;
   treasury: PublicKey;
+  leaseAuthority: PublicKey;
   unbondingPeriod: BN;
   maxSlashBps: number;
   mintDecimals: number;
   bump: number;
   vaultBump: number;
+  attesterCount: number;
+  attesters: PublicKey[];
 }
 
 export interface DeviceAccount {
@@ -33,13 +38,24 @@ export interface DeviceAccount {
   region: number;
   bandwidthTier: number;
   status: number;
-  bump: number;
   multiplierBps: number;
   stake: BN;
+  coStake: BN;
   unbondingAmount: BN;
   unbondingUnlockAt: BN;
   provenHours: BN;
+  slashedTotal: BN;
   registeredAt: BN;
+  coStakerCount: number;
+}
+
+export interface CoStakeAccount {
+  staker: PublicKey;
+  device: PublicKey;
+  amount: BN;
+  unbondingAmount: BN;
+  unbondingUnlockAt: BN;
+  bump: number;
 }
 
 export interface GpuTierAccount {
@@ -155,6 +171,125 @@ export class StakingClient {
       .instruction();
   }
 
+  updateConfig(p: {
+    authority: PublicKey;
+    treasury: PublicKey;
+    unbondingPeriodSeconds: number | bigint;
+    maxSlashBps: number;
+    leaseAuthority: PublicKey;
+  }): Promise<TransactionInstruction> {
+    return this.program.methods
+      .updateConfig(bn(p.unbondingPeriodSeconds), p.maxSlashBps, p.leaseAuthority)
+      .accountsStrict({ authority: p.authority, config: configPda(this.programId)[0], treasury: p.treasury })
+      .instruction();
+  }
+
+  setAuthority(p: { authority: PublicKey; newAuthority: PublicKey }): Promise<TransactionInstruction> {
+    return this.program.methods
+      .setAuthority()
+      .accountsStrict({ authority: p.authority, newAuthority: p.newAuthority, config: configPda(this.programId)[0] })
+      .instruction();
+  }
+
+  setAttester(p: { authority: PublicKey; attester: PublicKey; enabled: boolean }): Promise<TransactionInstruction> {
+    return this.program.methods
+      .setAttester(p.attester, p.enabled)
+      .accountsStrict({ authority: p.authority, config: configPda(this.programId)[0] })
+      .instruction();
+  }
+
+  setDevicePaused(p: { supplier: PublicKey; deviceKey: PublicKey; paused: boolean }): Promise<TransactionInstruction> {
+    return this.program.methods
+      .setDevicePaused(p.paused)
+      .accountsStrict({ supplier: p.supplier, device: deviceAddress(p.deviceKey) })
+      .instruction();
+  }
+
+  coStake(p: { staker: PublicKey; deviceKey: PublicKey; stakerTokens: PublicKey; amount: bigint | number | BN }): Promise<TransactionInstruction> {
+    const device = deviceAddress(p.deviceKey);
+    return this.program.methods
+      .coStake(bn(p.amount))
+      .accountsStrict({
+        staker: p.staker,
+        config: configPda(this.programId)[0],
+        device,
+        coStake: coStakePda(device, p.staker, this.programId)[0],
+        stakerTokens: p.stakerTokens,
+        stakeVault: stakeVaultPda(this.programId)[0],
+        tokenProgram: TOKEN_PROGRAM_ID,
+        systemProgram: SystemProgram.programId,
+      })
+      .instruction();
+  }
+
+  coUnstake(p: { staker: PublicKey; deviceKey: PublicKey; amount: bigint | number | BN }): Promise<TransactionInstruction> {
+    const device = deviceAddress(p.deviceKey);
+    return this.program.methods
+      .coUnstake(bn(p.amount))
+      .accountsStrict({
+        staker: p.staker,
+        config: configPda(this.programId)[0],
+        device,
+        coStake: coStakePda(device, p.staker, this.programId)[0],
+      })
+      .instruction();
+  }
+
+  coWithdraw(p: { staker: PublicKey; deviceKey: PublicKey; destination: PublicKey }): Promise<TransactionInstruction> {
+    const device = deviceAddress(p.deviceKey);
+    return this.program.methods
+      .coWithdraw()
+      .accountsStrict({
+        staker: p.staker,
+        config: configPda(this.programId)[0],
+        device,
+        coStake: coStakePda(device, p.staker, this.programId)[0],
+        stakeVault: stakeVaultPda(this.programId)[0],
+        destination: p.destination,
+        tokenProgram: TOKEN_PROGRAM_ID,
+      })
+      .instruction();
+  }
+
+  slash(p: { authority: PublicKey; deviceKey: PublicKey; treasury: PublicKey; bps: number; reason: number }): Promise<TransactionInstruction> {
+    return this.program.methods
+      .slash(p.bps, p.reason)
+      .accountsStrict({
+        authority: p.authority,
+        config: configPda(this.programId)[0],
+        device: deviceAddress(p.deviceKey),
+        stakeVault: stakeVaultPda(this.programId)[0],
+        treasury: p.treasury,
+        tokenProgram: TOKEN_PROGRAM_ID,
+      })
+      .instruction();
+  }
+
+  assignLease(p: { leaseAuthority: PublicKey; deviceKey: PublicKey; lease: PublicKey }): Promise<TransactionInstruction> {
+    return this.program.methods
+      .assignLease(p.lease)
+      .accountsStrict({ leaseAuthority: p.leaseAuthority, config: configPda(this.programId)[0], device: deviceAddress(p.deviceKey) })
+      .instruction();
+  }
+
+  releaseLease(p: { leaseAuthority: PublicKey; deviceKey: PublicKey }): Promise<TransactionInstruction> {
+    return this.program.methods
+      .releaseLease()
+      .accountsStrict({ leaseAuthority: p.leaseAuthority, config: configPda(this.programId)[0], device: deviceAddress(p.deviceKey) })
+      .instruction();
+  }
+
+  deregister(p: { supplier: PublicKey; deviceKey: PublicKey }): Promise<TransactionInstruction> {
+    return this.program.methods
+      .deregister()
+      .accountsStrict({ supplier: p.supplier, device: deviceAddress(p.deviceKey) })
+      .instruction();
+  }
+
+  decodeCoStake(data: Buffer | Uint8Array): CoStakeAccount {
+    return this.program.coder.accounts.decode("coStake", Buffer.from(data));
+  }
+
   decodeConfig(data: Buffer | Uint8Array): ConfigAccount {
     return this.program.coder.accounts.decode("config", Buffer.from(data));
   }
@@ -168,7 +303,7 @@ export class StakingClient {
   }
 
   /** Account data size of a type, as the IDL describes it (discriminator included). */
-  accountSize(name: "config" | "gpuTier" | "device"): number {
+  accountSize(name: "config" | "gpuTier" | "device" | "coStake"): number {
     return this.program.coder.accounts.size(name);
   }
 }

@@ -20,3 +20,7 @@ export function gpuTierPda(modelCode: number, programId = STAKING_PROGRAM_ID): [
 export function deviceAddress(deviceKey: PublicKey): PublicKey {
   return deviceKey;
 }
+
+export function coStakePda(device: PublicKey, staker: PublicKey, programId = STAKING_PROGRAM_ID): [PublicKey, number] {
+  return PublicKey.findProgramAddressSync([Buffer.from("co_stake"), device.toBuffer(), staker.toBuffer()], programId);
+}

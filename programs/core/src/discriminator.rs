@@ -33,3 +33,47 @@ mod tests {
         assert_ne!(account("Device"), event("Device"));
     }
 }
+
+/// Declares a program's instruction enum from `(Variant, "snake_name")` pairs: `ALL`, `name()`,
+/// `discriminator()` and `unpack()` (split data into instruction and argument bytes; unknown
+/// discriminators and data shorter than 8 bytes get their numbered errors).
+#[macro_export]
+macro_rules! instruction_set {
+    ($(#[$meta:meta])* pub enum $name:ident { $($variant:ident = $snake:literal),* $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum $name { $($variant),* }
+
+        impl $name {
+            pub const ALL: &'static [Self] = &[$(Self::$variant),*];
+            const DISCRIMINATORS: &'static [u64] = &[
+                $(u64::from_le_bytes($crate::discriminator::instruction($snake))),*
+            ];
+
+            pub const fn name(self) -> &'static str {
+                match self { $(Self::$variant => $snake),* }
+            }
+
+            pub const fn discriminator(self) -> [u8; 8] {
+                $crate::discriminator::instruction(self.name())
+            }
+
+            /// Splits instruction data into the instruction and its argument bytes.
+            #[inline(always)]
+            pub fn unpack(data: &[u8]) -> Result<(Self, &[u8]), $crate::ProgramError> {
+                let Some((disc, args)) = data.split_first_chunk::<8>() else {
+                    return Err($crate::error::CoreError::InvalidInstructionData.into());
+                };
+                let disc = u64::from_le_bytes(*disc);
+                let mut i = 0;
+                while i < Self::DISCRIMINATORS.len() {
+                    if Self::DISCRIMINATORS[i] == disc {
+                        return Ok((Self::ALL[i], args));
+                    }
+                    i += 1;
+                }
+                Err($crate::error::CoreError::UnknownInstruction.into())
+            }
+        }
+    };
+}

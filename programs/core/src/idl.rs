@@ -14,6 +14,8 @@ pub enum Ty {
     Pubkey,
     /// A fixed array of `u8`.
     Bytes(usize),
+    /// A fixed array of public keys.
+    PubkeyArray(usize),
 }
 
 impl Ty {
@@ -26,6 +28,7 @@ impl Ty {
             Ty::U64 | Ty::I64 => 8,
             Ty::Pubkey => 32,
             Ty::Bytes(n) => n,
+            Ty::PubkeyArray(n) => 32 * n,
         }
     }
 }

@@ -212,3 +212,22 @@ pub fn mint_decimals(a: &AccountView) -> Result<u8, ProgramError> {
     }
     Ok(data[44])
 }
+
+/// Closes a program-owned account: zeroes its discriminator (so nothing can revive it as its old type
+/// within the transaction), moves its lamports to `destination`, and hands it back to the system
+/// program with no data.
+pub fn close(account: &mut AccountView, destination: &mut AccountView) -> Result<(), ProgramError> {
+    writable(account)?;
+    writable(destination)?;
+    distinct(account, destination)?;
+    {
+        let mut data = account.try_borrow_mut()?;
+        let n = data.len().min(8);
+        data[..n].fill(0);
+    }
+    let lamports = account.lamports();
+    let total = destination.lamports().checked_add(lamports).ok_or(CoreError::Overflow)?;
+    destination.set_lamports(total);
+    account.set_lamports(0);
+    account.close()
+}

@@ -116,6 +116,12 @@ impl IdlType for Address {
     const TY: Ty = Ty::Pubkey;
 }
 
+// SAFETY: arrays of `Address` have alignment 1 and every value is valid.
+unsafe impl<const N: usize> Pod for [Address; N] {}
+impl<const N: usize> IdlType for [Address; N] {
+    const TY: Ty = Ty::PubkeyArray(N);
+}
+
 /// Views `bytes` as a `T` if the length is exactly `size_of::<T>()`.
 #[inline(always)]
 pub fn from_bytes<T: Pod>(bytes: &[u8]) -> Option<&T> {

@@ -279,4 +279,17 @@ mod tests {
         assert!(memeq(&dst, &[1, 9, 9, 9]));
         assert!(!memeq(&dst, &[1, 9, 9]));
     }
+
+    #[test]
+    fn rent_matches_the_runtime_formula() {
+        // The default Rent: 3,480 lamports per byte-year, threshold 2.0.
+        assert_eq!(rent_exempt_minimum(0).unwrap(), 890_880);
+        assert_eq!(rent_exempt_minimum(165).unwrap(), 2_039_280);
+        for (space, lpby, threshold) in [(100usize, 3480u64, 1.0f64), (10, 1000, 0.5), (7, 999, 2.5), (0, 1, 1e-3), (50, 7, 3.75)] {
+            let expected = (((space as u64 + 128) * lpby) as f64 * threshold) as u64;
+            assert_eq!(rent_exempt_minimum_from(space, lpby, threshold.to_bits()).unwrap(), expected);
+        }
+        assert!(rent_exempt_minimum_from(1, 1, (-1.0f64).to_bits()).is_err());
+        assert!(rent_exempt_minimum_from(1, 1, f64::INFINITY.to_bits()).is_err());
+    }
 }

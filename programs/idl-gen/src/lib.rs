@@ -20,6 +20,7 @@ fn ty(t: Ty) -> Value {
         Ty::Bool => json!("bool"),
         Ty::Pubkey => json!("pubkey"),
         Ty::Bytes(n) => json!({ "array": ["u8", n] }),
+        Ty::PubkeyArray(n) => json!({ "array": ["pubkey", n] }),
     }
 }
 

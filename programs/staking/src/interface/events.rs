@@ -1,8 +1,9 @@
-//! Events, emitted with `sol_log_data` in Anchor's format; the indexer consumes them.
+//! Events, emitted with `sol_log_data` in Anchor's format; the indexer consumes them. Every state
+//! change emits one.
 
 use hourglass_core::event::Event;
 use hourglass_core::idl::TypeSpec;
-use hourglass_core::pod::{Layout, PodI64, PodU16, PodU32, PodU64};
+use hourglass_core::pod::{Layout, PodBool, PodI64, PodU16, PodU32, PodU64};
 use hourglass_core::{pod_struct, Address};
 
 pod_struct! {
@@ -13,6 +14,31 @@ pod_struct! {
         pub treasury: Address,
         pub unbonding_period: PodI64,
         pub max_slash_bps: PodU16,
+    }
+}
+
+pod_struct! {
+    pub struct ConfigUpdated {
+        pub authority: Address,
+        pub treasury: Address,
+        pub lease_authority: Address,
+        pub unbonding_period: PodI64,
+        pub max_slash_bps: PodU16,
+    }
+}
+
+pod_struct! {
+    pub struct AuthorityChanged {
+        pub previous: Address,
+        pub authority: Address,
+    }
+}
+
+pod_struct! {
+    pub struct AttesterSet {
+        pub attester: Address,
+        pub enabled: PodBool,
+        pub attester_count: u8,
     }
 }
 
@@ -35,6 +61,15 @@ pod_struct! {
         pub bandwidth_tier: u8,
         pub multiplier_bps: PodU32,
         pub minimum_stake: PodU64,
+    }
+}
+
+pod_struct! {
+    /// Paused, resumed, leased or released.
+    pub struct DeviceStatusChanged {
+        pub device: Address,
+        pub status: u8,
+        pub lease: Address,
     }
 }
 
@@ -65,19 +100,92 @@ pod_struct! {
     }
 }
 
+pod_struct! {
+    pub struct CoStaked {
+        pub device: Address,
+        pub staker: Address,
+        pub amount: PodU64,
+        /// The staker's active co-stake on this device after this instruction.
+        pub staker_amount: PodU64,
+        /// All co-stakers' active stake on this device.
+        pub device_co_stake: PodU64,
+    }
+}
+
+pod_struct! {
+    pub struct CoUnstakeRequested {
+        pub device: Address,
+        pub staker: Address,
+        pub amount: PodU64,
+        pub unbonding_amount: PodU64,
+        pub unlock_at: PodI64,
+    }
+}
+
+pod_struct! {
+    pub struct CoWithdrawn {
+        pub device: Address,
+        pub staker: Address,
+        pub destination: Address,
+        pub amount: PodU64,
+    }
+}
+
+pod_struct! {
+    pub struct DeviceSlashed {
+        pub device: Address,
+        pub authority: Address,
+        pub amount: PodU64,
+        pub bps: PodU16,
+        pub reason: u8,
+        pub remaining_stake: PodU64,
+    }
+}
+
+pod_struct! {
+    pub struct DeviceDeregistered {
+        pub device: Address,
+        pub owner: Address,
+    }
+}
+
 impl Event for ConfigInitialized {}
+impl Event for ConfigUpdated {}
+impl Event for AuthorityChanged {}
+impl Event for AttesterSet {}
 impl Event for GpuTierSet {}
 impl Event for DeviceRegistered {}
+impl Event for DeviceStatusChanged {}
 impl Event for Staked {}
 impl Event for UnstakeRequested {}
 impl Event for Withdrawn {}
+impl Event for CoStaked {}
+impl Event for CoUnstakeRequested {}
+impl Event for CoWithdrawn {}
+impl Event for DeviceSlashed {}
+impl Event for DeviceDeregistered {}
 
-/// Every event type, for the IDL.
-pub const TYPES: &[TypeSpec] = &[
-    TypeSpec { name: ConfigInitialized::NAME, fields: ConfigInitialized::FIELDS },
-    TypeSpec { name: GpuTierSet::NAME, fields: GpuTierSet::FIELDS },
-    TypeSpec { name: DeviceRegistered::NAME, fields: DeviceRegistered::FIELDS },
-    TypeSpec { name: Staked::NAME, fields: Staked::FIELDS },
-    TypeSpec { name: UnstakeRequested::NAME, fields: UnstakeRequested::FIELDS },
-    TypeSpec { name: Withdrawn::NAME, fields: Withdrawn::FIELDS },
-];
+macro_rules! types {
+    ($($t:ident),* $(,)?) => {
+        /// Every event type, for the IDL.
+        pub const TYPES: &[TypeSpec] = &[$(TypeSpec { name: $t::NAME, fields: $t::FIELDS }),*];
+    };
+}
+
+types!(
+    ConfigInitialized,
+    ConfigUpdated,
+    AuthorityChanged,
+    AttesterSet,
+    GpuTierSet,
+    DeviceRegistered,
+    DeviceStatusChanged,
+    Staked,
+    UnstakeRequested,
+    Withdrawn,
+    CoStaked,
+    CoUnstakeRequested,
+    CoWithdrawn,
+    DeviceSlashed,
+    DeviceDeregistered,
+);

@@ -2,69 +2,38 @@
 //! Each instruction's accounts are listed in order with [writable, signer]; the processor unpacks
 //! them in the same order.
 
-use hourglass_core::discriminator;
 use hourglass_core::error::CoreError;
 use hourglass_core::idl::addresses::{SYSTEM_PROGRAM, TOKEN_PROGRAM};
 use hourglass_core::idl::{AccountSpec as A, InstructionSpec};
-use hourglass_core::pod::{from_bytes, Layout, Pod, PodI64, PodU16, PodU32, PodU64};
-use hourglass_core::{pod_struct, ProgramError};
+use hourglass_core::pod::{from_bytes, Layout, Pod, PodBool, PodI64, PodU16, PodU32, PodU64};
+use hourglass_core::{instruction_set, pod_struct, Address, ProgramError};
 
-/// The staking instructions.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum StakingInstruction {
-    InitializeConfig,
-    SetGpuTier,
-    RegisterDevice,
-    Stake,
-    RequestUnstake,
-    Withdraw,
+instruction_set! {
+    /// The staking instructions, in the order of [`SPECS`].
+    pub enum StakingInstruction {
+        InitializeConfig = "initialize_config",
+        UpdateConfig = "update_config",
+        SetAuthority = "set_authority",
+        SetAttester = "set_attester",
+        SetGpuTier = "set_gpu_tier",
+        RegisterDevice = "register_device",
+        SetDevicePaused = "set_device_paused",
+        Stake = "stake",
+        RequestUnstake = "request_unstake",
+        Withdraw = "withdraw",
+        CoStake = "co_stake",
+        CoUnstake = "co_unstake",
+        CoWithdraw = "co_withdraw",
+        Slash = "slash",
+        AssignLease = "assign_lease",
+        ReleaseLease = "release_lease",
+        Deregister = "deregister",
+    }
 }
 
 impl StakingInstruction {
-    pub const ALL: [Self; 6] = [
-        Self::InitializeConfig,
-        Self::SetGpuTier,
-        Self::RegisterDevice,
-        Self::Stake,
-        Self::RequestUnstake,
-        Self::Withdraw,
-    ];
-
     pub const fn spec(self) -> &'static InstructionSpec {
         &SPECS[self as usize]
-    }
-
-    pub const fn discriminator(self) -> [u8; 8] {
-        discriminator::instruction(self.spec().name)
-    }
-
-    /// Splits instruction data into the instruction and its argument bytes.
-    #[inline(always)]
-    pub fn unpack(data: &[u8]) -> Result<(Self, &[u8]), ProgramError> {
-        const D: [u64; 6] = {
-            let mut d = [0u64; 6];
-            let mut i = 0;
-            while i < 6 {
-                d[i] = u64::from_le_bytes(StakingInstruction::ALL[i].discriminator());
-                i += 1;
-            }
-            d
-        };
-        if data.len() < 8 {
-            return Err(CoreError::InvalidInstructionData.into());
-        }
-        let (disc, args) = data.split_at(8);
-        let disc = u64::from_le_bytes(disc.try_into().map_err(|_| CoreError::InvalidInstructionData)?);
-        let ix = match disc {
-            x if x == D[0] => Self::InitializeConfig,
-            x if x == D[1] => Self::SetGpuTier,
-            x if x == D[2] => Self::RegisterDevice,
-            x if x == D[3] => Self::Stake,
-            x if x == D[4] => Self::RequestUnstake,
-            x if x == D[5] => Self::Withdraw,
-            _ => return Err(CoreError::UnknownInstruction.into()),
-        };
-        Ok((ix, args))
     }
 }
 
@@ -78,6 +47,21 @@ pod_struct! {
     pub struct InitializeConfigArgs {
         pub unbonding_period: PodI64,
         pub max_slash_bps: PodU16,
+    }
+}
+
+pod_struct! {
+    pub struct UpdateConfigArgs {
+        pub unbonding_period: PodI64,
+        pub max_slash_bps: PodU16,
+        pub lease_authority: Address,
+    }
+}
+
+pod_struct! {
+    pub struct SetAttesterArgs {
+        pub attester: Address,
+        pub enabled: PodBool,
     }
 }
 
@@ -99,14 +83,40 @@ pod_struct! {
 }
 
 pod_struct! {
+    pub struct SetDevicePausedArgs {
+        pub paused: PodBool,
+    }
+}
+
+pod_struct! {
     pub struct AmountArgs {
         pub amount: PodU64,
     }
 }
 
 pod_struct! {
+    pub struct SlashArgs {
+        pub bps: PodU16,
+        pub reason: u8,
+    }
+}
+
+pod_struct! {
+    pub struct AssignLeaseArgs {
+        pub lease: Address,
+    }
+}
+
+pod_struct! {
     pub struct NoArgs {}
 }
+
+const CONFIG: A = A::new("config", "PDA [\"config\"]");
+const CONFIG_MUT: A = CONFIG.writable();
+const DEVICE_MUT: A = A::new("device", "Device account (the device key)").writable();
+const VAULT: A = A::new("stake_vault", "PDA [\"stake_vault\"]").writable();
+const SYSTEM: A = A::new("system_program", "").address(SYSTEM_PROGRAM);
+const TOKEN: A = A::new("token_program", "").address(TOKEN_PROGRAM);
 
 /// Instruction descriptions, indexed by `StakingInstruction as usize`.
 pub const SPECS: &[InstructionSpec] = &[
@@ -115,23 +125,49 @@ pub const SPECS: &[InstructionSpec] = &[
         docs: "Creates the Config and the stake vault. Once only.",
         accounts: &[
             A::new("authority", "Config authority; pays rent").writable().signer(),
-            A::new("config", "PDA [\"config\"]").writable(),
+            CONFIG_MUT,
             A::new("stake_mint", "The token suppliers stake"),
             A::new("stake_vault", "PDA [\"stake_vault\"], created as a token account").writable(),
             A::new("treasury", "Token account of stake_mint that receives slashes"),
-            A::new("system_program", "").address(SYSTEM_PROGRAM),
-            A::new("token_program", "").address(TOKEN_PROGRAM),
+            SYSTEM,
+            TOKEN,
         ],
         args: InitializeConfigArgs::FIELDS,
+    },
+    InstructionSpec {
+        name: "update_config",
+        docs: "Sets the unbonding period, slash bound, treasury and lease authority. Authority only.",
+        accounts: &[
+            A::new("authority", "Config authority").signer(),
+            CONFIG_MUT,
+            A::new("treasury", "Token account of stake_mint that receives slashes"),
+        ],
+        args: UpdateConfigArgs::FIELDS,
+    },
+    InstructionSpec {
+        name: "set_authority",
+        docs: "Hands the config authority to a new key; both sign.",
+        accounts: &[
+            A::new("authority", "Current config authority").signer(),
+            A::new("new_authority", "Next config authority").signer(),
+            CONFIG_MUT,
+        ],
+        args: NoArgs::FIELDS,
+    },
+    InstructionSpec {
+        name: "set_attester",
+        docs: "Adds or removes an attester (orchestrator operator key). Authority only.",
+        accounts: &[A::new("authority", "Config authority").signer(), CONFIG_MUT],
+        args: SetAttesterArgs::FIELDS,
     },
     InstructionSpec {
         name: "set_gpu_tier",
         docs: "Creates or updates a GPU model's multiplier. Authority only.",
         accounts: &[
             A::new("authority", "Config authority; pays rent").writable().signer(),
-            A::new("config", "PDA [\"config\"]"),
+            CONFIG,
             A::new("gpu_tier", "PDA [\"gpu_tier\", model_code]").writable(),
-            A::new("system_program", "").address(SYSTEM_PROGRAM),
+            SYSTEM,
         ],
         args: SetGpuTierArgs::FIELDS,
     },
@@ -141,46 +177,119 @@ pub const SPECS: &[InstructionSpec] = &[
         accounts: &[
             A::new("supplier", "Owner of the device; pays rent").writable().signer(),
             A::new("device", "The device agent's key; the Device account is created at this address").writable().signer(),
-            A::new("config", "PDA [\"config\"]"),
+            CONFIG,
             A::new("gpu_tier", "PDA [\"gpu_tier\", gpu_model]"),
-            A::new("system_program", "").address(SYSTEM_PROGRAM),
+            SYSTEM,
         ],
         args: RegisterDeviceArgs::FIELDS,
+    },
+    InstructionSpec {
+        name: "set_device_paused",
+        docs: "The supplier takes an idle device off the market or puts it back.",
+        accounts: &[A::new("supplier", "The device's owner").signer(), DEVICE_MUT],
+        args: SetDevicePausedArgs::FIELDS,
     },
     InstructionSpec {
         name: "stake",
         docs: "Moves tokens from the supplier into the stake vault for a device.",
         accounts: &[
             A::new("supplier", "The device's owner").signer(),
-            A::new("config", "PDA [\"config\"]"),
-            A::new("device", "Device account (the device key)").writable(),
+            CONFIG,
+            DEVICE_MUT,
             A::new("supplier_tokens", "Supplier's token account of stake_mint").writable(),
-            A::new("stake_vault", "PDA [\"stake_vault\"]").writable(),
-            A::new("token_program", "").address(TOKEN_PROGRAM),
+            VAULT,
+            TOKEN,
         ],
         args: AmountArgs::FIELDS,
     },
     InstructionSpec {
         name: "request_unstake",
-        docs: "Starts unbonding part of a device's stake; withdrawable after the unbonding period.",
-        accounts: &[
-            A::new("supplier", "The device's owner").signer(),
-            A::new("config", "PDA [\"config\"]"),
-            A::new("device", "Device account (the device key)").writable(),
-        ],
+        docs: "Starts unbonding part of the supplier's stake; withdrawable after the unbonding period.",
+        accounts: &[A::new("supplier", "The device's owner").signer(), CONFIG, DEVICE_MUT],
         args: AmountArgs::FIELDS,
     },
     InstructionSpec {
         name: "withdraw",
-        docs: "Pays out the unbonded amount once the unbonding period has ended.",
+        docs: "Pays out the supplier's unbonded amount once the unbonding period has ended.",
         accounts: &[
             A::new("supplier", "The device's owner").signer(),
-            A::new("config", "PDA [\"config\"]"),
-            A::new("device", "Device account (the device key)").writable(),
-            A::new("stake_vault", "PDA [\"stake_vault\"]").writable(),
+            CONFIG,
+            DEVICE_MUT,
+            VAULT,
             A::new("destination", "Token account of stake_mint to receive the tokens").writable(),
-            A::new("token_program", "").address(TOKEN_PROGRAM),
+            TOKEN,
         ],
+        args: NoArgs::FIELDS,
+    },
+    InstructionSpec {
+        name: "co_stake",
+        docs: "A third party stakes on a device, up to 50% of its total stake.",
+        accounts: &[
+            A::new("staker", "The co-staker; pays rent for a new CoStake").writable().signer(),
+            CONFIG,
+            DEVICE_MUT,
+            A::new("co_stake", "PDA [\"co_stake\", device, staker]").writable(),
+            A::new("staker_tokens", "Staker's token account of stake_mint").writable(),
+            VAULT,
+            TOKEN,
+            SYSTEM,
+        ],
+        args: AmountArgs::FIELDS,
+    },
+    InstructionSpec {
+        name: "co_unstake",
+        docs: "Starts unbonding part of a co-stake.",
+        accounts: &[
+            A::new("staker", "The co-staker").signer(),
+            CONFIG,
+            DEVICE_MUT,
+            A::new("co_stake", "PDA [\"co_stake\", device, staker]").writable(),
+        ],
+        args: AmountArgs::FIELDS,
+    },
+    InstructionSpec {
+        name: "co_withdraw",
+        docs: "Pays out a co-staker's unbonded amount once the unbonding period has ended.",
+        accounts: &[
+            A::new("staker", "The co-staker").signer(),
+            CONFIG,
+            A::new("device", "The device (may be deregistered)").writable(),
+            A::new("co_stake", "PDA [\"co_stake\", device, staker]").writable(),
+            VAULT,
+            A::new("destination", "Token account of stake_mint to receive the tokens").writable(),
+            TOKEN,
+        ],
+        args: NoArgs::FIELDS,
+    },
+    InstructionSpec {
+        name: "slash",
+        docs: "Moves a bounded share of a device's supplier stake to the treasury.",
+        accounts: &[
+            A::new("authority", "The lease program's authority or the config authority").signer(),
+            CONFIG,
+            DEVICE_MUT,
+            VAULT,
+            A::new("treasury", "The configured treasury").writable(),
+            TOKEN,
+        ],
+        args: SlashArgs::FIELDS,
+    },
+    InstructionSpec {
+        name: "assign_lease",
+        docs: "Marks an active device as serving a lease. Lease authority only.",
+        accounts: &[A::new("lease_authority", "The lease program's authority").signer(), CONFIG, DEVICE_MUT],
+        args: AssignLeaseArgs::FIELDS,
+    },
+    InstructionSpec {
+        name: "release_lease",
+        docs: "Returns a leased device to active. Lease authority only.",
+        accounts: &[A::new("lease_authority", "The lease program's authority").signer(), CONFIG, DEVICE_MUT],
+        args: NoArgs::FIELDS,
+    },
+    InstructionSpec {
+        name: "deregister",
+        docs: "Closes a device with no stake, co-stake, unbonding or lease; rent goes to the supplier.",
+        accounts: &[A::new("supplier", "The device's owner; receives the rent").writable().signer(), DEVICE_MUT],
         args: NoArgs::FIELDS,
     },
 ];
@@ -192,12 +301,12 @@ mod tests {
     #[test]
     fn specs_line_up_with_the_enum() {
         assert_eq!(SPECS.len(), StakingInstruction::ALL.len());
-        for ix in StakingInstruction::ALL {
+        for &ix in StakingInstruction::ALL {
+            assert_eq!(ix.spec().name, ix.name());
             let data = ix.discriminator();
             assert_eq!(StakingInstruction::unpack(&data).unwrap().0, ix);
         }
         assert_eq!(StakingInstruction::unpack(&[0; 8]), Err(CoreError::UnknownInstruction.into()));
         assert_eq!(StakingInstruction::unpack(&[1; 7]), Err(CoreError::InvalidInstructionData.into()));
-        assert_eq!(StakingInstruction::Stake.spec().name, "stake");
     }
 }

@@ -12,9 +12,12 @@ pub const BPS: u64 = 10_000;
 pub const STAKE_PER_GPU_TOKENS: u64 = 200;
 /// Default unbonding period: 14 days.
 pub const DEFAULT_UNBONDING_SECONDS: i64 = 14 * 24 * 60 * 60;
+/// Most attesters (orchestrator keys) the Config holds.
+pub const MAX_ATTESTERS: usize = 8;
 
 pod_struct! {
-    /// Program-wide settings. PDA `["config"]`.
+    /// Program-wide settings. PDA `["config"]`. Read-only for everyday instructions, so staking
+    /// transactions never contend on it.
     pub struct Config {
         /// May change settings and GPU tiers (a multisig in production).
         pub authority: Address,
@@ -24,15 +27,21 @@ pod_struct! {
         pub stake_vault: Address,
         /// Token account (of `stake_mint`) receiving slashed stake.
         pub treasury: Address,
-        /// Seconds between `request_unstake` and `withdraw`.
+        /// Marks devices leased and may slash: the lease program's authority PDA (all zeros = none).
+        pub lease_authority: Address,
+        /// Seconds between a request to unstake and the withdrawal.
         pub unbonding_period: PodI64,
-        /// Most a single slash may take, in basis points of the device's stake.
+        /// Most a single slash may take, in basis points of the supplier's stake.
         pub max_slash_bps: PodU16,
         /// Decimals of `stake_mint`, read at initialisation.
         pub mint_decimals: u8,
         pub bump: u8,
         pub vault_bump: u8,
-        pub reserved: [u8; 67],
+        pub attester_count: u8,
+        pub reserved0: [u8; 2],
+        /// Registered attesters (orchestrator operator keys); the first `attester_count` are valid.
+        pub attesters: [Address; MAX_ATTESTERS],
+        pub reserved: [u8; 64],
     }
 }
 
@@ -52,7 +61,14 @@ pub mod device_status {
     pub const ACTIVE: u8 = 0;
     pub const PAUSED: u8 = 1;
     pub const LEASED: u8 = 2;
-    pub const DEREGISTERING: u8 = 3;
+}
+
+/// `slash` reason codes (informational; recorded in the event).
+pub mod slash_reason {
+    pub const MISSED_HEARTBEATS: u8 = 1;
+    pub const FAILED_JOB: u8 = 2;
+    pub const ADMIN: u8 = 3;
+    pub const MAX: u8 = 3;
 }
 
 pod_struct! {
@@ -60,7 +76,7 @@ pod_struct! {
     pub struct Device {
         /// The supplier's wallet.
         pub owner: Address,
-        /// The key the device agent signs heartbeats with.
+        /// The key the device agent signs heartbeats with (= this account's address).
         pub device_key: Address,
         /// The lease this device serves, or all zeros.
         pub current_lease: Address,
@@ -76,28 +92,66 @@ pod_struct! {
         pub reserved0: [u8; 2],
         /// The GPU tier multiplier at registration (basis points).
         pub multiplier_bps: PodU32,
-        /// Tokens staked and active.
+        /// The supplier's own active stake.
         pub stake: PodU64,
-        /// Tokens waiting out the unbonding period.
+        /// Third parties' active stake (the sum of this device's CoStake amounts); at most `stake`,
+        /// i.e. at most 50% of the total.
+        pub co_stake: PodU64,
+        /// The supplier's tokens waiting out the unbonding period.
         pub unbonding_amount: PodU64,
         /// When `unbonding_amount` may be withdrawn.
         pub unbonding_unlock_at: PodI64,
         /// Hours this device has proven over its life.
         pub proven_hours: PodU64,
+        /// Everything slashed from this device over its life.
+        pub slashed_total: PodU64,
         pub registered_at: PodI64,
-        pub reserved: [u8; 64],
+        /// CoStake accounts with a non-zero amount or unbonding.
+        pub co_staker_count: PodU32,
+        pub reserved: [u8; 52],
+    }
+}
+
+pod_struct! {
+    /// A third party's stake on a device. PDA `["co_stake", device, staker]`.
+    pub struct CoStake {
+        pub staker: Address,
+        pub device: Address,
+        /// Active stake.
+        pub amount: PodU64,
+        pub unbonding_amount: PodU64,
+        pub unbonding_unlock_at: PodI64,
+        pub bump: u8,
+        /// Room for the rewards checkpoint.
+        pub reserved: [u8; 63],
     }
 }
 
 impl AccountType for Config {}
 impl AccountType for GpuTier {}
 impl AccountType for Device {}
+impl AccountType for CoStake {}
+
+impl Config {
+    /// Whether `key` is a registered attester.
+    pub fn is_attester(&self, key: &Address) -> bool {
+        self.attesters[..self.attester_count as usize].iter().any(|a| a == key)
+    }
+}
+
+impl Device {
+    /// Supplier plus co-staker active stake.
+    pub fn total_stake(&self) -> Option<u64> {
+        self.stake.get().checked_add(self.co_stake.get())
+    }
+}
 
 /// Every account type, for the IDL.
 pub const TYPES: &[TypeSpec] = &[
     TypeSpec { name: Config::NAME, fields: Config::FIELDS },
     TypeSpec { name: GpuTier::NAME, fields: GpuTier::FIELDS },
     TypeSpec { name: Device::NAME, fields: Device::FIELDS },
+    TypeSpec { name: CoStake::NAME, fields: CoStake::FIELDS },
 ];
 
 /// 10^`decimals`, if it fits in a u64.
@@ -126,10 +180,11 @@ mod tests {
     #[test]
     fn layouts_have_reserved_room_and_no_padding() {
         // No padding is a compile-time assertion of `pod_struct!`; the sizes are part of the ABI.
-        assert_eq!(Config::LEN, 8 + 4 * 32 + 8 + 2 + 3 + 67);
-        assert_eq!(Config::LEN, 216);
+        assert_eq!(Config::LEN, 8 + 5 * 32 + 8 + 2 + 4 + 2 + 8 * 32 + 64);
         assert_eq!(GpuTier::LEN, 40);
-        assert_eq!(Device::LEN, 8 + 3 * 32 + 8 + 4 + 4 + 5 * 8 + 64);
+        assert_eq!(Device::LEN, 8 + 3 * 32 + 8 + 4 + 4 + 7 * 8 + 4 + 52);
+        assert_eq!(Device::LEN, 232);
+        assert_eq!(CoStake::LEN, 8 + 2 * 32 + 3 * 8 + 1 + 63);
     }
 
     #[test]

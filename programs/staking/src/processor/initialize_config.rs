@@ -68,6 +68,7 @@ pub fn process(accounts: &mut [AccountView], args: &InitializeConfigArgs) -> Pro
     state.mint_decimals = decimals;
     state.bump = config_bump;
     state.vault_bump = vault_bump;
+    // lease_authority and the attester set start empty (all zeros); update_config and set_attester fill them.
 
     ConfigInitialized {
         config: config_address,

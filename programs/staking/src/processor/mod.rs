@@ -1,55 +1,124 @@
 //! The thin dispatcher: decode the discriminator, hand the accounts and argument bytes to the
-//! instruction's processor.
+//! instruction's processor (one file each).
 
+mod assign_lease;
+mod co_stake;
+mod co_unstake;
+mod co_withdraw;
+mod deregister;
 mod initialize_config;
 mod register_device;
+mod release_lease;
 mod request_unstake;
+mod set_attester;
+mod set_authority;
+mod set_device_paused;
 mod set_gpu_tier;
+mod slash;
 mod stake;
+mod update_config;
 mod withdraw;
 
 use hourglass_core::error::CoreError;
-use hourglass_core::{AccountView, Address, ProgramResult};
+use hourglass_core::loaders;
+use hourglass_core::pinocchio::account::{Ref, RefMut};
+use hourglass_core::{AccountView, Address, ProgramError, ProgramResult};
 
-use crate::interface::instruction::{args, StakingInstruction};
+use crate::interface::error::StakingError;
+use crate::interface::instruction::{args, NoArgs, StakingInstruction as I};
+use crate::interface::state::{minimum_stake, Config, Device};
 
 #[inline(always)]
 pub fn process_instruction(program_id: &Address, accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     if program_id != &crate::ID {
         return Err(CoreError::WrongProgram.into());
     }
-    let (ix, data) = StakingInstruction::unpack(data)?;
+    let (ix, data) = I::unpack(data)?;
     match ix {
-        StakingInstruction::InitializeConfig => initialize_config::process(accounts, args(data)?),
-        StakingInstruction::SetGpuTier => set_gpu_tier::process(accounts, args(data)?),
-        StakingInstruction::RegisterDevice => register_device::process(accounts, args(data)?),
-        StakingInstruction::Stake => stake::process(accounts, args(data)?),
-        StakingInstruction::RequestUnstake => request_unstake::process(accounts, args(data)?),
-        StakingInstruction::Withdraw => {
-            args::<crate::interface::instruction::NoArgs>(data)?;
-            withdraw::process(accounts)
-        }
+        I::InitializeConfig => initialize_config::process(accounts, args(data)?),
+        I::UpdateConfig => update_config::process(accounts, args(data)?),
+        I::SetAuthority => no_args(data).and_then(|_| set_authority::process(accounts)),
+        I::SetAttester => set_attester::process(accounts, args(data)?),
+        I::SetGpuTier => set_gpu_tier::process(accounts, args(data)?),
+        I::RegisterDevice => register_device::process(accounts, args(data)?),
+        I::SetDevicePaused => set_device_paused::process(accounts, args(data)?),
+        I::Stake => stake::process(accounts, args(data)?),
+        I::RequestUnstake => request_unstake::process(accounts, args(data)?),
+        I::Withdraw => no_args(data).and_then(|_| withdraw::process(accounts)),
+        I::CoStake => co_stake::process(accounts, args(data)?),
+        I::CoUnstake => co_unstake::process(accounts, args(data)?),
+        I::CoWithdraw => no_args(data).and_then(|_| co_withdraw::process(accounts)),
+        I::Slash => slash::process(accounts, args(data)?),
+        I::AssignLease => assign_lease::process(accounts, args(data)?),
+        I::ReleaseLease => no_args(data).and_then(|_| release_lease::process(accounts)),
+        I::Deregister => no_args(data).and_then(|_| deregister::process(accounts)),
     }
+}
+
+#[inline(always)]
+fn no_args(data: &[u8]) -> ProgramResult {
+    args::<NoArgs>(data).map(|_| ())
 }
 
 /// Loads the Config (owner, length, discriminator; see `hourglass_core::loaders` on canonical PDAs).
 #[inline(always)]
-fn load_config(
-    account: &AccountView,
-) -> Result<pinocchio::account::Ref<'_, crate::interface::state::Config>, hourglass_core::ProgramError> {
-    hourglass_core::loaders::load::<crate::interface::state::Config>(account, &crate::ID)
+fn load_config(account: &AccountView) -> Result<Ref<'_, Config>, ProgramError> {
+    loaders::load::<Config>(account, &crate::ID)
+}
+
+/// Loads the Config for a change by its authority (`authority` must sign and match).
+#[inline(always)]
+fn load_config_for_authority<'a>(account: &'a mut AccountView, authority: &AccountView) -> Result<RefMut<'a, Config>, ProgramError> {
+    loaders::signer(authority)?;
+    let config = loaders::load_mut::<Config>(account, &crate::ID)?;
+    if &config.authority != authority.address() {
+        return Err(StakingError::NotAuthority.into());
+    }
+    Ok(config)
 }
 
 /// Loads a Device for its owner: `supplier` must sign and be `device.owner`.
 #[inline(always)]
-fn load_device_mut<'a>(
-    account: &'a mut AccountView,
-    supplier: &AccountView,
-) -> Result<pinocchio::account::RefMut<'a, crate::interface::state::Device>, hourglass_core::ProgramError> {
-    hourglass_core::loaders::signer(supplier)?;
-    let device = hourglass_core::loaders::load_mut::<crate::interface::state::Device>(account, &crate::ID)?;
+fn load_device_mut<'a>(account: &'a mut AccountView, supplier: &AccountView) -> Result<RefMut<'a, Device>, ProgramError> {
+    loaders::signer(supplier)?;
+    let device = loaders::load_mut::<Device>(account, &crate::ID)?;
     if &device.owner != supplier.address() {
-        return Err(crate::interface::error::StakingError::NotDeviceOwner.into());
+        return Err(StakingError::NotDeviceOwner.into());
     }
     Ok(device)
+}
+
+/// Checks `signer` is the Config's lease authority.
+#[inline(always)]
+fn require_lease_authority(config: &Config, signer: &AccountView) -> ProgramResult {
+    loaders::signer(signer)?;
+    if config.lease_authority == Address::new_from_array([0; 32]) || &config.lease_authority != signer.address() {
+        return Err(StakingError::NotLeaseAuthority.into());
+    }
+    Ok(())
+}
+
+/// The device's minimum stake under this Config.
+#[inline(always)]
+fn device_minimum(config: &Config, device: &Device) -> Result<u64, ProgramError> {
+    minimum_stake(config.mint_decimals, device.multiplier_bps.get(), device.gpu_count.get()).ok_or_else(|| CoreError::Overflow.into())
+}
+
+/// The recorded stake vault, and the Config's signer bump for transfers out of it.
+#[inline(always)]
+fn check_vault(config: &Config, vault: &AccountView) -> Result<(), ProgramError> {
+    loaders::writable(vault)?;
+    if vault.address() != &config.stake_vault {
+        return Err(StakingError::WrongVault.into());
+    }
+    Ok(())
+}
+
+/// Pays `amount` out of the stake vault to `destination`, signed by the Config PDA.
+#[inline(always)]
+fn pay_from_vault(vault: &AccountView, destination: &AccountView, config: &AccountView, bump: u8, amount: u64) -> ProgramResult {
+    use hourglass_core::syscalls::{Seed, Signer};
+    let bump = [bump];
+    let seeds = [Seed::from(crate::interface::seeds::CONFIG), Seed::from(&bump)];
+    hourglass_core::cpi::TokenTransfer { from: vault, to: destination, authority: config, amount }.invoke_signed(&Signer::from(&seeds))
 }

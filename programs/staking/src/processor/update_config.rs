@@ -1,0 +1,42 @@
+//! `update_config`: the authority sets the unbonding period, slash bound, treasury and lease authority.
+
+use hourglass_core::event::Event;
+use hourglass_core::loaders;
+use hourglass_core::{AccountView, ProgramResult};
+
+use super::load_config_for_authority;
+use crate::interface::error::StakingError;
+use crate::interface::events::ConfigUpdated;
+use crate::interface::instruction::UpdateConfigArgs;
+use crate::interface::state::BPS;
+
+const MAX_UNBONDING_SECONDS: i64 = 365 * 24 * 60 * 60;
+
+pub fn process(accounts: &mut [AccountView], args: &UpdateConfigArgs) -> ProgramResult {
+    let [authority, config, treasury, ..] = accounts else {
+        return Err(hourglass_core::error::CoreError::NotEnoughAccounts.into());
+    };
+    let mut config = load_config_for_authority(config, authority)?;
+    loaders::token_account(treasury, &config.stake_mint, None)?;
+    let unbonding_period = args.unbonding_period.get();
+    if !(0..=MAX_UNBONDING_SECONDS).contains(&unbonding_period) {
+        return Err(StakingError::InvalidUnbondingPeriod.into());
+    }
+    if args.max_slash_bps.get() as u64 > BPS {
+        return Err(StakingError::InvalidSlashBound.into());
+    }
+    config.unbonding_period = args.unbonding_period;
+    config.max_slash_bps = args.max_slash_bps;
+    config.treasury = *treasury.address();
+    config.lease_authority = args.lease_authority;
+
+    ConfigUpdated {
+        authority: config.authority,
+        treasury: config.treasury,
+        lease_authority: config.lease_authority,
+        unbonding_period: config.unbonding_period,
+        max_slash_bps: config.max_slash_bps,
+    }
+    .emit();
+    Ok(())
+}
