@@ -1,7 +1,8 @@
 // The main job, on its embedded default: an in-process SVM (LiteSVM) with the Hourglass programs
 // deployed from target/deploy, a stake mint, an initialised staking Config with GPU tiers, and
 // simulated suppliers registering and staking devices. Prints a summary and keeps the network up
-// until interrupted; `--once` exits after the summary, `--json` prints it as JSON.
+// until interrupted, serving Solana JSON-RPC on 127.0.0.1 (port 8899, `--rpc-port N`) so the CLI and any
+// web3.js client can use it; `--once` exits after the summary, `--json` prints it as JSON.
 import { Keypair } from "@solana/web3.js";
 import { STAKING_PROGRAM_ID, StakingClient } from "../client/src/index.ts";
 import { configPda, minimumStake, stakeVaultPda } from "../client/src/staking/index.ts";
@@ -11,6 +12,7 @@ import {
   mintTo,
   programComputeUnits,
   startEngine,
+  startRpcServer,
   tokenBalance,
   type Engine,
 } from "../client/src/svm/index.ts";
@@ -18,10 +20,22 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const args = new Set(process.argv.slice(2));
-for (const a of args) {
-  if (!["--once", "--json"].includes(a)) {
-    console.error(`localnet: unknown option ${a} (known: --once, --json)`);
+const argv = process.argv.slice(2);
+const args = new Set<string>();
+let rpcPort = 8899;
+for (let i = 0; i < argv.length; i++) {
+  const a = argv[i];
+  if (a === "--rpc-port") {
+    const v = argv[++i];
+    if (!v || !/^\d+$/.test(v) || Number(v) > 65_535) {
+      console.error("localnet: --rpc-port needs a port number (0-65535)");
+      process.exit(2);
+    }
+    rpcPort = Number(v);
+  } else if (a === "--once" || a === "--json") {
+    args.add(a);
+  } else {
+    console.error(`localnet: unknown option ${a} (known: --once, --json, --rpc-port N)`);
     process.exit(2);
   }
 }
@@ -108,6 +122,8 @@ async function main() {
     console.log(`  up in ${summary.startedInMs} ms`);
   }
   if (args.has("--once")) return;
+  const rpc = await startRpcServer(engine, rpcPort, { airdrop: true });
+  console.log(`  JSON-RPC         ${rpc.url}  (e.g. ANCHOR_PROVIDER_URL=${rpc.url} bin/hourglass supplier status --device ${devices[0].device})`);
   log("local network running; Ctrl-C to stop");
   await new Promise<void>((resolve) => {
     process.on("SIGINT", () => resolve());

@@ -6,6 +6,7 @@ import {
   PublicKey,
   SystemProgram,
   Transaction,
+  VersionedTransaction,
   type AccountInfo,
   type TransactionInstruction,
 } from "@solana/web3.js";
@@ -37,6 +38,10 @@ export interface Engine {
   readonly name: EngineName;
   /** Signs with `signers` (the first pays fees) and executes. Never throws for a failed transaction. */
   send(instructions: TransactionInstruction[], signers: Keypair[]): Promise<TxResult>;
+  /** Executes a transaction someone else built and signed (e.g. received over JSON-RPC). */
+  sendSigned(tx: Transaction | VersionedTransaction): Promise<TxResult>;
+  latestBlockhash(): Promise<string>;
+  slot(): Promise<bigint>;
   getAccount(address: PublicKey): Promise<AccountInfo<Buffer> | null>;
   setAccount(address: PublicKey, account: AccountInfo<Buffer>): Promise<void>;
   airdrop(address: PublicKey, lamports: bigint): Promise<void>;
@@ -86,7 +91,23 @@ class LiteSvmEngine implements Engine {
       tx = build();
     }
     this.seen.add(tx.signature!.toString("hex"));
-    const signature = bs58.encode(tx.signature!);
+    return this.execute(tx, bs58.encode(tx.signature!));
+  }
+
+  async sendSigned(tx: Transaction | VersionedTransaction): Promise<TxResult> {
+    const sig = tx instanceof VersionedTransaction ? tx.signatures[0] : tx.signature!;
+    return this.execute(tx, bs58.encode(sig));
+  }
+
+  async latestBlockhash(): Promise<string> {
+    return this.svm.latestBlockhash();
+  }
+
+  async slot(): Promise<bigint> {
+    return this.svm.getClock().slot;
+  }
+
+  private execute(tx: Transaction | VersionedTransaction, signature: string): TxResult {
     const res = this.svm.sendTransaction(tx);
     if ("err" in res && typeof res.err === "function") {
       const meta = res.meta();
@@ -163,15 +184,28 @@ class BankrunEngine implements Engine {
       tx = build();
     }
     this.seen.add(tx.signature!.toString("hex"));
+    return this.sendSigned(tx);
+  }
+
+  async sendSigned(tx: Transaction | VersionedTransaction): Promise<TxResult> {
+    const sig = tx instanceof VersionedTransaction ? tx.signatures[0] : tx.signature!;
     const res = await this.ctx.banksClient.tryProcessTransaction(tx);
     const logs = res.meta?.logMessages ?? [];
     return result({
       ok: res.result === null,
-      signature: bs58.encode(tx.signature!),
+      signature: bs58.encode(sig),
       logs,
       error: res.result,
       computeUnits: Number(res.meta?.computeUnitsConsumed ?? 0n),
     });
+  }
+
+  async latestBlockhash(): Promise<string> {
+    return this.blockhash;
+  }
+
+  async slot(): Promise<bigint> {
+    return (await this.ctx.banksClient.getClock()).slot;
   }
 
   async getAccount(address: PublicKey): Promise<AccountInfo<Buffer> | null> {

@@ -1,2 +1,3 @@
 export * from "./engine.ts";
 export * from "./tokens.ts";
+export * from "./rpc-server.ts";
