@@ -128,7 +128,6 @@ describe("hourglass supplier CLI over JSON-RPC", function () {
 describe("embedded JSON-RPC endpoint", function () {
   let w: World;
   let rpc: RpcServer;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const call = async (body: string): Promise<any> => (await fetch(rpc.url, { method: "POST", headers: { "content-type": "application/json" }, body })).json();
 
   before(async function () {
