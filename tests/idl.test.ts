@@ -8,7 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { STAKING_PROGRAM_ID, stakingIdl, stakingProgram } from "../client/src/index.ts";
 import { startEngine, type Engine } from "../client/src/svm/index.ts";
-import { coStakePda } from "../client/src/staking/index.ts";
+import { coStakePda, gpuTierPda } from "../client/src/staking/index.ts";
 import { DECIMALS, H100, PROGRAMS_DIR, ROOT, World } from "./support/world.ts";
 
 const NOT_ENOUGH_ACCOUNTS = 6012;
@@ -87,7 +87,7 @@ describe("IDL and program agree", function () {
     const program = stakingProgram();
     const live: Record<string, import("@solana/web3.js").PublicKey> = {
       config: w.config,
-      gpuTier: (await import("../client/src/staking/index.ts")).gpuTierPda(H100.code)[0],
+      gpuTier: gpuTierPda(H100.code)[0],
       device: d.address,
       coStake: coStakePda(d.address, backer.wallet.publicKey)[0],
     };

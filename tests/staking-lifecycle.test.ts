@@ -4,7 +4,7 @@
 import { expect } from "chai";
 import { Keypair, PublicKey } from "@solana/web3.js";
 import { parseEvents, stakingIdl } from "../client/src/index.ts";
-import { DeviceStatus, SlashReason, coStakePda } from "../client/src/staking/index.ts";
+import { DeviceStatus, SlashReason, coStakePda, gpuTierPda } from "../client/src/staking/index.ts";
 import { createTokenAccount } from "../client/src/svm/index.ts";
 import { DECIMALS, ENGINES, H100, MAX_SLASH_BPS, RTX4070, UNBONDING_SECONDS, World, type DeviceHandle, type Supplier } from "./support/world.ts";
 
@@ -110,6 +110,19 @@ for (const engineName of ENGINES) {
       expect(listed).to.deep.equal(keys.filter((_, i) => i !== 3).map((k) => k.toBase58()).sort());
       const stranger = await w.newSupplier(0n);
       await w.rejects(await w.staking.setAttester({ authority: stranger.wallet.publicKey, attester: keys[3], enabled: true }), [stranger.wallet], E.NotAuthority);
+    });
+
+    it("set_gpu_tier updates a model's multiplier; devices keep the multiplier they registered with", async function () {
+      const { d } = await stakedDevice(RTX4070, 1, 2n);
+      const res = await w.ok("set_gpu_tier", await w.staking.setGpuTier({ authority: w.authority.publicKey, modelCode: RTX4070.code, multiplierBps: 5_000 }), [w.authority]);
+      const [ev] = parseEvents(stakingIdl, res.logs);
+      expect(ev.name).to.equal("GpuTierSet");
+      expect(Number(ev.data.multiplier_bps)).to.equal(5_000);
+      const tier = w.staking.decodeGpuTier((await w.engine.getAccount(gpuTierPda(RTX4070.code)[0]))!.data);
+      expect(tier.multiplierBps).to.equal(5_000);
+      expect((await w.device(d)).multiplierBps).to.equal(RTX4070.multiplierBps);
+      await w.rejects(await w.staking.setGpuTier({ authority: w.authority.publicKey, modelCode: RTX4070.code, multiplierBps: 10_000_001 }), [w.authority], 6115);
+      await w.ok("set_gpu_tier", await w.staking.setGpuTier({ authority: w.authority.publicKey, modelCode: RTX4070.code, multiplierBps: RTX4070.multiplierBps }), [w.authority]);
     });
 
     it("a supplier pauses and resumes an idle device; nobody else can", async function () {
