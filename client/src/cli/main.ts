@@ -56,10 +56,11 @@ function out(json: boolean, data: Record<string, unknown>, human: string) {
   console.log(json ? JSON.stringify(data, null, 2) : human);
 }
 
-async function send(conn: Connection, signer: Keypair, ixs: TransactionInstruction[], opts: TxOptions): Promise<string> {
+/** Signs (the first signer pays), sends and waits for confirmation; program errors come back typed. */
+async function send(conn: Connection, signers: Keypair[], ixs: TransactionInstruction[], opts: TxOptions): Promise<string> {
   const { blockhash } = await conn.getLatestBlockhash("confirmed");
-  const tx = unsignedTransaction(ixs, signer.publicKey, blockhash, opts);
-  tx.sign(signer);
+  const tx = unsignedTransaction(ixs, signers[0].publicKey, blockhash, opts);
+  tx.sign(...signers);
   let signature: string;
   try {
     signature = await conn.sendRawTransaction(tx.serialize(), { preflightCommitment: "confirmed" });
@@ -114,16 +115,7 @@ async function supplier(p: Parsed) {
         bandwidthTier: p.int("bandwidth", 0, 5) ?? 0,
       });
       p.done();
-      const { blockhash } = await conn.getLatestBlockhash("confirmed");
-      const tx = unsignedTransaction([ix], wallet.publicKey, blockhash, txOpts);
-      tx.sign(wallet, deviceKey);
-      let signature: string;
-      try {
-        signature = await conn.sendRawTransaction(tx.serialize(), { preflightCommitment: "confirmed" });
-      } catch (e) {
-        if (e instanceof SendTransactionError) throw errorFromLogs(e.logs ?? [], e.message);
-        throw e;
-      }
+      const signature = await send(conn, [wallet, deviceKey], [ix], txOpts);
       out(json, { command: "register", device: deviceKey.publicKey.toBase58(), supplier: wallet.publicKey.toBase58(), signature }, `registered device ${deviceKey.publicKey.toBase58()} (tx ${signature})`);
       return;
     }
@@ -138,7 +130,7 @@ async function supplier(p: Parsed) {
         p.command === "stake"
           ? await staking.stake({ supplier: wallet.publicKey, deviceKey: device, supplierTokens: from, amount })
           : await staking.coStake({ staker: wallet.publicKey, deviceKey: device, stakerTokens: from, amount });
-      const signature = await send(conn, wallet, [ix], txOpts);
+      const signature = await send(conn, [wallet], [ix], txOpts);
       out(json, { command: p.command, device: device.toBase58(), amount: amount.toString(), signature }, `${p.command === "stake" ? "staked" : "co-staked"} ${amount} on ${device.toBase58()} (tx ${signature})`);
       return;
     }
@@ -147,7 +139,7 @@ async function supplier(p: Parsed) {
       const device = p.pubkey("device");
       const amount = p.amount("amount");
       p.done();
-      const signature = await send(conn, wallet, [await staking.requestUnstake({ supplier: wallet.publicKey, deviceKey: device, amount })], txOpts);
+      const signature = await send(conn, [wallet], [await staking.requestUnstake({ supplier: wallet.publicKey, deviceKey: device, amount })], txOpts);
       const info = await conn.getAccountInfo(device);
       const unlock = info ? staking.decodeDevice(info.data).unbondingUnlockAt.toNumber() : 0;
       out(json, { command: "unstake", device: device.toBase58(), amount: amount.toString(), unlockAt: unlock, signature }, `unbonding ${amount} from ${device.toBase58()} until ${new Date(unlock * 1000).toISOString()} (tx ${signature})`);
@@ -158,7 +150,7 @@ async function supplier(p: Parsed) {
       const device = p.pubkey("device");
       const to = p.opt("to") ? p.pubkey("to") : getAssociatedTokenAddressSync((await needConfig()).stakeMint, wallet.publicKey);
       p.done();
-      const signature = await send(conn, wallet, [await staking.withdraw({ supplier: wallet.publicKey, deviceKey: device, destination: to })], txOpts);
+      const signature = await send(conn, [wallet], [await staking.withdraw({ supplier: wallet.publicKey, deviceKey: device, destination: to })], txOpts);
       out(json, { command: "withdraw", device: device.toBase58(), destination: to.toBase58(), signature }, `withdrew unbonded stake of ${device.toBase58()} to ${to.toBase58()} (tx ${signature})`);
       return;
     }
