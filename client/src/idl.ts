@@ -7,5 +7,7 @@ import { createRequire } from "node:module";
 const require = createRequire(import.meta.url);
 
 export const stakingIdl: Idl = require("../idl/hourglass_staking.json");
+export const leasesIdl: Idl = require("../idl/hourglass_leases.json");
 
 export const STAKING_PROGRAM_ID = new PublicKey(stakingIdl.address);
+export const LEASES_PROGRAM_ID = new PublicKey(leasesIdl.address);

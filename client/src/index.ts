@@ -4,3 +4,5 @@ export * from "./program.ts";
 export * from "./transaction.ts";
 export * as staking from "./staking/index.ts";
 export { StakingClient } from "./staking/index.ts";
+export * as leases from "./leases/index.ts";
+export { LeasesClient } from "./leases/index.ts";

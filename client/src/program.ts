@@ -2,7 +2,7 @@
 // Building instructions needs no connection; a provider is only required to send through Anchor.
 import { AnchorProvider, BorshCoder, EventParser, Program, type Idl, type Provider } from "@coral-xyz/anchor";
 import { Connection, Keypair, PublicKey } from "@solana/web3.js";
-import { stakingIdl } from "./idl.ts";
+import { leasesIdl, stakingIdl } from "./idl.ts";
 
 /** A provider that can build but not send: instruction builders never touch the network. */
 export function offlineProvider(): Provider {
@@ -21,6 +21,10 @@ export function offlineProvider(): Provider {
 
 export function stakingProgram(provider: Provider = offlineProvider()): Program {
   return new Program(stakingIdl, provider);
+}
+
+export function leasesProgram(provider: Provider = offlineProvider()): Program {
+  return new Program(leasesIdl, provider);
 }
 
 /** Decodes every Hourglass event in a transaction's logs (follows the invoke stack). */

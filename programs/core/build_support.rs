@@ -2,7 +2,7 @@
 // Anchor.toml so the ID lives in one place.
 fn program_id_from_anchor_toml(program: &str) -> String {
     let manifest_dir = std::env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR");
-    let path = std::path::Path::new(&manifest_dir).join("../../Anchor.toml");
+    let path = std::path::Path::new(&manifest_dir).ancestors().find(|d| d.join("Anchor.toml").is_file()).expect("Anchor.toml above the crate").join("Anchor.toml");
     println!("cargo:rerun-if-changed={}", path.display());
     let text = std::fs::read_to_string(&path).expect("read Anchor.toml");
     let mut in_section = false;

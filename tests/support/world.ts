@@ -4,7 +4,7 @@ import { expect } from "chai";
 import { Keypair, PublicKey, type TransactionInstruction } from "@solana/web3.js";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { STAKING_PROGRAM_ID, StakingClient, stakingIdl } from "../../client/src/index.ts";
+import { LEASES_PROGRAM_ID, STAKING_PROGRAM_ID, StakingClient, stakingIdl } from "../../client/src/index.ts";
 import { coStakePda, configPda, deviceAddress, minimumStake, stakeVaultPda } from "../../client/src/staking/index.ts";
 import {
   createMint,
@@ -21,6 +21,12 @@ import {
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const PROGRAMS_DIR = path.join(ROOT, "target/deploy");
 export const ENGINES: EngineName[] = ["litesvm", "bankrun"];
+
+/** Every program, deployed into every engine. */
+export const PROGRAMS = [
+  { name: "hourglass_staking", programId: STAKING_PROGRAM_ID },
+  { name: "hourglass_leases", programId: LEASES_PROGRAM_ID },
+];
 
 export const DECIMALS = 6;
 export const UNBONDING_SECONDS = 14 * 24 * 3600;
@@ -56,7 +62,7 @@ export class World {
   private constructor(readonly engine: Engine) {}
 
   static async create(engineName: EngineName, opts: { initialize?: boolean } = {}): Promise<World> {
-    const engine = await startEngine(engineName, [{ name: "hourglass_staking", programId: STAKING_PROGRAM_ID }], PROGRAMS_DIR);
+    const engine = await startEngine(engineName, PROGRAMS, PROGRAMS_DIR);
     const w = new World(engine);
     await engine.airdrop(w.authority.publicKey, 100_000_000_000n);
     w.mint = await createMint(engine, w.authority, w.mintAuthority.publicKey, DECIMALS);

@@ -16,6 +16,8 @@ pub enum Ty {
     Bytes(usize),
     /// A fixed array of public keys.
     PubkeyArray(usize),
+    /// Borsh `bytes`: a u32 length, then that many bytes (variable-length argument).
+    VecU8,
 }
 
 impl Ty {
@@ -29,6 +31,8 @@ impl Ty {
             Ty::Pubkey => 32,
             Ty::Bytes(n) => n,
             Ty::PubkeyArray(n) => 32 * n,
+            // Variable: only the length prefix is fixed.
+            Ty::VecU8 => 4,
         }
     }
 }
@@ -101,6 +105,8 @@ pub struct ProgramSpec {
     pub address: &'static str,
     pub instructions: &'static [InstructionSpec],
     pub accounts: &'static [TypeSpec],
+    /// Further named layouts clients decode (e.g. table entries that follow an account's header).
+    pub extra_types: &'static [TypeSpec],
     pub events: &'static [TypeSpec],
     pub errors: &'static [&'static [ErrorSpec]],
 }

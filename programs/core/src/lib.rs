@@ -11,6 +11,7 @@
 //! - [`event`]: Anchor-format events through `sol_log_data`.
 //! - [`cpi`]: PDA account creation and token transfers.
 //! - `mem` (SBF only): `memcpy`/`memmove`/`memset`/`memcmp`/`bcmp` on the runtime's memory syscalls.
+//! - [`instructions_sysvar`]: reading other instructions of the transaction (Ed25519 checks).
 //! - [`idl`]: the program description types every interface fills in (read by the IDL generator).
 #![no_std]
 #![no_builtins]
@@ -20,6 +21,7 @@ pub mod discriminator;
 pub mod error;
 pub mod event;
 pub mod idl;
+pub mod instructions_sysvar;
 pub mod loaders;
 pub mod math;
 #[cfg(target_arch = "bpf")]

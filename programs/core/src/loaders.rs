@@ -231,3 +231,56 @@ pub fn close(account: &mut AccountView, destination: &mut AccountView) -> Result
     account.set_lamports(0);
     account.close()
 }
+
+/// Mutably borrows a program-owned account of type `T` followed by a table of `E` entries (owner,
+/// discriminator and a length of `T::LEN + n * size_of::<E>()` checked). Returns the raw data; split
+/// it with [`split_with_tail`].
+#[inline(always)]
+pub fn load_mut_with_tail<'a, T: AccountType, E: crate::pod::Pod>(
+    a: &'a mut AccountView,
+    program_id: &Address,
+) -> Result<RefMut<'a, [u8]>, ProgramError> {
+    writable(a)?;
+    owned_by(a, program_id)?;
+    let len = a.data_len();
+    if len < T::LEN || (len - T::LEN) % core::mem::size_of::<E>() != 0 {
+        return Err(CoreError::WrongLength.into());
+    }
+    let data = a.try_borrow_mut()?;
+    if data[..8] != T::DISCRIMINATOR {
+        return Err(CoreError::WrongDiscriminator.into());
+    }
+    Ok(data)
+}
+
+/// Splits checked account data into its header `T` and its entries `E`.
+#[inline(always)]
+pub fn split_with_tail<T: AccountType, E: crate::pod::Pod>(data: &mut [u8]) -> (&mut T, &mut [E]) {
+    let (head, tail) = data[8..].split_at_mut(core::mem::size_of::<T>());
+    let header = from_bytes_mut::<T>(head).expect("length checked by load_mut_with_tail");
+    let n = tail.len() / core::mem::size_of::<E>();
+    // SAFETY: `E` is Pod with alignment 1 and the tail holds exactly `n` entries (checked on load).
+    let entries = unsafe { core::slice::from_raw_parts_mut(tail.as_mut_ptr() as *mut E, n) };
+    (header, entries)
+}
+
+/// Writes the discriminator of a freshly created account of type `T` followed by a table of `E`
+/// entries, and returns its data (split it with [`split_with_tail`]).
+#[inline(always)]
+pub fn init_with_tail<'a, T: AccountType, E: crate::pod::Pod>(
+    a: &'a mut AccountView,
+    program_id: &Address,
+) -> Result<RefMut<'a, [u8]>, ProgramError> {
+    writable(a)?;
+    owned_by(a, program_id)?;
+    let len = a.data_len();
+    if len < T::LEN || (len - T::LEN) % core::mem::size_of::<E>() != 0 {
+        return Err(CoreError::WrongLength.into());
+    }
+    let mut data = a.try_borrow_mut()?;
+    if data[..8] != [0u8; 8] {
+        return Err(CoreError::AlreadyInitialized.into());
+    }
+    data[..8].copy_from_slice(&T::DISCRIMINATOR);
+    Ok(data)
+}

@@ -7,7 +7,10 @@ use serde_json::{json, Value};
 
 /// Every program whose IDL lives in client/idl/, with its file name.
 pub fn programs() -> Vec<(&'static str, ProgramSpec)> {
-    vec![("hourglass_staking.json", hourglass_staking::interface::SPEC)]
+    vec![
+        ("hourglass_staking.json", hourglass_staking_interface::SPEC),
+        ("hourglass_leases.json", hourglass_leases::interface::SPEC),
+    ]
 }
 
 fn ty(t: Ty) -> Value {
@@ -21,6 +24,7 @@ fn ty(t: Ty) -> Value {
         Ty::Pubkey => json!("pubkey"),
         Ty::Bytes(n) => json!({ "array": ["u8", n] }),
         Ty::PubkeyArray(n) => json!({ "array": ["pubkey", n] }),
+        Ty::VecU8 => json!("bytes"),
     }
 }
 
@@ -89,6 +93,7 @@ pub fn idl(spec: &ProgramSpec) -> Value {
     let types: Vec<Value> = spec
         .accounts
         .iter()
+        .chain(spec.extra_types.iter())
         .chain(spec.events.iter())
         .map(|t| json!({ "name": t.name, "type": { "kind": "struct", "fields": fields(t.fields) } }))
         .collect();
@@ -152,8 +157,8 @@ mod tests {
     fn staking_account_sizes_match_the_layouts() {
         use hourglass_core::loaders::AccountType;
         use hourglass_core::pod::fields_size;
-        use hourglass_staking::interface::state::{Config, Device, GpuTier};
-        let spec = hourglass_staking::interface::SPEC;
+        use hourglass_staking_interface::state::{Config, Device, GpuTier};
+        let spec = hourglass_staking_interface::SPEC;
         let size = |name: &str| 8 + fields_size(spec.accounts.iter().find(|a| a.name == name).unwrap().fields);
         assert_eq!(size("Config"), Config::LEN);
         assert_eq!(size("GpuTier"), GpuTier::LEN);

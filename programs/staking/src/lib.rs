@@ -6,11 +6,12 @@
 #![no_std]
 #![no_builtins]
 
-pub mod interface;
+pub use hourglass_staking_interface as interface;
 pub mod processor;
 
 pub use interface::{ID, ID_BASE58};
 
+/// The program entrypoint, allocator and panic handler.
 #[cfg(target_arch = "bpf")]
 mod entrypoint {
     use crate::processor::process_instruction;
@@ -18,6 +19,9 @@ mod entrypoint {
     // Sixteen accounts is more than any instruction takes; extra accounts are ignored.
     pinocchio::program_entrypoint!(process_instruction, 16);
     pinocchio::no_allocator!();
+    pinocchio::nostd_panic_handler!();
 }
 
-pinocchio::nostd_panic_handler!();
+// Host builds (tests, the IDL generator) use std's panic handler.
+#[cfg(not(target_arch = "bpf"))]
+extern crate std;

@@ -1,0 +1,263 @@
+// Lease program: PDAs, instruction builders (Anchor's methods builder over our IDL), decoders of the
+// Lease header and its device slots, and the batched prove_time builder.
+import type { Program } from "@coral-xyz/anchor";
+import { TOKEN_PROGRAM_ID } from "@solana/spl-token";
+import { PublicKey, SYSVAR_INSTRUCTIONS_PUBKEY, SystemProgram, type TransactionInstruction } from "@solana/web3.js";
+import BN from "bn.js";
+import { LEASES_PROGRAM_ID, STAKING_PROGRAM_ID } from "../idl.ts";
+import { leasesProgram } from "../program.ts";
+import { configPda, stakeVaultPda } from "../staking/pdas.ts";
+import { attestationBytes, ed25519Instruction, MAX_ATTESTATIONS, type Attestation } from "./attestation.ts";
+
+export * from "./attestation.ts";
+
+export const LeaseStatus = { Active: 0, Paused: 1, Terminated: 2, Settled: 3 } as const;
+export const SlotStatus = { Active: 1, Faulted: 2 } as const;
+export const SLOT_SIZE = 80;
+
+export function marketPda(programId = LEASES_PROGRAM_ID): [PublicKey, number] {
+  return PublicKey.findProgramAddressSync([Buffer.from("market")], programId);
+}
+
+export function leaseAuthorityPda(programId = LEASES_PROGRAM_ID): [PublicKey, number] {
+  return PublicKey.findProgramAddressSync([Buffer.from("lease_authority")], programId);
+}
+
+export interface LeaseAccount {
+  renter: PublicKey;
+  paymentMint: PublicKey;
+  escrow: PublicKey;
+  treasury: PublicKey;
+  gpuModel: number;
+  maxDevices: number;
+  deviceCount: number;
+  releasedCount: number;
+  gpuCount: number;
+  assignedGpus: number;
+  hoursBooked: number;
+  renterFeeBps: number;
+  supplierFeeBps: number;
+  faultSlashBps: number;
+  status: number;
+  stable: boolean;
+  pricePerGpuHour: BN;
+  hourLength: BN;
+  gracePeriod: BN;
+  origin: BN;
+  pausedAt: BN;
+  principal: BN;
+  earnedTotal: BN;
+  claimedTotal: BN;
+  refunded: BN;
+  renterFees: BN;
+}
+
+export interface SlotAccount {
+  device: PublicKey;
+  owner: PublicKey;
+  gpus: number;
+  status: number;
+  released: boolean;
+  nextHour: number;
+  provenHours: number;
+  claimedHours: number;
+}
+
+const bn = (v: bigint | number | BN) => (BN.isBN(v) ? v : new BN(v.toString()));
+
+export class LeasesClient {
+  constructor(readonly program: Program = leasesProgram()) {}
+
+  get programId(): PublicKey {
+    return this.program.programId;
+  }
+
+  initializeMarket(p: {
+    authority: PublicKey;
+    networkMint: PublicKey;
+    stableMint: PublicKey;
+    networkTreasury: PublicKey;
+    stableTreasury: PublicKey;
+    gracePeriodSeconds: number;
+    hourLengthSeconds: number;
+    renterFeeBps: number;
+    supplierFeeBps: number;
+    stableSurchargeBps: number;
+    faultSlashBps: number;
+  }): Promise<TransactionInstruction> {
+    return this.program.methods
+      .initializeMarket(bn(p.gracePeriodSeconds), bn(p.hourLengthSeconds), p.renterFeeBps, p.supplierFeeBps, p.stableSurchargeBps, p.faultSlashBps)
+      .accountsStrict({
+        authority: p.authority,
+        market: marketPda(this.programId)[0],
+        networkMint: p.networkMint,
+        stableMint: p.stableMint,
+        networkTreasury: p.networkTreasury,
+        stableTreasury: p.stableTreasury,
+        leaseAuthority: leaseAuthorityPda(this.programId)[0],
+        systemProgram: SystemProgram.programId,
+      })
+      .instruction();
+  }
+
+  /** `lease` and `escrow` are fresh keypairs' public keys; both keypairs sign the transaction. */
+  createLease(p: {
+    renter: PublicKey;
+    lease: PublicKey;
+    escrow: PublicKey;
+    paymentMint: PublicKey;
+    renterTokens: PublicKey;
+    treasury: PublicKey;
+    gpuModel: number;
+    gpuCount: number;
+    hours: number;
+    pricePerGpuHour: bigint | number | BN;
+    maxDevices: number;
+  }): Promise<TransactionInstruction> {
+    return this.program.methods
+      .createLease(p.gpuModel, p.gpuCount, p.hours, bn(p.pricePerGpuHour), p.maxDevices)
+      .accountsStrict({
+        renter: p.renter,
+        lease: p.lease,
+        escrow: p.escrow,
+        market: marketPda(this.programId)[0],
+        paymentMint: p.paymentMint,
+        renterTokens: p.renterTokens,
+        treasury: p.treasury,
+        leaseAuthority: leaseAuthorityPda(this.programId)[0],
+        tokenProgram: TOKEN_PROGRAM_ID,
+        systemProgram: SystemProgram.programId,
+      })
+      .instruction();
+  }
+
+  assignDevice(p: { attester: PublicKey; lease: PublicKey; device: PublicKey }): Promise<TransactionInstruction> {
+    return this.program.methods
+      .assignDevice()
+      .accountsStrict({
+        attester: p.attester,
+        stakingConfig: configPda(STAKING_PROGRAM_ID)[0],
+        lease: p.lease,
+        device: p.device,
+        leaseAuthority: leaseAuthorityPda(this.programId)[0],
+        stakingProgram: STAKING_PROGRAM_ID,
+      })
+      .instruction();
+  }
+
+  /**
+   * The Ed25519 verification and prove_time instructions for up to five attestations, in that order.
+   * `ed25519Index` is where the first lands in the transaction (after any compute-budget instructions).
+   */
+  async proveTime(p: { attester: PublicKey; lease: PublicKey; attestations: Attestation[]; ed25519Index?: number }): Promise<TransactionInstruction[]> {
+    if (p.attestations.length === 0 || p.attestations.length > MAX_ATTESTATIONS) {
+      throw new Error(`prove_time takes 1 to ${MAX_ATTESTATIONS} attestations`);
+    }
+    const index = p.ed25519Index ?? 0;
+    const prove = await this.program.methods
+      .proveTime(attestationBytes(p.attestations))
+      .accountsStrict({ attester: p.attester, stakingConfig: configPda(STAKING_PROGRAM_ID)[0], lease: p.lease, instructions: SYSVAR_INSTRUCTIONS_PUBKEY })
+      .instruction();
+    return [ed25519Instruction(p.attestations, index), prove];
+  }
+
+  extend(p: { renter: PublicKey; lease: PublicKey; escrow: PublicKey; renterTokens: PublicKey; treasury: PublicKey; hours: number }): Promise<TransactionInstruction> {
+    return this.program.methods
+      .extend(p.hours)
+      .accountsStrict({ renter: p.renter, lease: p.lease, escrow: p.escrow, renterTokens: p.renterTokens, treasury: p.treasury, tokenProgram: TOKEN_PROGRAM_ID })
+      .instruction();
+  }
+
+  pause(p: { caller: PublicKey; lease: PublicKey }): Promise<TransactionInstruction> {
+    return this.program.methods.pause().accountsStrict({ caller: p.caller, lease: p.lease }).instruction();
+  }
+
+  terminate(p: { renter: PublicKey; lease: PublicKey; escrow: PublicKey; renterTokens: PublicKey }): Promise<TransactionInstruction> {
+    return this.program.methods
+      .terminate()
+      .accountsStrict({ renter: p.renter, lease: p.lease, escrow: p.escrow, renterTokens: p.renterTokens, leaseAuthority: leaseAuthorityPda(this.programId)[0], tokenProgram: TOKEN_PROGRAM_ID })
+      .instruction();
+  }
+
+  complete(p: { caller: PublicKey; lease: PublicKey; escrow: PublicKey; renterTokens: PublicKey }): Promise<TransactionInstruction> {
+    return this.program.methods
+      .complete()
+      .accountsStrict({ caller: p.caller, lease: p.lease, escrow: p.escrow, renterTokens: p.renterTokens, leaseAuthority: leaseAuthorityPda(this.programId)[0], tokenProgram: TOKEN_PROGRAM_ID })
+      .instruction();
+  }
+
+  reportFault(p: { caller: PublicKey; lease: PublicKey; slot: number; device: PublicKey; stakingTreasury: PublicKey }): Promise<TransactionInstruction> {
+    return this.program.methods
+      .reportFault(p.slot)
+      .accountsStrict({
+        caller: p.caller,
+        lease: p.lease,
+        leaseAuthority: leaseAuthorityPda(this.programId)[0],
+        stakingProgram: STAKING_PROGRAM_ID,
+        stakingConfig: configPda(STAKING_PROGRAM_ID)[0],
+        device: p.device,
+        stakeVault: stakeVaultPda(STAKING_PROGRAM_ID)[0],
+        stakingTreasury: p.stakingTreasury,
+        tokenProgram: TOKEN_PROGRAM_ID,
+      })
+      .instruction();
+  }
+
+  claim(p: { caller: PublicKey; lease: PublicKey; escrow: PublicKey; slot: number; supplierTokens: PublicKey; treasury: PublicKey }): Promise<TransactionInstruction> {
+    return this.program.methods
+      .claim(p.slot)
+      .accountsStrict({
+        caller: p.caller,
+        lease: p.lease,
+        escrow: p.escrow,
+        supplierTokens: p.supplierTokens,
+        treasury: p.treasury,
+        leaseAuthority: leaseAuthorityPda(this.programId)[0],
+        tokenProgram: TOKEN_PROGRAM_ID,
+      })
+      .instruction();
+  }
+
+  releaseDevice(p: { caller: PublicKey; lease: PublicKey; slot: number; device: PublicKey }): Promise<TransactionInstruction> {
+    return this.program.methods
+      .releaseDevice(p.slot)
+      .accountsStrict({
+        caller: p.caller,
+        lease: p.lease,
+        leaseAuthority: leaseAuthorityPda(this.programId)[0],
+        stakingProgram: STAKING_PROGRAM_ID,
+        stakingConfig: configPda(STAKING_PROGRAM_ID)[0],
+        device: p.device,
+      })
+      .instruction();
+  }
+
+  closeLease(p: { renter: PublicKey; lease: PublicKey; escrow: PublicKey }): Promise<TransactionInstruction> {
+    return this.program.methods
+      .closeLease()
+      .accountsStrict({ renter: p.renter, lease: p.lease, escrow: p.escrow, leaseAuthority: leaseAuthorityPda(this.programId)[0], tokenProgram: TOKEN_PROGRAM_ID })
+      .instruction();
+  }
+
+  decodeLease(data: Buffer | Uint8Array): { lease: LeaseAccount; slots: SlotAccount[] } {
+    const buf = Buffer.from(data);
+    const raw = this.program.coder.accounts.decode("lease", buf);
+    const lease = { ...raw, stable: raw.stable !== 0 } as LeaseAccount;
+    const header = this.program.coder.accounts.size("lease");
+    const slots: SlotAccount[] = [];
+    for (let i = 0; i < lease.deviceCount; i++) {
+      const o = header + i * SLOT_SIZE;
+      slots.push({
+        device: new PublicKey(buf.subarray(o, o + 32)),
+        owner: new PublicKey(buf.subarray(o + 32, o + 64)),
+        gpus: buf.readUInt16LE(o + 64),
+        status: buf[o + 66],
+        released: buf[o + 67] !== 0,
+        nextHour: buf.readUInt32LE(o + 68),
+        provenHours: buf.readUInt32LE(o + 72),
+        claimedHours: buf.readUInt32LE(o + 76),
+      });
+    }
+    return { lease, slots };
+  }
+}

@@ -1,0 +1,202 @@
+// A lease world on one engine: the staking world plus a Market (network and stable mint), the lease
+// authority wired into staking, a registered attester, renters, staked devices, and helpers to open
+// leases, prove hours and check the escrow and the conservation of tokens.
+import { expect } from "chai";
+import { Keypair, PublicKey, type TransactionInstruction } from "@solana/web3.js";
+import { LEASES_PROGRAM_ID, LeasesClient } from "../../client/src/index.ts";
+import { leaseAuthorityPda, signAttestation, statusDigest, type Attestation } from "../../client/src/leases/index.ts";
+import { createMint, createTokenAccount, mintTo, programComputeUnits, type EngineName, type TxResult } from "../../client/src/svm/index.ts";
+import { DECIMALS, MAX_SLASH_BPS, RTX4070, UNBONDING_SECONDS, World, type DeviceHandle, type Supplier } from "./world.ts";
+
+export const HOUR = 3_600;
+export const GRACE = 1_800;
+export const FEES = { renter: 25, supplier: 25, stable: 200, faultSlash: 500 };
+export const TOKENS = 10n ** BigInt(DECIMALS);
+
+export interface Renter {
+  wallet: Keypair;
+  network: PublicKey;
+  stable: PublicKey;
+}
+
+export interface OpenLease {
+  lease: Keypair;
+  escrow: Keypair;
+  renter: Renter;
+  mint: PublicKey;
+  renterTokens: PublicKey;
+  treasury: PublicKey;
+  devices: DeviceHandle[];
+}
+
+export class LeaseWorld {
+  readonly leases = new LeasesClient();
+  readonly attester = Keypair.generate();
+  stableMint!: PublicKey;
+  networkTreasury!: PublicKey;
+  stableTreasury!: PublicKey;
+  readonly cu = new Map<string, number>();
+  /** Every token account that holds lease money: conservation is checked over these. */
+  readonly holders: PublicKey[] = [];
+
+  private constructor(readonly w: World) {}
+
+  static async create(engine: EngineName): Promise<LeaseWorld> {
+    const w = await World.create(engine);
+    const lw = new LeaseWorld(w);
+    await w.engine.airdrop(lw.attester.publicKey, 10_000_000_000n);
+    lw.stableMint = await createMint(w.engine, w.authority, w.mintAuthority.publicKey, DECIMALS);
+    lw.networkTreasury = await createTokenAccount(w.engine, w.authority, w.mint, w.authority.publicKey);
+    lw.stableTreasury = await createTokenAccount(w.engine, w.authority, lw.stableMint, w.authority.publicKey);
+    lw.holders.push(lw.networkTreasury, lw.stableTreasury, w.treasury, w.vault);
+    await w.ok(
+      "update_config",
+      await w.staking.updateConfig({ authority: w.authority.publicKey, treasury: w.treasury, unbondingPeriodSeconds: UNBONDING_SECONDS, maxSlashBps: MAX_SLASH_BPS, leaseAuthority: leaseAuthorityPda()[0] }),
+      [w.authority],
+    );
+    await w.ok("set_attester", await w.staking.setAttester({ authority: w.authority.publicKey, attester: lw.attester.publicKey, enabled: true }), [w.authority]);
+    await lw.ok(
+      "initialize_market",
+      await lw.leases.initializeMarket({
+        authority: w.authority.publicKey,
+        networkMint: w.mint,
+        stableMint: lw.stableMint,
+        networkTreasury: lw.networkTreasury,
+        stableTreasury: lw.stableTreasury,
+        gracePeriodSeconds: GRACE,
+        hourLengthSeconds: HOUR,
+        renterFeeBps: FEES.renter,
+        supplierFeeBps: FEES.supplier,
+        stableSurchargeBps: FEES.stable,
+        faultSlashBps: FEES.faultSlash,
+      }),
+      [w.authority],
+    );
+    return lw;
+  }
+
+  get engine() {
+    return this.w.engine;
+  }
+
+  async send(name: string, ixs: TransactionInstruction | TransactionInstruction[], signers: Keypair[]): Promise<TxResult> {
+    const res = await this.engine.send(Array.isArray(ixs) ? ixs : [ixs], signers);
+    if (res.ok) this.cu.set(name, programComputeUnits(res.logs, LEASES_PROGRAM_ID));
+    return res;
+  }
+
+  async ok(name: string, ixs: TransactionInstruction | TransactionInstruction[], signers: Keypair[]): Promise<TxResult> {
+    const res = await this.send(name, ixs, signers);
+    expect(res.ok, `${name} failed: ${res.error}\n${res.logs.join("\n")}`).to.equal(true);
+    return res;
+  }
+
+  /** Must fail with `code` and leave the lease, its escrow and every holder unchanged. */
+  async rejects(ixs: TransactionInstruction | TransactionInstruction[], signers: Keypair[], code: number, open?: OpenLease): Promise<TxResult> {
+    const watched = [...this.holders, ...(open ? [open.lease.publicKey, open.escrow.publicKey, ...open.devices.map((d) => d.address)] : [])];
+    const before = await this.w.snapshot(watched);
+    const res = await this.engine.send(Array.isArray(ixs) ? ixs : [ixs], signers);
+    expect(res.ok, "transaction should have failed").to.equal(false);
+    expect(res.errorCode, `expected ${code}, got ${res.errorCode}: ${res.error}\n${res.logs.join("\n")}`).to.equal(code);
+    expect(await this.w.snapshot(watched)).to.deep.equal(before);
+    return res;
+  }
+
+  async newRenter(tokens = 1_000_000n * TOKENS): Promise<Renter> {
+    const wallet = Keypair.generate();
+    await this.engine.airdrop(wallet.publicKey, 100_000_000_000n);
+    const network = await createTokenAccount(this.engine, wallet, this.w.mint, wallet.publicKey);
+    const stable = await createTokenAccount(this.engine, wallet, this.stableMint, wallet.publicKey);
+    await mintTo(this.engine, wallet, this.w.mint, network, this.w.mintAuthority, tokens);
+    await mintTo(this.engine, wallet, this.stableMint, stable, this.w.mintAuthority, tokens);
+    this.holders.push(network, stable);
+    return { wallet, network, stable };
+  }
+
+  /** Registered and staked devices, each of its own supplier (who gets token accounts of both mints). */
+  async stakedDevices(n: number, gpu = RTX4070, gpus = 1): Promise<DeviceHandle[]> {
+    const out: DeviceHandle[] = [];
+    for (let i = 0; i < n; i++) {
+      const s: Supplier = await this.w.newSupplier(100_000n * TOKENS);
+      const d = await this.w.registerDevice(s, gpu, gpus);
+      await this.w.ok("stake", await this.w.stakeIx(d, this.w.minimum(d)), [s.wallet]);
+      const stableTokens = await createTokenAccount(this.engine, s.wallet, this.stableMint, s.wallet.publicKey);
+      (d as DeviceHandle & { stableTokens: PublicKey }).stableTokens = stableTokens;
+      this.holders.push(s.tokens, stableTokens);
+      out.push(d);
+    }
+    return out;
+  }
+
+  supplierTokens(d: DeviceHandle, open: OpenLease): PublicKey {
+    return open.mint.equals(this.stableMint) ? (d as DeviceHandle & { stableTokens: PublicKey }).stableTokens : d.supplier.tokens;
+  }
+
+  async open(renter: Renter, p: { gpus: number; hours: number; price: bigint; maxDevices?: number; stable?: boolean; gpuModel?: number }): Promise<OpenLease> {
+    const lease = Keypair.generate();
+    const escrow = Keypair.generate();
+    const stable = p.stable ?? false;
+    const mint = stable ? this.stableMint : this.w.mint;
+    const renterTokens = stable ? renter.stable : renter.network;
+    const treasury = stable ? this.stableTreasury : this.networkTreasury;
+    await this.ok(
+      "create_lease",
+      await this.leases.createLease({
+        renter: renter.wallet.publicKey,
+        lease: lease.publicKey,
+        escrow: escrow.publicKey,
+        paymentMint: mint,
+        renterTokens,
+        treasury,
+        gpuModel: p.gpuModel ?? RTX4070.code,
+        gpuCount: p.gpus,
+        hours: p.hours,
+        pricePerGpuHour: p.price,
+        maxDevices: p.maxDevices ?? p.gpus,
+      }),
+      [renter.wallet, lease, escrow],
+    );
+    this.holders.push(escrow.publicKey);
+    return { lease, escrow, renter, mint, renterTokens, treasury, devices: [] };
+  }
+
+  async assign(open: OpenLease, d: DeviceHandle): Promise<void> {
+    await this.ok("assign_device", await this.leases.assignDevice({ attester: this.attester.publicKey, lease: open.lease.publicKey, device: d.address }), [this.attester]);
+    open.devices.push(d);
+  }
+
+  attest(open: OpenLease, slot: number, firstHour: number, hours: number, signer?: Keypair): Attestation {
+    const d = open.devices[slot];
+    return signAttestation(signer ?? d.key, slot, open.lease.publicKey, firstHour, hours, statusDigest(`job ok ${firstHour}+${hours}`));
+  }
+
+  async proveIxs(open: OpenLease, atts: Attestation[]) {
+    return this.leases.proveTime({ attester: this.attester.publicKey, lease: open.lease.publicKey, attestations: atts });
+  }
+
+  async state(open: OpenLease) {
+    const acc = await this.engine.getAccount(open.lease.publicKey);
+    expect(acc, "lease account").to.not.equal(null);
+    return this.leases.decodeLease(acc!.data);
+  }
+
+  /** The escrow holds exactly what the lease still owes: principal less refunds and payouts. */
+  async checkEscrow(open: OpenLease): Promise<void> {
+    const acc = await this.engine.getAccount(open.lease.publicKey);
+    if (!acc) return; // closed
+    const { lease } = this.leases.decodeLease(acc.data);
+    const owed = BigInt(lease.principal.toString()) - BigInt(lease.refunded.toString()) - BigInt(lease.claimedTotal.toString());
+    expect(await this.w.balance(open.escrow.publicKey)).to.equal(owed);
+  }
+
+  /** The sum over every holder of `mint` (renters, suppliers, treasuries, escrows). */
+  async supply(mint: PublicKey): Promise<bigint> {
+    let total = 0n;
+    for (const h of this.holders) {
+      const acc = await this.engine.getAccount(h);
+      if (!acc) continue;
+      if (new PublicKey(acc.data.subarray(0, 32)).equals(mint)) total += BigInt(acc.data.readBigUInt64LE(64));
+    }
+    return total;
+  }
+}
