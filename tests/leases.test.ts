@@ -38,7 +38,7 @@ for (const engineName of ENGINES) {
     const opened: OpenLease[] = [];
 
     before(async function () {
-      lw = await LeaseWorld.create(engineName);
+      lw = await LeaseWorld.create(engineName, 4 * HOUR);
     });
 
     afterEach(async function () {
@@ -84,7 +84,7 @@ for (const engineName of ENGINES) {
       expect(slots.map((s) => s.provenHours)).to.deep.equal([3, 3]);
 
       await lw.rejects(await lw.leases.complete({ caller: lw.attester.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey, renterTokens: o.renterTokens }), [lw.attester], E.LeaseNotEnded, o);
-      await lw.engine.warp(GRACE);
+      await lw.engine.warp(lw.grace);
       const supplierBefore = await lw.w.balance(devices[0].supplier.tokens);
       await settleAndClaim(o);
       const perDevice = PRICE * 3n;
@@ -95,5 +95,268 @@ for (const engineName of ENGINES) {
       expect(await lw.engine.getAccount(o.escrow.publicKey)).to.equal(null);
       expect(await lw.supply(lw.w.mint)).to.equal(supplyBefore);
     });
+
+    it("early termination pays proven hours only and refunds the rest to the base unit", async function () {
+      const renter = await lw.newRenter();
+      const devices = await lw.stakedDevices(3);
+      const price = 1_234_567n;
+      const supplyBefore = await lw.supply(lw.w.mint);
+      const renterStart = await lw.w.balance(renter.network);
+      const treasuryStart = await lw.w.balance(lw.networkTreasury);
+      const o = await lw.open(renter, { gpus: 3, hours: 5, price });
+      opened.push(o);
+      for (const d of devices) await lw.assign(o, d);
+      await lw.engine.warp(2 * HOUR + HOUR / 2);
+      await lw.ok("prove_time", await lw.proveIxs(o, [lw.attest(o, 0, 0, 2), lw.attest(o, 1, 0, 1)]), [lw.attester]);
+
+      const stranger = await lw.newRenter(0n);
+      await lw.rejects(await lw.leases.terminate({ renter: stranger.wallet.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey, renterTokens: stranger.network }), [stranger.wallet], E.NotRenter, o);
+      const res = await lw.ok("terminate", await lw.leases.terminate({ renter: renter.wallet.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey, renterTokens: renter.network }), [renter.wallet]);
+      // Hours 2..4 never ran: refunded at once for all 3 GPUs.
+      expect(big(parseEvents(leasesIdl, res.logs)[0].data.refund as { toString(): string })).to.equal(price * 3n * 3n);
+      // Hour 1 of device 1 ran and may still be proven within the grace period.
+      await lw.ok("prove_time", await lw.proveIxs(o, [lw.attest(o, 1, 1, 1)]), [lw.attester]);
+      await lw.rejects(await lw.proveIxs(o, [lw.attest(o, 2, 2, 1)]), [lw.attester], E.FutureHour, o);
+      await lw.engine.warp(lw.grace);
+      await settleAndClaim(o);
+
+      const earned = price * 4n; // device 0: 2 hours, device 1: 2 hours, device 2: none
+      const principal = price * 3n * 5n;
+      const renterFee = bps(principal, FEES.renter);
+      expect(renterStart - (await lw.w.balance(renter.network))).to.equal(earned + renterFee);
+      const supplierFees = bps(price * 2n, FEES.supplier) * 2n;
+      expect((await lw.w.balance(lw.networkTreasury)) - treasuryStart).to.equal(renterFee + supplierFees);
+      expect(await lw.w.balance(o.escrow.publicKey)).to.equal(0n);
+      expect(await lw.supply(lw.w.mint)).to.equal(supplyBefore);
+      expect((await lw.state(o)).lease.status).to.equal(LeaseStatus.Settled);
+    });
+
+    it("a device that misses more than the grace is faulted: released, slashed, its hours refunded", async function () {
+      const renter = await lw.newRenter();
+      const devices = await lw.stakedDevices(2);
+      const supplyBefore = await lw.supply(lw.w.mint);
+      const o = await lw.open(renter, { gpus: 2, hours: 3, price: PRICE });
+      opened.push(o);
+      for (const d of devices) await lw.assign(o, d);
+      await lw.engine.warp(HOUR);
+      await lw.ok("prove_time", await lw.proveIxs(o, [lw.attest(o, 0, 0, 1), lw.attest(o, 1, 0, 1)]), [lw.attester]);
+      await lw.engine.warp(2 * HOUR);
+      await lw.ok("prove_time", await lw.proveIxs(o, [lw.attest(o, 0, 1, 2)]), [lw.attester]);
+      const fault = await lw.leases.reportFault({ caller: lw.attester.publicKey, lease: o.lease.publicKey, slot: 1, device: devices[1].address, stakingTreasury: lw.w.treasury });
+      // Device 1's next hour is 1, which ended at 2h; its grace runs to 2h + grace. Now it is 3h.
+      await lw.rejects(fault, [lw.attester], E.NotFaulted, o);
+      await lw.engine.warp(lw.grace - HOUR + 1);
+      const stake = big((await lw.w.device(devices[1])).stake);
+      const slashTreasury = await lw.w.balance(lw.w.treasury);
+      const res = await lw.ok("report_fault", fault, [lw.attester]);
+      expect(parseEvents(leasesIdl, res.logs).map((e) => e.name)).to.include("DeviceFaulted");
+      const slashed = bps(stake, FEES.faultSlash);
+      expect((await lw.w.balance(lw.w.treasury)) - slashTreasury).to.equal(slashed);
+      const dev = await lw.w.device(devices[1]);
+      expect(big(dev.stake)).to.equal(stake - slashed);
+      expect(dev.status).to.equal(DeviceStatus.Active);
+      expect((await lw.state(o)).slots[1].status).to.equal(SlotStatus.Faulted);
+      await lw.rejects(await lw.proveIxs(o, [lw.attest(o, 1, 2, 1)]), [lw.attester], 6219, o);
+      await lw.rejects(fault, [lw.attester], 6219, o);
+
+      await lw.engine.warp(lw.grace);
+      const renterBefore = await lw.w.balance(renter.network);
+      await settleAndClaim(o);
+      // Device 1 proved 1 of 3 hours: 2 hours of 1 GPU come back.
+      expect((await lw.w.balance(renter.network)) - renterBefore).to.equal(PRICE * 2n);
+      expect(await lw.supply(lw.w.mint)).to.equal(supplyBefore);
+    });
+
+    it("pauses when the booked hours run out and resumes where it stopped when extended", async function () {
+      const renter = await lw.newRenter();
+      const [d] = await lw.stakedDevices(1);
+      const o = await lw.open(renter, { gpus: 1, hours: 2, price: PRICE });
+      opened.push(o);
+      await lw.assign(o, d);
+      const pause = await lw.leases.pause({ caller: lw.attester.publicKey, lease: o.lease.publicKey });
+      await lw.rejects(pause, [lw.attester], E.NotPausable, o);
+      await lw.engine.warp(2 * HOUR);
+      await lw.ok("prove_time", await lw.proveIxs(o, [lw.attest(o, 0, 0, 2)]), [lw.attester]);
+      await lw.ok("pause", pause, [lw.attester]);
+      expect((await lw.state(o)).lease.status).to.equal(LeaseStatus.Paused);
+      await lw.engine.warp(5 * HOUR);
+      // While paused the hour clock stands still: hour 2 never ran.
+      await lw.rejects(await lw.proveIxs(o, [lw.attest(o, 0, 2, 1)]), [lw.attester], E.FutureHour, o);
+      const res = await lw.ok("extend", await lw.leases.extend({ renter: renter.wallet.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey, renterTokens: renter.network, treasury: o.treasury, hours: 1 }), [renter.wallet]);
+      expect(Number(parseEvents(leasesIdl, res.logs)[0].data.resumed)).to.equal(1);
+      const { lease } = await lw.state(o);
+      expect(lease.status).to.equal(LeaseStatus.Active);
+      expect(lease.hoursBooked).to.equal(3);
+      await lw.rejects(await lw.proveIxs(o, [lw.attest(o, 0, 2, 1)]), [lw.attester], E.FutureHour, o);
+      await lw.engine.warp(HOUR);
+      await lw.ok("prove_time", await lw.proveIxs(o, [lw.attest(o, 0, 2, 1)]), [lw.attester]);
+      expect(big((await lw.state(o)).lease.earnedTotal)).to.equal(PRICE * 3n);
+    });
+
+    it("charges the stable surcharge when paid in the stable mint and pays suppliers in it", async function () {
+      const renter = await lw.newRenter();
+      const [d] = await lw.stakedDevices(1);
+      const stableBefore = await lw.w.balance(renter.stable);
+      const treasuryBefore = await lw.w.balance(lw.stableTreasury);
+      const o = await lw.open(renter, { gpus: 1, hours: 2, price: PRICE, stable: true });
+      opened.push(o);
+      const principal = PRICE * 2n;
+      const renterFee = bps(principal, FEES.renter + FEES.stable);
+      expect(stableBefore - (await lw.w.balance(renter.stable))).to.equal(principal + renterFee);
+      expect((await lw.w.balance(lw.stableTreasury)) - treasuryBefore).to.equal(renterFee);
+      await lw.assign(o, d);
+      await lw.engine.warp(2 * HOUR);
+      await lw.ok("prove_time", await lw.proveIxs(o, [lw.attest(o, 0, 0, 2)]), [lw.attester]);
+      const supplierStable = lw.supplierTokens(d, o);
+      const before = await lw.w.balance(supplierStable);
+      // A network-token account is not where a stable payout goes.
+      await lw.rejects(
+        await lw.leases.claim({ caller: lw.attester.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey, slot: 0, supplierTokens: d.supplier.tokens, treasury: o.treasury }),
+        [lw.attester],
+        6008,
+        o,
+      );
+      await lw.ok("claim", await lw.leases.claim({ caller: lw.attester.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey, slot: 0, supplierTokens: supplierStable, treasury: o.treasury }), [lw.attester]);
+      expect((await lw.w.balance(supplierStable)) - before).to.equal(principal - bps(principal, FEES.supplier));
+      await lw.rejects(
+        await lw.leases.claim({ caller: lw.attester.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey, slot: 0, supplierTokens: supplierStable, treasury: o.treasury }),
+        [lw.attester],
+        E.NothingToClaim,
+        o,
+      );
+    });
   });
 }
+
+describe("lease proofs: forgeries and replays (LiteSVM verifies Ed25519)", function () {
+  let lw: LeaseWorld;
+  let o: OpenLease;
+  let other: OpenLease;
+
+  before(async function () {
+    lw = await LeaseWorld.create("litesvm", 4 * HOUR);
+    const renter = await lw.newRenter();
+    o = await lw.open(renter, { gpus: 2, hours: 10, price: PRICE });
+    other = await lw.open(renter, { gpus: 1, hours: 10, price: PRICE });
+    for (const d of await lw.stakedDevices(2)) await lw.assign(o, d);
+    await lw.assign(other, (await lw.stakedDevices(1))[0]);
+    await lw.engine.warp(3 * HOUR);
+  });
+
+  afterEach(async function () {
+    await lw.checkEscrow(o);
+    await lw.checkEscrow(other);
+  });
+
+  it("a replayed proof of the same hours is rejected", async function () {
+    const ixs = await lw.proveIxs(o, [lw.attest(o, 0, 0, 2)]);
+    await lw.ok("prove_time", ixs, [lw.attester]);
+    await lw.rejects(ixs, [lw.attester], E.ProofReplayed, o);
+    await lw.rejects(await lw.proveIxs(o, [lw.attest(o, 0, 1, 1)]), [lw.attester], E.ProofReplayed, o);
+    // Two overlapping ranges in one transaction: the second is rejected and the whole transaction with it.
+    await lw.rejects(await lw.proveIxs(o, [lw.attest(o, 1, 0, 2), lw.attest(o, 1, 1, 1)]), [lw.attester], E.ProofReplayed, o);
+  });
+
+  it("a heartbeat signed by the wrong key, for another lease, or for a future hour is rejected", async function () {
+    await lw.rejects(await lw.proveIxs(o, [lw.attest(o, 1, 0, 1, Keypair.generate())]), [lw.attester], E.WrongDeviceKey, o);
+    // Device 1 signs, but slot 0 is another device.
+    await lw.rejects(await lw.proveIxs(o, [{ ...lw.attest(o, 1, 2, 1), slot: 0 }]), [lw.attester], E.WrongDeviceKey, o);
+    const forOther = lw.attest(other, 0, 0, 1);
+    await lw.rejects(await lw.proveIxs(o, [{ ...forOther, slot: 1, deviceKey: other.devices[0].key.publicKey }]), [lw.attester], E.WrongDeviceKey, o);
+    // The right device, a message naming another lease.
+    const signedForOther = lw.attest(o, 1, 0, 1);
+    const reSigned = (await import("../client/src/leases/index.ts")).signAttestation(o.devices[1].key, 1, other.lease.publicKey, 0, 1, new Uint8Array(16));
+    await lw.rejects(await lw.proveIxs(o, [reSigned]), [lw.attester], E.WrongLease, o);
+    expect(signedForOther.slot).to.equal(1);
+    await lw.rejects(await lw.proveIxs(o, [lw.attest(o, 1, 2, 2)]), [lw.attester], E.FutureHour, o);
+    await lw.rejects(await lw.proveIxs(o, [lw.attest(o, 1, 9, 3)]), [lw.attester], E.FutureHour, o);
+  });
+
+  it("a missing, forged or mismatched Ed25519 instruction is rejected", async function () {
+    const att = lw.attest(o, 1, 0, 1);
+    const [ed, prove] = await lw.proveIxs(o, [att]);
+    await lw.rejects([prove], [lw.attester], E.MissingEd25519, o);
+    // The signature does not verify: the precompile fails the transaction before the program runs.
+    const forged = ed25519Instruction([{ ...att, signature: new Uint8Array(64).fill(7) }], 0);
+    const before = await lw.w.snapshot([o.lease.publicKey]);
+    const res = await lw.engine.send([forged, prove], [lw.attester]);
+    expect(res.ok).to.equal(false);
+    expect(await lw.w.snapshot([o.lease.publicKey])).to.deep.equal(before);
+    // Valid signature over a message that is not prove_time's: offsets point into the Ed25519 data.
+    const mismatched = ed25519Instruction([att], 0);
+    const withOwnMessage = Buffer.concat([mismatched.data, Buffer.from(att.message)]);
+    // Offsets of signature 0 start at byte 2: message offset at +8, message instruction index at +12.
+    withOwnMessage.writeUInt16LE(mismatched.data.length, 2 + 8);
+    withOwnMessage.writeUInt16LE(0, 2 + 12);
+    await lw.rejects([{ ...mismatched, data: withOwnMessage }, prove], [lw.attester], E.Ed25519Mismatch, o);
+    // One signature verified, two attestations submitted.
+    const [, proveTwo] = await lw.proveIxs(o, [att, lw.attest(o, 0, 2, 1)]);
+    await lw.rejects([ed, proveTwo], [lw.attester], E.Ed25519Mismatch, o);
+    await lw.ok("prove_time", [ed, prove], [lw.attester]);
+  });
+
+  it("only registered attesters prove or assign", async function () {
+    const impostor = Keypair.generate();
+    await lw.engine.airdrop(impostor.publicKey, 1_000_000_000n);
+    const [ed, prove] = await lw.leases.proveTime({ attester: impostor.publicKey, lease: o.lease.publicKey, attestations: [lw.attest(o, 1, 1, 1)] });
+    await lw.rejects([ed, prove], [impostor], E.NotAttester, o);
+    const [d] = await lw.stakedDevices(1);
+    await lw.rejects(await lw.leases.assignDevice({ attester: impostor.publicKey, lease: o.lease.publicKey, device: d.address }), [impostor], E.NotAttester, o);
+  });
+
+  it("assignment checks the model, the GPUs booked and that the device is free", async function () {
+    const [h100] = await lw.stakedDevices(1, { code: 1, multiplierBps: 100_000 }, 1);
+    await lw.rejects(await lw.leases.assignDevice({ attester: lw.attester.publicKey, lease: other.lease.publicKey, device: h100.address }), [lw.attester], E.WrongGpuModel, other);
+    const [spare] = await lw.stakedDevices(1);
+    await lw.rejects(await lw.leases.assignDevice({ attester: lw.attester.publicKey, lease: other.lease.publicKey, device: spare.address }), [lw.attester], E.ClusterFull, other);
+    const renter = await lw.newRenter();
+    const third = await lw.open(renter, { gpus: 1, hours: 2, price: PRICE });
+    await lw.rejects(await lw.leases.assignDevice({ attester: lw.attester.publicKey, lease: third.lease.publicKey, device: o.devices[0].address }), [lw.attester], E.DeviceLeased, third);
+  });
+
+  it("a proof after its grace period is rejected", async function () {
+    // Now 3h. Warp to 7h + 1 s: hour 2 (ended 3h, grace 4h) is too late; hour 3 (ended 4h) is in time.
+    await lw.engine.warp(4 * HOUR + 1);
+    await lw.rejects(await lw.proveIxs(o, [lw.attest(o, 1, 2, 1)]), [lw.attester], E.ProofTooLate, o);
+    await lw.ok("prove_time", await lw.proveIxs(o, [lw.attest(o, 1, 3, 1)]), [lw.attester]);
+  });
+});
+
+describe("a 64-device cluster lease (LiteSVM)", function () {
+  it("is assigned, proven with five 24-hour attestations per transaction, settled and paid out", async function () {
+    this.timeout(300_000);
+    const lw = await LeaseWorld.create("litesvm", 25 * HOUR);
+    const renter = await lw.newRenter();
+    const devices = await lw.stakedDevices(64);
+    const supplyBefore = await lw.supply(lw.w.mint);
+    const o = await lw.open(renter, { gpus: 64, hours: 24, price: PRICE, maxDevices: 64 });
+    for (const d of devices) await lw.assign(o, d);
+    await lw.engine.warp(24 * HOUR);
+    let txs = 0;
+    const perAttestation: number[] = [];
+    for (let i = 0; i < 64; i += 5) {
+      const batch = [];
+      for (let j = i; j < Math.min(i + 5, 64); j++) batch.push(lw.attest(o, j, 0, 24));
+      const res = await lw.ok("prove_time", await lw.proveIxs(o, batch), [lw.attester]);
+      perAttestation.push(lw.cu.get("prove_time")! / batch.length);
+      txs++;
+      expect(res.ok).to.equal(true);
+    }
+    expect(txs).to.equal(13);
+    const { lease } = await lw.state(o);
+    expect(big(lease.earnedTotal)).to.equal(PRICE * 64n * 24n);
+    expect(Math.max(...perAttestation)).to.be.at.most(2_000);
+    await lw.engine.warp(lw.grace);
+    await lw.ok("complete", await lw.leases.complete({ caller: lw.attester.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey, renterTokens: o.renterTokens }), [lw.attester]);
+    for (let i = 0; i < 64; i++) {
+      await lw.ok("claim", await lw.leases.claim({ caller: lw.attester.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey, slot: i, supplierTokens: devices[i].supplier.tokens, treasury: o.treasury }), [lw.attester]);
+    }
+    await lw.rejects(await lw.leases.closeLease({ renter: renter.wallet.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey }), [renter.wallet], E.LeaseHasClaims, o);
+    for (let i = 0; i < 64; i++) {
+      await lw.ok("release_device", await lw.leases.releaseDevice({ caller: lw.attester.publicKey, lease: o.lease.publicKey, slot: i, device: devices[i].address }), [lw.attester]);
+    }
+    await lw.ok("close_lease", await lw.leases.closeLease({ renter: renter.wallet.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey }), [renter.wallet]);
+    expect(await lw.supply(lw.w.mint)).to.equal(supplyBefore);
+    console.log(`      prove_time: ${txs} transactions for 64 devices x 24 h, max ${Math.round(Math.max(...perAttestation))} CU per attestation`);
+  });
+});

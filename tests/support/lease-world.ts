@@ -39,11 +39,16 @@ export class LeaseWorld {
   /** Every token account that holds lease money: conservation is checked over these. */
   readonly holders: PublicKey[] = [];
 
-  private constructor(readonly w: World) {}
+  private constructor(
+    readonly w: World,
+    /** Seconds after an hour ends during which it may be proven (the market's grace period). */
+    readonly grace: number,
+  ) {}
 
-  static async create(engine: EngineName): Promise<LeaseWorld> {
+  /** A 24-hour attestation needs a grace of at least a day: every hour it covers must still be in time. */
+  static async create(engine: EngineName, grace = GRACE): Promise<LeaseWorld> {
     const w = await World.create(engine);
-    const lw = new LeaseWorld(w);
+    const lw = new LeaseWorld(w, grace);
     await w.engine.airdrop(lw.attester.publicKey, 10_000_000_000n);
     lw.stableMint = await createMint(w.engine, w.authority, w.mintAuthority.publicKey, DECIMALS);
     lw.networkTreasury = await createTokenAccount(w.engine, w.authority, w.mint, w.authority.publicKey);
@@ -63,7 +68,7 @@ export class LeaseWorld {
         stableMint: lw.stableMint,
         networkTreasury: lw.networkTreasury,
         stableTreasury: lw.stableTreasury,
-        gracePeriodSeconds: GRACE,
+        gracePeriodSeconds: grace,
         hourLengthSeconds: HOUR,
         renterFeeBps: FEES.renter,
         supplierFeeBps: FEES.supplier,
