@@ -6,10 +6,10 @@ import { Keypair, PublicKey, TransactionInstruction } from "@solana/web3.js";
 import BN from "bn.js";
 import fs from "node:fs";
 import path from "node:path";
-import { STAKING_PROGRAM_ID, stakingIdl, stakingProgram } from "../client/src/index.ts";
+import { LEASES_PROGRAM_ID, STAKING_PROGRAM_ID, leasesIdl, leasesProgram, stakingIdl, stakingProgram } from "../client/src/index.ts";
 import { startEngine, type Engine } from "../client/src/svm/index.ts";
 import { coStakePda, gpuTierPda } from "../client/src/staking/index.ts";
-import { DECIMALS, H100, PROGRAMS_DIR, ROOT, World } from "./support/world.ts";
+import { DECIMALS, H100, PROGRAMS, PROGRAMS_DIR, ROOT, World } from "./support/world.ts";
 
 const NOT_ENOUGH_ACCOUNTS = 6012;
 const INVALID_INSTRUCTION_DATA = 6010;
@@ -17,11 +17,20 @@ const UNKNOWN_INSTRUCTION = 6011;
 
 const camel = (s: string) => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
+/** Borsh size of a fixed-size IDL type. */
+function sizeOf(t: unknown): number {
+  const sizes: Record<string, number> = { u8: 1, bool: 1, u16: 2, u32: 4, u64: 8, i64: 8, pubkey: 32 };
+  if (typeof t === "string") return sizes[t];
+  const [inner, n] = (t as { array: [unknown, number] }).array;
+  return sizeOf(inner) * n;
+}
+
 /** The zero value of an IDL type, as Anchor's coder takes it. */
 function zeroOf(t: unknown): unknown {
   if (t === "u64" || t === "i64") return new BN(0);
   if (t === "bool") return false;
   if (t === "pubkey") return PublicKey.default;
+  if (t === "bytes") return Buffer.alloc(0);
   if (typeof t === "object" && t !== null && "array" in t) {
     const [inner, n] = (t as { array: [unknown, number] }).array;
     return Array.from({ length: n }, () => zeroOf(inner));
@@ -42,40 +51,52 @@ describe("IDL and program agree", function () {
   const payer = Keypair.generate();
 
   before(async function () {
-    engine = await startEngine("litesvm", [{ name: "hourglass_staking", programId: STAKING_PROGRAM_ID }], PROGRAMS_DIR);
+    engine = await startEngine("litesvm", PROGRAMS, PROGRAMS_DIR);
     await engine.airdrop(payer.publicKey, 10_000_000_000n);
   });
 
-  async function codeFor(data: Buffer): Promise<number | null> {
-    const res = await engine.send([new TransactionInstruction({ programId: STAKING_PROGRAM_ID, keys: [], data })], [payer]);
+  async function codeFor(programId: PublicKey, data: Buffer): Promise<number | null> {
+    const res = await engine.send([new TransactionInstruction({ programId, keys: [], data })], [payer]);
     expect(res.ok).to.equal(false);
     return res.errorCode;
   }
 
-  it("the IDL address is the program ID in Anchor.toml", function () {
-    expect(stakingIdl.address).to.equal(anchorTomlId("staking"));
+  for (const [label, idl, programId, program] of [
+    ["staking", stakingIdl, STAKING_PROGRAM_ID, stakingProgram()],
+    ["leases", leasesIdl, LEASES_PROGRAM_ID, leasesProgram()],
+  ] as const) {
+  it(`${label}: the IDL address is the program ID in Anchor.toml`, function () {
+    expect(idl.address).to.equal(anchorTomlId(label));
   });
 
-  it("every instruction discriminator and argument size is the program's", async function () {
-    const coder = stakingProgram().coder.instruction;
-    for (const ix of stakingIdl.instructions) {
+  it(`${label}: every instruction discriminator and argument size is the program's`, async function () {
+    const coder = program.coder.instruction;
+    for (const ix of idl.instructions) {
       // Zero arguments of the IDL's types, encoded by Anchor's coder.
       const args: Record<string, unknown> = {};
       for (const a of ix.args) args[camel(a.name)] = zeroOf(a.type);
       const data = coder.encode(camel(ix.name), args);
       expect([...data.subarray(0, 8)], ix.name).to.deep.equal(ix.discriminator);
       // Right discriminator and length: the program gets as far as its accounts.
-      expect(await codeFor(data), `${ix.name} with IDL-sized args`).to.equal(NOT_ENOUGH_ACCOUNTS);
-      // One byte more or less than the IDL says: rejected as malformed.
-      expect(await codeFor(Buffer.concat([data, Buffer.from([0])])), `${ix.name} + 1 byte`).to.equal(INVALID_INSTRUCTION_DATA);
-      if (data.length > 8) {
-        expect(await codeFor(data.subarray(0, data.length - 1)), `${ix.name} - 1 byte`).to.equal(INVALID_INSTRUCTION_DATA);
+      expect(await codeFor(programId, data), `${ix.name} with IDL-sized args`).to.equal(NOT_ENOUGH_ACCOUNTS);
+      // Fixed-size arguments: one byte more or less than the IDL says is rejected as malformed.
+      if (!ix.args.some((a) => a.type === "bytes")) {
+        expect(await codeFor(programId, Buffer.concat([data, Buffer.from([0])])), `${ix.name} + 1 byte`).to.equal(INVALID_INSTRUCTION_DATA);
+        if (data.length > 8) {
+          expect(await codeFor(programId, data.subarray(0, data.length - 1)), `${ix.name} - 1 byte`).to.equal(INVALID_INSTRUCTION_DATA);
+        }
       }
       const wrong = Buffer.from(data);
       wrong[7] ^= 0x01;
-      expect(await codeFor(wrong), `${ix.name} with a flipped discriminator`).to.equal(UNKNOWN_INSTRUCTION);
+      expect(await codeFor(programId, wrong), `${ix.name} with a flipped discriminator`).to.equal(UNKNOWN_INSTRUCTION);
     }
   });
+
+  it(`${label}: every event has a type for the coder`, function () {
+    const typeNames = new Set((idl.types ?? []).map((t) => t.name));
+    for (const e of idl.events ?? []) expect(typeNames.has(e.name), e.name).to.equal(true);
+  });
+  }
 
   it("every account's IDL size and discriminator match live accounts", async function () {
     const w = await World.create("litesvm");
@@ -101,16 +122,26 @@ describe("IDL and program agree", function () {
     }
   });
 
-  it("every event has a type for the coder", function () {
-    const typeNames = new Set((stakingIdl.types ?? []).map((t) => t.name));
-    for (const e of stakingIdl.events ?? []) expect(typeNames.has(e.name), e.name).to.equal(true);
+  it("leases: the Lease header matches its IDL size and its slot table the Slot type", async function () {
+    const { LeaseWorld } = await import("./support/lease-world.ts");
+    const lw = await LeaseWorld.create("litesvm");
+    const renter = await lw.newRenter();
+    const o = await lw.open(renter, { gpus: 4, hours: 1, price: 1n, maxDevices: 3 });
+    const program = leasesProgram();
+    const acc = (await lw.engine.getAccount(o.lease.publicKey))!;
+    const slotType = leasesIdl.types!.find((t) => t.name === "Slot")!;
+    const slotSize = (slotType.type as { fields: { type: unknown }[] }).fields.reduce((n: number, f) => n + sizeOf(f.type), 0);
+    expect(slotSize).to.equal(80);
+    expect(acc.data.length).to.equal(program.coder.accounts.size("lease") + 3 * slotSize);
+    const market = (await lw.engine.getAccount((await import("../client/src/leases/index.ts")).marketPda()[0]))!;
+    expect(market.data.length).to.equal(program.coder.accounts.size("market"));
   });
 });
 
 describe("program binaries", function () {
   it("each deployed program is an SBPF v0 ELF shared object for EM_BPF (247)", function () {
     const files = fs.readdirSync(PROGRAMS_DIR).filter((f) => f.endsWith(".so"));
-    expect(files).to.include("hourglass_staking.so");
+    expect(files).to.include.members(["hourglass_staking.so", "hourglass_leases.so"]);
     for (const f of files) {
       const elf = fs.readFileSync(path.join(PROGRAMS_DIR, f));
       expect(elf.subarray(0, 4).toString("latin1")).to.equal("\x7fELF");

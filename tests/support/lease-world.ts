@@ -86,6 +86,7 @@ export class LeaseWorld {
 
   async send(name: string, ixs: TransactionInstruction | TransactionInstruction[], signers: Keypair[]): Promise<TxResult> {
     const res = await this.engine.send(Array.isArray(ixs) ? ixs : [ixs], signers);
+    // Our program's units only (a system create_account before create_lease is not ours).
     if (res.ok) this.cu.set(name, programComputeUnits(res.logs, LEASES_PROGRAM_ID));
     return res;
   }
@@ -144,9 +145,11 @@ export class LeaseWorld {
     const mint = stable ? this.stableMint : this.w.mint;
     const renterTokens = stable ? renter.stable : renter.network;
     const treasury = stable ? this.stableTreasury : this.networkTreasury;
+    const maxDevices = p.maxDevices ?? p.gpus;
     await this.ok(
       "create_lease",
-      await this.leases.createLease({
+      await this.leases.openLease({
+        leaseRentLamports: await this.engine.rentExempt(this.leases.leaseSize(maxDevices)),
         renter: renter.wallet.publicKey,
         lease: lease.publicKey,
         escrow: escrow.publicKey,
@@ -157,7 +160,7 @@ export class LeaseWorld {
         gpuCount: p.gpus,
         hours: p.hours,
         pricePerGpuHour: p.price,
-        maxDevices: p.maxDevices ?? p.gpus,
+        maxDevices,
       }),
       [renter.wallet, lease, escrow],
     );

@@ -100,7 +100,24 @@ export class LeasesClient {
       .instruction();
   }
 
-  /** `lease` and `escrow` are fresh keypairs' public keys; both keypairs sign the transaction. */
+  /** Bytes of a Lease with room for `maxDevices` devices. */
+  leaseSize(maxDevices: number): number {
+    return this.program.coder.accounts.size("lease") + maxDevices * SLOT_SIZE;
+  }
+
+  /**
+   * The two instructions that open a lease: create the Lease account (owned by the lease program) and
+   * `create_lease`. `lease` and `escrow` are fresh keypairs' public keys; the renter and both keypairs
+   * sign. `leaseRentLamports` is the rent-exempt minimum for `leaseSize(maxDevices)` bytes.
+   */
+  async openLease(p: Parameters<LeasesClient["createLease"]>[0] & { leaseRentLamports: number | bigint }): Promise<TransactionInstruction[]> {
+    const space = this.leaseSize(p.maxDevices);
+    return [
+      SystemProgram.createAccount({ fromPubkey: p.renter, newAccountPubkey: p.lease, lamports: Number(p.leaseRentLamports), space, programId: this.programId }),
+      await this.createLease(p),
+    ];
+  }
+
   createLease(p: {
     renter: PublicKey;
     lease: PublicKey;

@@ -111,7 +111,7 @@ pub const SPECS: &[InstructionSpec] = &[
         docs: "Books GPUs for hours at a price per GPU-hour: locks price x GPUs x hours in a new escrow and pays the renter fee.",
         accounts: &[
             A::new("renter", "Pays the booking, the fee and rent").writable().signer(),
-            A::new("lease", "New keypair account for the Lease").writable().signer(),
+            A::new("lease", "Keypair account created just before (owner: this program, lease_len(max_devices) bytes), still zeroed").writable().signer(),
             A::new("escrow", "New keypair account for the escrow token account").writable().signer(),
             MARKET,
             A::new("payment_mint", "The network or the stable mint"),

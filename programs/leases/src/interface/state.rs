@@ -34,7 +34,10 @@ pod_struct! {
         pub fault_slash_bps: PodU16,
         pub bump: u8,
         pub authority_bump: u8,
-        pub reserved: [u8; 70],
+        pub reserved0: [u8; 6],
+        /// The lease authority PDA `["lease_authority"]`, recorded so it is compared, not re-derived.
+        pub lease_authority: Address,
+        pub reserved: [u8; 32],
     }
 }
 
@@ -102,7 +105,8 @@ pod_struct! {
         pub refunded: PodU64,
         /// Reservation fees the renter paid.
         pub renter_fees: PodU64,
-        pub reserved: [u8; 32],
+        /// The lease authority PDA (copied from the Market).
+        pub lease_authority: Address,
     }
 }
 
@@ -185,6 +189,6 @@ mod tests {
         assert_eq!(core::mem::size_of::<Slot>(), 80);
         assert_eq!(Lease::LEN, 8 + 4 * 32 + 8 + 12 + 6 + 4 + 6 * 8 + 5 * 8 + 32);
         assert!(lease_len(MAX_SLOTS) <= 10_240);
-        assert_eq!(Market::LEN, 8 + 5 * 32 + 2 * 8 + 4 * 2 + 2 + 70);
+        assert_eq!(Market::LEN, 8 + 5 * 32 + 2 * 8 + 4 * 2 + 2 + 6 + 32 + 32);
     }
 }

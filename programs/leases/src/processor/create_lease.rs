@@ -1,7 +1,12 @@
 //! `create_lease`: books `gpu_count` GPUs of a model for `hours` at `price_per_gpu_hour`. Locks the
 //! booked cost in a new escrow token account (authority: the lease authority PDA) and pays the renter's
-//! reservation fee (+ the stable surcharge) to the treasury. Lease and escrow are keypair accounts the
-//! renter's transaction signs for, so no address search is spent.
+//! reservation fee (+ the stable surcharge) to the treasury.
+//!
+//! The Lease is a keypair account the renter's transaction creates just before this instruction
+//! (system `create_account`, owner = this program, `lease_len(max_devices)` bytes): this instruction
+//! checks it is ours, unused (zero discriminator) and sized for `max_devices`, and fills it in. The
+//! escrow, a keypair account too, is created here as a token account owned by the lease authority,
+//! so it is always fresh and belongs to exactly one lease.
 
 use hourglass_core::cpi::{initialize_token_account, NewAccount, TokenTransfer};
 use hourglass_core::error::CoreError;
@@ -30,12 +35,13 @@ pub fn process(accounts: &mut [AccountView], args: &CreateLeaseArgs) -> ProgramR
     loaders::writable(treasury)?;
     loaders::program(token_program, &pinocchio_token::ID)?;
     loaders::program(system_program, &pinocchio_system::ID)?;
-    loaders::uninitialized(lease)?;
     loaders::uninitialized(escrow)?;
     loaders::distinct(lease, escrow)?;
 
     let m = loaders::load::<Market>(market, &ID)?;
-    loaders::pda(lease_authority, &[crate::interface::seeds::LEASE_AUTHORITY, &[m.authority_bump]], &ID)?;
+    if lease_authority.address() != &m.lease_authority {
+        return Err(CoreError::WrongPda.into());
+    }
     let (stable, expected_treasury) = if payment_mint.address() == &m.network_mint {
         (false, m.network_treasury)
     } else if payment_mint.address() == &m.stable_mint {
@@ -58,7 +64,9 @@ pub fn process(accounts: &mut [AccountView], args: &CreateLeaseArgs) -> ProgramR
     let fee = mul_div_floor(principal, fee_bps as u64, BPS).ok_or(CoreError::Overflow)?;
     let start = now()?;
 
-    NewAccount { payer: renter, account: lease, space: lease_len(max_devices), owner: &ID }.create(&[])?;
+    if lease.data_len() != lease_len(max_devices) {
+        return Err(CoreError::WrongLength.into());
+    }
     NewAccount { payer: renter, account: escrow, space: loaders::TOKEN_ACCOUNT_LEN, owner: &pinocchio_token::ID }.create(&[])?;
     initialize_token_account(escrow, payment_mint, lease_authority.address())?;
     TokenTransfer { from: renter_tokens, to: escrow, authority: renter, amount: principal }.invoke()?;
@@ -81,6 +89,7 @@ pub fn process(accounts: &mut [AccountView], args: &CreateLeaseArgs) -> ProgramR
     l.status = lease_status::ACTIVE;
     l.stable = PodBool::new(stable);
     l.authority_bump = m.authority_bump;
+    l.lease_authority = m.lease_authority;
     l.price_per_gpu_hour = args.price_per_gpu_hour;
     l.hour_length = m.hour_length;
     l.grace_period = m.grace_period;

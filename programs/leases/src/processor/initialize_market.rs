@@ -65,6 +65,7 @@ pub fn process(accounts: &mut [AccountView], args: &InitializeMarketArgs) -> Pro
     m.fault_slash_bps = args.fault_slash_bps;
     m.bump = bump;
     m.authority_bump = authority_bump;
+    m.lease_authority = *lease_authority.address();
 
     MarketInitialized {
         authority: m.authority,

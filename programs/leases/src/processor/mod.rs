@@ -79,10 +79,14 @@ fn require_attester(staking_config: &AccountView, signer: &AccountView) -> Progr
     Ok(())
 }
 
-/// The lease authority PDA account, checked against the lease's stored bump.
+/// The lease authority PDA account, compared with the address recorded when the Market was created
+/// (derived there with its canonical bump).
 #[inline(always)]
 fn check_authority(lease: &Lease, authority: &AccountView) -> ProgramResult {
-    loaders::pda(authority, &[seeds::LEASE_AUTHORITY, &[lease.authority_bump]], &crate::ID)
+    if authority.address() != &lease.lease_authority {
+        return Err(CoreError::WrongPda.into());
+    }
+    Ok(())
 }
 
 /// Pays `amount` out of a lease escrow, signed by the lease authority PDA.
