@@ -2,7 +2,7 @@
 // files and ANCHOR_WALLET, cluster from ANCHOR_PROVIDER_URL, JSON and human output, numbered program
 // errors, and bad input rejected before anything is sent.
 import { expect } from "chai";
-import { Keypair } from "@solana/web3.js";
+import { Keypair, PublicKey } from "@solana/web3.js";
 import { execFile } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -10,6 +10,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { startRpcServer, type RpcServer } from "../client/src/svm/index.ts";
 import { DECIMALS, RTX4070, ROOT, UNBONDING_SECONDS, World } from "./support/world.ts";
+import { HOUR, LeaseWorld, type OpenLease } from "./support/lease-world.ts";
 
 const run = promisify(execFile);
 const CLI = path.join(ROOT, "bin/hourglass");
@@ -158,5 +159,89 @@ describe("embedded JSON-RPC endpoint", function () {
       space: acc.data.length,
     });
     expect(res.result.context.slot).to.be.a("number");
+  });
+});
+
+describe("hourglass lease CLI over JSON-RPC", function () {
+  let lw: LeaseWorld;
+  let rpc: RpcServer;
+  let dir: string;
+
+  before(async function () {
+    lw = await LeaseWorld.create("litesvm", 4 * HOUR);
+    rpc = await startRpcServer(lw.engine);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "hourglass-lease-cli-"));
+  });
+
+  after(async function () {
+    await rpc.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const cli = async (args: string[]) => {
+    try {
+      const { stdout, stderr } = await run(CLI, args, { env: { ...process.env, ANCHOR_PROVIDER_URL: rpc.url } });
+      return { code: 0, stdout, stderr };
+    } catch (e) {
+      const err = e as { code: number; stdout: string; stderr: string };
+      return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+    }
+  };
+
+  it("opens, reports, extends and terminates a lease for its renter", async function () {
+    const renter = await lw.newRenter();
+    const wallet = path.join(dir, "renter.json");
+    fs.writeFileSync(wallet, JSON.stringify([...renter.wallet.secretKey]));
+    const price = 1_500_000n;
+    const before = await lw.w.balance(renter.network);
+    const opened = await cli(["lease", "open", "--keypair", wallet, "--gpu-model", String(RTX4070.code), "--gpus", "1", "--hours", "2", "--price", price.toString(), "--from", renter.network.toBase58(), "--json"]);
+    expect(opened.code, opened.stderr).to.equal(0);
+    const { lease: leaseAddress, escrow } = JSON.parse(opened.stdout);
+    const cost = price * 2n;
+    expect(before - (await lw.w.balance(renter.network))).to.equal(cost + (cost * 25n) / 10_000n);
+    expect(await lw.w.balance(new PublicKey(escrow))).to.equal(cost);
+
+    // The orchestrator's part, done here by the attester: place a device, prove an hour.
+    const o = { lease: { publicKey: new PublicKey(leaseAddress) } as Keypair, escrow: { publicKey: new PublicKey(escrow) } as Keypair, renter, mint: lw.w.mint, renterTokens: renter.network, treasury: lw.networkTreasury, devices: [] } as OpenLease;
+    const [d] = await lw.stakedDevices(1);
+    await lw.assign(o, d);
+    await lw.engine.warp(HOUR);
+    await lw.ok("prove_time", await lw.proveIxs(o, [lw.attest(o, 0, 0, 1)]), [lw.attester]);
+
+    const status = await cli(["lease", "status", "--lease", leaseAddress, "--json"]);
+    expect(status.code, status.stderr).to.equal(0);
+    const s = JSON.parse(status.stdout);
+    expect(s).to.include({ status: "active", hoursBooked: 2, earned: price.toString() });
+    expect(s.devices[0]).to.include({ device: d.address.toBase58(), provenHours: 1 });
+
+    const ext = await cli(["lease", "extend", "--keypair", wallet, "--lease", leaseAddress, "--hours", "3", "--from", renter.network.toBase58()]);
+    expect(ext.code, ext.stderr).to.equal(0);
+    expect(ext.stdout).to.contain("extended");
+    const term = await cli(["lease", "terminate", "--keypair", wallet, "--lease", leaseAddress, "--to", renter.network.toBase58(), "--json"]);
+    expect(term.code, term.stderr).to.equal(0);
+    expect(JSON.parse(term.stdout)).to.include({ hoursBooked: 1 });
+    const human = await cli(["lease", "status", "--lease", leaseAddress]);
+    expect(human.stdout).to.match(/\(terminated\)/);
+    // Refund of the 4 hours that never ran is already back with the renter.
+    expect(await lw.w.balance(new PublicKey(escrow))).to.equal(price);
+  });
+
+  it("rejects bad lease input before sending and reports program errors by name", async function () {
+    const someone = path.join(dir, "someone.json");
+    const kp = Keypair.generate();
+    fs.writeFileSync(someone, JSON.stringify([...kp.secretKey]));
+    const bad = await cli(["lease", "open", "--keypair", someone, "--gpu-model", "2", "--gpus", "1", "--hours", "2", "--price", "0"]);
+    expect(bad.code).to.equal(2);
+    expect(bad.stderr).to.contain("positive integer");
+    const missing = await cli(["lease", "status", "--lease", Keypair.generate().publicKey.toBase58()]);
+    expect(missing.code).to.equal(1);
+    expect(missing.stderr).to.contain("no Hourglass lease at");
+    // Someone else's lease: NotRenter from the program.
+    const renter = await lw.newRenter();
+    const o = await lw.open(renter, { gpus: 1, hours: 1, price: 10n });
+    await lw.engine.airdrop(kp.publicKey, 1_000_000_000n);
+    const theirs = await cli(["lease", "terminate", "--keypair", someone, "--lease", o.lease.publicKey.toBase58(), "--to", renter.network.toBase58(), "--json"]);
+    expect(theirs.code).to.equal(1);
+    expect(JSON.parse(theirs.stderr)).to.include({ error: "NotRenter", code: 6220 });
   });
 });
