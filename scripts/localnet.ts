@@ -4,7 +4,8 @@
 // until interrupted, serving Solana JSON-RPC on 127.0.0.1 (port 8899, `--rpc-port N`) so the CLI and any
 // web3.js client can use it; `--once` exits after the summary, `--json` prints it as JSON.
 import { Keypair } from "@solana/web3.js";
-import { STAKING_PROGRAM_ID, StakingClient } from "../client/src/index.ts";
+import { LEASES_PROGRAM_ID, LeasesClient, STAKING_PROGRAM_ID, StakingClient } from "../client/src/index.ts";
+import { leaseAuthorityPda, marketPda } from "../client/src/leases/index.ts";
 import { configPda, minimumStake, stakeVaultPda } from "../client/src/staking/index.ts";
 import {
   createMint,
@@ -62,15 +63,48 @@ async function must(engine: Engine, what: string, ixs: Parameters<Engine["send"]
 async function main() {
   const started = Date.now();
   log("[1/4] starting LiteSVM with the programs from target/deploy");
-  const engine = await startEngine("litesvm", [{ name: "hourglass_staking", programId: STAKING_PROGRAM_ID }], path.join(ROOT, "target/deploy"));
+  const engine = await startEngine(
+    "litesvm",
+    [
+      { name: "hourglass_staking", programId: STAKING_PROGRAM_ID },
+      { name: "hourglass_leases", programId: LEASES_PROGRAM_ID },
+    ],
+    path.join(ROOT, "target/deploy"),
+  );
   const staking = new StakingClient();
+  const leases = new LeasesClient();
+  const operator = Keypair.generate();
   const admin = Keypair.generate();
   await engine.airdrop(admin.publicKey, 1_000_000_000_000n);
 
-  log("[2/4] creating the stake mint and initialising the staking Config");
+  log("[2/4] creating the mints, the staking Config and the lease Market");
   const mint = await createMint(engine, admin, admin.publicKey, DECIMALS);
+  const stableMint = await createMint(engine, admin, admin.publicKey, DECIMALS);
   const treasury = await createTokenAccount(engine, admin, mint, admin.publicKey);
+  const stableTreasury = await createTokenAccount(engine, admin, stableMint, admin.publicKey);
   await must(engine, "initialize_config", [await staking.initializeConfig({ authority: admin.publicKey, stakeMint: mint, treasury, unbondingPeriodSeconds: 14 * 24 * 3600, maxSlashBps: 1_000 })], [admin]);
+  await must(engine, "update_config", [await staking.updateConfig({ authority: admin.publicKey, treasury, unbondingPeriodSeconds: 14 * 24 * 3600, maxSlashBps: 1_000, leaseAuthority: leaseAuthorityPda()[0] })], [admin]);
+  await must(engine, "set_attester", [await staking.setAttester({ authority: admin.publicKey, attester: operator.publicKey, enabled: true })], [admin]);
+  await must(
+    engine,
+    "initialize_market",
+    [
+      await leases.initializeMarket({
+        authority: admin.publicKey,
+        networkMint: mint,
+        stableMint,
+        networkTreasury: treasury,
+        stableTreasury,
+        gracePeriodSeconds: 25 * 3600,
+        hourLengthSeconds: 3600,
+        renterFeeBps: 25,
+        supplierFeeBps: 25,
+        stableSurchargeBps: 200,
+        faultSlashBps: 500,
+      }),
+    ],
+    [admin],
+  );
   for (const gpu of FLEET) {
     await must(engine, "set_gpu_tier", [await staking.setGpuTier({ authority: admin.publicKey, modelCode: gpu.code, multiplierBps: gpu.multiplierBps })], [admin]);
   }
@@ -101,9 +135,12 @@ async function main() {
   const vault = await tokenBalance(engine, stakeVaultPda()[0]);
   const summary = {
     network: "embedded (LiteSVM, in-process)",
-    programs: { staking: STAKING_PROGRAM_ID.toBase58() },
+    programs: { staking: STAKING_PROGRAM_ID.toBase58(), leases: LEASES_PROGRAM_ID.toBase58() },
     config: configPda()[0].toBase58(),
+    market: marketPda()[0].toBase58(),
+    attester: operator.publicKey.toBase58(),
     stakeMint: mint.toBase58(),
+    stableMint: stableMint.toBase58(),
     stakeVault: { address: stakeVaultPda()[0].toBase58(), balance: vault.toString() },
     devices,
     gpus: devices.reduce((n, d) => n + d.gpus, 0),
@@ -114,7 +151,10 @@ async function main() {
   } else {
     log("[4/4] ready");
     console.log(`  staking program  ${summary.programs.staking}`);
+    console.log(`  leases program   ${summary.programs.leases}`);
     console.log(`  config           ${summary.config}`);
+    console.log(`  market           ${summary.market} (network and stable mints, 1 h hours, 25 h grace)`);
+    console.log(`  attester         ${summary.attester}`);
     console.log(`  stake mint       ${summary.stakeMint}`);
     console.log(`  stake vault      ${summary.stakeVault.address} holds ${summary.stakeVault.balance} base units`);
     console.log(`  devices          ${devices.length} (${summary.gpus} GPUs)`);

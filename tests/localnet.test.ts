@@ -3,7 +3,7 @@ import { expect } from "chai";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import path from "node:path";
-import { STAKING_PROGRAM_ID } from "../client/src/index.ts";
+import { LEASES_PROGRAM_ID, STAKING_PROGRAM_ID } from "../client/src/index.ts";
 import { ROOT } from "./support/world.ts";
 
 const run = promisify(execFile);
@@ -14,6 +14,8 @@ describe("local network (main job)", function () {
     const { stdout } = await run(tsx, ["scripts/localnet.ts", "--once", "--json"], { cwd: ROOT });
     const summary = JSON.parse(stdout);
     expect(summary.programs.staking).to.equal(STAKING_PROGRAM_ID.toBase58());
+    expect(summary.programs.leases).to.equal(LEASES_PROGRAM_ID.toBase58());
+    expect(summary.market).to.be.a("string");
     expect(summary.devices).to.have.length(10);
     const staked = summary.devices.reduce((n: bigint, d: { stake: string }) => n + BigInt(d.stake), 0n);
     expect(BigInt(summary.stakeVault.balance)).to.equal(staked);
