@@ -11,6 +11,7 @@
 //! - [`event`]: Anchor-format events through `sol_log_data`.
 //! - [`cpi`]: PDA account creation and token transfers.
 //! - `mem` (SBF only): `memcpy`/`memmove`/`memset`/`memcmp`/`bcmp` on the runtime's memory syscalls.
+//! - [`ed25519`]: checking that a preceding Ed25519 instruction verified exactly our messages.
 //! - [`instructions_sysvar`]: reading other instructions of the transaction (Ed25519 checks).
 //! - [`idl`]: the program description types every interface fills in (read by the IDL generator).
 #![no_std]
@@ -18,6 +19,7 @@
 
 pub mod cpi;
 pub mod discriminator;
+pub mod ed25519;
 pub mod error;
 pub mod event;
 pub mod idl;

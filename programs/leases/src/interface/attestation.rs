@@ -26,9 +26,6 @@ pub const fn message_offset(j: usize) -> usize {
 /// Most attestations one `prove_time` accepts (what fits a transaction).
 pub const MAX_ATTESTATIONS: usize = 5;
 
-/// Ed25519 signature-verify program.
-pub const ED25519_PROGRAM: hourglass_core::Address =
-    hourglass_core::Address::from_str_const("Ed25519SigVerify111111111111111111111111111");
 /// The instructions sysvar.
 pub const INSTRUCTIONS_SYSVAR: hourglass_core::Address =
     hourglass_core::Address::from_str_const("Sysvar1nstructions1111111111111111111111111");

@@ -6,21 +6,17 @@
 
 use hourglass_core::error::CoreError;
 use hourglass_core::event::Event;
-use hourglass_core::instructions_sysvar;
+use hourglass_core::ed25519::{BatchError, MessageLayout, SignatureBatch};
 use hourglass_core::loaders;
 use hourglass_core::pod::{PodU16, PodU32, PodU64};
 use hourglass_core::{AccountView, ProgramResult};
 
 use super::{load_lease, now, require_attester, slot_mut};
-use crate::interface::attestation::{message_offset, parse_message, ED25519_PROGRAM, ENTRY_LEN, INSTRUCTIONS_SYSVAR, MAX_ATTESTATIONS, MESSAGE_LEN};
+use crate::interface::attestation::{message_offset, parse_message, ENTRY_LEN, INSTRUCTIONS_SYSVAR, MAX_ATTESTATIONS, MESSAGE_LEN};
 use crate::interface::error::LeaseError;
 use crate::interface::events::TimeProven;
 use crate::interface::state::{lease_status, slot_status, Lease, Slot};
 use crate::ID;
-
-fn read_u16(data: &[u8], at: usize) -> u16 {
-    u16::from_le_bytes([data[at], data[at + 1]])
-}
 
 pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     let [attester, staking_config, lease, instructions, ..] = accounts else {
@@ -40,15 +36,11 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     let n = len / ENTRY_LEN;
 
     let sysvar = instructions.try_borrow()?;
-    let current = instructions_sysvar::current_index(&sysvar).ok_or(LeaseError::MissingEd25519)?;
-    let ed_index = current.checked_sub(1).ok_or(LeaseError::MissingEd25519)?;
-    let (program, ed) = instructions_sysvar::instruction(&sysvar, ed_index).ok_or(LeaseError::MissingEd25519)?;
-    if program != ED25519_PROGRAM.as_ref() {
-        return Err(LeaseError::MissingEd25519.into());
-    }
-    if ed.len() < 2 + 14 * n || ed[0] as usize != n {
-        return Err(LeaseError::Ed25519Mismatch.into());
-    }
+    let layout = MessageLayout { count: n, first_offset: message_offset(0), stride: ENTRY_LEN, len: MESSAGE_LEN };
+    let batch = SignatureBatch::preceding(&sysvar, &layout).map_err(|e| match e {
+        BatchError::Missing => LeaseError::MissingEd25519,
+        BatchError::Mismatch => LeaseError::Ed25519Mismatch,
+    })?;
 
     let lease_address = *lease.address();
     let attester_address = *attester.address();
@@ -64,18 +56,7 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     for j in 0..n {
         let entry = &entries[j * ENTRY_LEN..(j + 1) * ENTRY_LEN];
         let message = &entry[2..];
-        let o = 2 + 14 * j;
-        let (pubkey_offset, pubkey_ix) = (read_u16(ed, o + 4) as usize, read_u16(ed, o + 6));
-        let (msg_offset, msg_size, msg_ix) = (read_u16(ed, o + 8) as usize, read_u16(ed, o + 10) as usize, read_u16(ed, o + 12));
-        if read_u16(ed, o + 2) != ed_index
-            || pubkey_ix != ed_index
-            || msg_ix != current
-            || msg_offset != message_offset(j)
-            || msg_size != MESSAGE_LEN
-        {
-            return Err(LeaseError::Ed25519Mismatch.into());
-        }
-        let pubkey = ed.get(pubkey_offset..pubkey_offset + 32).ok_or(LeaseError::Ed25519Mismatch)?;
+        let pubkey = batch.signer(j);
 
         let slot = slot_mut(l, slots, u16::from_le_bytes([entry[0], entry[1]]))?;
         if slot.status != slot_status::ACTIVE {
