@@ -14,4 +14,4 @@ export SBF_CARGO=/usr/bin/cargo
 export LLVM_PREFIX=/usr/lib/llvm-22
 export PROGRAMS_DIR="$HOURGLASS_ROOT/target/deploy"
 # Programs built to SBF: crate hourglass-<name> -> target/deploy/hourglass_<name>.so
-export HOURGLASS_PROGRAMS="staking leases"
+export HOURGLASS_PROGRAMS="staking leases rewards"

@@ -6,7 +6,6 @@
 //! division on 32-bit digits (Knuth's algorithm D, two digits). Every fallible operation returns `Option`.
 
 use core::cmp::Ordering;
-use core::hint::black_box;
 
 const LOW32: u64 = 0xffff_ffff;
 const DIGIT: u64 = 1 << 32;
@@ -79,6 +78,18 @@ impl U128 {
         }
     }
 
+    /// `(self * m) >> 64`, exact (the 192-bit product's top 128 bits); `None` if that overflows.
+    /// For Q64.64 fixed point: a value times a Q0.64 factor, or a Q64.64 rate times a weight.
+    #[inline]
+    pub fn mul_u64_shr64(self, m: u64) -> Option<Self> {
+        let low = mul_wide(self.lo, m);
+        let high = mul_wide(self.hi, m);
+        // product = high << 64 + low; >> 64 = high + low.hi
+        let (lo, carry) = high.lo.overflowing_add(low.hi);
+        let hi = high.hi.checked_add(carry as u64)?;
+        Some(Self { hi, lo })
+    }
+
     /// `(self / d, self % d)`; `None` when `d == 0`.
     #[inline]
     pub fn div_rem_u64(self, d: u64) -> Option<(Self, u64)> {
@@ -109,16 +120,18 @@ impl Ord for U128 {
 
 /// The full 128-bit product of two `u64`s, from four 32x32->64 partial products.
 ///
-/// One operand goes through `black_box`: without it LLVM recognises the textbook form and folds it
-/// back into an `i128` multiply, which the eBPF backend lowers to the missing `__multi3`.
+/// LLVM recognises this textbook form (even with opaque operands) as a multiply-high and turns it back
+/// into an `i128` multiply, which the eBPF backend lowers to the missing `__multi3`. Reading one partial
+/// product through a volatile load hides the pattern; it costs a store and a load.
 #[inline]
 pub fn mul_wide(a: u64, b: u64) -> U128 {
-    let b = black_box(b);
     let (a_lo, a_hi) = (a & LOW32, a >> 32);
     let (b_lo, b_hi) = (b & LOW32, b >> 32);
     // Each partial product of two 32-bit digits fits in 64 bits.
     let ll = a_lo * b_lo;
-    let lh = a_lo * b_hi;
+    let lh_value = a_lo * b_hi;
+    // SAFETY: reading a local through a valid reference.
+    let lh = unsafe { core::ptr::read_volatile(&lh_value) };
     let hl = a_hi * b_lo;
     let hh = a_hi * b_hi;
     // At most 3 * (2^32 - 1): no overflow.
@@ -300,6 +313,16 @@ mod tests {
         fn shr_matches_u128(x in any::<u128>(), s in 0u32..140) {
             let expected = if s >= 128 { 0 } else { x >> s };
             prop_assert_eq!(wide(limbs(x).shr(s)), expected);
+        }
+
+        #[test]
+        fn mul_shr64_matches_wide_reference(x in any::<u128>(), m in edgy()) {
+            // (x * m) >> 64 computed with a 192-bit split of x into halves.
+            let (xh, xl) = (x >> 64, x & u64::MAX as u128);
+            let low = xl * m as u128;
+            let high = xh * m as u128;
+            let expected = high.checked_add(low >> 64);
+            prop_assert_eq!(limbs(x).mul_u64_shr64(m).map(wide), expected);
         }
 
         #[test]

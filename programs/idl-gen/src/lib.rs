@@ -10,6 +10,7 @@ pub fn programs() -> Vec<(&'static str, ProgramSpec)> {
     vec![
         ("hourglass_staking.json", hourglass_staking_interface::SPEC),
         ("hourglass_leases.json", hourglass_leases::interface::SPEC),
+        ("hourglass_rewards.json", hourglass_rewards::interface::SPEC),
     ]
 }
 

@@ -1,0 +1,162 @@
+//! Instructions: data = sha256("global:<name>")[0..8] ++ arguments (Borsh).
+//!
+//! Uptime attestations (`record_uptime`), 62 bytes each, signed by the device key:
+//! `rewards_program_id[0..8] | context (32: the lease, or zeros when idle) | first_hour u32 | hour_count u16 | digest (16)`,
+//! where hours are pool hours. The Ed25519 instruction right before verifies them, with its message
+//! offsets pointing into `record_uptime`'s data (`8 + 4 + 62 j`); attestation j is for the j-th
+//! DeviceReward account after the fixed accounts.
+
+use hourglass_core::error::CoreError;
+use hourglass_core::idl::addresses::{SYSTEM_PROGRAM, TOKEN_PROGRAM};
+use hourglass_core::idl::{AccountSpec as A, Field, InstructionSpec, Ty};
+use hourglass_core::pod::{from_bytes, Layout, Pod, PodBool, PodI64, PodU32, PodU64};
+use hourglass_core::{instruction_set, pod_struct, ProgramError};
+
+instruction_set! {
+    pub enum RewardsInstruction {
+        InitializePool = "initialize_pool",
+        Crank = "crank",
+        SetPaused = "set_paused",
+        RegisterReward = "register_reward",
+        RecordUptime = "record_uptime",
+        Denominate = "denominate",
+        Claim = "claim",
+    }
+}
+
+impl RewardsInstruction {
+    pub const fn spec(self) -> &'static InstructionSpec {
+        &SPECS[self as usize]
+    }
+}
+
+pub const MESSAGE_LEN: usize = 62;
+pub const MESSAGES_OFFSET: usize = 12;
+pub const MAX_UPTIME_ATTESTATIONS: usize = 4;
+/// Most hours one crank emits (about 85 CU each plus an event).
+pub const MAX_HOURS_PER_CRANK: u32 = 168;
+
+#[inline(always)]
+pub fn args<T: Pod>(data: &[u8]) -> Result<&T, ProgramError> {
+    from_bytes::<T>(data).ok_or_else(|| CoreError::InvalidInstructionData.into())
+}
+
+pod_struct! {
+    pub struct InitializePoolArgs {
+        pub hour_length: PodI64,
+        pub grace_hours: PodU32,
+        pub breaker_window_hours: PodU32,
+        pub breaker_cap: PodU64,
+    }
+}
+
+pod_struct! {
+    pub struct CrankArgs {
+        pub max_hours: PodU32,
+    }
+}
+
+pod_struct! {
+    pub struct SetPausedArgs {
+        pub paused: PodBool,
+    }
+}
+
+pod_struct! {
+    pub struct NoArgs {}
+}
+
+pub const RECORD_UPTIME_ARGS: &[Field] = &[Field { name: "attestations", ty: Ty::VecU8 }];
+
+const POOL: A = A::new("pool", "PDA [\"pool\"]").writable();
+const TOKEN: A = A::new("token_program", "").address(TOKEN_PROGRAM);
+const SYSTEM: A = A::new("system_program", "").address(SYSTEM_PROGRAM);
+
+pub const SPECS: &[InstructionSpec] = &[
+    InstructionSpec {
+        name: "initialize_pool",
+        docs: "Creates the pool and its vault; the reward mint's authority must be the pool PDA. Emissions start now.",
+        accounts: &[
+            A::new("authority", "Pool authority; pays rent").writable().signer(),
+            POOL,
+            A::new("reward_mint", "The reward token (mint authority: the pool)"),
+            A::new("reward_vault", "PDA [\"reward_vault\"], created as a token account").writable(),
+            TOKEN,
+            SYSTEM,
+        ],
+        args: InitializePoolArgs::FIELDS,
+    },
+    InstructionSpec {
+        name: "crank",
+        docs: "Anyone emits the hours that have ended (at most max_hours, at most 168), minting their rewards into the vault.",
+        accounts: &[
+            A::new("caller", "Anyone").signer(),
+            POOL,
+            A::new("reward_mint", "The reward token").writable(),
+            A::new("reward_vault", "The pool's vault").writable(),
+            TOKEN,
+        ],
+        args: CrankArgs::FIELDS,
+    },
+    InstructionSpec {
+        name: "set_paused",
+        docs: "The authority pauses or resumes emissions; accrued rewards stay claimable.",
+        accounts: &[A::new("authority", "Pool authority").signer(), POOL],
+        args: SetPausedArgs::FIELDS,
+    },
+    InstructionSpec {
+        name: "register_reward",
+        docs: "Creates a device's reward record; its weight comes from the staking Device and its GPU tier.",
+        accounts: &[
+            A::new("payer", "Pays rent").writable().signer(),
+            A::new("pool", "PDA [\"pool\"]"),
+            A::new("device", "The staking Device"),
+            A::new("device_reward", "PDA [\"device_reward\", device]").writable(),
+            SYSTEM,
+        ],
+        args: NoArgs::FIELDS,
+    },
+    InstructionSpec {
+        name: "record_uptime",
+        docs: "An attester records device-signed uptime; 5 consecutive hours nominate a device from the next emitted hour. Remaining accounts: one DeviceReward per attestation.",
+        accounts: &[
+            A::new("attester", "A registered attester").signer(),
+            A::new("staking_config", "The staking Config (attester set)"),
+            POOL,
+            A::new("instructions", "The instructions sysvar").address("Sysvar1nstructions1111111111111111111111111"),
+        ],
+        args: RECORD_UPTIME_ARGS,
+    },
+    InstructionSpec {
+        name: "denominate",
+        docs: "Anyone removes a nominated device that fell behind by more than the grace.",
+        accounts: &[A::new("caller", "Anyone").signer(), POOL, A::new("device_reward", "The device's record").writable()],
+        args: NoArgs::FIELDS,
+    },
+    InstructionSpec {
+        name: "claim",
+        docs: "The supplier claims everything the device earned, in O(1), within the circuit breaker's cap.",
+        accounts: &[
+            A::new("owner", "The device's supplier").signer(),
+            POOL,
+            A::new("device_reward", "The device's record").writable(),
+            A::new("reward_vault", "The pool's vault").writable(),
+            A::new("destination", "The supplier's token account of the reward mint").writable(),
+            TOKEN,
+        ],
+        args: NoArgs::FIELDS,
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn specs_line_up_with_the_enum() {
+        assert_eq!(SPECS.len(), RewardsInstruction::ALL.len());
+        for &ix in RewardsInstruction::ALL {
+            assert_eq!(ix.spec().name, ix.name());
+        }
+    }
+}

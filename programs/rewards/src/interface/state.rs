@@ -1,0 +1,119 @@
+//! Account layouts.
+
+use hourglass_core::idl::TypeSpec;
+use hourglass_core::loaders::AccountType;
+use hourglass_core::math::U128;
+use hourglass_core::pod::{Layout, PodBool, PodI64, PodU32, PodU64};
+use hourglass_core::{pod_struct, Address};
+
+/// Bandwidth factor per connectivity tier, in basis points (tier 0 is not eligible).
+pub const BANDWIDTH_FACTOR_BPS: [u64; 6] = [0, 10_000, 11_000, 12_000, 13_000, 15_000];
+/// Consecutive proven hours before a device is nominated for block rewards.
+pub const NOMINATION_HOURS: u32 = 5;
+
+pod_struct! {
+    /// The emission pool. PDA `["pool"]`.
+    pub struct Pool {
+        pub authority: Address,
+        pub reward_mint: Address,
+        pub reward_vault: Address,
+        pub start_time: PodI64,
+        pub hour_length: PodI64,
+        /// When the pool was paused (0 = running); the hour clock stands still while paused.
+        pub paused_at: PodI64,
+        /// The first hour not yet emitted.
+        pub next_hour: PodU32,
+        /// Hours a nominated device may fall behind before anyone can denominate it.
+        pub grace_hours: PodU32,
+        /// Current hour's reward, Q64.64 base units.
+        pub rate_hi: PodU64,
+        pub rate_lo: PodU64,
+        /// Rewards per unit of weight since the start, Q64.64 base units.
+        pub acc_hi: PodU64,
+        pub acc_lo: PodU64,
+        /// Weight of nominated devices (applies to the hour being emitted next).
+        pub total_weight: PodU64,
+        pub nominated_devices: PodU32,
+        pub breaker_window_hours: PodU32,
+        pub total_emitted: PodU64,
+        /// Emitted while no device was nominated (stays in the vault).
+        pub unallocated: PodU64,
+        pub total_claimed: PodU64,
+        pub cap: PodU64,
+        /// Most that may be claimed within one breaker window.
+        pub breaker_cap: PodU64,
+        pub window_start_hour: PodU32,
+        pub decimals: u8,
+        pub bump: u8,
+        pub vault_bump: u8,
+        pub reserved0: u8,
+        pub window_outflow: PodU64,
+        pub reserved: [u8; 64],
+    }
+}
+
+pod_struct! {
+    /// A device's nomination state and reward checkpoint. PDA `["device_reward", device]`.
+    pub struct DeviceReward {
+        /// The staking Device (= device key).
+        pub device: Address,
+        /// The supplier who claims.
+        pub owner: Address,
+        /// Weight while nominated: tier multiplier x GPUs x bandwidth factor.
+        pub nominal_weight: PodU64,
+        /// The weight the pool counts now (0 when not nominated).
+        pub weight: PodU64,
+        /// Consecutive proven hours up to `next_hour`.
+        pub streak: PodU32,
+        /// The pool hour after the last proven one.
+        pub next_hour: PodU32,
+        /// The pool accumulator when rewards were last settled, Q64.64.
+        pub debt_hi: PodU64,
+        pub debt_lo: PodU64,
+        /// Settled and unclaimed.
+        pub accrued: PodU64,
+        pub claimed: PodU64,
+        pub nominated: PodBool,
+        pub bump: u8,
+        pub reserved: [u8; 30],
+    }
+}
+
+impl AccountType for Pool {}
+impl AccountType for DeviceReward {}
+
+impl Pool {
+    pub fn rate(&self) -> U128 {
+        U128::new(self.rate_hi.get(), self.rate_lo.get())
+    }
+    pub fn acc(&self) -> U128 {
+        U128::new(self.acc_hi.get(), self.acc_lo.get())
+    }
+    /// Whole hours since the start as the pool's clock sees it (frozen while paused).
+    pub fn clock_hour(&self, now: i64) -> u32 {
+        let t = if self.paused_at.get() != 0 { self.paused_at.get() } else { now };
+        let elapsed = t.saturating_sub(self.start_time.get());
+        if elapsed <= 0 {
+            0
+        } else {
+            core::cmp::min(elapsed as u64 / self.hour_length.get() as u64, u32::MAX as u64) as u32
+        }
+    }
+}
+
+impl DeviceReward {
+    /// Moves what the device earned since its checkpoint into `accrued`.
+    pub fn settle(&mut self, acc: U128) -> Option<()> {
+        let delta = acc.checked_sub(U128::new(self.debt_hi.get(), self.debt_lo.get()))?;
+        let earned = delta.mul_u64_shr64(self.weight.get())?.to_u64()?;
+        self.accrued.set(self.accrued.get().checked_add(earned)?);
+        self.debt_hi.set(acc.hi);
+        self.debt_lo.set(acc.lo);
+        Some(())
+    }
+}
+
+pub const TYPES: &[TypeSpec] = &[
+    TypeSpec { name: Pool::NAME, fields: Pool::FIELDS },
+    TypeSpec { name: DeviceReward::NAME, fields: DeviceReward::FIELDS },
+];
