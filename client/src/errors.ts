@@ -1,6 +1,6 @@
 // Typed program errors: every numbered error of every IDL, and a parser for transaction logs.
 import type { Idl } from "@coral-xyz/anchor";
-import { leasesIdl, stakingIdl } from "./idl.ts";
+import { leasesIdl, rewardsIdl, stakingIdl } from "./idl.ts";
 
 export interface ProgramErrorInfo {
   code: number;
@@ -9,7 +9,7 @@ export interface ProgramErrorInfo {
 }
 
 const byCode = new Map<number, ProgramErrorInfo>();
-for (const idl of [stakingIdl, leasesIdl] as Idl[]) {
+for (const idl of [stakingIdl, leasesIdl, rewardsIdl] as Idl[]) {
   for (const e of idl.errors ?? []) byCode.set(e.code, { code: e.code, name: e.name, msg: e.msg ?? e.name });
 }
 

@@ -8,6 +8,8 @@ const require = createRequire(import.meta.url);
 
 export const stakingIdl: Idl = require("../idl/hourglass_staking.json");
 export const leasesIdl: Idl = require("../idl/hourglass_leases.json");
+export const rewardsIdl: Idl = require("../idl/hourglass_rewards.json");
 
 export const STAKING_PROGRAM_ID = new PublicKey(stakingIdl.address);
 export const LEASES_PROGRAM_ID = new PublicKey(leasesIdl.address);
+export const REWARDS_PROGRAM_ID = new PublicKey(rewardsIdl.address);

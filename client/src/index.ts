@@ -6,3 +6,5 @@ export * as staking from "./staking/index.ts";
 export { StakingClient } from "./staking/index.ts";
 export * as leases from "./leases/index.ts";
 export { LeasesClient } from "./leases/index.ts";
+export * as rewards from "./rewards/index.ts";
+export { RewardsClient } from "./rewards/index.ts";

@@ -2,7 +2,7 @@
 // Building instructions needs no connection; a provider is only required to send through Anchor.
 import { AnchorProvider, BorshCoder, EventParser, Program, type Idl, type Provider } from "@coral-xyz/anchor";
 import { Connection, Keypair, PublicKey } from "@solana/web3.js";
-import { leasesIdl, stakingIdl } from "./idl.ts";
+import { leasesIdl, rewardsIdl, stakingIdl } from "./idl.ts";
 
 /** A provider that can build but not send: instruction builders never touch the network. */
 export function offlineProvider(): Provider {
@@ -31,4 +31,8 @@ export function leasesProgram(provider: Provider = offlineProvider()): Program {
 export function parseEvents(idl: Idl, logs: string[]): { name: string; data: Record<string, unknown> }[] {
   const parser = new EventParser(new PublicKey(idl.address), new BorshCoder(idl));
   return [...parser.parseLogs(logs)].map((e) => ({ name: e.name, data: e.data as Record<string, unknown> }));
+}
+
+export function rewardsProgram(provider: Provider = offlineProvider()): Program {
+  return new Program(rewardsIdl, provider);
 }

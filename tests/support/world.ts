@@ -4,7 +4,7 @@ import { expect } from "chai";
 import { Keypair, PublicKey, type TransactionInstruction } from "@solana/web3.js";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { LEASES_PROGRAM_ID, STAKING_PROGRAM_ID, StakingClient, stakingIdl } from "../../client/src/index.ts";
+import { LEASES_PROGRAM_ID, REWARDS_PROGRAM_ID, STAKING_PROGRAM_ID, StakingClient, stakingIdl } from "../../client/src/index.ts";
 import { coStakePda, configPda, deviceAddress, minimumStake, stakeVaultPda } from "../../client/src/staking/index.ts";
 import {
   createMint,
@@ -26,6 +26,7 @@ export const ENGINES: EngineName[] = ["litesvm", "bankrun"];
 export const PROGRAMS = [
   { name: "hourglass_staking", programId: STAKING_PROGRAM_ID },
   { name: "hourglass_leases", programId: LEASES_PROGRAM_ID },
+  { name: "hourglass_rewards", programId: REWARDS_PROGRAM_ID },
 ];
 
 export const DECIMALS = 6;

@@ -38,8 +38,8 @@ export function attestationMessage(lease: PublicKey, firstHour: number, hourCoun
 }
 
 /** What a device agent does every hour (or for a range of hours): sign the attestation. */
-export function signAttestation(device: Keypair, slot: number, lease: PublicKey, firstHour: number, hourCount: number, digest: Uint8Array): Attestation {
-  const message = attestationMessage(lease, firstHour, hourCount, digest);
+export function signAttestation(device: Keypair, slot: number, lease: PublicKey, firstHour: number, hourCount: number, digest: Uint8Array, programId = LEASES_PROGRAM_ID): Attestation {
+  const message = attestationMessage(lease, firstHour, hourCount, digest, programId);
   const signature = ed25519.sign(message, device.secretKey.slice(0, 32));
   return { slot, deviceKey: device.publicKey, message, signature };
 }
@@ -56,11 +56,21 @@ export function attestationBytes(atts: Attestation[]): Buffer {
   );
 }
 
+/** Where message j sits in the instruction that follows the Ed25519 one: `first + j * stride`. */
+export interface MessagePlacement {
+  first: number;
+  stride: number;
+}
+
+/** prove_time: entries of slot (2) + message (62) after the discriminator and length. */
+export const PROVE_TIME_PLACEMENT: MessagePlacement = { first: ENTRIES_OFFSET + 2, stride: ENTRY_LEN };
+
 /**
- * The Ed25519 signature-verify instruction for `atts`, to sit at `ed25519Index` with prove_time right
- * after it: public keys and signatures in its own data, message offsets pointing into prove_time's data.
+ * The Ed25519 signature-verify instruction for `atts`, to sit at `ed25519Index` with the instruction
+ * that reads the messages (prove_time by default) right after it: public keys and signatures in its own
+ * data, message offsets pointing into the next instruction's data.
  */
-export function ed25519Instruction(atts: Attestation[], ed25519Index: number): TransactionInstruction {
+export function ed25519Instruction(atts: Attestation[], ed25519Index: number, placement: MessagePlacement = PROVE_TIME_PLACEMENT): TransactionInstruction {
   const n = atts.length;
   const dataStart = 2 + 14 * n;
   const data = Buffer.alloc(dataStart + 96 * n);
@@ -72,7 +82,7 @@ export function ed25519Instruction(atts: Attestation[], ed25519Index: number): T
     data.writeUInt16LE(ed25519Index, o + 2);
     data.writeUInt16LE(pk, o + 4); // public key offset
     data.writeUInt16LE(ed25519Index, o + 6);
-    data.writeUInt16LE(ENTRIES_OFFSET + j * ENTRY_LEN + 2, o + 8); // message offset in prove_time's data
+    data.writeUInt16LE(placement.first + j * placement.stride, o + 8); // message offset in the next instruction
     data.writeUInt16LE(MESSAGE_LEN, o + 10);
     data.writeUInt16LE(ed25519Index + 1, o + 12);
     a.deviceKey.toBuffer().copy(data, pk);

@@ -1,0 +1,143 @@
+// Rewards program: PDAs, builders, decoders, uptime attestations, and the schedule in TypeScript.
+import type { Program } from "@coral-xyz/anchor";
+import { TOKEN_PROGRAM_ID } from "@solana/spl-token";
+import { PublicKey, SYSVAR_INSTRUCTIONS_PUBKEY, SystemProgram, type Keypair, type TransactionInstruction } from "@solana/web3.js";
+import BN from "bn.js";
+import { REWARDS_PROGRAM_ID, STAKING_PROGRAM_ID } from "../idl.ts";
+import { ed25519Instruction, signAttestation, statusDigest, type Attestation } from "../leases/attestation.ts";
+import { rewardsProgram } from "../program.ts";
+import { configPda } from "../staking/pdas.ts";
+
+export * from "./schedule.ts";
+
+export const UPTIME_MESSAGE_LEN = 62;
+export const MAX_UPTIME_ATTESTATIONS = 4;
+
+export function poolPda(programId = REWARDS_PROGRAM_ID): [PublicKey, number] {
+  return PublicKey.findProgramAddressSync([Buffer.from("pool")], programId);
+}
+
+export function rewardVaultPda(programId = REWARDS_PROGRAM_ID): [PublicKey, number] {
+  return PublicKey.findProgramAddressSync([Buffer.from("reward_vault")], programId);
+}
+
+export function deviceRewardPda(device: PublicKey, programId = REWARDS_PROGRAM_ID): [PublicKey, number] {
+  return PublicKey.findProgramAddressSync([Buffer.from("device_reward"), device.toBuffer()], programId);
+}
+
+/** A device's signed uptime for pool hours [first, first + count); `context` is its lease or zeros. */
+export function signUptime(device: Keypair, firstHour: number, hourCount: number, context = PublicKey.default, status = "idle"): Attestation {
+  return signAttestation(device, 0, context, firstHour, hourCount, statusDigest(`${status} ${firstHour}+${hourCount}`), REWARDS_PROGRAM_ID);
+}
+
+export interface PoolAccount {
+  authority: PublicKey;
+  rewardMint: PublicKey;
+  rewardVault: PublicKey;
+  startTime: BN;
+  hourLength: BN;
+  pausedAt: BN;
+  nextHour: number;
+  graceHours: number;
+  totalWeight: BN;
+  nominatedDevices: number;
+  totalEmitted: BN;
+  unallocated: BN;
+  totalClaimed: BN;
+  cap: BN;
+  breakerCap: BN;
+  windowOutflow: BN;
+}
+
+export interface DeviceRewardAccount {
+  device: PublicKey;
+  owner: PublicKey;
+  nominalWeight: BN;
+  weight: BN;
+  streak: number;
+  nextHour: number;
+  accrued: BN;
+  claimed: BN;
+  nominated: number;
+}
+
+export class RewardsClient {
+  constructor(readonly program: Program = rewardsProgram()) {}
+
+  get programId(): PublicKey {
+    return this.program.programId;
+  }
+
+  initializePool(p: { authority: PublicKey; rewardMint: PublicKey; hourLengthSeconds: number; graceHours: number; breakerWindowHours: number; breakerCap: bigint | number }): Promise<TransactionInstruction> {
+    return this.program.methods
+      .initializePool(new BN(p.hourLengthSeconds), p.graceHours, p.breakerWindowHours, new BN(p.breakerCap.toString()))
+      .accountsStrict({
+        authority: p.authority,
+        pool: poolPda(this.programId)[0],
+        rewardMint: p.rewardMint,
+        rewardVault: rewardVaultPda(this.programId)[0],
+        tokenProgram: TOKEN_PROGRAM_ID,
+        systemProgram: SystemProgram.programId,
+      })
+      .instruction();
+  }
+
+  crank(p: { caller: PublicKey; rewardMint: PublicKey; maxHours?: number }): Promise<TransactionInstruction> {
+    return this.program.methods
+      .crank(p.maxHours ?? 168)
+      .accountsStrict({ caller: p.caller, pool: poolPda(this.programId)[0], rewardMint: p.rewardMint, rewardVault: rewardVaultPda(this.programId)[0], tokenProgram: TOKEN_PROGRAM_ID })
+      .instruction();
+  }
+
+  setPaused(p: { authority: PublicKey; paused: boolean }): Promise<TransactionInstruction> {
+    return this.program.methods.setPaused(p.paused).accountsStrict({ authority: p.authority, pool: poolPda(this.programId)[0] }).instruction();
+  }
+
+  registerReward(p: { payer: PublicKey; device: PublicKey }): Promise<TransactionInstruction> {
+    return this.program.methods
+      .registerReward()
+      .accountsStrict({ payer: p.payer, pool: poolPda(this.programId)[0], device: p.device, deviceReward: deviceRewardPda(p.device, this.programId)[0], systemProgram: SystemProgram.programId })
+      .instruction();
+  }
+
+  /** The Ed25519 verification and record_uptime instructions (the first at `ed25519Index`). */
+  async recordUptime(p: { attester: PublicKey; attestations: Attestation[]; ed25519Index?: number }): Promise<TransactionInstruction[]> {
+    if (p.attestations.length === 0 || p.attestations.length > MAX_UPTIME_ATTESTATIONS) throw new Error(`record_uptime takes 1 to ${MAX_UPTIME_ATTESTATIONS} attestations`);
+    const ix = await this.program.methods
+      .recordUptime(Buffer.concat(p.attestations.map((a) => Buffer.from(a.message))))
+      .accountsStrict({ attester: p.attester, stakingConfig: configPda(STAKING_PROGRAM_ID)[0], pool: poolPda(this.programId)[0], instructions: SYSVAR_INSTRUCTIONS_PUBKEY })
+      .remainingAccounts(p.attestations.map((a) => ({ pubkey: deviceRewardPda(a.deviceKey, this.programId)[0], isSigner: false, isWritable: true })))
+      .instruction();
+    const index = p.ed25519Index ?? 0;
+    return [ed25519Instruction(p.attestations, index, { first: 12, stride: UPTIME_MESSAGE_LEN }), ix];
+  }
+
+  denominate(p: { caller: PublicKey; device: PublicKey }): Promise<TransactionInstruction> {
+    return this.program.methods
+      .denominate()
+      .accountsStrict({ caller: p.caller, pool: poolPda(this.programId)[0], deviceReward: deviceRewardPda(p.device, this.programId)[0] })
+      .instruction();
+  }
+
+  claim(p: { owner: PublicKey; device: PublicKey; destination: PublicKey }): Promise<TransactionInstruction> {
+    return this.program.methods
+      .claim()
+      .accountsStrict({
+        owner: p.owner,
+        pool: poolPda(this.programId)[0],
+        deviceReward: deviceRewardPda(p.device, this.programId)[0],
+        rewardVault: rewardVaultPda(this.programId)[0],
+        destination: p.destination,
+        tokenProgram: TOKEN_PROGRAM_ID,
+      })
+      .instruction();
+  }
+
+  decodePool(data: Buffer | Uint8Array): PoolAccount {
+    return this.program.coder.accounts.decode("pool", Buffer.from(data));
+  }
+
+  decodeDeviceReward(data: Buffer | Uint8Array): DeviceRewardAccount {
+    return this.program.coder.accounts.decode("deviceReward", Buffer.from(data));
+  }
+}

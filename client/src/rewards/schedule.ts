@@ -1,0 +1,38 @@
+// io.net's emission schedule, computed with the same integer algorithm the rewards program runs
+// (programs/rewards/src/interface/schedule.rs), for display and for checking the chain.
+
+export const HOURS = 175_319;
+export const FIRST_HOUR_CENTI_TOKENS = 456_621n;
+export const CAP_TOKENS = 300_000_000n;
+export const DECAY_NUM = 138_869_523_959_793n;
+export const DECAY_DEN = 10_000_000_000_000_000_000n;
+/** 1 - decay as a Q0.64 fraction, rounded to nearest. */
+export const FACTOR_Q64 = (((DECAY_DEN - DECAY_NUM) << 64n) + DECAY_DEN / 2n) / DECAY_DEN;
+const MASK128 = (1n << 128n) - 1n;
+
+export const firstRate = (decimals: number): bigint => (FIRST_HOUR_CENTI_TOKENS * 10n ** BigInt(decimals - 2)) << 64n;
+export const cap = (decimals: number): bigint => CAP_TOKENS * 10n ** BigInt(decimals);
+export const nextRate = (rate: bigint): bigint => ((rate * FACTOR_Q64) >> 64n) & MASK128;
+
+export function hourAmount(hour: number, rate: bigint, emitted: bigint, capUnits: bigint): bigint {
+  const left = capUnits > emitted ? capUnits - emitted : 0n;
+  if (hour >= HOURS) return 0n;
+  if (hour === HOURS - 1) return left;
+  const whole = rate >> 64n;
+  return whole < left ? whole : left;
+}
+
+/** Amounts of hours `from` .. `from + count - 1`, in base units. */
+export function scheduleAmounts(decimals: number, from: number, count: number): bigint[] {
+  let rate = firstRate(decimals);
+  let emitted = 0n;
+  const capUnits = cap(decimals);
+  const out: bigint[] = [];
+  for (let h = 0; h < from + count; h++) {
+    const amount = hourAmount(h, rate, emitted, capUnits);
+    if (h >= from) out.push(amount);
+    emitted += amount;
+    rate = nextRate(rate);
+  }
+  return out;
+}

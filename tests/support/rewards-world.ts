@@ -1,0 +1,167 @@
+// A rewards world: the staking world plus a reward mint whose mint authority is the pool, an
+// initialised pool, a registered attester, and helpers to register devices, record uptime, crank and
+// claim, with an exact TypeScript model of the accumulator to compare payouts against.
+import { expect } from "chai";
+import { Keypair, PublicKey, type TransactionInstruction } from "@solana/web3.js";
+import { REWARDS_PROGRAM_ID, RewardsClient } from "../../client/src/index.ts";
+import { deviceRewardPda, poolPda, rewardVaultPda, signUptime } from "../../client/src/rewards/index.ts";
+import { createMint, createTokenAccount, programComputeUnits, type EngineName, type TxResult } from "../../client/src/svm/index.ts";
+import { DECIMALS, RTX4070, World, type DeviceHandle } from "./world.ts";
+
+export const HOUR = 3_600;
+
+export class RewardsWorld {
+  readonly rewards = new RewardsClient();
+  readonly attester = Keypair.generate();
+  rewardMint!: PublicKey;
+  readonly cu = new Map<string, number>();
+  /** Reward token accounts of each device's supplier. */
+  readonly payout = new Map<string, PublicKey>();
+
+  private constructor(readonly w: World) {}
+
+  static async create(engine: EngineName, opts: { graceHours?: number; breakerWindowHours?: number; breakerCap?: bigint } = {}): Promise<RewardsWorld> {
+    const w = await World.create(engine);
+    const rw = new RewardsWorld(w);
+    await w.engine.airdrop(rw.attester.publicKey, 10_000_000_000n);
+    await w.ok("set_attester", await w.staking.setAttester({ authority: w.authority.publicKey, attester: rw.attester.publicKey, enabled: true }), [w.authority]);
+    rw.rewardMint = await createMint(w.engine, w.authority, poolPda()[0], DECIMALS);
+    await rw.ok(
+      "initialize_pool",
+      await rw.rewards.initializePool({
+        authority: w.authority.publicKey,
+        rewardMint: rw.rewardMint,
+        hourLengthSeconds: HOUR,
+        graceHours: opts.graceHours ?? 2,
+        breakerWindowHours: opts.breakerWindowHours ?? 24,
+        breakerCap: opts.breakerCap ?? 2n ** 63n,
+      }),
+      [w.authority],
+    );
+    return rw;
+  }
+
+  get engine() {
+    return this.w.engine;
+  }
+
+  async send(name: string, ixs: TransactionInstruction | TransactionInstruction[], signers: Keypair[]): Promise<TxResult> {
+    const res = await this.engine.send(Array.isArray(ixs) ? ixs : [ixs], signers);
+    if (res.ok) this.cu.set(name, programComputeUnits(res.logs, REWARDS_PROGRAM_ID));
+    return res;
+  }
+
+  async ok(name: string, ixs: TransactionInstruction | TransactionInstruction[], signers: Keypair[]): Promise<TxResult> {
+    const res = await this.send(name, ixs, signers);
+    expect(res.ok, `${name} failed: ${res.error}\n${res.logs.join("\n")}`).to.equal(true);
+    return res;
+  }
+
+  async rejects(ixs: TransactionInstruction | TransactionInstruction[], signers: Keypair[], code: number, watched: PublicKey[] = []): Promise<TxResult> {
+    const all = [poolPda()[0], rewardVaultPda()[0], ...watched];
+    const before = await this.w.snapshot(all);
+    const res = await this.engine.send(Array.isArray(ixs) ? ixs : [ixs], signers);
+    expect(res.ok, "transaction should have failed").to.equal(false);
+    expect(res.errorCode, `expected ${code}, got ${res.errorCode}: ${res.error}\n${res.logs.join("\n")}`).to.equal(code);
+    expect(await this.w.snapshot(all)).to.deep.equal(before);
+    return res;
+  }
+
+  /** Registered, staked devices with reward records; bandwidth tier 3 (factor 1.2). */
+  async devices(n: number, gpus = 1): Promise<DeviceHandle[]> {
+    const out: DeviceHandle[] = [];
+    for (let i = 0; i < n; i++) {
+      const s = await this.w.newSupplier(100_000n * 10n ** BigInt(DECIMALS));
+      const d = await this.w.registerDevice(s, RTX4070, gpus);
+      await this.w.ok("stake", await this.w.stakeIx(d, this.w.minimum(d)), [s.wallet]);
+      await this.ok("register_reward", await this.rewards.registerReward({ payer: s.wallet.publicKey, device: d.address }), [s.wallet]);
+      this.payout.set(d.address.toBase58(), await createTokenAccount(this.engine, s.wallet, this.rewardMint, s.wallet.publicKey));
+      out.push(d);
+    }
+    return out;
+  }
+
+  async crank(maxHours = 168): Promise<TxResult> {
+    return this.ok("crank", await this.rewards.crank({ caller: this.attester.publicKey, rewardMint: this.rewardMint, maxHours }), [this.attester]);
+  }
+
+  /** Cranks until the pool has emitted every ended hour. */
+  async catchUp(): Promise<void> {
+    for (;;) {
+      const p = await this.pool();
+      const now = await this.engine.unixTime();
+      const clock = Math.floor(Number(now - BigInt(p.startTime.toString())) / HOUR);
+      if (p.nextHour >= clock) return;
+      await this.crank();
+    }
+  }
+
+  uptimeIxs(list: { device: DeviceHandle; first: number; count: number; signer?: Keypair }[]) {
+    return this.rewards.recordUptime({
+      attester: this.attester.publicKey,
+      attestations: list.map((u) => signUptime(u.signer ?? u.device.key, u.first, u.count)),
+    });
+  }
+
+  async pool() {
+    return this.rewards.decodePool((await this.engine.getAccount(poolPda()[0]))!.data);
+  }
+
+  async record(d: DeviceHandle) {
+    return this.rewards.decodeDeviceReward((await this.engine.getAccount(deviceRewardPda(d.address)[0]))!.data);
+  }
+
+  claimIx(d: DeviceHandle) {
+    return this.rewards.claim({ owner: d.supplier.wallet.publicKey, device: d.address, destination: this.payout.get(d.address.toBase58())! });
+  }
+
+  /** Emitted = claimed + what the vault holds; the vault never holds more. */
+  async checkPool(): Promise<void> {
+    const p = await this.pool();
+    const vault = await this.w.balance(rewardVaultPda()[0]);
+    expect(BigInt(p.totalClaimed.toString()) + vault).to.equal(BigInt(p.totalEmitted.toString()));
+  }
+}
+
+/** The pool's accumulator, replayed exactly: per hour acc += (amount << 64) / totalWeight. */
+export class AccumulatorModel {
+  acc = 0n;
+  private readonly debt = new Map<string, bigint>();
+  private readonly weight = new Map<string, bigint>();
+  private readonly accrued = new Map<string, bigint>();
+
+  total(): bigint {
+    let t = 0n;
+    for (const w of this.weight.values()) t += w;
+    return t;
+  }
+
+  emit(amount: bigint) {
+    const t = this.total();
+    if (t > 0n) this.acc += (amount << 64n) / t;
+  }
+
+  private settle(id: string) {
+    const w = this.weight.get(id) ?? 0n;
+    const earned = ((this.acc - (this.debt.get(id) ?? 0n)) * w) >> 64n;
+    this.accrued.set(id, (this.accrued.get(id) ?? 0n) + earned);
+    this.debt.set(id, this.acc);
+  }
+
+  nominate(id: string, w: bigint) {
+    this.settle(id);
+    this.weight.set(id, w);
+  }
+
+  denominate(id: string) {
+    this.settle(id);
+    this.weight.set(id, 0n);
+  }
+
+  claim(id: string): bigint {
+    this.settle(id);
+    const a = this.accrued.get(id) ?? 0n;
+    this.accrued.set(id, 0n);
+    return a;
+  }
+}
