@@ -6,7 +6,7 @@ import { Keypair, PublicKey, TransactionInstruction } from "@solana/web3.js";
 import BN from "bn.js";
 import fs from "node:fs";
 import path from "node:path";
-import { LEASES_PROGRAM_ID, STAKING_PROGRAM_ID, leasesIdl, leasesProgram, stakingIdl, stakingProgram } from "../client/src/index.ts";
+import { LEASES_PROGRAM_ID, REWARDS_PROGRAM_ID, STAKING_PROGRAM_ID, leasesIdl, leasesProgram, rewardsIdl, rewardsProgram, stakingIdl, stakingProgram } from "../client/src/index.ts";
 import { startEngine, type Engine } from "../client/src/svm/index.ts";
 import { coStakePda, gpuTierPda } from "../client/src/staking/index.ts";
 import { DECIMALS, H100, PROGRAMS, PROGRAMS_DIR, ROOT, World } from "./support/world.ts";
@@ -64,6 +64,7 @@ describe("IDL and program agree", function () {
   for (const [label, idl, programId, program] of [
     ["staking", stakingIdl, STAKING_PROGRAM_ID, stakingProgram()],
     ["leases", leasesIdl, LEASES_PROGRAM_ID, leasesProgram()],
+    ["rewards", rewardsIdl, REWARDS_PROGRAM_ID, rewardsProgram()],
   ] as const) {
   it(`${label}: the IDL address is the program ID in Anchor.toml`, function () {
     expect(idl.address).to.equal(anchorTomlId(label));
@@ -141,7 +142,7 @@ describe("IDL and program agree", function () {
 describe("program binaries", function () {
   it("each deployed program is an SBPF v0 ELF shared object for EM_BPF (247)", function () {
     const files = fs.readdirSync(PROGRAMS_DIR).filter((f) => f.endsWith(".so"));
-    expect(files).to.include.members(["hourglass_staking.so", "hourglass_leases.so"]);
+    expect(files).to.include.members(["hourglass_staking.so", "hourglass_leases.so", "hourglass_rewards.so"]);
     for (const f of files) {
       const elf = fs.readFileSync(path.join(PROGRAMS_DIR, f));
       expect(elf.subarray(0, 4).toString("latin1")).to.equal("\x7fELF");

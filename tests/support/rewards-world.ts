@@ -123,16 +123,19 @@ export class RewardsWorld {
   }
 }
 
-/** The pool's accumulator, replayed exactly: per hour acc += (amount << 64) / totalWeight. */
+/**
+ * The two accumulators replayed exactly: per hour the pool's acc += (amount << 64) / totalWeight; a
+ * device's earnings weight x dAcc >> 64 go into its per-stake accumulator (earned << 64) / basis; a
+ * staker is paid stake x dAccStake >> 64.
+ */
 export class AccumulatorModel {
   acc = 0n;
-  private readonly debt = new Map<string, bigint>();
-  private readonly weight = new Map<string, bigint>();
-  private readonly accrued = new Map<string, bigint>();
+  private readonly devices = new Map<string, { weight: bigint; debt: bigint; accStake: bigint; basis: bigint }>();
+  private readonly stakers = new Map<string, { device: string; snapshot: bigint; debt: bigint; accrued: bigint }>();
 
-  total(): bigint {
+  private total(): bigint {
     let t = 0n;
-    for (const w of this.weight.values()) t += w;
+    for (const d of this.devices.values()) t += d.weight;
     return t;
   }
 
@@ -141,27 +144,52 @@ export class AccumulatorModel {
     if (t > 0n) this.acc += (amount << 64n) / t;
   }
 
-  private settle(id: string) {
-    const w = this.weight.get(id) ?? 0n;
-    const earned = ((this.acc - (this.debt.get(id) ?? 0n)) * w) >> 64n;
-    this.accrued.set(id, (this.accrued.get(id) ?? 0n) + earned);
-    this.debt.set(id, this.acc);
+  private settleDevice(id: string) {
+    const d = this.devices.get(id)!;
+    const earned = ((this.acc - d.debt) * d.weight) >> 64n;
+    d.debt = this.acc;
+    if (earned > 0n && d.basis > 0n) d.accStake += (earned << 64n) / d.basis;
+  }
+
+  /** A device joins with its supplier (`${id}:supplier`) holding `stake`. */
+  register(id: string, stake: bigint) {
+    this.devices.set(id, { weight: 0n, debt: this.acc, accStake: 0n, basis: stake });
+    this.stakers.set(`${id}:supplier`, { device: id, snapshot: stake, debt: 0n, accrued: 0n });
   }
 
   nominate(id: string, w: bigint) {
-    this.settle(id);
-    this.weight.set(id, w);
+    this.settleDevice(id);
+    this.devices.get(id)!.weight = w;
+    this.devices.get(id)!.debt = this.acc;
   }
 
   denominate(id: string) {
-    this.settle(id);
-    this.weight.set(id, 0n);
+    this.settleDevice(id);
+    this.devices.get(id)!.weight = 0n;
   }
 
-  claim(id: string): bigint {
-    this.settle(id);
-    const a = this.accrued.get(id) ?? 0n;
-    this.accrued.set(id, 0n);
+  /** A staker's checkpoint with its current stake `live` (creating the position at first sync). */
+  checkpoint(staker: string, device: string, live: bigint) {
+    this.settleDevice(device);
+    const d = this.devices.get(device)!;
+    let s = this.stakers.get(staker);
+    if (!s) {
+      s = { device, snapshot: 0n, debt: d.accStake, accrued: 0n };
+      this.stakers.set(staker, s);
+    }
+    const credit = s.snapshot < live ? s.snapshot : live;
+    s.accrued += (credit * (d.accStake - s.debt)) >> 64n;
+    s.debt = d.accStake;
+    d.basis = d.basis - s.snapshot + live;
+    s.snapshot = live;
+  }
+
+  /** What a claim pays `staker` given its current stake. */
+  claim(staker: string, live: bigint): bigint {
+    const s = this.stakers.get(staker)!;
+    this.checkpoint(staker, s.device, live);
+    const a = s.accrued;
+    s.accrued = 0n;
     return a;
   }
 }

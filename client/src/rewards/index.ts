@@ -6,7 +6,7 @@ import BN from "bn.js";
 import { REWARDS_PROGRAM_ID, STAKING_PROGRAM_ID } from "../idl.ts";
 import { ed25519Instruction, signAttestation, statusDigest, type Attestation } from "../leases/attestation.ts";
 import { rewardsProgram } from "../program.ts";
-import { configPda } from "../staking/pdas.ts";
+import { coStakePda, configPda } from "../staking/pdas.ts";
 
 export * from "./schedule.ts";
 
@@ -23,6 +23,10 @@ export function rewardVaultPda(programId = REWARDS_PROGRAM_ID): [PublicKey, numb
 
 export function deviceRewardPda(device: PublicKey, programId = REWARDS_PROGRAM_ID): [PublicKey, number] {
   return PublicKey.findProgramAddressSync([Buffer.from("device_reward"), device.toBuffer()], programId);
+}
+
+export function coRewardPda(device: PublicKey, staker: PublicKey, programId = REWARDS_PROGRAM_ID): [PublicKey, number] {
+  return PublicKey.findProgramAddressSync([Buffer.from("co_reward"), device.toBuffer(), staker.toBuffer()], programId);
 }
 
 /** A device's signed uptime for pool hours [first, first + count); `context` is its lease or zeros. */
@@ -56,9 +60,12 @@ export interface DeviceRewardAccount {
   weight: BN;
   streak: number;
   nextHour: number;
+  basis: BN;
+  supplierSnapshot: BN;
+  unassigned: BN;
   accrued: BN;
   claimed: BN;
-  nominated: number;
+  nominated: boolean;
 }
 
 export class RewardsClient {
@@ -126,6 +133,38 @@ export class RewardsClient {
         owner: p.owner,
         pool: poolPda(this.programId)[0],
         deviceReward: deviceRewardPda(p.device, this.programId)[0],
+        device: p.device,
+        rewardVault: rewardVaultPda(this.programId)[0],
+        destination: p.destination,
+        tokenProgram: TOKEN_PROGRAM_ID,
+      })
+      .instruction();
+  }
+
+  /** Records a co-staker's current co-stake; `staker` is whose CoStake it is. */
+  syncCoStake(p: { payer: PublicKey; device: PublicKey; staker: PublicKey }): Promise<TransactionInstruction> {
+    return this.program.methods
+      .syncCoStake()
+      .accountsStrict({
+        payer: p.payer,
+        pool: poolPda(this.programId)[0],
+        coStake: coStakePda(p.device, p.staker, STAKING_PROGRAM_ID)[0],
+        deviceReward: deviceRewardPda(p.device, this.programId)[0],
+        coReward: coRewardPda(p.device, p.staker, this.programId)[0],
+        systemProgram: SystemProgram.programId,
+      })
+      .instruction();
+  }
+
+  claimCoStake(p: { staker: PublicKey; device: PublicKey; destination: PublicKey }): Promise<TransactionInstruction> {
+    return this.program.methods
+      .claimCoStake()
+      .accountsStrict({
+        staker: p.staker,
+        pool: poolPda(this.programId)[0],
+        deviceReward: deviceRewardPda(p.device, this.programId)[0],
+        coStake: coStakePda(p.device, p.staker, STAKING_PROGRAM_ID)[0],
+        coReward: coRewardPda(p.device, p.staker, this.programId)[0],
         rewardVault: rewardVaultPda(this.programId)[0],
         destination: p.destination,
         tokenProgram: TOKEN_PROGRAM_ID,

@@ -21,6 +21,8 @@ instruction_set! {
         RecordUptime = "record_uptime",
         Denominate = "denominate",
         Claim = "claim",
+        SyncCoStake = "sync_co_stake",
+        ClaimCoStake = "claim_co_stake",
     }
 }
 
@@ -135,13 +137,42 @@ pub const SPECS: &[InstructionSpec] = &[
     },
     InstructionSpec {
         name: "claim",
-        docs: "The supplier claims everything the device earned, in O(1), within the circuit breaker's cap.",
+        docs: "The supplier claims its pro-rata share of what the device earned, in O(1), within the circuit breaker's cap.",
         accounts: &[
             A::new("owner", "The device's supplier").signer(),
             POOL,
             A::new("device_reward", "The device's record").writable(),
+            A::new("device", "The staking Device (the supplier's current stake)"),
             A::new("reward_vault", "The pool's vault").writable(),
             A::new("destination", "The supplier's token account of the reward mint").writable(),
+            TOKEN,
+        ],
+        args: NoArgs::FIELDS,
+    },
+    InstructionSpec {
+        name: "sync_co_stake",
+        docs: "Anyone records a co-staker's current co-stake (creating its reward position on first use); its share counts from then on.",
+        accounts: &[
+            A::new("payer", "Pays rent for a new position").writable().signer(),
+            A::new("pool", "PDA [\"pool\"]"),
+            A::new("co_stake", "The staking CoStake"),
+            A::new("device_reward", "The device's record").writable(),
+            A::new("co_reward", "PDA [\"co_reward\", device, staker]").writable(),
+            SYSTEM,
+        ],
+        args: NoArgs::FIELDS,
+    },
+    InstructionSpec {
+        name: "claim_co_stake",
+        docs: "A co-staker claims its pro-rata share of the device's rewards, within the circuit breaker's cap.",
+        accounts: &[
+            A::new("staker", "The co-staker").signer(),
+            POOL,
+            A::new("device_reward", "The device's record").writable(),
+            A::new("co_stake", "The staking CoStake (may be closed: then its stake is zero)"),
+            A::new("co_reward", "The staker's reward position").writable(),
+            A::new("reward_vault", "The pool's vault").writable(),
+            A::new("destination", "The staker's token account of the reward mint").writable(),
             TOKEN,
         ],
         args: NoArgs::FIELDS,

@@ -6,3 +6,5 @@ pub const POOL: &[u8] = b"pool";
 pub const REWARD_VAULT: &[u8] = b"reward_vault";
 /// `["device_reward", device]`: a device's nomination state and reward checkpoint.
 pub const DEVICE_REWARD: &[u8] = b"device_reward";
+/// `["co_reward", device, staker]`: a co-staker's share of a device's rewards.
+pub const CO_REWARD: &[u8] = b"co_reward";

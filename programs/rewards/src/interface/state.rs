@@ -67,10 +67,23 @@ pod_struct! {
         pub streak: PodU32,
         /// The pool hour after the last proven one.
         pub next_hour: PodU32,
-        /// The pool accumulator when rewards were last settled, Q64.64.
+        /// The pool accumulator when the device's earnings were last settled, Q64.64.
         pub debt_hi: PodU64,
         pub debt_lo: PodU64,
-        /// Settled and unclaimed.
+        /// The device's earnings per unit of stake, Q64.64: shared pro rata among its stakers.
+        pub acc_stake_hi: PodU64,
+        pub acc_stake_lo: PodU64,
+        /// Stake the per-stake accumulator divides by: the recorded stakes of the supplier and of every
+        /// co-staker who synced.
+        pub basis: PodU64,
+        /// The supplier's stake as recorded at its last checkpoint.
+        pub supplier_snapshot: PodU64,
+        /// The per-stake accumulator at the supplier's last checkpoint.
+        pub supplier_debt_hi: PodU64,
+        pub supplier_debt_lo: PodU64,
+        /// Earned while no stake was recorded (stays in the vault).
+        pub unassigned: PodU64,
+        /// The supplier's settled, unclaimed rewards.
         pub accrued: PodU64,
         pub claimed: PodU64,
         pub nominated: PodBool,
@@ -79,8 +92,28 @@ pod_struct! {
     }
 }
 
+pod_struct! {
+    /// A co-staker's share of a device's rewards. PDA `["co_reward", device, staker]`.
+    pub struct CoStakeReward {
+        pub device: Address,
+        pub staker: Address,
+        /// The staking program's CoStake this position follows.
+        pub co_stake: Address,
+        /// The co-stake as recorded at the last checkpoint.
+        pub snapshot: PodU64,
+        /// The device's per-stake accumulator at the last checkpoint.
+        pub debt_hi: PodU64,
+        pub debt_lo: PodU64,
+        pub accrued: PodU64,
+        pub claimed: PodU64,
+        pub bump: u8,
+        pub reserved: [u8; 31],
+    }
+}
+
 impl AccountType for Pool {}
 impl AccountType for DeviceReward {}
+impl AccountType for CoStakeReward {}
 
 impl Pool {
     pub fn rate(&self) -> U128 {
@@ -101,14 +134,63 @@ impl Pool {
     }
 }
 
+/// `weight * (acc - checkpoint) >> 64`, and the checkpoint moved to `acc`.
+#[inline(always)]
+fn earn(acc: U128, checkpoint: (&mut PodU64, &mut PodU64), weight: u64) -> Option<u64> {
+    let delta = acc.checked_sub(U128::new(checkpoint.0.get(), checkpoint.1.get()))?;
+    checkpoint.0.set(acc.hi);
+    checkpoint.1.set(acc.lo);
+    delta.mul_u64_shr64(weight)?.to_u64()
+}
+
 impl DeviceReward {
-    /// Moves what the device earned since its checkpoint into `accrued`.
-    pub fn settle(&mut self, acc: U128) -> Option<()> {
-        let delta = acc.checked_sub(U128::new(self.debt_hi.get(), self.debt_lo.get()))?;
-        let earned = delta.mul_u64_shr64(self.weight.get())?.to_u64()?;
+    pub fn acc_stake(&self) -> U128 {
+        U128::new(self.acc_stake_hi.get(), self.acc_stake_lo.get())
+    }
+
+    /// Moves what the device earned since its pool checkpoint into its per-stake accumulator.
+    pub fn settle(&mut self, pool_acc: U128) -> Option<()> {
+        let weight = self.weight.get();
+        let earned = earn(pool_acc, (&mut self.debt_hi, &mut self.debt_lo), weight)?;
+        if earned == 0 {
+            return Some(());
+        }
+        let basis = self.basis.get();
+        if basis == 0 {
+            self.unassigned.set(self.unassigned.get().checked_add(earned)?);
+        } else {
+            let (per_stake, _) = U128::new(earned, 0).div_rem_u64(basis)?;
+            let acc = self.acc_stake().checked_add(per_stake)?;
+            self.acc_stake_hi.set(acc.hi);
+            self.acc_stake_lo.set(acc.lo);
+        }
+        Some(())
+    }
+
+    /// Settles the supplier's share (credited on the smaller of its recorded and current stake, so
+    /// stake withdrawn since is never paid on) and records `live` as its stake from now on.
+    pub fn checkpoint_supplier(&mut self, live: u64) -> Option<()> {
+        let acc = self.acc_stake();
+        let credit = core::cmp::min(self.supplier_snapshot.get(), live);
+        let earned = earn(acc, (&mut self.supplier_debt_hi, &mut self.supplier_debt_lo), credit)?;
         self.accrued.set(self.accrued.get().checked_add(earned)?);
-        self.debt_hi.set(acc.hi);
-        self.debt_lo.set(acc.lo);
+        self.basis.set(self.basis.get().checked_sub(self.supplier_snapshot.get())?.checked_add(live)?);
+        self.supplier_snapshot.set(live);
+        Some(())
+    }
+}
+
+impl CoStakeReward {
+    /// Settles a co-staker's share against the device's per-stake accumulator (credited on the smaller
+    /// of its recorded and current co-stake) and records `live`, keeping the device's basis the sum of
+    /// recorded stakes.
+    pub fn checkpoint(&mut self, device: &mut DeviceReward, live: u64) -> Option<()> {
+        let acc = device.acc_stake();
+        let credit = core::cmp::min(self.snapshot.get(), live);
+        let earned = earn(acc, (&mut self.debt_hi, &mut self.debt_lo), credit)?;
+        self.accrued.set(self.accrued.get().checked_add(earned)?);
+        device.basis.set(device.basis.get().checked_sub(self.snapshot.get())?.checked_add(live)?);
+        self.snapshot.set(live);
         Some(())
     }
 }
@@ -116,4 +198,5 @@ impl DeviceReward {
 pub const TYPES: &[TypeSpec] = &[
     TypeSpec { name: Pool::NAME, fields: Pool::FIELDS },
     TypeSpec { name: DeviceReward::NAME, fields: DeviceReward::FIELDS },
+    TypeSpec { name: CoStakeReward::NAME, fields: CoStakeReward::FIELDS },
 ];

@@ -1,23 +1,24 @@
-//! `claim`: the supplier takes everything the device earned: weight x (accumulator - checkpoint), plus
-//! anything settled before, in O(1) and one transfer signed by the pool. The circuit breaker refuses a
-//! claim that would take the window's outflow over its cap (the failed transaction logs a
-//! BreakerTripped event).
+//! `claim`: the supplier takes its share of what the device earned: the device's earnings since its
+//! checkpoint go into its per-stake accumulator, and the supplier is credited for its recorded stake
+//! (or its current stake if smaller), in O(1). One transfer signed by the pool, within the circuit
+//! breaker's cap (a refused claim logs a BreakerTripped event).
 
 use hourglass_core::cpi::TokenTransfer;
 use hourglass_core::error::CoreError;
 use hourglass_core::event::Event;
 use hourglass_core::loaders;
-use hourglass_core::pod::{PodU32, PodU64};
+use hourglass_core::pod::PodU64;
 use hourglass_core::{AccountView, ProgramResult};
+use hourglass_staking_interface::state::Device;
 
-use super::{now, with_pool_signer};
+use super::{now, take_from_pool, with_pool_signer};
 use crate::interface::error::RewardsError;
-use crate::interface::events::{BreakerTripped, RewardsClaimed};
+use crate::interface::events::RewardsClaimed;
 use crate::interface::state::{DeviceReward, Pool};
 use crate::ID;
 
 pub fn process(accounts: &mut [AccountView]) -> ProgramResult {
-    let [owner, pool, device_reward, reward_vault, destination, token_program, ..] = accounts else {
+    let [owner, pool, device_reward, device, reward_vault, destination, token_program, ..] = accounts else {
         return Err(CoreError::NotEnoughAccounts.into());
     };
     loaders::signer(owner)?;
@@ -25,7 +26,7 @@ pub fn process(accounts: &mut [AccountView]) -> ProgramResult {
     loaders::writable(destination)?;
     loaders::program(token_program, &pinocchio_token::ID)?;
     let now = now()?;
-    let (amount, device, bump) = {
+    let (amount, device_key, bump) = {
         let mut p = loaders::load_mut::<Pool>(pool, &ID)?;
         if reward_vault.address() != &p.reward_vault {
             return Err(RewardsError::WrongVault.into());
@@ -35,28 +36,22 @@ pub fn process(accounts: &mut [AccountView]) -> ProgramResult {
         if &r.owner != owner.address() {
             return Err(RewardsError::NotOwner.into());
         }
+        if &r.device != device.address() {
+            return Err(RewardsError::WrongDevice.into());
+        }
+        let live = loaders::load::<Device>(device, &hourglass_staking_interface::ID)?.stake.get();
         r.settle(p.acc()).ok_or(CoreError::Overflow)?;
+        r.checkpoint_supplier(live).ok_or(CoreError::Overflow)?;
         let amount = r.accrued.get();
         if amount == 0 {
             return Err(RewardsError::NothingToClaim.into());
         }
-        let clock = p.clock_hour(now);
-        if clock >= p.window_start_hour.get().saturating_add(p.breaker_window_hours.get()) {
-            p.window_start_hour = PodU32::new(clock);
-            p.window_outflow = PodU64::new(0);
-        }
-        let outflow = p.window_outflow.get().checked_add(amount).ok_or(CoreError::Overflow)?;
-        if outflow > p.breaker_cap.get() {
-            BreakerTripped { device: r.device, requested: PodU64::new(amount), window_outflow: p.window_outflow, breaker_cap: p.breaker_cap }.emit();
-            return Err(RewardsError::BreakerTripped.into());
-        }
-        p.window_outflow = PodU64::new(outflow);
-        p.total_claimed = PodU64::new(p.total_claimed.get().checked_add(amount).ok_or(CoreError::Overflow)?);
+        take_from_pool(&mut p, now, r.device, amount)?;
         r.accrued = PodU64::new(0);
         r.claimed = PodU64::new(r.claimed.get().checked_add(amount).ok_or(CoreError::Overflow)?);
         (amount, r.device, p.bump)
     };
     with_pool_signer(bump, |signer| TokenTransfer { from: reward_vault, to: destination, authority: pool, amount }.invoke_signed(signer))?;
-    RewardsClaimed { device, owner: *owner.address(), amount: PodU64::new(amount) }.emit();
+    RewardsClaimed { device: device_key, owner: *owner.address(), amount: PodU64::new(amount) }.emit();
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! `register_reward`: creates a device's reward record. Its weight, used while nominated, is the GPU
-//! tier multiplier x GPU count x bandwidth factor, read from the staking Device (owner checked).
+//! tier multiplier x GPU count x bandwidth factor, read from the staking Device (owner checked); the
+//! supplier's current stake is recorded as the first share of the device's per-stake rewards.
 
 use hourglass_core::cpi::NewAccount;
 use hourglass_core::error::CoreError;
@@ -26,11 +27,11 @@ pub fn process(accounts: &mut [AccountView]) -> ProgramResult {
     loaders::program(system_program, &pinocchio_system::ID)?;
     loaders::load::<Pool>(pool, &ID)?;
     loaders::uninitialized(device_reward)?;
-    let (owner, weight) = {
+    let (owner, weight, stake) = {
         let d = loaders::load::<Device>(device, &hourglass_staking_interface::ID)?;
         let factor = BANDWIDTH_FACTOR_BPS.get(d.bandwidth_tier as usize).copied().unwrap_or(0);
         let per_gpu = mul_div_floor(d.multiplier_bps.get() as u64, factor, 10_000).ok_or(CoreError::Overflow)?;
-        (d.owner, hourglass_core::math::checked_mul(per_gpu, d.gpu_count.get() as u64).ok_or(CoreError::Overflow)?)
+        (d.owner, hourglass_core::math::checked_mul(per_gpu, d.gpu_count.get() as u64).ok_or(CoreError::Overflow)?, d.stake.get())
     };
     let device_address = *device.address();
     let bump = loaders::canonical_pda(device_reward, &[seeds::DEVICE_REWARD, device_address.as_ref()], &ID)?;
@@ -41,6 +42,9 @@ pub fn process(accounts: &mut [AccountView]) -> ProgramResult {
     r.device = device_address;
     r.owner = owner;
     r.nominal_weight = PodU64::new(weight);
+    // The supplier's stake is recorded now; co-stakers are added by sync_co_stake.
+    r.supplier_snapshot = PodU64::new(stake);
+    r.basis = PodU64::new(stake);
     r.bump = bump;
     RewardRegistered { device: device_address, owner, nominal_weight: PodU64::new(weight) }.emit();
     Ok(())

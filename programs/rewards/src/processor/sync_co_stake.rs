@@ -1,0 +1,58 @@
+//! `sync_co_stake`: anyone records a co-staker's current co-stake on a device, creating its reward
+//! position on first use. Before the change, the device's earnings are settled into its per-stake
+//! accumulator and the position is credited on its recorded stake (or current, if smaller), so added
+//! stake counts only from now and withdrawn stake is never paid on.
+
+use hourglass_core::cpi::NewAccount;
+use hourglass_core::error::CoreError;
+use hourglass_core::loaders::{self, AccountType};
+use hourglass_core::syscalls::{Seed, Signer};
+use hourglass_core::{AccountView, ProgramResult};
+use hourglass_staking_interface::state::CoStake;
+
+use crate::interface::error::RewardsError;
+use crate::interface::seeds;
+use crate::interface::state::{CoStakeReward, DeviceReward, Pool};
+use crate::ID;
+
+pub fn process(accounts: &mut [AccountView]) -> ProgramResult {
+    let [payer, pool, co_stake, device_reward, co_reward, system_program, ..] = accounts else {
+        return Err(CoreError::NotEnoughAccounts.into());
+    };
+    loaders::signer(payer)?;
+    loaders::writable(payer)?;
+    loaders::writable(co_reward)?;
+    loaders::program(system_program, &pinocchio_system::ID)?;
+    let acc = loaders::load::<Pool>(pool, &ID)?.acc();
+    let (device, staker, live) = {
+        let c = loaders::load::<CoStake>(co_stake, &hourglass_staking_interface::ID)?;
+        (c.device, c.staker, c.amount.get())
+    };
+    let mut r = loaders::load_mut::<DeviceReward>(device_reward, &ID)?;
+    if r.device != device {
+        return Err(RewardsError::WrongDevice.into());
+    }
+    r.settle(acc).ok_or(CoreError::Overflow)?;
+
+    if co_reward.is_data_empty() {
+        let bump = loaders::canonical_pda(co_reward, &[seeds::CO_REWARD, device.as_ref(), staker.as_ref()], &ID)?;
+        let bump_seed = [bump];
+        let signer_seeds = [Seed::from(seeds::CO_REWARD), Seed::from(device.as_ref()), Seed::from(staker.as_ref()), Seed::from(&bump_seed)];
+        NewAccount { payer, account: co_reward, space: CoStakeReward::LEN, owner: &ID }.create_pda(&Signer::from(&signer_seeds))?;
+        let mut position = loaders::init::<CoStakeReward>(co_reward, &ID)?;
+        position.device = device;
+        position.staker = staker;
+        position.co_stake = *co_stake.address();
+        position.bump = bump;
+        // Nothing earned before its first checkpoint.
+        let acc_stake = r.acc_stake();
+        position.debt_hi.set(acc_stake.hi);
+        position.debt_lo.set(acc_stake.lo);
+    }
+    let mut position = loaders::load_mut::<CoStakeReward>(co_reward, &ID)?;
+    if position.device != device || position.staker != staker {
+        return Err(RewardsError::WrongDevice.into());
+    }
+    position.checkpoint(&mut r, live).ok_or(CoreError::Overflow)?;
+    Ok(())
+}
