@@ -245,3 +245,39 @@ describe("hourglass lease CLI over JSON-RPC", function () {
     expect(JSON.parse(theirs.stderr)).to.include({ error: "NotRenter", code: 6220 });
   });
 });
+
+describe("hourglass rewards CLI over JSON-RPC", function () {
+  it("shows a device's nomination and claims its rewards", async function () {
+    const { RewardsWorld, HOUR: RH } = await import("./support/rewards-world.ts");
+    const rw = await RewardsWorld.create("litesvm");
+    const rpc = await startRpcServer(rw.engine);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hourglass-rewards-cli-"));
+    try {
+      const [d] = await rw.devices(1);
+      await rw.engine.warp(5 * RH);
+      await rw.catchUp();
+      await rw.ok("record_uptime", await rw.uptimeIxs([{ device: d, first: 0, count: 5 }]), [rw.attester]);
+      await rw.engine.warp(2 * RH);
+      await rw.catchUp();
+      const env = { ...process.env, ANCHOR_PROVIDER_URL: rpc.url };
+      const status = await run(CLI, ["rewards", "status", "--device", d.address.toBase58(), "--json"], { env });
+      expect(JSON.parse(status.stdout)).to.include({ nominated: true, streak: 5, nextHour: 5 });
+      const wallet = path.join(dir, "supplier.json");
+      fs.writeFileSync(wallet, JSON.stringify([...d.supplier.wallet.secretKey]));
+      const dest = rw.payout.get(d.address.toBase58())!;
+      const before = await rw.w.balance(dest);
+      const claim = await run(CLI, ["rewards", "claim", "--keypair", wallet, "--device", d.address.toBase58(), "--to", dest.toBase58(), "--json"], { env });
+      expect(JSON.parse(claim.stdout)).to.include({ command: "claim", coStake: false });
+      expect((await rw.w.balance(dest)) > before).to.equal(true);
+      const again = await run(CLI, ["rewards", "claim", "--keypair", wallet, "--device", d.address.toBase58(), "--to", dest.toBase58(), "--json"], { env }).then(
+        () => null,
+        (e: { code: number; stderr: string }) => e,
+      );
+      expect(again!.code).to.equal(1);
+      expect(JSON.parse(again!.stderr)).to.include({ error: "NothingToClaim", code: 6316 });
+    } finally {
+      await rpc.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -33,6 +33,7 @@ for (const engineName of ENGINES) {
       const rw = await RewardsWorld.create(engineName);
       await rw.engine.warp(72 * HOUR);
       const res = await rw.crank();
+      expect(res.logs.some((l) => l.includes("Log truncated"))).to.equal(false);
       const events = parseEvents(rewardsIdl, res.logs).filter((e) => e.name === "HourEmitted");
       expect(events).to.have.length(72);
       const expected = scheduleAmounts(DECIMALS, 0, 72);
@@ -256,7 +257,7 @@ describe("rewards: uptime rules, denomination, claim cost (LiteSVM)", function (
     expect(after1).to.be.at.most(5_000);
     expect((await rw.pool()).nextHour).to.equal(10_006);
     await rw.checkPool();
-    console.log(`      claim: ${after1} CU after 1 hour, ${after10k} CU after 10,000 hours; crank ${Math.round(rw.cu.get("crank")! / 168)} CU per hour`);
+    console.log(`      claim: ${after1} CU after 1 hour, ${after10k} CU after 10,000 hours`);
   });
 
   it("random uptime, cranks and claims: claims paid + vault == total emitted == the schedule so far", async function () {

@@ -81,7 +81,7 @@ export class RewardsWorld {
     return out;
   }
 
-  async crank(maxHours = 168): Promise<TxResult> {
+  async crank(maxHours = 96): Promise<TxResult> {
     return this.ok("crank", await this.rewards.crank({ caller: this.attester.publicKey, rewardMint: this.rewardMint, maxHours }), [this.attester]);
   }
 

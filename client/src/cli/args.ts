@@ -4,7 +4,7 @@ import { PublicKey } from "@solana/web3.js";
 
 export class UsageError extends Error {}
 
-const FLAGS = new Set(["json", "stable"]);
+const FLAGS = new Set(["json", "stable", "co-stake"]);
 
 export class Parsed {
   private readonly used = new Set<string>();

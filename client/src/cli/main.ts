@@ -3,9 +3,10 @@
 import { errorInfo } from "../errors.ts";
 import { parseArgs, UsageError } from "./args.ts";
 import { lease } from "./lease.ts";
+import { rewards } from "./rewards.ts";
 import { supplier } from "./supplier.ts";
 
-const USAGE = `usage: hourglass <supplier|lease> <command> [options]
+const USAGE = `usage: hourglass <supplier|lease|rewards> <command> [options]
 
 supplier commands:
   register   --device-key FILE --gpu-model CODE --gpus N [--vram GB] [--region CODE] [--bandwidth TIER]
@@ -21,6 +22,10 @@ lease commands (renter):
   extend     --lease PUBKEY --hours H [--from TOKEN_ACCOUNT]
   terminate  --lease PUBKEY [--to TOKEN_ACCOUNT]
   status     --lease PUBKEY
+
+rewards commands (suppliers and co-stakers):
+  status     --device PUBKEY
+  claim      --device PUBKEY [--co-stake] [--to TOKEN_ACCOUNT]
 
 options:
   --keypair FILE          signer (default: ANCHOR_WALLET, then ~/.config/solana/id.json)
@@ -38,7 +43,8 @@ async function main(argv: string[]) {
   }
   if (group === "supplier") return supplier(parseArgs(rest));
   if (group === "lease") return lease(parseArgs(rest));
-  throw new UsageError(`unknown command group ${JSON.stringify(group)} (known: supplier, lease)`);
+  if (group === "rewards") return rewards(parseArgs(rest));
+  throw new UsageError(`unknown command group ${JSON.stringify(group)} (known: supplier, lease, rewards)`);
 }
 
 main(process.argv.slice(2)).catch((e: unknown) => {

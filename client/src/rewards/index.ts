@@ -91,7 +91,7 @@ export class RewardsClient {
 
   crank(p: { caller: PublicKey; rewardMint: PublicKey; maxHours?: number }): Promise<TransactionInstruction> {
     return this.program.methods
-      .crank(p.maxHours ?? 168)
+      .crank(p.maxHours ?? 96)
       .accountsStrict({ caller: p.caller, pool: poolPda(this.programId)[0], rewardMint: p.rewardMint, rewardVault: rewardVaultPda(this.programId)[0], tokenProgram: TOKEN_PROGRAM_ID })
       .instruction();
   }

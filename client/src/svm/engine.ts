@@ -41,6 +41,8 @@ export interface Engine {
   /** Executes a transaction someone else built and signed (e.g. received over JSON-RPC). */
   sendSigned(tx: Transaction | VersionedTransaction): Promise<TxResult>;
   latestBlockhash(): Promise<string>;
+  /** Moves to a new blockhash, as a validator does every slot (so resent transactions differ). */
+  advanceBlockhash(): Promise<void>;
   slot(): Promise<bigint>;
   getAccount(address: PublicKey): Promise<AccountInfo<Buffer> | null>;
   setAccount(address: PublicKey, account: AccountInfo<Buffer>): Promise<void>;
@@ -101,6 +103,10 @@ class LiteSvmEngine implements Engine {
 
   async latestBlockhash(): Promise<string> {
     return this.svm.latestBlockhash();
+  }
+
+  async advanceBlockhash(): Promise<void> {
+    this.svm.expireBlockhash();
   }
 
   async slot(): Promise<bigint> {
@@ -202,6 +208,10 @@ class BankrunEngine implements Engine {
 
   async latestBlockhash(): Promise<string> {
     return this.blockhash;
+  }
+
+  async advanceBlockhash(): Promise<void> {
+    await this.freshBlockhash();
   }
 
   async slot(): Promise<bigint> {

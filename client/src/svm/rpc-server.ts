@@ -84,6 +84,9 @@ export async function startRpcServer(engine: Engine, port = 0, opts: { airdrop?:
     const result = await engine.sendSigned(tx);
     const entry = { slot: Number(await engine.slot()), blockTime: Number(await engine.unixTime()), result, raw };
     processed.set(result.signature, entry);
+    // A validator moves to a new blockhash every slot; without that, a client resending the same
+    // instruction would build a byte-identical transaction and be refused as already processed.
+    await engine.advanceBlockhash();
     return entry;
   }
 

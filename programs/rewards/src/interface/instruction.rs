@@ -35,8 +35,9 @@ impl RewardsInstruction {
 pub const MESSAGE_LEN: usize = 62;
 pub const MESSAGES_OFFSET: usize = 12;
 pub const MAX_UPTIME_ATTESTATIONS: usize = 4;
-/// Most hours one crank emits (about 85 CU each plus an event).
-pub const MAX_HOURS_PER_CRANK: u32 = 168;
+/// Most hours one crank emits: each logs a HourEmitted event, and a transaction's log is cut at
+/// 10,000 bytes, so 96 events (about 60 bytes each) stay well inside it.
+pub const MAX_HOURS_PER_CRANK: u32 = 96;
 
 #[inline(always)]
 pub fn args<T: Pod>(data: &[u8]) -> Result<&T, ProgramError> {
@@ -90,7 +91,7 @@ pub const SPECS: &[InstructionSpec] = &[
     },
     InstructionSpec {
         name: "crank",
-        docs: "Anyone emits the hours that have ended (at most max_hours, at most 168), minting their rewards into the vault.",
+        docs: "Anyone emits the hours that have ended (at most max_hours, at most 96), minting their rewards into the vault.",
         accounts: &[
             A::new("caller", "Anyone").signer(),
             POOL,

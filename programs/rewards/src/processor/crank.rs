@@ -1,4 +1,4 @@
-//! `crank`: anyone emits the hours that have ended, oldest first, up to `max_hours` (at most 168) per
+//! `crank`: anyone emits the hours that have ended, oldest first, up to `max_hours` (at most 96) per
 //! transaction. Each hour's reward follows the schedule; it raises the reward-per-weight accumulator by
 //! amount / total weight (or, with nobody nominated, stays unallocated in the vault). The total is
 //! minted into the vault in one CPI signed by the pool.
