@@ -4,7 +4,8 @@
 // until interrupted, serving Solana JSON-RPC on 127.0.0.1 (port 8899, `--rpc-port N`) so the CLI and any
 // web3.js client can use it; `--once` exits after the summary, `--json` prints it as JSON.
 import { Keypair } from "@solana/web3.js";
-import { LEASES_PROGRAM_ID, LeasesClient, STAKING_PROGRAM_ID, StakingClient } from "../client/src/index.ts";
+import { LEASES_PROGRAM_ID, LeasesClient, REWARDS_PROGRAM_ID, RewardsClient, STAKING_PROGRAM_ID, StakingClient } from "../client/src/index.ts";
+import { poolPda } from "../client/src/rewards/index.ts";
 import { leaseAuthorityPda, marketPda } from "../client/src/leases/index.ts";
 import { configPda, minimumStake, stakeVaultPda } from "../client/src/staking/index.ts";
 import {
@@ -68,16 +69,18 @@ async function main() {
     [
       { name: "hourglass_staking", programId: STAKING_PROGRAM_ID },
       { name: "hourglass_leases", programId: LEASES_PROGRAM_ID },
+      { name: "hourglass_rewards", programId: REWARDS_PROGRAM_ID },
     ],
     path.join(ROOT, "target/deploy"),
   );
   const staking = new StakingClient();
   const leases = new LeasesClient();
+  const rewards = new RewardsClient();
   const operator = Keypair.generate();
   const admin = Keypair.generate();
   await engine.airdrop(admin.publicKey, 1_000_000_000_000n);
 
-  log("[2/4] creating the mints, the staking Config and the lease Market");
+  log("[2/4] creating the mints, the staking Config, the lease Market and the emission pool");
   const mint = await createMint(engine, admin, admin.publicKey, DECIMALS);
   const stableMint = await createMint(engine, admin, admin.publicKey, DECIMALS);
   const treasury = await createTokenAccount(engine, admin, mint, admin.publicKey);
@@ -109,6 +112,14 @@ async function main() {
     await must(engine, "set_gpu_tier", [await staking.setGpuTier({ authority: admin.publicKey, modelCode: gpu.code, multiplierBps: gpu.multiplierBps })], [admin]);
   }
 
+  const rewardMint = await createMint(engine, admin, poolPda()[0], DECIMALS);
+  await must(
+    engine,
+    "initialize_pool",
+    [await rewards.initializePool({ authority: admin.publicKey, rewardMint, hourLengthSeconds: 3600, graceHours: 2, breakerWindowHours: 24, breakerCap: 1_000_000n * 10n ** BigInt(DECIMALS) })],
+    [admin],
+  );
+
   log("[3/4] simulated suppliers register and stake devices");
   const devices: { device: string; model: string; gpus: number; stake: string; registerCu: number; stakeCu: number }[] = [];
   for (const gpu of FLEET) {
@@ -121,6 +132,7 @@ async function main() {
       const key = Keypair.generate();
       const reg = await must(engine, "register_device", [await staking.registerDevice({ supplier: supplier.publicKey, deviceKey: key.publicKey, gpuModel: gpu.code, gpuCount: gpu.gpus, vramGb: 80, region: 276, bandwidthTier: 3 })], [supplier, key]);
       const st = await must(engine, "stake", [await staking.stake({ supplier: supplier.publicKey, deviceKey: key.publicKey, supplierTokens: tokens, amount: need })], [supplier]);
+      await must(engine, "register_reward", [await rewards.registerReward({ payer: supplier.publicKey, device: key.publicKey })], [supplier]);
       devices.push({
         device: key.publicKey.toBase58(),
         model: gpu.name,
@@ -135,7 +147,9 @@ async function main() {
   const vault = await tokenBalance(engine, stakeVaultPda()[0]);
   const summary = {
     network: "embedded (LiteSVM, in-process)",
-    programs: { staking: STAKING_PROGRAM_ID.toBase58(), leases: LEASES_PROGRAM_ID.toBase58() },
+    programs: { staking: STAKING_PROGRAM_ID.toBase58(), leases: LEASES_PROGRAM_ID.toBase58(), rewards: REWARDS_PROGRAM_ID.toBase58() },
+    pool: poolPda()[0].toBase58(),
+    rewardMint: rewardMint.toBase58(),
     config: configPda()[0].toBase58(),
     market: marketPda()[0].toBase58(),
     attester: operator.publicKey.toBase58(),
@@ -152,9 +166,11 @@ async function main() {
     log("[4/4] ready");
     console.log(`  staking program  ${summary.programs.staking}`);
     console.log(`  leases program   ${summary.programs.leases}`);
+    console.log(`  rewards program  ${summary.programs.rewards}`);
     console.log(`  config           ${summary.config}`);
     console.log(`  market           ${summary.market} (network and stable mints, 1 h hours, 25 h grace)`);
     console.log(`  attester         ${summary.attester}`);
+    console.log(`  emission pool    ${summary.pool} (reward mint ${summary.rewardMint})`);
     console.log(`  stake mint       ${summary.stakeMint}`);
     console.log(`  stake vault      ${summary.stakeVault.address} holds ${summary.stakeVault.balance} base units`);
     console.log(`  devices          ${devices.length} (${summary.gpus} GPUs)`);

@@ -16,6 +16,8 @@ describe("local network (main job)", function () {
     expect(summary.programs.staking).to.equal(STAKING_PROGRAM_ID.toBase58());
     expect(summary.programs.leases).to.equal(LEASES_PROGRAM_ID.toBase58());
     expect(summary.market).to.be.a("string");
+    expect(summary.programs.rewards).to.be.a("string");
+    expect(summary.pool).to.be.a("string");
     expect(summary.devices).to.have.length(10);
     const staked = summary.devices.reduce((n: bigint, d: { stake: string }) => n + BigInt(d.stake), 0n);
     expect(BigInt(summary.stakeVault.balance)).to.equal(staked);
