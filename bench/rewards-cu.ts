@@ -17,7 +17,8 @@ async function main() {
   row("crank CU per hour (96 hours, no weight)", Math.round(rw.cu.get("crank")! / 96), 3_000);
   await rw.ok("record_uptime", await rw.uptimeIxs([{ device: a, first: 91, count: 5 }]), [rw.attester]);
   row("record_uptime CU (1 attestation, nominates)", rw.cu.get("record_uptime")!);
-  await rw.engine.warp(HOUR);
+  await rw.engine.warp(2 * HOUR);
+  await rw.crank(1);
   await rw.crank(1);
   row("crank CU, 1 hour with weight", rw.cu.get("crank")!, 3_000);
   await rw.ok("claim", await rw.claimIx(a), [a.supplier.wallet]);

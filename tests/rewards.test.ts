@@ -59,7 +59,7 @@ for (const engineName of ENGINES) {
       for (const amount of scheduleAmounts(DECIMALS, 0, 5)) model.emit(amount);
       const nominated = await rw.ok("record_uptime", await rw.uptimeIxs([{ device: a, first: 0, count: 5 }, { device: b, first: 0, count: 3 }]), [rw.attester]);
       expect(parseEvents(rewardsIdl, nominated.logs).map((e) => e.name)).to.deep.equal(["UptimeRecorded", "DeviceNominated", "UptimeRecorded"]);
-      model.nominate("a", WEIGHT_PER_GPU);
+      model.nominate("a", WEIGHT_PER_GPU, scheduleAmounts(DECIMALS, 5, 1)[0]);
       expect((await rw.record(a)).nominated).to.equal(true);
       expect((await rw.record(b)).nominated).to.equal(false);
 
@@ -67,9 +67,9 @@ for (const engineName of ENGINES) {
       await rw.crank();
       for (const amount of scheduleAmounts(DECIMALS, 5, 3)) model.emit(amount);
       await rw.rejects(await rw.claimIx(b), [b.supplier.wallet], E.NothingToClaim);
-      // B catches up to a streak of 8 and is nominated from hour 8; A keeps proving.
+      // B catches up to a streak of 8 during hour 8 and counts from hour 9; A keeps proving.
       await rw.ok("record_uptime", await rw.uptimeIxs([{ device: b, first: 3, count: 5 }, { device: a, first: 5, count: 3 }]), [rw.attester]);
-      model.nominate("b", WEIGHT_PER_GPU);
+      model.nominate("b", WEIGHT_PER_GPU, scheduleAmounts(DECIMALS, 8, 1)[0]);
       await rw.engine.warp(4 * HOUR);
       await rw.crank();
       for (const amount of scheduleAmounts(DECIMALS, 8, 4)) model.emit(amount);
@@ -110,22 +110,24 @@ for (const engineName of ENGINES) {
 
     it("the circuit breaker rejects claims over its cap in the window, then lets them through", async function () {
       const perHour = scheduleAmounts(DECIMALS, 0, 1)[0];
-      const rw = await RewardsWorld.create(engineName, { breakerWindowHours: 24, breakerCap: perHour * 3n, graceHours: 2 });
+      const rw = await RewardsWorld.create(engineName, { breakerWindowHours: 24, breakerCap: (perHour * 5n) / 2n, graceHours: 2 });
       const [a] = await rw.devices(1);
       await rw.engine.warp(5 * HOUR);
       await rw.crank();
-      await rw.ok("record_uptime", await rw.uptimeIxs([{ device: a, first: 0, count: 5 }]), [rw.attester]);
+      await rw.ok("record_uptime", await rw.uptimeIxs([{ device: a, first: 0, count: 5 }]), [rw.attester]); // earns from hour 6
+      await rw.engine.warp(2 * HOUR);
+      await rw.crank();
+      await rw.ok("claim", await rw.claimIx(a), [a.supplier.wallet]); // hour 6: one hour of the 2.5-hour cap
+      // The device stops proving; taken out during hour 8, it keeps hours 7 and 8.
       await rw.engine.warp(HOUR);
-      await rw.crank();
-      await rw.ok("claim", await rw.claimIx(a), [a.supplier.wallet]); // hour 5: one hour of the 3-hour cap
-      await rw.engine.warp(3 * HOUR);
-      await rw.crank();
-      // Hours 6-8 would take the window's outflow to four hours' worth.
+      await rw.catchUp();
+      await rw.ok("denominate", await rw.rewards.denominate({ caller: rw.attester.publicKey, device: a.address }), [rw.attester]);
+      await rw.engine.warp(HOUR);
+      await rw.catchUp();
+      // Two more hours would take the window's outflow to three hours' worth.
       const tripped = await rw.rejects(await rw.claimIx(a), [a.supplier.wallet], E.BreakerTripped, [deviceRewardPda(a.address)[0]]);
       const logged = tripped.logs.find((l) => l.startsWith("Program data: "))!;
       expect(parseEvents(rewardsIdl, [tripped.logs[0], logged]).map((e) => e.name)).to.deep.equal(["BreakerTripped"]);
-      // The device stopped proving: taken out, it keeps hours 6-8 and accrues nothing more.
-      await rw.ok("denominate", await rw.rewards.denominate({ caller: rw.attester.publicKey, device: a.address }), [rw.attester]);
       await rw.engine.warp(24 * HOUR);
       await rw.catchUp();
       await rw.ok("claim", await rw.claimIx(a), [a.supplier.wallet]);
@@ -153,7 +155,7 @@ describe("rewards: co-stakers share pro rata (LiteSVM)", function () {
     await rw.catchUp();
     for (const amount of scheduleAmounts(DECIMALS, 0, 5)) model.emit(amount);
     await rw.ok("record_uptime", await rw.uptimeIxs([{ device: d, first: 0, count: 5 }]), [rw.attester]);
-    model.nominate("d", WEIGHT_PER_GPU);
+    model.nominate("d", WEIGHT_PER_GPU, scheduleAmounts(DECIMALS, 5, 1)[0]);
     await rw.engine.warp(6 * HOUR);
     await rw.catchUp();
     for (const amount of scheduleAmounts(DECIMALS, 5, 6)) model.emit(amount);
@@ -225,7 +227,8 @@ describe("rewards: uptime rules, denomination, claim cost (LiteSVM)", function (
     await rw.engine.warp(HOUR);
     await rw.catchUp();
     await rw.ok("denominate", denominate, [rw.attester]);
-    const earned = scheduleAmounts(DECIMALS, 5, 3).reduce((x, y) => x + y, 0n);
+    // Nominated during hour 5, denominated during hour 8: it earns hours 6, 7 and 8.
+    const earned = scheduleAmounts(DECIMALS, 6, 3).reduce((x, y) => x + y, 0n);
     expect((await rw.record(a)).nominated).to.equal(false);
     await rw.engine.warp(3 * HOUR);
     await rw.catchUp();
@@ -244,9 +247,9 @@ describe("rewards: uptime rules, denomination, claim cost (LiteSVM)", function (
     await rw.engine.warp(5 * HOUR);
     await rw.catchUp();
     await rw.ok("record_uptime", await rw.uptimeIxs([{ device: a, first: 0, count: 5 }]), [rw.attester]);
-    await rw.engine.warp(HOUR);
+    await rw.engine.warp(2 * HOUR);
     await rw.catchUp();
-    await rw.ok("claim", await rw.claimIx(a), [a.supplier.wallet]);
+    await rw.ok("claim", await rw.claimIx(a), [a.supplier.wallet]); // hour 6, its first
     const after1 = rw.cu.get("claim")!;
     await rw.engine.warp(10_000 * HOUR);
     await rw.catchUp();
@@ -255,7 +258,7 @@ describe("rewards: uptime rules, denomination, claim cost (LiteSVM)", function (
     // Same work either way; the only difference is the breaker window reset branch (a few CU).
     expect(Math.abs(after10k - after1)).to.be.at.most(20);
     expect(after1).to.be.at.most(5_000);
-    expect((await rw.pool()).nextHour).to.equal(10_006);
+    expect((await rw.pool()).nextHour).to.equal(10_007);
     await rw.checkPool();
     console.log(`      claim: ${after1} CU after 1 hour, ${after10k} CU after 10,000 hours`);
   });

@@ -125,47 +125,61 @@ export class RewardsWorld {
 
 /**
  * The two accumulators replayed exactly: per hour the pool's acc += (amount << 64) / totalWeight; a
- * device's earnings weight x dAcc >> 64 go into its per-stake accumulator (earned << 64) / basis; a
- * staker is paid stake x dAccStake >> 64.
+ * weight change made during the hour in progress counts from the next hour; a device's earnings
+ * weight x dAcc >> 64 go into its per-stake accumulator (earned << 64) / basis; a staker is paid
+ * stake x dAccStake >> 64.
  */
 export class AccumulatorModel {
   acc = 0n;
-  private readonly devices = new Map<string, { weight: bigint; debt: bigint; accStake: bigint; basis: bigint }>();
+  private pending: { id: string; weight: bigint }[] = [];
+  private readonly devices = new Map<string, { weight: bigint; active: bigint; debt: bigint; accStake: bigint; basis: bigint }>();
   private readonly stakers = new Map<string, { device: string; snapshot: bigint; debt: bigint; accrued: bigint }>();
 
   private total(): bigint {
     let t = 0n;
-    for (const d of this.devices.values()) t += d.weight;
+    for (const d of this.devices.values()) t += d.active;
     return t;
   }
 
+  /** Emits one hour, then applies the weight changes made while it was in progress. */
   emit(amount: bigint) {
     const t = this.total();
     if (t > 0n) this.acc += (amount << 64n) / t;
+    for (const p of this.pending) this.devices.get(p.id)!.active = p.weight;
+    this.pending = [];
   }
 
-  private settleDevice(id: string) {
+  private accAfter(nextAmount: bigint): bigint {
+    const t = this.total();
+    return t > 0n ? this.acc + (nextAmount << 64n) / t : this.acc;
+  }
+
+  private settleDevice(id: string, acc = this.acc) {
     const d = this.devices.get(id)!;
-    const earned = ((this.acc - d.debt) * d.weight) >> 64n;
-    d.debt = this.acc;
+    if (acc <= d.debt) return;
+    const earned = ((acc - d.debt) * d.weight) >> 64n;
+    d.debt = acc;
     if (earned > 0n && d.basis > 0n) d.accStake += (earned << 64n) / d.basis;
   }
 
   /** A device joins with its supplier (`${id}:supplier`) holding `stake`. */
   register(id: string, stake: bigint) {
-    this.devices.set(id, { weight: 0n, debt: this.acc, accStake: 0n, basis: stake });
+    this.devices.set(id, { weight: 0n, active: 0n, debt: this.acc, accStake: 0n, basis: stake });
     this.stakers.set(`${id}:supplier`, { device: id, snapshot: stake, debt: 0n, accrued: 0n });
   }
 
-  nominate(id: string, w: bigint) {
-    this.settleDevice(id);
-    this.devices.get(id)!.weight = w;
-    this.devices.get(id)!.debt = this.acc;
+  /** Nominated during the hour in progress, which will emit `nextAmount`. */
+  nominate(id: string, w: bigint, nextAmount: bigint) {
+    const d = this.devices.get(id)!;
+    d.debt = this.accAfter(nextAmount);
+    d.weight = w;
+    this.pending.push({ id, weight: w });
   }
 
-  denominate(id: string) {
-    this.settleDevice(id);
+  denominate(id: string, nextAmount: bigint) {
+    this.settleDevice(id, this.accAfter(nextAmount));
     this.devices.get(id)!.weight = 0n;
+    this.pending.push({ id, weight: 0n });
   }
 
   /** A staker's checkpoint with its current stake `live` (creating the position at first sync). */

@@ -48,7 +48,11 @@ pod_struct! {
         pub vault_bump: u8,
         pub reserved0: u8,
         pub window_outflow: PodU64,
-        pub reserved: [u8; 64],
+        /// Weight nominated / denominated during the hour in progress: applied once it is emitted,
+        /// so a change counts from the next hour.
+        pub pending_add: PodU64,
+        pub pending_sub: PodU64,
+        pub reserved: [u8; 48],
     }
 }
 
@@ -122,6 +126,22 @@ impl Pool {
     pub fn acc(&self) -> U128 {
         U128::new(self.acc_hi.get(), self.acc_lo.get())
     }
+    /// What the hour in progress (`next_hour`) will add to the accumulator when emitted: the weights
+    /// counted in it are fixed (changes made during it are pending), so this is known now.
+    pub fn next_increment(&self) -> Option<U128> {
+        let weight = self.total_weight.get();
+        if weight == 0 {
+            return Some(U128::ZERO);
+        }
+        let amount = crate::interface::schedule::hour_amount(self.next_hour.get(), self.rate(), self.total_emitted.get(), self.cap.get());
+        Some(U128::new(amount, 0).div_rem_u64(weight)?.0)
+    }
+
+    /// The accumulator as it will stand once the hour in progress is emitted.
+    pub fn acc_after_current_hour(&self) -> Option<U128> {
+        self.acc().checked_add(self.next_increment()?)
+    }
+
     /// Whole hours since the start as the pool's clock sees it (frozen while paused).
     pub fn clock_hour(&self, now: i64) -> u32 {
         let t = if self.paused_at.get() != 0 { self.paused_at.get() } else { now };
@@ -134,10 +154,15 @@ impl Pool {
     }
 }
 
-/// `weight * (acc - checkpoint) >> 64`, and the checkpoint moved to `acc`.
+/// `weight * (acc - checkpoint) >> 64`, and the checkpoint moved to `acc`. A checkpoint ahead of `acc`
+/// (a device nominated during the hour in progress, earning from the next one) earns nothing yet.
 #[inline(always)]
 fn earn(acc: U128, checkpoint: (&mut PodU64, &mut PodU64), weight: u64) -> Option<u64> {
-    let delta = acc.checked_sub(U128::new(checkpoint.0.get(), checkpoint.1.get()))?;
+    let from = U128::new(checkpoint.0.get(), checkpoint.1.get());
+    if acc <= from {
+        return Some(0);
+    }
+    let delta = acc.checked_sub(from)?;
     checkpoint.0.set(acc.hi);
     checkpoint.1.set(acc.lo);
     delta.mul_u64_shr64(weight)?.to_u64()

@@ -1,7 +1,8 @@
 //! `crank`: anyone emits the hours that have ended, oldest first, up to `max_hours` (at most 96) per
 //! transaction. Each hour's reward follows the schedule; it raises the reward-per-weight accumulator by
 //! amount / total weight (or, with nobody nominated, stays unallocated in the vault). The total is
-//! minted into the vault in one CPI signed by the pool.
+//! minted into the vault in one CPI signed by the pool. Nominations and denominations made while the
+//! first of these hours was in progress take effect after it.
 
 use hourglass_core::error::CoreError;
 use hourglass_core::event::Event;
@@ -44,7 +45,7 @@ pub fn process(accounts: &mut [AccountView], args: &CrankArgs) -> ProgramResult 
         }
         let (mut rate, mut acc) = (p.rate(), p.acc());
         let (mut emitted, mut unallocated) = (p.total_emitted.get(), p.unallocated.get());
-        let (weight, cap) = (p.total_weight.get(), p.cap.get());
+        let (mut weight, cap) = (p.total_weight.get(), p.cap.get());
         let mut minted = 0u64;
         for hour in start..target {
             let amount = hour_amount(hour, rate, emitted, cap);
@@ -64,7 +65,17 @@ pub fn process(accounts: &mut [AccountView], args: &CrankArgs) -> ProgramResult 
                 nominated_devices: p.nominated_devices,
             }
             .emit();
+            if hour == start {
+                // Weight changes made during this hour count from the next one.
+                weight = weight
+                    .checked_add(p.pending_add.get())
+                    .and_then(|w| w.checked_sub(p.pending_sub.get()))
+                    .ok_or(CoreError::Overflow)?;
+                p.pending_add = PodU64::new(0);
+                p.pending_sub = PodU64::new(0);
+            }
         }
+        p.total_weight = PodU64::new(weight);
         p.next_hour = PodU32::new(target);
         p.rate_hi.set(rate.hi);
         p.rate_lo.set(rate.lo);

@@ -1,5 +1,5 @@
 //! `denominate`: anyone removes a nominated device whose uptime fell behind the pool clock by more than
-//! the grace; what it earned until now stays accrued for its supplier.
+//! the grace. It keeps what it earned, including the hour in progress, and leaves from the next hour.
 
 use hourglass_core::error::CoreError;
 use hourglass_core::event::Event;
@@ -31,13 +31,15 @@ pub fn process(accounts: &mut [AccountView]) -> ProgramResult {
     if clock <= r.next_hour.get().saturating_add(p.grace_hours.get()) {
         return Err(RewardsError::NotBehind.into());
     }
-    r.settle(p.acc()).ok_or(CoreError::Overflow)?;
+    // The device keeps its share of the hour in progress and leaves from the next one.
+    r.settle(p.acc_after_current_hour().ok_or(CoreError::Overflow)?).ok_or(CoreError::Overflow)?;
     let weight = r.weight.get();
-    p.total_weight = PodU64::new(p.total_weight.get().checked_sub(weight).ok_or(CoreError::Overflow)?);
+    p.pending_sub = PodU64::new(p.pending_sub.get().checked_add(weight).ok_or(CoreError::Overflow)?);
     p.nominated_devices = PodU32::new(p.nominated_devices.get().saturating_sub(1));
     r.weight = PodU64::new(0);
     r.nominated = PodBool::new(false);
     r.streak = PodU32::new(0);
-    DeviceDenominated { device: r.device, weight: PodU64::new(weight), from_hour: p.next_hour, total_weight: p.total_weight }.emit();
+    let total = p.total_weight.get().checked_add(p.pending_add.get()).and_then(|t| t.checked_sub(p.pending_sub.get())).ok_or(CoreError::Overflow)?;
+    DeviceDenominated { device: r.device, weight: PodU64::new(weight), from_hour: PodU32::new(p.next_hour.get() + 1), total_weight: PodU64::new(total) }.emit();
     Ok(())
 }

@@ -1,8 +1,8 @@
 //! `record_uptime`: a registered attester submits up to four device-signed uptime attestations (idle or
 //! leased hours, in pool hours), verified by the Ed25519 instruction right before. Hours are recorded
 //! once, only after they ended and within the grace; consecutive hours build a streak, and a device
-//! whose streak reaches 5 with a non-zero weight is nominated from the next hour the pool emits. The
-//! pool must be cranked up to the current hour, so a weight change never reaches back.
+//! whose streak reaches 5 with a non-zero weight is nominated from the next hour (the hour in progress
+//! is shared by the weights it started with). The pool must be cranked up to the current hour.
 
 use hourglass_core::ed25519::{BatchError, MessageLayout, SignatureBatch};
 use hourglass_core::error::CoreError;
@@ -56,7 +56,8 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     if p.next_hour.get() < clock {
         return Err(RewardsError::PoolBehind.into());
     }
-    let acc = p.acc();
+    // A nomination counts from the next hour: its checkpoint is the accumulator after this one.
+    let acc = p.acc_after_current_hour().ok_or(CoreError::Overflow)?;
     for (j, record) in records.iter_mut().take(n).enumerate() {
         let m = &messages[j * MESSAGE_LEN..(j + 1) * MESSAGE_LEN];
         let mut r = loaders::load_mut::<DeviceReward>(record, &ID)?;
@@ -88,10 +89,10 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
             r.debt_lo.set(acc.lo);
             r.weight = r.nominal_weight;
             r.nominated = PodBool::new(true);
-            let total = p.total_weight.get().checked_add(r.weight.get()).ok_or(CoreError::Overflow)?;
-            p.total_weight = PodU64::new(total);
+            p.pending_add = PodU64::new(p.pending_add.get().checked_add(r.weight.get()).ok_or(CoreError::Overflow)?);
             p.nominated_devices = PodU32::new(p.nominated_devices.get() + 1);
-            DeviceNominated { device: r.device, weight: r.weight, from_hour: p.next_hour, total_weight: p.total_weight }.emit();
+            let total = p.total_weight.get().checked_add(p.pending_add.get()).and_then(|t| t.checked_sub(p.pending_sub.get())).ok_or(CoreError::Overflow)?;
+            DeviceNominated { device: r.device, weight: r.weight, from_hour: PodU32::new(p.next_hour.get() + 1), total_weight: PodU64::new(total) }.emit();
         }
     }
     Ok(())
