@@ -263,23 +263,38 @@ describe("rewards: uptime rules, denomination, claim cost (LiteSVM)", function (
     console.log(`      claim: ${after1} CU after 1 hour, ${after10k} CU after 10,000 hours`);
   });
 
-  it("random uptime, cranks and claims: claims paid + vault == total emitted == the schedule so far", async function () {
+  it("random stakes, uptime, cranks and claims: claims paid + vault == total emitted == the schedule so far", async function () {
     this.timeout(600_000);
-    type Op = { kind: "hours"; n: number } | { kind: "uptime"; device: number; gap: number; count: number } | { kind: "claim"; device: number };
+    type Op =
+      | { kind: "hours"; n: number }
+      | { kind: "uptime"; device: number; gap: number; count: number }
+      | { kind: "claim"; device: number }
+      | { kind: "coStake"; device: number; percent: number }
+      | { kind: "coClaim"; device: number };
     const op: fc.Arbitrary<Op> = fc.oneof(
       fc.record({ kind: fc.constant("hours" as const), n: fc.integer({ min: 1, max: 8 }) }),
       fc.record({ kind: fc.constant("uptime" as const), device: fc.nat(2), gap: fc.nat(1), count: fc.integer({ min: 1, max: 6 }) }),
       fc.record({ kind: fc.constant("claim" as const), device: fc.nat(2) }),
+      fc.record({ kind: fc.constant("coStake" as const), device: fc.nat(2), percent: fc.integer({ min: 1, max: 30 }) }),
+      fc.record({ kind: fc.constant("coClaim" as const), device: fc.nat(2) }),
     );
     let runs = 0;
+    let paid = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(op, { minLength: 4, maxLength: 16 }), async (ops) => {
         runs++;
         const rw = await RewardsWorld.create("litesvm", { graceHours: 1000 });
         const devices = await rw.devices(3);
+        const backer = await rw.w.newSupplier(1_000_000n * 10n ** BigInt(DECIMALS));
+        const backerTokens = await createTokenAccount(rw.engine, backer.wallet, rw.rewardMint, backer.wallet.publicKey);
+        for (const d of devices) rw.w.coStakers.push({ device: d, staker: backer });
+        // Two devices start nominated; the random operations do the rest.
+        await rw.engine.warp(5 * HOUR);
+        await rw.catchUp();
+        await rw.ok("record_uptime", await rw.uptimeIxs([{ device: devices[0], first: 0, count: 5 }, { device: devices[1], first: 0, count: 5 }]), [rw.attester]);
         let claimed = 0n;
-        let hour = 0;
-        const next = [0, 0, 0];
+        let hour = 5;
+        const next = [5, 5, 0];
         for (const o of ops) {
           if (o.kind === "hours") {
             await rw.engine.warp(o.n * HOUR);
@@ -291,22 +306,38 @@ describe("rewards: uptime rules, denomination, claim cost (LiteSVM)", function (
             if (count <= 0) continue;
             await rw.ok("record_uptime", await rw.uptimeIxs([{ device: devices[o.device], first, count }]), [rw.attester]);
             next[o.device] = first + count;
+          } else if (o.kind === "coStake") {
+            const d = devices[o.device];
+            const amount = (rw.w.minimum(d) * BigInt(o.percent)) / 100n;
+            const res = await rw.w.send("co_stake", await rw.w.coStakeIx(d, backer, amount), [backer.wallet]);
+            if (!res.ok) expect(res.errorCode).to.equal(6116); // over 50%
+            await rw.ok("sync_co_stake", await rw.rewards.syncCoStake({ payer: backer.wallet.publicKey, device: d.address, staker: backer.wallet.publicKey }), [backer.wallet]);
           } else {
             const d = devices[o.device];
-            const before = await rw.w.balance(rw.payout.get(d.address.toBase58())!);
-            const res = await rw.send("claim", await rw.claimIx(d), [d.supplier.wallet]);
-            if (res.ok) claimed += (await rw.w.balance(rw.payout.get(d.address.toBase58())!)) - before;
-            else expect(res.errorCode).to.equal(E.NothingToClaim);
+            const co = o.kind === "coClaim";
+            const dest = co ? backerTokens : rw.payout.get(d.address.toBase58())!;
+            const before = await rw.w.balance(dest);
+            const ix = co ? await rw.rewards.claimCoStake({ staker: backer.wallet.publicKey, device: d.address, destination: backerTokens }) : await rw.claimIx(d);
+            const res = await rw.send("claim", ix, [co ? backer.wallet : d.supplier.wallet]);
+            if (res.ok) {
+              claimed += (await rw.w.balance(dest)) - before;
+              paid++;
+            } else {
+              // Nothing yet, or (co-stake) never synced on this device.
+              expect([E.NothingToClaim, 6002]).to.include(res.errorCode);
+            }
           }
           await rw.checkPool();
         }
         const p = await rw.pool();
         expect(big(p.totalClaimed)).to.equal(claimed);
         expect(big(p.totalEmitted)).to.equal(scheduleAmounts(DECIMALS, 0, p.nextHour).reduce((x, y) => x + y, 0n));
+        await rw.w.checkVaultInvariant();
       }),
-      { numRuns: 12, seed: 7 },
+      { numRuns: 15, seed: 7 },
     );
-    expect(runs).to.equal(12);
+    expect(runs).to.equal(15);
+    expect(paid).to.be.greaterThan(0);
   });
 
   it("the TypeScript schedule totals the cap over all 175,319 hours", function () {
