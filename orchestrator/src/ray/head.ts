@@ -1,0 +1,77 @@
+// Starts and stops a local Ray head from the project's virtualenv (scripts/setup.sh installs it),
+// declaring logical GPUs so GPU workloads schedule on a machine without any.
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+
+export interface RayHeadOptions {
+  /** The virtualenv with `ray[default]` (default: $RAY_VENV, else ~/.cache/hourglass/venv-ray-2.60.0). */
+  venv?: string;
+  gpus?: number;
+  cpus?: number;
+  /** Extra logical resources, e.g. one per GPU model. */
+  resources?: Record<string, number>;
+  gcsPort?: number;
+  dashboardPort?: number;
+}
+
+export class RayHead {
+  readonly venv: string;
+  readonly dashboardUrl: string;
+  private readonly tempDir: string;
+
+  constructor(private readonly opts: RayHeadOptions = {}) {
+    this.venv = opts.venv ?? process.env.RAY_VENV ?? path.join(os.homedir(), ".cache/hourglass/venv-ray-2.60.0");
+    this.dashboardUrl = `http://127.0.0.1:${opts.dashboardPort ?? 8265}`;
+    this.tempDir = fs.mkdtempSync(path.join(os.tmpdir(), "hg-ray-"));
+  }
+
+  get python(): string {
+    return path.join(this.venv, "bin/python");
+  }
+
+  private get ray(): string {
+    return path.join(this.venv, "bin/ray");
+  }
+
+  async start(): Promise<void> {
+    if (!fs.existsSync(this.ray)) throw new Error(`no ray in ${this.venv}: run scripts/setup.sh`);
+    await run(
+      this.ray,
+      [
+        "start",
+        "--head",
+        `--num-cpus=${this.opts.cpus ?? 2}`,
+        `--num-gpus=${this.opts.gpus ?? 16}`,
+        `--resources=${JSON.stringify(this.opts.resources ?? {})}`,
+        "--disable-usage-stats",
+        "--dashboard-host=127.0.0.1",
+        `--dashboard-port=${this.opts.dashboardPort ?? 8265}`,
+        `--port=${this.opts.gcsPort ?? 6379}`,
+        `--temp-dir=${this.tempDir}`,
+      ],
+      { env: { ...process.env, RAY_USAGE_STATS_ENABLED: "0" }, timeout: 120_000 },
+    );
+    // The dashboard answers shortly after `ray start` returns.
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      try {
+        const res = await fetch(`${this.dashboardUrl}/api/jobs/`);
+        if (res.ok) return;
+      } catch {
+        // not up yet
+      }
+      if (Date.now() > deadline) throw new Error(`Ray dashboard did not come up at ${this.dashboardUrl}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
+  async stop(): Promise<void> {
+    await run(this.ray, ["stop", "--force"], { timeout: 120_000 }).catch(() => undefined);
+    fs.rmSync(this.tempDir, { recursive: true, force: true });
+  }
+}

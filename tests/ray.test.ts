@@ -1,0 +1,64 @@
+// The orchestrator's Ray Jobs client against a real Ray head (ray[default] from the project's
+// virtualenv) with logical GPUs: submit with the lease id as submission id, follow, logs, idempotent
+// retries, failures, stop.
+import { expect } from "chai";
+import path from "node:path";
+import { RayHead } from "../orchestrator/src/ray/head.ts";
+import { RayJobsClient } from "../orchestrator/src/ray/jobs-client.ts";
+import { ROOT } from "./support/world.ts";
+
+describe("Ray Jobs REST API (real Ray head)", function () {
+  this.timeout(180_000);
+  const head = new RayHead({ gpus: 16, cpus: 4, gcsPort: 6390, dashboardPort: 8270 });
+  let ray: RayJobsClient;
+  const workload = path.join(ROOT, "orchestrator/workloads/batch_job.py");
+
+  before(async function () {
+    await head.start();
+    ray = new RayJobsClient(head.dashboardUrl);
+  });
+
+  after(async function () {
+    await head.stop();
+  });
+
+  it("runs a distributed batch job on logical GPUs under the lease id, with its logs", async function () {
+    const leaseId = "LeaseAAAAbbbbCCCC1111";
+    const submitted = await ray.submit({
+      entrypoint: `${head.python} ${workload} --tasks 8 --gpus-per-task 2`,
+      submission_id: leaseId,
+      metadata: { lease: leaseId, gpus: "16" },
+    });
+    expect(submitted).to.deep.equal({ submission_id: leaseId, created: true });
+    const done = await ray.waitFor(leaseId);
+    expect(done.status, done.message ?? "").to.equal("SUCCEEDED");
+    expect(done.metadata).to.deep.equal({ lease: leaseId, gpus: "16" });
+    const logs = await ray.logs(leaseId);
+    const m = /total (\d+), expected (\d+)/.exec(logs);
+    expect(m, logs).to.not.equal(null);
+    expect(m![1]).to.equal(m![2]);
+    // A retried submission (same lease) finds the existing job instead of starting another.
+    expect(await ray.submit({ entrypoint: "python -c 1", submission_id: leaseId })).to.deep.equal({ submission_id: leaseId, created: false });
+    expect((await ray.list()).filter((j) => j.submission_id === leaseId)).to.have.length(1);
+  });
+
+  it("reports a failing workload as FAILED with its exit code", async function () {
+    await ray.submit({ entrypoint: `${head.python} ${workload} --tasks 2 --fail`, submission_id: "lease-fails" });
+    const job = await ray.waitFor("lease-fails");
+    expect(job.status).to.equal("FAILED");
+    expect(job.driver_exit_code).to.equal(3);
+  });
+
+  it("stops a running job (a renter's terminate or a paused lease)", async function () {
+    await ray.submit({ entrypoint: `${head.python} -c "import time; time.sleep(300)"`, submission_id: "lease-long" });
+    await ray.waitFor("lease-long", new Set(["RUNNING"]));
+    expect(await ray.stop("lease-long")).to.equal(true);
+    expect((await ray.waitFor("lease-long")).status).to.equal("STOPPED");
+    await ray.delete("lease-long");
+    expect(await ray.find("lease-long")).to.equal(null);
+  });
+
+  it("rejects a malformed address up front", function () {
+    expect(() => new RayJobsClient("127.0.0.1:8265")).to.throw("http(s)://host:port");
+  });
+});
