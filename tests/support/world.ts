@@ -10,11 +10,12 @@ import {
   createMint,
   createTokenAccount,
   mintTo,
+  observe,
   programComputeUnits,
   startEngine,
   tokenBalance,
-  type Engine,
   type EngineName,
+  type ObservedEngine,
   type TxResult,
 } from "../../client/src/svm/index.ts";
 
@@ -60,10 +61,10 @@ export class World {
   /** Compute units of our program per instruction name, as last measured. */
   readonly cu = new Map<string, number>();
 
-  private constructor(readonly engine: Engine) {}
+  private constructor(readonly engine: ObservedEngine) {}
 
   static async create(engineName: EngineName, opts: { initialize?: boolean } = {}): Promise<World> {
-    const engine = await startEngine(engineName, PROGRAMS, PROGRAMS_DIR);
+    const engine = observe(await startEngine(engineName, PROGRAMS, PROGRAMS_DIR));
     const w = new World(engine);
     await engine.airdrop(w.authority.publicKey, 100_000_000_000n);
     w.mint = await createMint(engine, w.authority, w.mintAuthority.publicKey, DECIMALS);

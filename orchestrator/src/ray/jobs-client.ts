@@ -65,7 +65,8 @@ export class RayJobsClient {
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     const request = url.protocol === "https:" ? https.request : http.request;
     return new Promise((resolve, reject) => {
-      const req = request(url, { method, headers, timeout: 30_000 }, (res) => {
+      // A fresh connection per call (`agent: false`): the dashboard may drop idle keep-alive sockets.
+      const req = request(url, { method, headers, timeout: 30_000, agent: false }, (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
         res.on("end", () => {

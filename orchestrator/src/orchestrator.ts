@@ -1,0 +1,321 @@
+// The orchestrator: follows chain events, keeps the placement index, places new leases on devices
+// (assign_device), runs each lease's workload as a Ray job (submission id = lease address), turns the
+// device agents' signed hours into batched prove_time transactions while the job runs, reports devices
+// that stop proving, pauses leases whose booked hours ran out, settles ended leases (complete, claims,
+// releases), cranks emissions and records device uptime for block rewards. Its state is rebuilt from
+// the chain and Ray by `recover`.
+import { BorshCoder, EventParser, type Idl } from "@coral-xyz/anchor";
+import { createAssociatedTokenAccountIdempotentInstruction, getAssociatedTokenAddressSync } from "@solana/spl-token";
+import { Keypair, PublicKey, type TransactionInstruction } from "@solana/web3.js";
+import { leasesIdl, rewardsIdl, stakingIdl, LeasesClient, RewardsClient, StakingClient } from "@hourglass/client";
+import { LeaseStatus, MAX_ATTESTATIONS, SlotStatus, type LeaseAccount, type SlotAccount, type Attestation } from "@hourglass/client/src/leases/index.ts";
+import { deviceRewardPda, MAX_UPTIME_ATTESTATIONS, poolPda } from "@hourglass/client/src/rewards/index.ts";
+import { configPda, minimumStake } from "@hourglass/client/src/staking/index.ts";
+import type { ObservedEngine, TxResult } from "@hourglass/client/src/svm/index.ts";
+import { DeviceAgent } from "./agent.ts";
+import { PlacementIndex, type DeviceInfo } from "./placement/index.ts";
+import { RayJobsClient, type JobStatus } from "./ray/jobs-client.ts";
+
+export interface OrchestratorOptions {
+  engine: ObservedEngine;
+  ray: RayJobsClient;
+  /** The operator key registered as attester in the staking Config; pays fees. */
+  attester: Keypair;
+  /** Agents of the devices this orchestrator can place, by device address. */
+  agents: Map<string, DeviceAgent>;
+  /** The Ray job's entrypoint for a lease (e.g. the renter's workload). */
+  entrypoint: (lease: PublicKey, gpus: number) => string;
+  /** Mint decimals of the stake mint, for minimum-stake checks of devices. */
+  stakeDecimals: number;
+  /** Emissions to crank and uptime to record (optional). */
+  rewardMint?: PublicKey;
+  log?: (msg: string) => void;
+}
+
+interface TrackedLease {
+  address: PublicKey;
+  job: string;
+  /** Ray status last seen. */
+  jobStatus: JobStatus | "UNSUBMITTED";
+  settled: boolean;
+}
+
+interface DeviceFacts {
+  model: number;
+  gpus: number;
+  region: number;
+  bandwidthTier: number;
+  multiplierBps: number;
+  stake: bigint;
+}
+
+type ParsedEvent = { name: string; data: Record<string, unknown> };
+
+const RAN: ReadonlySet<string> = new Set(["RUNNING", "SUCCEEDED"]);
+
+export class Orchestrator {
+  readonly index = new PlacementIndex();
+  readonly leases = new Map<string, TrackedLease>();
+  readonly staking = new StakingClient();
+  readonly leaseClient = new LeasesClient();
+  readonly rewards = new RewardsClient();
+  private readonly devices = new Map<string, DeviceFacts>();
+  private readonly queue: ParsedEvent[] = [];
+  private readonly parsers: EventParser[];
+  private readonly unsubscribe: () => void;
+  /** Times from a lease's creation event to its Ray job RUNNING, in ms (for the benchmark). */
+  readonly timeToRunning = new Map<string, number>();
+  private readonly seenAt = new Map<string, number>();
+
+  constructor(private readonly o: OrchestratorOptions) {
+    this.parsers = [stakingIdl, leasesIdl, rewardsIdl].map((idl) => new EventParser(new PublicKey(idl.address), new BorshCoder(idl as Idl)));
+    this.unsubscribe = o.engine.subscribe((r) => this.onTransaction(r));
+  }
+
+  /** Stops following the chain (a crash or a shutdown). */
+  detach(): void {
+    this.unsubscribe();
+  }
+
+  private log(msg: string) {
+    this.o.log?.(msg);
+  }
+
+  private onTransaction(r: TxResult) {
+    if (!r.ok) return;
+    for (const p of this.parsers) {
+      for (const e of p.parseLogs(r.logs)) this.queue.push({ name: e.name, data: e.data as Record<string, unknown> });
+    }
+  }
+
+  private async send(name: string, ixs: TransactionInstruction[], extra: Keypair[] = []): Promise<TxResult> {
+    const r = await this.o.engine.send(ixs, [this.o.attester, ...extra]);
+    if (!r.ok) this.log(`${name} failed: ${r.error}`);
+    return r;
+  }
+
+  /** Applies queued chain events: the placement index follows devices; new leases get placed. */
+  async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const e = this.queue.shift()!;
+      const s = (k: string) => String(e.data[k]);
+      const n = (k: string) => Number(e.data[k]);
+      switch (e.name) {
+        case "DeviceRegistered":
+          this.devices.set(s("device"), { model: n("gpu_model"), gpus: n("gpu_count"), region: n("region"), bandwidthTier: n("bandwidth_tier"), multiplierBps: n("multiplier_bps"), stake: 0n });
+          break;
+        case "Staked":
+        case "UnstakeRequested":
+        case "DeviceSlashed": {
+          const f = this.devices.get(s("device"));
+          if (!f) break;
+          f.stake = BigInt(s(e.name === "Staked" ? "total_stake" : "remaining_stake"));
+          this.refresh(s("device"));
+          break;
+        }
+        case "DeviceStatusChanged":
+          if (n("status") === 0) this.index.release(s("device"));
+          else this.index.markBusy(s("device"));
+          break;
+        case "DeviceDeregistered":
+          this.index.remove(s("device"));
+          this.devices.delete(s("device"));
+          break;
+        case "LeaseCreated":
+          this.seenAt.set(s("lease"), performance.now());
+          await this.place(new PublicKey(s("lease")), n("gpu_model"), n("gpu_count"));
+          break;
+        case "LeaseTerminated":
+        case "LeasePaused":
+          await this.stopJob(s("lease"));
+          break;
+      }
+    }
+  }
+
+  /** A device is placeable when its agent is ours and its stake meets the minimum. */
+  private refresh(device: string) {
+    const f = this.devices.get(device);
+    if (!f || !this.o.agents.has(device)) return;
+    if (f.stake >= minimumStake(this.o.stakeDecimals, f.multiplierBps, f.gpus)) {
+      const info: DeviceInfo = { id: device, model: f.model, gpus: f.gpus, region: f.region, bandwidthTier: f.bandwidthTier, price: 0n, reliability: 1 };
+      this.index.upsert(info);
+    } else {
+      this.index.remove(device);
+    }
+  }
+
+  private async place(lease: PublicKey, model: number, gpus: number): Promise<void> {
+    const { lease: l } = await this.readLease(lease);
+    let chosen: DeviceInfo[];
+    try {
+      chosen = this.index.place({ model, gpus, maxDevices: l.maxDevices });
+    } catch (err) {
+      this.log(`lease ${lease.toBase58()}: ${(err as Error).message}`);
+      return;
+    }
+    for (const d of chosen) {
+      const r = await this.send("assign_device", [await this.leaseClient.assignDevice({ attester: this.o.attester.publicKey, lease, device: new PublicKey(d.id) })]);
+      if (!r.ok) {
+        this.index.release(d.id);
+        return;
+      }
+    }
+    this.log(`lease ${lease.toBase58()}: ${gpus} GPUs on ${chosen.length} devices`);
+    const tracked: TrackedLease = { address: lease, job: lease.toBase58(), jobStatus: "UNSUBMITTED", settled: false };
+    this.leases.set(lease.toBase58(), tracked);
+    await this.o.ray.submit({
+      entrypoint: this.o.entrypoint(lease, gpus),
+      submission_id: tracked.job,
+      metadata: { lease: lease.toBase58(), gpus: String(gpus) },
+    });
+    tracked.jobStatus = "PENDING";
+    const job = await this.o.ray.waitFor(tracked.job, new Set(["RUNNING", "SUCCEEDED", "FAILED", "STOPPED"]), 30_000, 50);
+    tracked.jobStatus = job.status;
+    const seen = this.seenAt.get(lease.toBase58());
+    if (seen !== undefined) this.timeToRunning.set(lease.toBase58(), performance.now() - seen);
+  }
+
+  private async stopJob(lease: string) {
+    const t = this.leases.get(lease);
+    if (!t) return;
+    const job = await this.o.ray.find(t.job);
+    if (job && (job.status === "RUNNING" || job.status === "PENDING")) await this.o.ray.stop(t.job);
+  }
+
+  async readLease(address: PublicKey): Promise<{ lease: LeaseAccount; slots: SlotAccount[] }> {
+    const acc = await this.o.engine.getAccount(address);
+    if (!acc) throw new Error(`no lease ${address.toBase58()}`);
+    return this.leaseClient.decodeLease(acc.data);
+  }
+
+  /** One pass of the loop: events, proofs, faults, pauses, settlements, emissions and uptime. */
+  async tick(): Promise<void> {
+    await this.drain();
+    const now = Number(await this.o.engine.unixTime());
+    for (const t of this.leases.values()) {
+      if (t.settled) continue;
+      const { lease: l, slots } = await this.readLease(t.address);
+      const job = await this.o.ray.find(t.job);
+      t.jobStatus = job?.status ?? "UNSUBMITTED";
+      const hourLength = l.hourLength.toNumber();
+      const clock = l.status === LeaseStatus.Paused ? l.pausedAt.toNumber() : now;
+      const current = Math.max(0, Math.floor((clock - l.origin.toNumber()) / hourLength));
+      const upTo = Math.min(current, l.hoursBooked);
+      const hourStart = (h: number) => l.origin.toNumber() + h * hourLength;
+      const grace = l.gracePeriod.toNumber();
+
+      if (l.status !== LeaseStatus.Settled) {
+        // Prove what ran: each device's agent signs the hours since its last proof.
+        if (RAN.has(t.jobStatus)) {
+          const atts: Attestation[] = [];
+          slots.forEach((s, i) => {
+            if (s.status !== SlotStatus.Active || s.nextHour >= upTo) return;
+            const agent = this.o.agents.get(s.device.toBase58());
+            if (agent && now <= hourStart(s.nextHour + 1) + grace) atts.push(agent.attestLease(t.address, i, s.nextHour, upTo - s.nextHour, t.jobStatus));
+          });
+          for (let i = 0; i < atts.length; i += MAX_ATTESTATIONS) {
+            await this.send("prove_time", await this.leaseClient.proveTime({ attester: this.o.attester.publicKey, lease: t.address, attestations: atts.slice(i, i + MAX_ATTESTATIONS) }));
+          }
+        }
+        // Devices whose next hour is past its grace: fault them (refund at settlement, slash, release).
+        const { slots: after } = await this.readLease(t.address);
+        for (let i = 0; i < after.length; i++) {
+          const s = after[i];
+          if (s.status === SlotStatus.Active && s.nextHour < l.hoursBooked && now > hourStart(s.nextHour + 1) + grace) {
+            await this.send("report_fault", [
+              await this.leaseClient.reportFault({ caller: this.o.attester.publicKey, lease: t.address, slot: i, device: s.device, stakingTreasury: await this.stakingTreasury() }),
+            ]);
+          }
+        }
+        // Booked hours used up: pause (the job stops) until the renter extends.
+        if (l.status === LeaseStatus.Active && now >= hourStart(l.hoursBooked)) {
+          await this.send("pause", [await this.leaseClient.pause({ caller: this.o.attester.publicKey, lease: t.address })]);
+        }
+        // Ended plus grace: settle.
+        const end = l.status === LeaseStatus.Paused ? l.pausedAt.toNumber() : hourStart(l.hoursBooked);
+        if (now >= end + grace) await this.settle(t);
+      }
+    }
+    if (this.o.rewardMint) await this.emissions();
+    await this.drain();
+  }
+
+  private stakingTreasuryCache?: PublicKey;
+  private async stakingTreasury(): Promise<PublicKey> {
+    if (!this.stakingTreasuryCache) {
+      const acc = await this.o.engine.getAccount(configPda()[0]);
+      this.stakingTreasuryCache = this.staking.decodeConfig(acc!.data).treasury;
+    }
+    return this.stakingTreasuryCache;
+  }
+
+  /** Refunds the renter, pays every supplier, releases every device. */
+  private async settle(t: TrackedLease): Promise<void> {
+    const { lease: l, slots } = await this.readLease(t.address);
+    const me = this.o.attester.publicKey;
+    const ata = (owner: PublicKey) => getAssociatedTokenAddressSync(l.paymentMint, owner, true);
+    const ensure = (owner: PublicKey) => createAssociatedTokenAccountIdempotentInstruction(me, ata(owner), owner, l.paymentMint);
+    if (l.status !== LeaseStatus.Settled) {
+      const r = await this.send("complete", [ensure(l.renter), await this.leaseClient.complete({ caller: me, lease: t.address, escrow: l.escrow, renterTokens: ata(l.renter) })]);
+      if (!r.ok) return;
+    }
+    for (let i = 0; i < slots.length; i++) {
+      const s = slots[i];
+      if (s.provenHours > s.claimedHours) {
+        await this.send("claim", [ensure(s.owner), await this.leaseClient.claim({ caller: me, lease: t.address, escrow: l.escrow, slot: i, supplierTokens: ata(s.owner), treasury: l.treasury })]);
+      }
+      if (!s.released) await this.send("release_device", [await this.leaseClient.releaseDevice({ caller: me, lease: t.address, slot: i, device: s.device })]);
+    }
+    t.settled = true;
+    await this.stopJob(t.address.toBase58());
+    this.log(`lease ${t.address.toBase58()}: settled`);
+  }
+
+  /** Cranks the pool up to date and records every agent's uptime (idle or leased) since its last record. */
+  private async emissions(): Promise<void> {
+    const mint = this.o.rewardMint!;
+    for (;;) {
+      const pool = this.rewards.decodePool((await this.o.engine.getAccount(poolPda()[0]))!.data);
+      const now = Number(await this.o.engine.unixTime());
+      const clock = Math.floor((now - pool.startTime.toNumber()) / pool.hourLength.toNumber());
+      if (pool.nextHour >= clock || !pool.pausedAt.isZero()) break;
+      const r = await this.send("crank", [await this.rewards.crank({ caller: this.o.attester.publicKey, rewardMint: mint })]);
+      if (!r.ok) break;
+    }
+    const pool = this.rewards.decodePool((await this.o.engine.getAccount(poolPda()[0]))!.data);
+    const atts: Attestation[] = [];
+    for (const agent of this.o.agents.values()) {
+      const acc = await this.o.engine.getAccount(deviceRewardPda(agent.device)[0]);
+      if (!acc) continue;
+      const rec = this.rewards.decodeDeviceReward(acc.data);
+      const first = Math.max(rec.nextHour, pool.nextHour - pool.graceHours);
+      if (first < pool.nextHour) atts.push(agent.attestUptime(first, pool.nextHour - first));
+    }
+    for (let i = 0; i < atts.length; i += MAX_UPTIME_ATTESTATIONS) {
+      await this.send("record_uptime", await this.rewards.recordUptime({ attester: this.o.attester.publicKey, attestations: atts.slice(i, i + MAX_UPTIME_ATTESTATIONS) }));
+    }
+  }
+
+  /**
+   * Rebuilds state after a restart: devices from their staking accounts, leases from their accounts
+   * and their Ray jobs. Proofs resume from each slot's next hour on chain, so nothing is proven twice.
+   */
+  async recover(leaseAddresses: PublicKey[]): Promise<void> {
+    for (const [device] of this.o.agents) {
+      const acc = await this.o.engine.getAccount(new PublicKey(device));
+      if (!acc) continue;
+      const d = this.staking.decodeDevice(acc.data);
+      this.devices.set(device, { model: d.gpuModel, gpus: d.gpuCount, region: d.region, bandwidthTier: d.bandwidthTier, multiplierBps: d.multiplierBps, stake: BigInt(d.stake.toString()) + BigInt(d.coStake.toString()) });
+      this.refresh(device);
+      if (d.status !== 0) this.index.markBusy(device);
+    }
+    for (const address of leaseAddresses) {
+      const { lease: l } = await this.readLease(address);
+      const job = await this.o.ray.find(address.toBase58());
+      // Settled leases stay tracked until their claims and releases are done (settle is idempotent).
+      void l;
+      this.leases.set(address.toBase58(), { address, job: address.toBase58(), jobStatus: job?.status ?? "UNSUBMITTED", settled: false });
+    }
+  }
+}

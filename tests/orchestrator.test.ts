@@ -1,0 +1,159 @@
+// The orchestrator end to end against a real Ray head and the SBF programs in LiteSVM: a cluster lease
+// placed, its workload run as a Ray job, hours proven from the device agents' signatures, settlement
+// and payouts; a failing workload ending in the fault path; a restart that resumes without double
+// proofs.
+import { expect } from "chai";
+import { Keypair, PublicKey } from "@solana/web3.js";
+import { getAssociatedTokenAddressSync } from "@solana/spl-token";
+import path from "node:path";
+import { DeviceAgent, Orchestrator, RayHead, RayJobsClient } from "../orchestrator/src/index.ts";
+import { LeaseStatus, SlotStatus } from "../client/src/leases/index.ts";
+import { DeviceStatus } from "../client/src/staking/index.ts";
+import { HOUR, LeaseWorld, TOKENS } from "./support/lease-world.ts";
+import { DECIMALS, H100, ROOT, type DeviceHandle } from "./support/world.ts";
+
+const PRICE = 3n * TOKENS;
+const GRACE = 2 * HOUR;
+
+describe("orchestrator with a real Ray head", function () {
+  this.timeout(300_000);
+  const head = new RayHead({ gpus: 32, cpus: 4, gcsPort: 6391, dashboardPort: 8272 });
+  const workload = path.join(ROOT, "orchestrator/workloads/batch_job.py");
+  let ray: RayJobsClient;
+
+  before(async function () {
+    await head.start();
+    ray = new RayJobsClient(head.dashboardUrl);
+  });
+
+  after(async function () {
+    await head.stop();
+  });
+
+  async function setup(failing = new Set<string>()) {
+    const lw = await LeaseWorld.create("litesvm", GRACE);
+    const devices = await lw.stakedDevices(4, H100, 8);
+    const agents = new Map(devices.map((d) => [d.address.toBase58(), new DeviceAgent(d.key)]));
+    const make = () =>
+      new Orchestrator({
+        engine: lw.engine,
+        ray,
+        attester: lw.attester,
+        agents,
+        stakeDecimals: DECIMALS,
+        log: process.env.HG_DEBUG ? console.log : undefined,
+        entrypoint: (lease, gpus) => `${head.python} ${workload} --tasks ${gpus} --gpus-per-task 1${failing.has(lease.toBase58()) ? " --fail" : ""}`,
+      });
+    const orch = make();
+    await orch.recover([]); // it started after the devices registered: load them from the chain
+    return { lw, devices, orch, make };
+  }
+
+  const byDevice = (devices: DeviceHandle[], key: PublicKey) => devices.find((d) => d.address.equals(key))!;
+
+  it("places a 16-GPU lease, runs it on Ray, proves its hours, settles and pays the suppliers", async function () {
+    const { lw, devices, orch } = await setup();
+    const renter = await lw.newRenter();
+    const o = await lw.open(renter, { gpus: 16, hours: 3, price: PRICE, gpuModel: H100.code, maxDevices: 4 });
+    await orch.tick();
+    const ms = orch.timeToRunning.get(o.lease.publicKey.toBase58())!;
+    expect(ms, "lease opened -> Ray job running").to.be.below(3_000);
+    const { slots } = await orch.readLease(o.lease.publicKey);
+    expect(slots).to.have.length(2);
+    for (const s of slots) expect((await lw.w.device(byDevice(devices, s.device))).status).to.equal(DeviceStatus.Leased);
+    const job = await ray.waitFor(o.lease.publicKey.toBase58());
+    expect(job.status).to.equal("SUCCEEDED");
+    expect(await ray.logs(o.lease.publicKey.toBase58())).to.match(/16 tasks/);
+
+    for (let h = 0; h < 3; h++) {
+      await lw.engine.warp(HOUR);
+      await orch.tick();
+    }
+    expect((await orch.readLease(o.lease.publicKey)).lease.status).to.equal(LeaseStatus.Paused);
+    await lw.engine.warp(GRACE);
+    await orch.tick();
+    const after = await orch.readLease(o.lease.publicKey);
+    expect(after.lease.status).to.equal(LeaseStatus.Settled);
+    expect(BigInt(after.lease.earnedTotal.toString())).to.equal(PRICE * 16n * 3n);
+    expect(BigInt(after.lease.claimedTotal.toString())).to.equal(PRICE * 16n * 3n);
+    expect(await lw.w.balance(o.escrow.publicKey)).to.equal(0n);
+    for (const s of after.slots) {
+      expect(s.released).to.equal(true);
+      const paid = await lw.w.balance(getAssociatedTokenAddressSync(lw.w.mint, s.owner));
+      const gross = PRICE * 8n * 3n;
+      expect(paid).to.equal(gross - (gross * 25n) / 10_000n);
+      expect((await lw.w.device(byDevice(devices, s.device))).status).to.equal(DeviceStatus.Active);
+    }
+  });
+
+  it("a failing workload is not proven: its devices fault, are slashed, and the renter is refunded", async function () {
+    const failing = new Set<string>();
+    const { lw, devices, orch } = await setup(failing);
+    const renter = await lw.newRenter();
+    const lease = Keypair.generate();
+    failing.add(lease.publicKey.toBase58());
+    const escrow = Keypair.generate();
+    await lw.ok(
+      "create_lease",
+      await lw.leases.openLease({
+        renter: renter.wallet.publicKey,
+        lease: lease.publicKey,
+        escrow: escrow.publicKey,
+        paymentMint: lw.w.mint,
+        renterTokens: renter.network,
+        treasury: lw.networkTreasury,
+        gpuModel: H100.code,
+        gpuCount: 8,
+        hours: 2,
+        pricePerGpuHour: PRICE,
+        maxDevices: 1,
+        leaseRentLamports: await lw.engine.rentExempt(lw.leases.leaseSize(1)),
+      }),
+      [renter.wallet, lease, escrow],
+    );
+    await orch.tick();
+    expect((await ray.waitFor(lease.publicKey.toBase58())).status).to.equal("FAILED");
+    const { slots } = await orch.readLease(lease.publicKey);
+    const device = byDevice(devices, slots[0].device);
+    const stake = BigInt((await lw.w.device(device)).stake.toString());
+    await lw.engine.warp(HOUR);
+    await orch.tick(); // nothing proven
+    await lw.engine.warp(HOUR + GRACE + 1);
+    await orch.tick(); // fault, pause, then settle after the grace
+    await lw.engine.warp(GRACE);
+    await orch.tick();
+    const after = await orch.readLease(lease.publicKey);
+    expect(after.slots[0].status).to.equal(SlotStatus.Faulted);
+    expect(after.lease.status).to.equal(LeaseStatus.Settled);
+    expect(BigInt(after.lease.refunded.toString())).to.equal(PRICE * 8n * 2n);
+    expect(BigInt((await lw.w.device(device)).stake.toString()) < stake).to.equal(true);
+    expect((await lw.w.device(device)).status).to.equal(DeviceStatus.Active);
+  });
+
+  it("recovers after a restart from the chain and Ray, without proving an hour twice", async function () {
+    const { lw, orch, make } = await setup();
+    const renter = await lw.newRenter();
+    const o = await lw.open(renter, { gpus: 8, hours: 3, price: PRICE, gpuModel: H100.code, maxDevices: 2 });
+    await orch.tick();
+    await lw.engine.warp(HOUR);
+    await orch.tick(); // hour 0 proven
+    orch.detach(); // the process dies
+    const failures: string[] = [];
+    const restarted = make();
+    await restarted.recover([o.lease.publicKey]);
+    lw.engine.subscribe((r) => {
+      if (!r.ok && r.errorCode !== null) failures.push(String(r.errorCode));
+    });
+    for (let h = 1; h < 3; h++) {
+      await lw.engine.warp(HOUR);
+      await restarted.tick();
+    }
+    await lw.engine.warp(GRACE);
+    await restarted.tick();
+    const after = await restarted.readLease(o.lease.publicKey);
+    expect(after.lease.status).to.equal(LeaseStatus.Settled);
+    expect(after.slots[0].provenHours).to.equal(3);
+    expect(failures, "no rejected proofs").to.deep.equal([]);
+    expect((await ray.list()).filter((j) => j.submission_id === o.lease.publicKey.toBase58())).to.have.length(1);
+  });
+});
