@@ -2,6 +2,7 @@
 // declaring logical GPUs so GPU workloads schedule on a machine without any.
 import { execFile } from "node:child_process";
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -40,6 +41,10 @@ export class RayHead {
 
   async start(): Promise<void> {
     if (!fs.existsSync(this.ray)) throw new Error(`no ray in ${this.venv}: run scripts/setup.sh`);
+    const gcsPort = this.opts.gcsPort ?? 6379;
+    if (await listening(gcsPort)) {
+      throw new Error(`port ${gcsPort} is taken (a Ray cluster already running there? \`${this.ray} stop\`)`);
+    }
     await run(
       this.ray,
       [
@@ -74,4 +79,16 @@ export class RayHead {
     await run(this.ray, ["stop", "--force"], { timeout: 120_000 }).catch(() => undefined);
     fs.rmSync(this.tempDir, { recursive: true, force: true });
   }
+}
+
+/** Whether something accepts TCP connections on 127.0.0.1:`port`. */
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: "127.0.0.1", port });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
 }
