@@ -1,9 +1,13 @@
 // The main job, on its embedded default: an in-process SVM (LiteSVM) with the Hourglass programs
-// deployed from target/deploy, a stake mint, an initialised staking Config with GPU tiers, and
-// simulated suppliers registering and staking devices. Prints a summary and keeps the network up
-// until interrupted, serving Solana JSON-RPC on 127.0.0.1 (port 8899, `--rpc-port N`) so the CLI and any
-// web3.js client can use it; `--once` exits after the summary, `--json` prints it as JSON.
-import { Keypair } from "@solana/web3.js";
+// deployed from target/deploy, a stake mint, an initialised staking Config with GPU tiers, simulated
+// suppliers registering and staking devices, a local Ray head declaring logical GPUs, and the
+// orchestrator. Then the scripted scenario: a renter opens a 16-GPU H100 cluster lease for 3 hours, the
+// orchestrator places it and runs the shipped batch workload on Ray, simulated hours pass and are
+// proven, the lease settles, block rewards are emitted and a supplier claims them. Prints a summary and
+// keeps the network up until interrupted, serving Solana JSON-RPC on 127.0.0.1 (port 8899,
+// `--rpc-port N`) with the orchestrator placing leases opened through it; `--once` exits after the
+// summary, `--json` prints it as JSON; `--ray-port N` / `--ray-dashboard-port N` move the Ray head.
+import { Keypair, PublicKey } from "@solana/web3.js";
 import { LEASES_PROGRAM_ID, LeasesClient, REWARDS_PROGRAM_ID, RewardsClient, STAKING_PROGRAM_ID, StakingClient } from "../client/src/index.ts";
 import { poolPda } from "../client/src/rewards/index.ts";
 import { leaseAuthorityPda, marketPda } from "../client/src/leases/index.ts";
@@ -17,27 +21,34 @@ import {
   startRpcServer,
   tokenBalance,
   type Engine,
+  type ObservedEngine,
 } from "../client/src/svm/index.ts";
+import { LeaseStatus } from "../client/src/leases/index.ts";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import fs from "node:fs";
+import os from "node:os";
+import { createAssociatedTokenAccountIdempotentInstruction, getAssociatedTokenAddressSync } from "@solana/spl-token";
+import { DeviceAgent, Orchestrator, RayHead, RayJobsClient } from "../orchestrator/src/index.ts";
+import { observe } from "../client/src/svm/index.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const argv = process.argv.slice(2);
 const args = new Set<string>();
-let rpcPort = 8899;
+const ports = { "--rpc-port": 8899, "--ray-port": 6379, "--ray-dashboard-port": 8265 };
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
-  if (a === "--rpc-port") {
+  if (a in ports) {
     const v = argv[++i];
     if (!v || !/^\d+$/.test(v) || Number(v) > 65_535) {
-      console.error("localnet: --rpc-port needs a port number (0-65535)");
+      console.error(`localnet: ${a} needs a port number (0-65535)`);
       process.exit(2);
     }
-    rpcPort = Number(v);
+    ports[a as keyof typeof ports] = Number(v);
   } else if (a === "--once" || a === "--json") {
     args.add(a);
   } else {
-    console.error(`localnet: unknown option ${a} (known: --once, --json, --rpc-port N)`);
+    console.error(`localnet: unknown option ${a} (known: --once, --json, --rpc-port N, --ray-port N, --ray-dashboard-port N)`);
     process.exit(2);
   }
 }
@@ -54,6 +65,14 @@ const FLEET = [
   { code: 4, name: "RTX 4070", multiplierBps: 2_500, gpus: 1, machines: 3 },
 ];
 const DECIMALS = 6;
+const UNIT = 10n ** BigInt(DECIMALS);
+const HOUR = 3600;
+const GRACE_SECONDS = 25 * HOUR;
+const RAY_GPUS = 32;
+const SCENARIO_GPUS = 16;
+const SCENARIO_HOURS = 3;
+/** 3 tokens per GPU-hour. */
+const PRICE = 3n * UNIT;
 
 async function must(engine: Engine, what: string, ixs: Parameters<Engine["send"]>[0], signers: Keypair[]) {
   const res = await engine.send(ixs, signers);
@@ -63,15 +82,17 @@ async function must(engine: Engine, what: string, ixs: Parameters<Engine["send"]
 
 async function main() {
   const started = Date.now();
-  log("[1/4] starting LiteSVM with the programs from target/deploy");
-  const engine = await startEngine(
-    "litesvm",
-    [
-      { name: "hourglass_staking", programId: STAKING_PROGRAM_ID },
-      { name: "hourglass_leases", programId: LEASES_PROGRAM_ID },
-      { name: "hourglass_rewards", programId: REWARDS_PROGRAM_ID },
-    ],
-    path.join(ROOT, "target/deploy"),
+  log("[1/6] starting LiteSVM with the programs from target/deploy");
+  const engine = observe(
+    await startEngine(
+      "litesvm",
+      [
+        { name: "hourglass_staking", programId: STAKING_PROGRAM_ID },
+        { name: "hourglass_leases", programId: LEASES_PROGRAM_ID },
+        { name: "hourglass_rewards", programId: REWARDS_PROGRAM_ID },
+      ],
+      path.join(ROOT, "target/deploy"),
+    ),
   );
   const staking = new StakingClient();
   const leases = new LeasesClient();
@@ -79,8 +100,9 @@ async function main() {
   const operator = Keypair.generate();
   const admin = Keypair.generate();
   await engine.airdrop(admin.publicKey, 1_000_000_000_000n);
+  await engine.airdrop(operator.publicKey, 1_000_000_000_000n);
 
-  log("[2/4] creating the mints, the staking Config, the lease Market and the emission pool");
+  log("[2/6] creating the mints, the staking Config, the lease Market and the emission pool");
   const mint = await createMint(engine, admin, admin.publicKey, DECIMALS);
   const stableMint = await createMint(engine, admin, admin.publicKey, DECIMALS);
   const treasury = await createTokenAccount(engine, admin, mint, admin.publicKey);
@@ -98,8 +120,8 @@ async function main() {
         stableMint,
         networkTreasury: treasury,
         stableTreasury,
-        gracePeriodSeconds: 25 * 3600,
-        hourLengthSeconds: 3600,
+        gracePeriodSeconds: GRACE_SECONDS,
+        hourLengthSeconds: HOUR,
         renterFeeBps: 25,
         supplierFeeBps: 25,
         stableSurchargeBps: 200,
@@ -116,12 +138,13 @@ async function main() {
   await must(
     engine,
     "initialize_pool",
-    [await rewards.initializePool({ authority: admin.publicKey, rewardMint, hourLengthSeconds: 3600, graceHours: 2, breakerWindowHours: 24, breakerCap: 1_000_000n * 10n ** BigInt(DECIMALS) })],
+    [await rewards.initializePool({ authority: admin.publicKey, rewardMint, hourLengthSeconds: HOUR, graceHours: 2, breakerWindowHours: 24, breakerCap: 1_000_000n * 10n ** BigInt(DECIMALS) })],
     [admin],
   );
 
-  log("[3/4] simulated suppliers register and stake devices");
+  log("[3/6] simulated suppliers register and stake devices");
   const devices: { device: string; model: string; gpus: number; stake: string; registerCu: number; stakeCu: number }[] = [];
+  const fleet: { supplier: Keypair; key: Keypair; model: string }[] = [];
   for (const gpu of FLEET) {
     for (let i = 0; i < gpu.machines; i++) {
       const supplier = Keypair.generate();
@@ -133,6 +156,7 @@ async function main() {
       const reg = await must(engine, "register_device", [await staking.registerDevice({ supplier: supplier.publicKey, deviceKey: key.publicKey, gpuModel: gpu.code, gpuCount: gpu.gpus, vramGb: 80, region: 276, bandwidthTier: 3 })], [supplier, key]);
       const st = await must(engine, "stake", [await staking.stake({ supplier: supplier.publicKey, deviceKey: key.publicKey, supplierTokens: tokens, amount: need })], [supplier]);
       await must(engine, "register_reward", [await rewards.registerReward({ payer: supplier.publicKey, device: key.publicKey })], [supplier]);
+      fleet.push({ supplier, key, model: gpu.name });
       devices.push({
         device: key.publicKey.toBase58(),
         model: gpu.name,
@@ -143,48 +167,196 @@ async function main() {
       });
     }
   }
-
   const vault = await tokenBalance(engine, stakeVaultPda()[0]);
-  const summary = {
-    network: "embedded (LiteSVM, in-process)",
-    programs: { staking: STAKING_PROGRAM_ID.toBase58(), leases: LEASES_PROGRAM_ID.toBase58(), rewards: REWARDS_PROGRAM_ID.toBase58() },
-    pool: poolPda()[0].toBase58(),
-    rewardMint: rewardMint.toBase58(),
-    config: configPda()[0].toBase58(),
-    market: marketPda()[0].toBase58(),
-    attester: operator.publicKey.toBase58(),
-    stakeMint: mint.toBase58(),
-    stableMint: stableMint.toBase58(),
-    stakeVault: { address: stakeVaultPda()[0].toBase58(), balance: vault.toString() },
-    devices,
-    gpus: devices.reduce((n, d) => n + d.gpus, 0),
-    startedInMs: Date.now() - started,
-  };
-  if (json) {
-    console.log(JSON.stringify(summary, null, 2));
-  } else {
-    log("[4/4] ready");
-    console.log(`  staking program  ${summary.programs.staking}`);
-    console.log(`  leases program   ${summary.programs.leases}`);
-    console.log(`  rewards program  ${summary.programs.rewards}`);
-    console.log(`  config           ${summary.config}`);
-    console.log(`  market           ${summary.market} (network and stable mints, 1 h hours, 25 h grace)`);
-    console.log(`  attester         ${summary.attester}`);
-    console.log(`  emission pool    ${summary.pool} (reward mint ${summary.rewardMint})`);
-    console.log(`  stake mint       ${summary.stakeMint}`);
-    console.log(`  stake vault      ${summary.stakeVault.address} holds ${summary.stakeVault.balance} base units`);
-    console.log(`  devices          ${devices.length} (${summary.gpus} GPUs)`);
-    for (const d of devices) console.log(`    ${d.device}  ${d.model.padEnd(9)} x${d.gpus}  stake ${d.stake}  (register ${d.registerCu} CU, stake ${d.stakeCu} CU)`);
-    console.log(`  up in ${summary.startedInMs} ms`);
+
+  log(`[4/6] starting a local Ray head (${RAY_GPUS} logical GPUs) from the project's virtualenv`);
+  const head = new RayHead({ gpus: RAY_GPUS, cpus: 4, gcsPort: ports["--ray-port"], dashboardPort: ports["--ray-dashboard-port"] });
+  await head.start();
+  const stopHead = () => head.stop();
+  try {
+    const ray = new RayJobsClient(head.dashboardUrl);
+    const workload = path.join(ROOT, "orchestrator/workloads/batch_job.py");
+    const orchestrator = new Orchestrator({
+      engine,
+      ray,
+      attester: operator,
+      agents: new Map(fleet.map((f) => [f.key.publicKey.toBase58(), new DeviceAgent(f.key)])),
+      stakeDecimals: DECIMALS,
+      rewardMint,
+      entrypoint: (_lease, gpus) => `${head.python} ${workload} --tasks ${gpus} --gpus-per-task 1`,
+      log: json ? undefined : (m) => console.log(`      orchestrator: ${m}`),
+    });
+    await orchestrator.recover([]); // it starts after the fleet registered: the devices come from the chain
+
+    log("[5/6] scenario: a renter opens a 16-GPU H100 lease for 3 hours");
+    const scenario = await runScenario({ engine, orchestrator, ray, leases, rewards, admin, mint, treasury, rewardMint, fleet });
+
+    const summary = {
+      network: "embedded (LiteSVM, in-process)",
+      programs: { staking: STAKING_PROGRAM_ID.toBase58(), leases: LEASES_PROGRAM_ID.toBase58(), rewards: REWARDS_PROGRAM_ID.toBase58() },
+      pool: poolPda()[0].toBase58(),
+      rewardMint: rewardMint.toBase58(),
+      config: configPda()[0].toBase58(),
+      market: marketPda()[0].toBase58(),
+      attester: operator.publicKey.toBase58(),
+      stakeMint: mint.toBase58(),
+      stableMint: stableMint.toBase58(),
+      stakeVault: { address: stakeVaultPda()[0].toBase58(), balance: vault.toString() },
+      rayDashboard: head.dashboardUrl,
+      devices,
+      gpus: devices.reduce((n, d) => n + d.gpus, 0),
+      scenario,
+      startedInMs: Date.now() - started,
+    };
+    if (json) {
+      console.log(JSON.stringify(summary, null, 2));
+    } else {
+      log("[6/6] ready");
+      console.log(`  staking program  ${summary.programs.staking}`);
+      console.log(`  leases program   ${summary.programs.leases}`);
+      console.log(`  rewards program  ${summary.programs.rewards}`);
+      console.log(`  config           ${summary.config}`);
+      console.log(`  market           ${summary.market} (network and stable mints, 1 h hours, 25 h grace)`);
+      console.log(`  attester         ${summary.attester}`);
+      console.log(`  emission pool    ${summary.pool} (reward mint ${summary.rewardMint})`);
+      console.log(`  stake mint       ${summary.stakeMint}`);
+      console.log(`  stake vault      ${summary.stakeVault.address} holds ${summary.stakeVault.balance} base units`);
+      console.log(`  devices          ${devices.length} (${summary.gpus} GPUs)`);
+      for (const d of devices) console.log(`    ${d.device}  ${d.model.padEnd(9)} x${d.gpus}  stake ${d.stake}  (register ${d.registerCu} CU, stake ${d.stakeCu} CU)`);
+      console.log(`  Ray dashboard    ${summary.rayDashboard}`);
+      console.log(`  scenario lease   ${scenario.lease}: ${scenario.gpus} GPUs on ${scenario.devices.length} devices, Ray job ${scenario.job.status} (running ${scenario.job.timeToRunningMs} ms after the lease opened)`);
+      console.log(`                   "${scenario.job.output}"`);
+      console.log(`                   ${scenario.provenHours} device-hours proven, ${scenario.earned} earned, ${scenario.status}`);
+      for (const d of scenario.devices) console.log(`    ${d.device}  paid ${d.paid}`);
+      console.log(`  block rewards    ${scenario.rewards.hoursEmitted} hours emitted; supplier of ${scenario.rewards.device} claimed ${scenario.rewards.claimed}`);
+      console.log(`  up in ${summary.startedInMs} ms`);
+    }
+    if (args.has("--once")) return;
+    const rpc = await startRpcServer(engine, ports["--rpc-port"], { airdrop: true });
+    const wallet = await demoRenter(engine, admin, mint);
+    console.log(`  JSON-RPC         ${rpc.url}  (e.g. ANCHOR_PROVIDER_URL=${rpc.url} bin/hourglass supplier status --device ${devices[0].device})`);
+    console.log(`  renter wallet    ${wallet} (10,000 tokens), e.g.`);
+    console.log(`                   bin/hourglass lease open --url ${rpc.url} --keypair ${wallet} --gpu-model 2 --gpus 8 --hours 2 --price 2000000 --max-devices 2`);
+    log("local network running (the orchestrator places leases opened through JSON-RPC); Ctrl-C to stop");
+    let busy = false;
+    const timer = setInterval(() => {
+      if (busy) return;
+      busy = true;
+      orchestrator
+        .tick()
+        .catch((e) => console.error(`orchestrator: ${e instanceof Error ? e.message : e}`))
+        .finally(() => (busy = false));
+    }, 2_000);
+    await new Promise<void>((resolve) => {
+      process.on("SIGINT", () => resolve());
+      process.on("SIGTERM", () => resolve());
+    });
+    clearInterval(timer);
+    await rpc.close();
+    fs.rmSync(path.dirname(wallet), { recursive: true, force: true });
+  } finally {
+    log("stopping the Ray head");
+    await stopHead();
   }
-  if (args.has("--once")) return;
-  const rpc = await startRpcServer(engine, rpcPort, { airdrop: true });
-  console.log(`  JSON-RPC         ${rpc.url}  (e.g. ANCHOR_PROVIDER_URL=${rpc.url} bin/hourglass supplier status --device ${devices[0].device})`);
-  log("local network running; Ctrl-C to stop");
-  await new Promise<void>((resolve) => {
-    process.on("SIGINT", () => resolve());
-    process.on("SIGTERM", () => resolve());
-  });
+}
+
+/** A renter wallet file funded with SOL and network tokens (in its associated account), for the CLI. */
+async function demoRenter(engine: Engine, admin: Keypair, mint: PublicKey): Promise<string> {
+  const renter = Keypair.generate();
+  await engine.airdrop(renter.publicKey, 100_000_000_000n);
+  const ata = getAssociatedTokenAddressSync(mint, renter.publicKey);
+  await must(engine, "renter token account", [createAssociatedTokenAccountIdempotentInstruction(renter.publicKey, ata, renter.publicKey, mint)], [renter]);
+  await mintTo(engine, renter, mint, ata, admin, 10_000n * UNIT);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hourglass-localnet-"));
+  const file = path.join(dir, "renter.json");
+  fs.writeFileSync(file, JSON.stringify(Array.from(renter.secretKey)), { mode: 0o600 });
+  return file;
+}
+
+interface ScenarioContext {
+  engine: ObservedEngine;
+  orchestrator: Orchestrator;
+  ray: RayJobsClient;
+  leases: LeasesClient;
+  rewards: RewardsClient;
+  admin: Keypair;
+  mint: PublicKey;
+  treasury: PublicKey;
+  rewardMint: PublicKey;
+  fleet: { supplier: Keypair; key: Keypair; model: string }[];
+}
+
+/** The scripted scenario; every step is a real transaction or a real Ray job, and its outcome is checked. */
+async function runScenario(c: ScenarioContext) {
+  const { engine, orchestrator, ray, leases, rewards } = c;
+  const renter = Keypair.generate();
+  await engine.airdrop(renter.publicKey, 10_000_000_000n);
+  const renterTokens = await createTokenAccount(engine, renter, c.mint, renter.publicKey);
+  await mintTo(engine, renter, c.mint, renterTokens, c.admin, 1_000n * UNIT);
+  const lease = Keypair.generate();
+  const escrow = Keypair.generate();
+  await must(
+    engine,
+    "create_lease",
+    await leases.openLease({
+      renter: renter.publicKey,
+      lease: lease.publicKey,
+      escrow: escrow.publicKey,
+      paymentMint: c.mint,
+      renterTokens,
+      treasury: c.treasury,
+      gpuModel: 1,
+      gpuCount: SCENARIO_GPUS,
+      hours: SCENARIO_HOURS,
+      pricePerGpuHour: PRICE,
+      maxDevices: 2,
+      leaseRentLamports: await engine.rentExempt(leases.leaseSize(2)),
+    }),
+    [renter, lease, escrow],
+  );
+  const id = lease.publicKey.toBase58();
+  await orchestrator.tick(); // placed, assigned on-chain, Ray job submitted and running
+  const timeToRunningMs = Math.round(orchestrator.timeToRunning.get(id) ?? NaN);
+  if (!orchestrator.leases.has(id)) throw new Error("scenario: the orchestrator did not place the lease");
+  const job = await ray.waitFor(id);
+  const output = (await ray.logs(id)).split("\n").find((l) => l.startsWith("hourglass batch job:")) ?? "";
+  if (job.status !== "SUCCEEDED") throw new Error(`scenario: the Ray job ended ${job.status}`);
+  log(`      Ray job ${id} ${job.status}: ${output}`);
+
+  log(`      ${SCENARIO_HOURS} hours pass on the simulated clock and are proven, then the ${GRACE_SECONDS / HOUR} h grace; the lease settles`);
+  for (let h = 0; h < SCENARIO_HOURS + GRACE_SECONDS / HOUR; h++) {
+    await engine.warp(HOUR);
+    await orchestrator.tick();
+  }
+  const { lease: l, slots } = await orchestrator.readLease(lease.publicKey);
+  if (l.status !== LeaseStatus.Settled) throw new Error(`scenario: the lease has status ${l.status}, not settled (${LeaseStatus.Settled})`);
+  const earned = BigInt(l.earnedTotal.toString());
+  if (earned !== PRICE * BigInt(SCENARIO_GPUS * SCENARIO_HOURS)) throw new Error(`scenario: ${earned} earned, expected ${PRICE * BigInt(SCENARIO_GPUS * SCENARIO_HOURS)}`);
+  const placed = [];
+  for (const s of slots) {
+    placed.push({ device: s.device.toBase58(), gpus: s.gpus, provenHours: s.provenHours, paid: (await tokenBalance(engine, getAssociatedTokenAddressSync(c.mint, s.owner))).toString() });
+  }
+
+  log("      block rewards: the orchestrator cranked emissions and recorded uptime; a supplier claims");
+  const claimer = c.fleet.find((f) => f.key.publicKey.equals(slots[0].device))!;
+  const rewardTokens = await createTokenAccount(engine, claimer.supplier, c.rewardMint, claimer.supplier.publicKey);
+  await must(engine, "claim rewards", [await rewards.claim({ owner: claimer.supplier.publicKey, device: claimer.key.publicKey, destination: rewardTokens })], [claimer.supplier]);
+  const claimed = await tokenBalance(engine, rewardTokens);
+  if (claimed <= 0n) throw new Error("scenario: the supplier's reward claim paid nothing");
+  const pool = rewards.decodePool((await engine.getAccount(poolPda()[0]))!.data);
+  return {
+    lease: id,
+    gpus: SCENARIO_GPUS,
+    hours: SCENARIO_HOURS,
+    status: "settled",
+    job: { status: job.status, output, timeToRunningMs },
+    provenHours: slots.reduce((n, s) => n + s.provenHours, 0),
+    earned: earned.toString(),
+    claimedBySuppliers: l.claimedTotal.toString(),
+    refunded: l.refunded.toString(),
+    devices: placed,
+    rewards: { device: claimer.key.publicKey.toBase58(), claimed: claimed.toString(), hoursEmitted: pool.nextHour },
+  };
 }
 
 main().catch((e) => {

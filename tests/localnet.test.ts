@@ -1,4 +1,6 @@
-// The main job's embedded local network starts, deploys the programs and stakes its simulated fleet.
+// The main job's embedded local network starts, deploys the programs, stakes its simulated fleet, starts
+// a Ray head and the orchestrator, and runs its scenario end to end (lease placed and run on Ray, hours
+// proven, settlement, block rewards claimed).
 import { expect } from "chai";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
@@ -7,11 +9,12 @@ import { LEASES_PROGRAM_ID, STAKING_PROGRAM_ID } from "../client/src/index.ts";
 import { ROOT } from "./support/world.ts";
 
 const run = promisify(execFile);
-const tsx = path.join(ROOT, "node_modules/.bin/tsx");
+const NODE = [process.execPath, "--no-allocation-site-pretenuring", "--import", "tsx", "scripts/localnet.ts"] as const;
 
 describe("local network (main job)", function () {
-  it("starts with the staking program deployed and every simulated device staked", async function () {
-    const { stdout } = await run(tsx, ["scripts/localnet.ts", "--once", "--json"], { cwd: ROOT });
+  it("starts with the programs deployed and every simulated device staked, and runs the scenario", async function () {
+    this.timeout(240_000);
+    const { stdout } = await run(NODE[0], [...NODE.slice(1), "--once", "--json", "--ray-port", "6393", "--ray-dashboard-port", "8274"], { cwd: ROOT });
     const summary = JSON.parse(stdout);
     expect(summary.programs.staking).to.equal(STAKING_PROGRAM_ID.toBase58());
     expect(summary.programs.leases).to.equal(LEASES_PROGRAM_ID.toBase58());
@@ -22,10 +25,28 @@ describe("local network (main job)", function () {
     const staked = summary.devices.reduce((n: bigint, d: { stake: string }) => n + BigInt(d.stake), 0n);
     expect(BigInt(summary.stakeVault.balance)).to.equal(staked);
     for (const d of summary.devices) expect(d.stakeCu).to.be.within(1, 4_000);
+
+    const sc = summary.scenario;
+    expect(sc.job.status).to.equal("SUCCEEDED");
+    expect(sc.job.output).to.match(/^hourglass batch job: 16 tasks, total (\d+), expected \1$/);
+    expect(sc.job.timeToRunningMs).to.be.a("number").and.below(10_000);
+    expect(sc.status).to.equal("settled");
+    expect(sc.devices).to.have.length(2);
+    for (const d of sc.devices) {
+      expect(summary.devices.find((x: { device: string }) => x.device === d.device).model).to.equal("H100");
+      expect(d.provenHours).to.equal(3);
+      const gross = 3_000_000n * 8n * 3n;
+      expect(BigInt(d.paid)).to.equal(gross - (gross * 25n) / 10_000n);
+    }
+    expect(sc.earned).to.equal((3_000_000n * 16n * 3n).toString());
+    expect(sc.claimedBySuppliers).to.equal(sc.earned);
+    expect(sc.refunded).to.equal("0");
+    expect(BigInt(sc.rewards.claimed) > 0n).to.equal(true);
+    expect(sc.rewards.hoursEmitted).to.equal(28);
   });
 
   it("rejects an unknown option with a clear message", async function () {
-    const err = await run(tsx, ["scripts/localnet.ts", "--bogus"], { cwd: ROOT }).then(
+    const err = await run(NODE[0], [...NODE.slice(1), "--bogus"], { cwd: ROOT }).then(
       () => null,
       (e: { code: number; stderr: string }) => e,
     );
