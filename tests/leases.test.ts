@@ -10,6 +10,7 @@ import { FEES, GRACE, HOUR, LeaseWorld, TOKENS, type OpenLease } from "./support
 import { ENGINES } from "./support/world.ts";
 
 const E = {
+  InvalidLeaseParams: 6205,
   NotAttester: 6206,
   WrongGpuModel: 6208,
   ClusterFull: 6209,
@@ -312,6 +313,33 @@ describe("lease proofs: forgeries and replays (LiteSVM verifies Ed25519)", funct
     const renter = await lw.newRenter();
     const third = await lw.open(renter, { gpus: 1, hours: 2, price: PRICE });
     await lw.rejects(await lw.leases.assignDevice({ attester: lw.attester.publicKey, lease: third.lease.publicKey, device: o.devices[0].address }), [lw.attester], E.DeviceLeased, third);
+  });
+
+  it("rejects a booking with no GPUs, hours or price, more devices than GPUs, or over 2,048 devices", async function () {
+    const renter = await lw.newRenter();
+    const bad = [
+      { gpuCount: 0, hours: 2, pricePerGpuHour: PRICE, maxDevices: 1 },
+      { gpuCount: 4, hours: 0, pricePerGpuHour: PRICE, maxDevices: 1 },
+      { gpuCount: 4, hours: 2, pricePerGpuHour: 0n, maxDevices: 1 },
+      { gpuCount: 4, hours: 2, pricePerGpuHour: PRICE, maxDevices: 5 },
+      { gpuCount: 20_000, hours: 2, pricePerGpuHour: PRICE, maxDevices: 2_049 },
+    ];
+    for (const b of bad) {
+      const lease = Keypair.generate();
+      const escrow = Keypair.generate();
+      const ixs = await lw.leases.openLease({
+        renter: renter.wallet.publicKey,
+        lease: lease.publicKey,
+        escrow: escrow.publicKey,
+        paymentMint: lw.w.mint,
+        renterTokens: renter.network,
+        treasury: lw.networkTreasury,
+        gpuModel: 2,
+        ...b,
+        leaseRentLamports: await lw.engine.rentExempt(lw.leases.leaseSize(b.maxDevices)),
+      });
+      await lw.rejects(ixs, [renter.wallet, lease, escrow], E.InvalidLeaseParams);
+    }
   });
 
   it("a proof after its grace period is rejected", async function () {

@@ -66,6 +66,8 @@ export class Orchestrator {
   /** Times from a lease's creation event to its Ray job RUNNING, in ms (for the benchmark). */
   readonly timeToRunning = new Map<string, number>();
   private readonly seenAt = new Map<string, number>();
+  /** Per lease, ms spent choosing devices, assigning them on-chain, and from Ray submit to RUNNING. */
+  readonly phases = new Map<string, { placeMs: number; assignMs: number; submitToRunningMs: number; devices: number }>();
 
   constructor(private readonly o: OrchestratorOptions) {
     this.parsers = [stakingIdl, leasesIdl, rewardsIdl].map((idl) => new EventParser(new PublicKey(idl.address), new BorshCoder(idl as Idl)));
@@ -148,12 +150,14 @@ export class Orchestrator {
   private async place(lease: PublicKey, model: number, gpus: number): Promise<void> {
     const { lease: l } = await this.readLease(lease);
     let chosen: DeviceInfo[];
+    const t0 = performance.now();
     try {
       chosen = this.index.place({ model, gpus, maxDevices: l.maxDevices });
     } catch (err) {
       this.log(`lease ${lease.toBase58()}: ${(err as Error).message}`);
       return;
     }
+    const t1 = performance.now();
     for (const d of chosen) {
       const r = await this.send("assign_device", [await this.leaseClient.assignDevice({ attester: this.o.attester.publicKey, lease, device: new PublicKey(d.id) })]);
       if (!r.ok) {
@@ -162,6 +166,7 @@ export class Orchestrator {
       }
     }
     this.log(`lease ${lease.toBase58()}: ${gpus} GPUs on ${chosen.length} devices`);
+    const t2 = performance.now();
     const tracked: TrackedLease = { address: lease, job: lease.toBase58(), jobStatus: "UNSUBMITTED", settled: false };
     this.leases.set(lease.toBase58(), tracked);
     await this.o.ray.submit({
@@ -172,6 +177,7 @@ export class Orchestrator {
     tracked.jobStatus = "PENDING";
     const job = await this.o.ray.waitFor(tracked.job, new Set(["RUNNING", "SUCCEEDED", "FAILED", "STOPPED"]), 30_000, 50);
     tracked.jobStatus = job.status;
+    this.phases.set(lease.toBase58(), { placeMs: t1 - t0, assignMs: t2 - t1, submitToRunningMs: performance.now() - t2, devices: chosen.length });
     const seen = this.seenAt.get(lease.toBase58());
     if (seen !== undefined) this.timeToRunning.set(lease.toBase58(), performance.now() - seen);
   }

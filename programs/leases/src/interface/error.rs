@@ -9,7 +9,7 @@ error_enum! {
         InvalidHourLength = 6202 => "The hour length must be between 1 second and 1 day",
         InvalidGracePeriod = 6203 => "The grace period must be between 0 and 7 days",
         MintNotAccepted = 6204 => "The market does not accept this payment mint",
-        InvalidLeaseParams = 6205 => "GPUs, hours, price and devices must be positive, with at most 120 devices and no more devices than GPUs",
+        InvalidLeaseParams = 6205 => "GPUs, hours, price and devices must be positive, with at most 2,048 devices and no more devices than GPUs",
         NotAttester = 6206 => "The signer is not a registered attester",
         LeaseNotActive = 6207 => "The lease is not active",
         WrongGpuModel = 6208 => "The device has another GPU model than the lease",

@@ -6,8 +6,10 @@ use hourglass_core::pod::{Layout, PodBool, PodI64, PodU16, PodU32, PodU64};
 use hourglass_core::{pod_struct, Address};
 
 pub const BPS: u64 = 10_000;
-/// Most devices one lease can hold: its slot table must fit the 10 KiB a program may allocate at once.
-pub const MAX_SLOTS: u16 = 120;
+/// Most devices one lease can hold. The renter's transaction creates the Lease with a top-level system
+/// `create_account` (up to 10 MiB), so the bound is the work per instruction, not the allocation: 2,048
+/// 8-GPU machines is a 16,384-GPU cluster, and scanning the table stays a few tens of thousands of CU.
+pub const MAX_SLOTS: u16 = 2_048;
 
 pod_struct! {
     /// Market settings. PDA `["market"]`.
@@ -188,7 +190,7 @@ mod tests {
     fn layouts() {
         assert_eq!(core::mem::size_of::<Slot>(), 80);
         assert_eq!(Lease::LEN, 8 + 4 * 32 + 8 + 12 + 6 + 4 + 6 * 8 + 5 * 8 + 32);
-        assert!(lease_len(MAX_SLOTS) <= 10_240);
+        assert!(lease_len(MAX_SLOTS) <= 10 * 1024 * 1024);
         assert_eq!(Market::LEN, 8 + 5 * 32 + 2 * 8 + 4 * 2 + 2 + 6 + 32 + 32);
     }
 }
