@@ -30,7 +30,7 @@ describe("orchestrator with a real Ray head", function () {
     await head.stop();
   });
 
-  async function setup(failing = new Set<string>()) {
+  async function setup(failing = new Set<string>(), sleeping = new Set<string>()) {
     const lw = await LeaseWorld.create("litesvm", GRACE);
     const devices = await lw.stakedDevices(4, H100, 8);
     const agents = new Map(devices.map((d) => [d.address.toBase58(), new DeviceAgent(d.key)]));
@@ -42,7 +42,10 @@ describe("orchestrator with a real Ray head", function () {
         agents,
         stakeDecimals: DECIMALS,
         log: process.env.HG_DEBUG ? console.log : undefined,
-        entrypoint: (lease, gpus) => `${head.python} ${workload} --tasks ${gpus} --gpus-per-task 1${failing.has(lease.toBase58()) ? " --fail" : ""}`,
+        entrypoint: (lease, gpus) =>
+          sleeping.has(lease.toBase58())
+            ? `${head.python} -c "import time; time.sleep(300)"`
+            : `${head.python} ${workload} --tasks ${gpus} --gpus-per-task 1${failing.has(lease.toBase58()) ? " --fail" : ""}`,
       });
     const orch = make();
     await orch.recover([]); // it started after the devices registered: load them from the chain
@@ -63,7 +66,9 @@ describe("orchestrator with a real Ray head", function () {
     for (const s of slots) expect((await lw.w.device(byDevice(devices, s.device))).status).to.equal(DeviceStatus.Leased);
     const job = await ray.waitFor(o.lease.publicKey.toBase58());
     expect(job.status).to.equal("SUCCEEDED");
-    expect(await ray.logs(o.lease.publicKey.toBase58())).to.match(/16 tasks/);
+    const logs = await ray.logs(o.lease.publicKey.toBase58());
+    expect(logs).to.match(/16 tasks/);
+    expect(logs).to.contain(`lease ${o.lease.publicKey.toBase58()}, 16 GPUs on 2 devices`);
 
     for (let h = 0; h < 3; h++) {
       await lw.engine.warp(HOUR);
@@ -128,6 +133,50 @@ describe("orchestrator with a real Ray head", function () {
     expect(BigInt(after.lease.refunded.toString())).to.equal(PRICE * 8n * 2n);
     expect(BigInt((await lw.w.device(device)).stake.toString()) < stake).to.equal(true);
     expect((await lw.w.device(device)).status).to.equal(DeviceStatus.Active);
+  });
+
+  it("a renter's terminate stops the lease's Ray job and refunds the hours that did not run", async function () {
+    const sleeping = new Set<string>();
+    const { lw, orch } = await setup(new Set(), sleeping);
+    const renter = await lw.newRenter();
+    const lease = Keypair.generate();
+    const escrow = Keypair.generate();
+    sleeping.add(lease.publicKey.toBase58());
+    await lw.ok(
+      "create_lease",
+      await lw.leases.openLease({
+        renter: renter.wallet.publicKey,
+        lease: lease.publicKey,
+        escrow: escrow.publicKey,
+        paymentMint: lw.w.mint,
+        renterTokens: renter.network,
+        treasury: lw.networkTreasury,
+        gpuModel: H100.code,
+        gpuCount: 8,
+        hours: 4,
+        pricePerGpuHour: PRICE,
+        maxDevices: 1,
+        leaseRentLamports: await lw.engine.rentExempt(lw.leases.leaseSize(1)),
+      }),
+      [renter.wallet, lease, escrow],
+    );
+    const id = lease.publicKey.toBase58();
+    await orch.tick();
+    expect((await ray.get(id)).status).to.equal("RUNNING");
+    await lw.engine.warp(HOUR);
+    await orch.tick(); // hour 0 proven
+    const before = await lw.w.balance(renter.network);
+    await lw.ok(
+      "terminate",
+      [await lw.leases.terminate({ renter: renter.wallet.publicKey, lease: lease.publicKey, escrow: escrow.publicKey, renterTokens: renter.network })],
+      [renter.wallet],
+    );
+    await orch.tick();
+    expect((await ray.waitFor(id)).status).to.equal("STOPPED");
+    const after = await orch.readLease(lease.publicKey);
+    expect(after.lease.status).to.equal(LeaseStatus.Terminated);
+    expect(after.slots[0].provenHours).to.equal(1);
+    expect((await lw.w.balance(renter.network)) - before).to.equal(PRICE * 8n * 3n);
   });
 
   it("recovers after a restart from the chain and Ray, without proving an hour twice", async function () {

@@ -169,10 +169,16 @@ export class Orchestrator {
     const t2 = performance.now();
     const tracked: TrackedLease = { address: lease, job: lease.toBase58(), jobStatus: "UNSUBMITTED", settled: false };
     this.leases.set(lease.toBase58(), tracked);
+    // The driver itself holds no GPU (its tasks take the lease's GPUs); the workload learns its lease,
+    // GPU count and devices from its environment.
+    const deviceList = chosen.map((d) => d.id).join(",");
     await this.o.ray.submit({
       entrypoint: this.o.entrypoint(lease, gpus),
       submission_id: tracked.job,
-      metadata: { lease: lease.toBase58(), gpus: String(gpus) },
+      entrypoint_num_cpus: 0,
+      entrypoint_num_gpus: 0,
+      runtime_env: { env_vars: { HOURGLASS_LEASE: lease.toBase58(), HOURGLASS_GPUS: String(gpus), HOURGLASS_DEVICES: deviceList } },
+      metadata: { lease: lease.toBase58(), gpus: String(gpus), devices: String(chosen.length) },
     });
     tracked.jobStatus = "PENDING";
     const job = await this.o.ray.waitFor(tracked.job, new Set(["RUNNING", "SUCCEEDED", "FAILED", "STOPPED"]), 30_000, 50);

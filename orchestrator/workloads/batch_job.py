@@ -5,6 +5,7 @@ network to run a real workload on the Ray head.
 usage: python batch_job.py --tasks N --gpus-per-task G [--fail]
 """
 import argparse
+import os
 import sys
 
 import ray
@@ -31,6 +32,10 @@ def main() -> int:
     total = sum(ray.get(futures))
     expected = sum(i * i for i in range(args.size))
     print(f"hourglass batch job: {args.tasks} tasks, total {total}, expected {expected}")
+    # Set by the orchestrator for the lease's job (absent when run by hand).
+    lease = os.environ.get("HOURGLASS_LEASE", "-")
+    devices = os.environ.get("HOURGLASS_DEVICES", "")
+    print(f"hourglass batch job: lease {lease}, {os.environ.get('HOURGLASS_GPUS', '-')} GPUs on {len(devices.split(',')) if devices else 0} devices")
     if args.fail:
         print("hourglass batch job: failing on purpose", file=sys.stderr)
         return 3
