@@ -318,27 +318,15 @@ describe("lease proofs: forgeries and replays (LiteSVM verifies Ed25519)", funct
   it("rejects a booking with no GPUs, hours or price, more devices than GPUs, or over 2,048 devices", async function () {
     const renter = await lw.newRenter();
     const bad = [
-      { gpuCount: 0, hours: 2, pricePerGpuHour: PRICE, maxDevices: 1 },
-      { gpuCount: 4, hours: 0, pricePerGpuHour: PRICE, maxDevices: 1 },
-      { gpuCount: 4, hours: 2, pricePerGpuHour: 0n, maxDevices: 1 },
-      { gpuCount: 4, hours: 2, pricePerGpuHour: PRICE, maxDevices: 5 },
-      { gpuCount: 20_000, hours: 2, pricePerGpuHour: PRICE, maxDevices: 2_049 },
+      { gpus: 0, hours: 2, price: PRICE, maxDevices: 1 },
+      { gpus: 4, hours: 0, price: PRICE, maxDevices: 1 },
+      { gpus: 4, hours: 2, price: 0n, maxDevices: 1 },
+      { gpus: 4, hours: 2, price: PRICE, maxDevices: 5 },
+      { gpus: 20_000, hours: 2, price: PRICE, maxDevices: 2_049 },
     ];
     for (const b of bad) {
-      const lease = Keypair.generate();
-      const escrow = Keypair.generate();
-      const ixs = await lw.leases.openLease({
-        renter: renter.wallet.publicKey,
-        lease: lease.publicKey,
-        escrow: escrow.publicKey,
-        paymentMint: lw.w.mint,
-        renterTokens: renter.network,
-        treasury: lw.networkTreasury,
-        gpuModel: 2,
-        ...b,
-        leaseRentLamports: await lw.engine.rentExempt(lw.leases.leaseSize(b.maxDevices)),
-      });
-      await lw.rejects(ixs, [renter.wallet, lease, escrow], E.InvalidLeaseParams);
+      const { ixs, signers } = await lw.openIxs(renter, b);
+      await lw.rejects(ixs, signers, E.InvalidLeaseParams);
     }
   });
 

@@ -97,25 +97,7 @@ describe("orchestrator with a real Ray head", function () {
     const renter = await lw.newRenter();
     const lease = Keypair.generate();
     failing.add(lease.publicKey.toBase58());
-    const escrow = Keypair.generate();
-    await lw.ok(
-      "create_lease",
-      await lw.leases.openLease({
-        renter: renter.wallet.publicKey,
-        lease: lease.publicKey,
-        escrow: escrow.publicKey,
-        paymentMint: lw.w.mint,
-        renterTokens: renter.network,
-        treasury: lw.networkTreasury,
-        gpuModel: H100.code,
-        gpuCount: 8,
-        hours: 2,
-        pricePerGpuHour: PRICE,
-        maxDevices: 1,
-        leaseRentLamports: await lw.engine.rentExempt(lw.leases.leaseSize(1)),
-      }),
-      [renter.wallet, lease, escrow],
-    );
+    await lw.open(renter, { gpus: 8, hours: 2, price: PRICE, gpuModel: H100.code, maxDevices: 1, lease });
     await orch.tick();
     expect((await ray.waitFor(lease.publicKey.toBase58())).status).to.equal("FAILED");
     const { slots } = await orch.readLease(lease.publicKey);
@@ -140,26 +122,8 @@ describe("orchestrator with a real Ray head", function () {
     const { lw, orch } = await setup(new Set(), sleeping);
     const renter = await lw.newRenter();
     const lease = Keypair.generate();
-    const escrow = Keypair.generate();
     sleeping.add(lease.publicKey.toBase58());
-    await lw.ok(
-      "create_lease",
-      await lw.leases.openLease({
-        renter: renter.wallet.publicKey,
-        lease: lease.publicKey,
-        escrow: escrow.publicKey,
-        paymentMint: lw.w.mint,
-        renterTokens: renter.network,
-        treasury: lw.networkTreasury,
-        gpuModel: H100.code,
-        gpuCount: 8,
-        hours: 4,
-        pricePerGpuHour: PRICE,
-        maxDevices: 1,
-        leaseRentLamports: await lw.engine.rentExempt(lw.leases.leaseSize(1)),
-      }),
-      [renter.wallet, lease, escrow],
-    );
+    const { escrow } = await lw.open(renter, { gpus: 8, hours: 4, price: PRICE, gpuModel: H100.code, maxDevices: 1, lease });
     const id = lease.publicKey.toBase58();
     await orch.tick();
     expect((await ray.get(id)).status).to.equal("RUNNING");

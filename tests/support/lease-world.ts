@@ -29,6 +29,17 @@ export interface OpenLease {
   devices: DeviceHandle[];
 }
 
+export interface OpenParams {
+  gpus: number;
+  hours: number;
+  price: bigint;
+  maxDevices?: number;
+  stable?: boolean;
+  gpuModel?: number;
+  /** The Lease's keypair when the caller needs its address first. */
+  lease?: Keypair;
+}
+
 export class LeaseWorld {
   readonly leases = new LeasesClient();
   readonly attester = Keypair.generate();
@@ -138,34 +149,37 @@ export class LeaseWorld {
     return open.mint.equals(this.stableMint) ? (d as DeviceHandle & { stableTokens: PublicKey }).stableTokens : d.supplier.tokens;
   }
 
-  async open(renter: Renter, p: { gpus: number; hours: number; price: bigint; maxDevices?: number; stable?: boolean; gpuModel?: number }): Promise<OpenLease> {
-    const lease = Keypair.generate();
+  /** The create_lease transaction's instructions (and its new keypairs), not sent. */
+  async openIxs(renter: Renter, p: OpenParams): Promise<{ ixs: TransactionInstruction[]; signers: Keypair[] } & Omit<OpenLease, "devices">> {
+    const lease = p.lease ?? Keypair.generate();
     const escrow = Keypair.generate();
     const stable = p.stable ?? false;
     const mint = stable ? this.stableMint : this.w.mint;
     const renterTokens = stable ? renter.stable : renter.network;
     const treasury = stable ? this.stableTreasury : this.networkTreasury;
     const maxDevices = p.maxDevices ?? p.gpus;
-    await this.ok(
-      "create_lease",
-      await this.leases.openLease({
-        leaseRentLamports: await this.engine.rentExempt(this.leases.leaseSize(maxDevices)),
-        renter: renter.wallet.publicKey,
-        lease: lease.publicKey,
-        escrow: escrow.publicKey,
-        paymentMint: mint,
-        renterTokens,
-        treasury,
-        gpuModel: p.gpuModel ?? RTX4070.code,
-        gpuCount: p.gpus,
-        hours: p.hours,
-        pricePerGpuHour: p.price,
-        maxDevices,
-      }),
-      [renter.wallet, lease, escrow],
-    );
-    this.holders.push(escrow.publicKey);
-    return { lease, escrow, renter, mint, renterTokens, treasury, devices: [] };
+    const ixs = await this.leases.openLease({
+      leaseRentLamports: await this.engine.rentExempt(this.leases.leaseSize(maxDevices)),
+      renter: renter.wallet.publicKey,
+      lease: lease.publicKey,
+      escrow: escrow.publicKey,
+      paymentMint: mint,
+      renterTokens,
+      treasury,
+      gpuModel: p.gpuModel ?? RTX4070.code,
+      gpuCount: p.gpus,
+      hours: p.hours,
+      pricePerGpuHour: p.price,
+      maxDevices,
+    });
+    return { ixs, signers: [renter.wallet, lease, escrow], lease, escrow, renter, mint, renterTokens, treasury };
+  }
+
+  async open(renter: Renter, p: OpenParams): Promise<OpenLease> {
+    const { ixs, signers, ...o } = await this.openIxs(renter, p);
+    await this.ok("create_lease", ixs, signers);
+    this.holders.push(o.escrow.publicKey);
+    return { ...o, devices: [] };
   }
 
   async assign(open: OpenLease, d: DeviceHandle): Promise<void> {
