@@ -143,6 +143,43 @@ describe("orchestrator with a real Ray head", function () {
     expect((await lw.w.balance(renter.network)) - before).to.equal(PRICE * 8n * 3n);
   });
 
+  it("a lease paused when its hours ran out resumes on extension: a new Ray job, the new hours proven", async function () {
+    const sleeping = new Set<string>();
+    const { lw, orch } = await setup(new Set(), sleeping);
+    const renter = await lw.newRenter();
+    const lease = Keypair.generate();
+    sleeping.add(lease.publicKey.toBase58());
+    const o = await lw.open(renter, { gpus: 8, hours: 2, price: PRICE, gpuModel: H100.code, maxDevices: 1, lease });
+    const id = lease.publicKey.toBase58();
+    await orch.tick();
+    for (let h = 0; h < 2; h++) {
+      await lw.engine.warp(HOUR);
+      await orch.tick();
+    }
+    expect((await orch.readLease(lease.publicKey)).lease.status).to.equal(LeaseStatus.Paused);
+    expect((await ray.waitFor(id)).status).to.equal("STOPPED");
+    await lw.ok(
+      "extend",
+      [await lw.leases.extend({ renter: renter.wallet.publicKey, lease: lease.publicKey, escrow: o.escrow.publicKey, renterTokens: renter.network, treasury: lw.networkTreasury, hours: 1 })],
+      [renter.wallet],
+    );
+    await orch.tick();
+    const runs = (await ray.list()).filter((j) => j.metadata?.lease === id).map((j) => [j.submission_id, j.status]);
+    expect(runs).to.have.deep.members([
+      [id, "STOPPED"],
+      [`${id}-h3`, "RUNNING"],
+    ]);
+    await lw.engine.warp(HOUR);
+    await orch.tick();
+    await lw.engine.warp(GRACE);
+    await orch.tick();
+    const after = await orch.readLease(lease.publicKey);
+    expect(after.lease.status).to.equal(LeaseStatus.Settled);
+    expect(after.slots[0].provenHours).to.equal(3);
+    expect(BigInt(after.lease.earnedTotal.toString())).to.equal(PRICE * 8n * 3n);
+    expect((await ray.waitFor(`${id}-h3`)).status).to.equal("STOPPED"); // stopped at settlement
+  });
+
   it("recovers after a restart from the chain and Ray, without proving an hour twice", async function () {
     const { lw, orch, make } = await setup();
     const renter = await lw.newRenter();

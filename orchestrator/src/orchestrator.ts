@@ -38,6 +38,9 @@ interface TrackedLease {
   /** Ray status last seen. */
   jobStatus: JobStatus | "UNSUBMITTED";
   settled: boolean;
+  /** GPUs booked and the devices placed, for (re)submitting the job. */
+  gpus: number;
+  devices: string[];
 }
 
 interface DeviceFacts {
@@ -127,6 +130,9 @@ export class Orchestrator {
           this.seenAt.set(s("lease"), performance.now());
           await this.place(new PublicKey(s("lease")), n("gpu_model"), n("gpu_count"));
           break;
+        case "LeaseExtended":
+          if (n("resumed") !== 0) await this.resumeJob(s("lease"));
+          break;
         case "LeaseTerminated":
         case "LeasePaused":
           await this.stopJob(s("lease"));
@@ -167,25 +173,48 @@ export class Orchestrator {
     }
     this.log(`lease ${lease.toBase58()}: ${gpus} GPUs on ${chosen.length} devices`);
     const t2 = performance.now();
-    const tracked: TrackedLease = { address: lease, job: lease.toBase58(), jobStatus: "UNSUBMITTED", settled: false };
+    const tracked: TrackedLease = { address: lease, job: lease.toBase58(), jobStatus: "UNSUBMITTED", settled: false, gpus, devices: chosen.map((d) => d.id) };
     this.leases.set(lease.toBase58(), tracked);
-    // The driver itself holds no GPU (its tasks take the lease's GPUs); the workload learns its lease,
-    // GPU count and devices from its environment.
-    const deviceList = chosen.map((d) => d.id).join(",");
-    await this.o.ray.submit({
-      entrypoint: this.o.entrypoint(lease, gpus),
-      submission_id: tracked.job,
-      entrypoint_num_cpus: 0,
-      entrypoint_num_gpus: 0,
-      runtime_env: { env_vars: { HOURGLASS_LEASE: lease.toBase58(), HOURGLASS_GPUS: String(gpus), HOURGLASS_DEVICES: deviceList } },
-      metadata: { lease: lease.toBase58(), gpus: String(gpus), devices: String(chosen.length) },
-    });
-    tracked.jobStatus = "PENDING";
-    const job = await this.o.ray.waitFor(tracked.job, new Set(["RUNNING", "SUCCEEDED", "FAILED", "STOPPED"]), 30_000, 50);
+    const job = await this.submitJob(tracked);
     tracked.jobStatus = job.status;
     this.phases.set(lease.toBase58(), { placeMs: t1 - t0, assignMs: t2 - t1, submitToRunningMs: performance.now() - t2, devices: chosen.length });
     const seen = this.seenAt.get(lease.toBase58());
     if (seen !== undefined) this.timeToRunning.set(lease.toBase58(), performance.now() - seen);
+  }
+
+  /**
+   * Submits the lease's Ray job (submission id = lease address, so a retry returns the existing job) and
+   * waits until it runs or ends. The driver itself holds no GPU (its tasks take the lease's GPUs); the
+   * workload learns its lease, GPU count and devices from its environment.
+   */
+  private async submitJob(t: TrackedLease) {
+    await this.o.ray.submit({
+      entrypoint: this.o.entrypoint(t.address, t.gpus),
+      submission_id: t.job,
+      entrypoint_num_cpus: 0,
+      entrypoint_num_gpus: 0,
+      runtime_env: { env_vars: { HOURGLASS_LEASE: t.address.toBase58(), HOURGLASS_GPUS: String(t.gpus), HOURGLASS_DEVICES: t.devices.join(",") } },
+      metadata: { lease: t.address.toBase58(), gpus: String(t.gpus), devices: String(t.devices.length) },
+    });
+    t.jobStatus = "PENDING";
+    return this.o.ray.waitFor(t.job, new Set(["RUNNING", "SUCCEEDED", "FAILED", "STOPPED"]), 30_000, 50);
+  }
+
+  /**
+   * A paused lease resumed by an extension gets a new job: Ray cannot reuse a stopped job's submission
+   * id right away (its supervisor actor is still going away), so a resumed run's id is
+   * `<lease>-h<hours booked>`, still the same for a retried resume of the same extension.
+   */
+  private async resumeJob(lease: string) {
+    const t = this.leases.get(lease);
+    if (!t || t.settled) return;
+    const job = await this.o.ray.find(t.job);
+    if (job && job.status !== "STOPPED") return;
+    const { lease: l } = await this.readLease(t.address);
+    t.job = `${lease}-h${l.hoursBooked}`;
+    const resumed = await this.submitJob(t);
+    t.jobStatus = resumed.status;
+    this.log(`lease ${lease}: resumed as Ray job ${t.job} (${resumed.status})`);
   }
 
   private async stopJob(lease: string) {
@@ -322,12 +351,20 @@ export class Orchestrator {
       this.refresh(device);
       if (d.status !== 0) this.index.markBusy(device);
     }
+    const jobs = leaseAddresses.length > 0 ? await this.o.ray.list() : [];
     for (const address of leaseAddresses) {
-      const { lease: l } = await this.readLease(address);
-      const job = await this.o.ray.find(address.toBase58());
+      const { lease: l, slots } = await this.readLease(address);
+      // The lease's newest job (a resumed lease has one per run).
+      const job = jobs.filter((j) => j.metadata?.lease === address.toBase58()).sort((a, b) => (b.start_time ?? 0) - (a.start_time ?? 0))[0];
       // Settled leases stay tracked until their claims and releases are done (settle is idempotent).
-      void l;
-      this.leases.set(address.toBase58(), { address, job: address.toBase58(), jobStatus: job?.status ?? "UNSUBMITTED", settled: false });
+      this.leases.set(address.toBase58(), {
+        address,
+        job: job?.submission_id ?? address.toBase58(),
+        jobStatus: job?.status ?? "UNSUBMITTED",
+        settled: false,
+        gpus: l.gpuCount,
+        devices: slots.map((s) => s.device.toBase58()),
+      });
     }
   }
 }
