@@ -3,6 +3,7 @@
 // incremental updates.
 import { expect } from "chai";
 import { PlacementError, PlacementIndex, type DeviceInfo } from "../orchestrator/src/placement/index.ts";
+import { reliability } from "../orchestrator/src/orchestrator.ts";
 
 let n = 0;
 const dev = (p: Partial<DeviceInfo>): DeviceInfo => ({ id: `d${n++}`, model: 1, gpus: 8, region: 840, bandwidthTier: 3, price: 100n, reliability: 1, ...p });
@@ -31,6 +32,20 @@ describe("placement index", function () {
     for (const d of [dear, flaky, reliable, cheap]) ix.upsert(d);
     expect(ix.place({ model: 1, gpus: 16 }).map((d) => d.id)).to.deep.equal([cheap.id, reliable.id]);
     expect(ix.place({ model: 1, gpus: 8 }).map((d) => d.id)).to.deep.equal([flaky.id]);
+  });
+
+  it("re-ranks a device whose proven-hour history changed, free or busy", function () {
+    const ix = new PlacementIndex();
+    const a = dev({ reliability: reliability(10, 0) });
+    const b = dev({ reliability: reliability(5, 0) });
+    ix.upsert(a);
+    ix.upsert(b);
+    ix.update(a.id, { reliability: reliability(10, 1) }); // a fault: 10 / 35 < 5 / 6
+    expect(ix.place({ model: 1, gpus: 8 }).map((d) => d.id)).to.deep.equal([b.id]);
+    ix.update(b.id, { reliability: 0 }); // busy: stays busy
+    expect(ix.freeGpus(1)).to.equal(8);
+    expect(ix.place({ model: 1, gpus: 8 }).map((d) => d.id)).to.deep.equal([a.id]);
+    expect(() => ix.place({ model: 1, gpus: 8 })).to.throw(PlacementError);
   });
 
   it("honours the bandwidth floor, region list and slot limit, and never books a device twice", function () {

@@ -50,6 +50,14 @@ interface DeviceFacts {
   bandwidthTier: number;
   multiplierBps: number;
   stake: bigint;
+  /** Proven-hour history seen by this orchestrator: hours proven and faults. */
+  proven: number;
+  faults: number;
+}
+
+/** Placement's tie-break after price: the share of a device's history that was proven, a fault weighing a day. */
+export function reliability(proven: number, faults: number): number {
+  return proven / (proven + 24 * faults + 1);
 }
 
 type ParsedEvent = { name: string; data: Record<string, unknown> };
@@ -107,7 +115,7 @@ export class Orchestrator {
       const n = (k: string) => Number(e.data[k]);
       switch (e.name) {
         case "DeviceRegistered":
-          this.devices.set(s("device"), { model: n("gpu_model"), gpus: n("gpu_count"), region: n("region"), bandwidthTier: n("bandwidth_tier"), multiplierBps: n("multiplier_bps"), stake: 0n });
+          this.devices.set(s("device"), { model: n("gpu_model"), gpus: n("gpu_count"), region: n("region"), bandwidthTier: n("bandwidth_tier"), multiplierBps: n("multiplier_bps"), stake: 0n, proven: 0, faults: 0 });
           break;
         case "Staked":
         case "UnstakeRequested":
@@ -116,6 +124,15 @@ export class Orchestrator {
           if (!f) break;
           f.stake = BigInt(s(e.name === "Staked" ? "total_stake" : "remaining_stake"));
           this.refresh(s("device"));
+          break;
+        }
+        case "TimeProven":
+        case "DeviceFaulted": {
+          const f = this.devices.get(s("device"));
+          if (!f) break;
+          if (e.name === "TimeProven") f.proven += n("hour_count");
+          else f.faults += 1;
+          this.index.update(s("device"), { reliability: reliability(f.proven, f.faults) });
           break;
         }
         case "DeviceStatusChanged":
@@ -146,7 +163,7 @@ export class Orchestrator {
     const f = this.devices.get(device);
     if (!f || !this.o.agents.has(device)) return;
     if (f.stake >= minimumStake(this.o.stakeDecimals, f.multiplierBps, f.gpus)) {
-      const info: DeviceInfo = { id: device, model: f.model, gpus: f.gpus, region: f.region, bandwidthTier: f.bandwidthTier, price: 0n, reliability: 1 };
+      const info: DeviceInfo = { id: device, model: f.model, gpus: f.gpus, region: f.region, bandwidthTier: f.bandwidthTier, price: 0n, reliability: reliability(f.proven, f.faults) };
       this.index.upsert(info);
     } else {
       this.index.remove(device);
@@ -347,7 +364,7 @@ export class Orchestrator {
       const acc = await this.o.engine.getAccount(new PublicKey(device));
       if (!acc) continue;
       const d = this.staking.decodeDevice(acc.data);
-      this.devices.set(device, { model: d.gpuModel, gpus: d.gpuCount, region: d.region, bandwidthTier: d.bandwidthTier, multiplierBps: d.multiplierBps, stake: BigInt(d.stake.toString()) + BigInt(d.coStake.toString()) });
+      this.devices.set(device, { model: d.gpuModel, gpus: d.gpuCount, region: d.region, bandwidthTier: d.bandwidthTier, multiplierBps: d.multiplierBps, stake: BigInt(d.stake.toString()) + BigInt(d.coStake.toString()), proven: 0, faults: 0 });
       this.refresh(device);
       if (d.status !== 0) this.index.markBusy(device);
     }

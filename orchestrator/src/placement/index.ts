@@ -54,10 +54,19 @@ export class PlacementIndex {
 
   /** Adds or updates an eligible (staked, healthy) device; it is free unless `free` is false. */
   upsert(d: DeviceInfo, free = true): void {
+    const prev = this.devices.get(d.id);
     this.remove(d.id);
-    const rec = { d, free, version: 0 };
+    // Versions continue from the previous record, so its heap entries stay stale.
+    const rec = { d, free, version: prev ? prev.version : 0 };
     this.devices.set(d.id, rec);
     if (free) this.insertFree(rec);
+  }
+
+  /** Changes a known device's facts (e.g. its reliability after a proof or a fault), keeping it free or busy. */
+  update(id: string, patch: Partial<Omit<DeviceInfo, "id">>): void {
+    const rec = this.devices.get(id);
+    if (!rec) return;
+    this.upsert({ ...rec.d, ...patch }, rec.free);
   }
 
   /** Drops a device (deregistered, under-staked, unhealthy). */
