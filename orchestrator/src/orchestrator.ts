@@ -358,8 +358,10 @@ export class Orchestrator {
   /**
    * Rebuilds state after a restart: devices from their staking accounts, leases from their accounts
    * and their Ray jobs. Proofs resume from each slot's next hour on chain, so nothing is proven twice.
+   * Without a list, the leases are those named in the Ray jobs' metadata (every lease this orchestrator
+   * placed has a job); closed leases, leases of another chain and fully settled ones are skipped.
    */
-  async recover(leaseAddresses: PublicKey[]): Promise<void> {
+  async recover(leaseAddresses?: PublicKey[]): Promise<void> {
     for (const [device] of this.o.agents) {
       const acc = await this.o.engine.getAccount(new PublicKey(device));
       if (!acc) continue;
@@ -368,9 +370,14 @@ export class Orchestrator {
       this.refresh(device);
       if (d.status !== 0) this.index.markBusy(device);
     }
-    const jobs = leaseAddresses.length > 0 ? await this.o.ray.list() : [];
-    for (const address of leaseAddresses) {
-      const { lease: l, slots } = await this.readLease(address);
+    const jobs = leaseAddresses?.length === 0 ? [] : await this.o.ray.list();
+    const addresses = leaseAddresses ?? [...new Set(jobs.map((j) => j.metadata?.lease).filter((a): a is string => !!a))].map((a) => new PublicKey(a));
+    for (const address of addresses) {
+      const acc = await this.o.engine.getAccount(address);
+      if (!acc || !acc.owner.equals(this.leaseClient.program.programId)) continue;
+      const { lease: l, slots } = this.leaseClient.decodeLease(acc.data);
+      const done = l.status === LeaseStatus.Settled && slots.every((s) => s.released && s.claimedHours === s.provenHours);
+      if (done) continue;
       // The lease's newest job (a resumed lease has one per run).
       const job = jobs.filter((j) => j.metadata?.lease === address.toBase58()).sort((a, b) => (b.start_time ?? 0) - (a.start_time ?? 0))[0];
       // Settled leases stay tracked until their claims and releases are done (settle is idempotent).
