@@ -57,12 +57,12 @@ const log = (msg: string) => {
   if (!json) console.log(msg);
 };
 
-/** GPU models of the simulated fleet: code, name, io.net multiplier (bps), GPUs per machine. */
+/** GPU models of the simulated fleet: code, name, io.net multiplier (bps), GPUs and VRAM per machine. */
 const FLEET = [
-  { code: 1, name: "H100", multiplierBps: 100_000, gpus: 8, machines: 2 },
-  { code: 2, name: "A100", multiplierBps: 60_000, gpus: 4, machines: 2 },
-  { code: 3, name: "RTX 4090", multiplierBps: 10_000, gpus: 2, machines: 3 },
-  { code: 4, name: "RTX 4070", multiplierBps: 2_500, gpus: 1, machines: 3 },
+  { code: 1, name: "H100", multiplierBps: 100_000, gpus: 8, vramGb: 80, machines: 2 },
+  { code: 2, name: "A100", multiplierBps: 60_000, gpus: 4, vramGb: 80, machines: 2 },
+  { code: 3, name: "RTX 4090", multiplierBps: 10_000, gpus: 2, vramGb: 24, machines: 3 },
+  { code: 4, name: "RTX 4070", multiplierBps: 2_500, gpus: 1, vramGb: 12, machines: 3 },
 ];
 const DECIMALS = 6;
 const UNIT = 10n ** BigInt(DECIMALS);
@@ -144,7 +144,7 @@ async function main() {
 
   log("[3/6] simulated suppliers register and stake devices");
   const devices: { device: string; model: string; gpus: number; stake: string; registerCu: number; stakeCu: number }[] = [];
-  const fleet: { supplier: Keypair; key: Keypair; model: string }[] = [];
+  const fleet: { supplier: Keypair; key: Keypair; model: string; agent: DeviceAgent }[] = [];
   for (const gpu of FLEET) {
     for (let i = 0; i < gpu.machines; i++) {
       const supplier = Keypair.generate();
@@ -152,11 +152,14 @@ async function main() {
       const tokens = await createTokenAccount(engine, supplier, mint, supplier.publicKey);
       const need = minimumStake(DECIMALS, gpu.multiplierBps, gpu.gpus);
       await mintTo(engine, supplier, mint, tokens, admin, need);
+      // Each machine's agent registers and stakes it from its declared hardware profile.
       const key = Keypair.generate();
-      const reg = await must(engine, "register_device", [await staking.registerDevice({ supplier: supplier.publicKey, deviceKey: key.publicKey, gpuModel: gpu.code, gpuCount: gpu.gpus, vramGb: 80, region: 276, bandwidthTier: 3 })], [supplier, key]);
-      const st = await must(engine, "stake", [await staking.stake({ supplier: supplier.publicKey, deviceKey: key.publicKey, supplierTokens: tokens, amount: need })], [supplier]);
+      const agent = new DeviceAgent(key, { source: "declared", gpus: Array.from({ length: gpu.gpus }, () => ({ name: gpu.name, memoryMiB: gpu.vramGb * 1024 })) });
+      const [register, stake] = await agent.registration({ supplier: supplier.publicKey, supplierTokens: tokens, gpuModel: gpu.code, region: 276, bandwidthTier: 3, stake: need, staking });
+      const reg = await must(engine, "register_device", [register], [supplier, key]);
+      const st = await must(engine, "stake", [stake], [supplier]);
       await must(engine, "register_reward", [await rewards.registerReward({ payer: supplier.publicKey, device: key.publicKey })], [supplier]);
-      fleet.push({ supplier, key, model: gpu.name });
+      fleet.push({ supplier, key, model: gpu.name, agent });
       devices.push({
         device: key.publicKey.toBase58(),
         model: gpu.name,
@@ -180,7 +183,7 @@ async function main() {
       engine,
       ray,
       attester: operator,
-      agents: new Map(fleet.map((f) => [f.key.publicKey.toBase58(), new DeviceAgent(f.key)])),
+      agents: new Map(fleet.map((f) => [f.key.publicKey.toBase58(), f.agent])),
       stakeDecimals: DECIMALS,
       rewardMint,
       entrypoint: (_lease, gpus) => `${head.python} ${workload} --tasks ${gpus} --gpus-per-task 1`,
@@ -283,7 +286,7 @@ interface ScenarioContext {
   mint: PublicKey;
   treasury: PublicKey;
   rewardMint: PublicKey;
-  fleet: { supplier: Keypair; key: Keypair; model: string }[];
+  fleet: { supplier: Keypair; key: Keypair; model: string; agent: DeviceAgent }[];
 }
 
 /** The scripted scenario; every step is a real transaction or a real Ray job, and its outcome is checked. */

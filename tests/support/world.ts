@@ -204,7 +204,7 @@ export class World {
     return acc ? this.staking.decodeCoStake(acc.data) : null;
   }
 
-  async device(d: DeviceHandle) {
+  async device(d: Pick<DeviceHandle, "address">) {
     const acc = await this.engine.getAccount(d.address);
     expect(acc, "device account").to.not.equal(null);
     return this.staking.decodeDevice(acc!.data);
