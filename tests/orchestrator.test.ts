@@ -49,7 +49,7 @@ describe("orchestrator with a real Ray head", function () {
       });
     const orch = make();
     await orch.recover([]); // it started after the devices registered: load them from the chain
-    return { lw, devices, orch, make };
+    return { lw, devices, orch, make, agents };
   }
 
   const byDevice = (devices: DeviceHandle[], key: PublicKey) => devices.find((d) => d.address.equals(key))!;
@@ -115,6 +115,31 @@ describe("orchestrator with a real Ray head", function () {
     expect(BigInt(after.lease.refunded.toString())).to.equal(PRICE * 8n * 2n);
     expect(BigInt((await lw.w.device(device)).stake.toString()) < stake).to.equal(true);
     expect((await lw.w.device(device)).status).to.equal(DeviceStatus.Active);
+  });
+
+  it("a device that stops heartbeating is faulted after the grace; the other keeps earning", async function () {
+    const { lw, devices, orch, agents } = await setup();
+    const renter = await lw.newRenter();
+    const o = await lw.open(renter, { gpus: 16, hours: 3, price: PRICE, gpuModel: H100.code, maxDevices: 2 });
+    await orch.tick();
+    await lw.engine.warp(HOUR);
+    await orch.tick(); // hour 0 proven on both
+    const { slots } = await orch.readLease(o.lease.publicKey);
+    const silent = slots[1].device;
+    agents.get(silent.toBase58())!.online = false;
+    const stake = BigInt((await lw.w.device(byDevice(devices, silent))).stake.toString());
+    for (let h = 1; h < 3 + GRACE / HOUR + 1; h++) {
+      await lw.engine.warp(HOUR);
+      await orch.tick();
+    }
+    const after = await orch.readLease(o.lease.publicKey);
+    expect(after.lease.status).to.equal(LeaseStatus.Settled);
+    expect(after.slots[0].provenHours).to.equal(3);
+    expect(after.slots[1].status).to.equal(SlotStatus.Faulted);
+    expect(after.slots[1].provenHours).to.equal(1);
+    expect(BigInt(after.lease.refunded.toString())).to.equal(PRICE * 8n * 2n);
+    expect(BigInt((await lw.w.device(byDevice(devices, silent))).stake.toString()) < stake).to.equal(true);
+    expect(await lw.w.balance(o.escrow.publicKey)).to.equal(0n);
   });
 
   it("a renter's terminate stops the lease's Ray job and refunds the hours that did not run", async function () {

@@ -32,6 +32,9 @@ export function parseNvidiaSmi(csv: string): HardwareReport {
 }
 
 export class DeviceAgent {
+  /** Whether the machine is heartbeating; an agent that went silent signs nothing. */
+  online = true;
+
   constructor(
     readonly key: Keypair,
     /** Used when nvidia-smi is absent (the local network's simulated machines). */

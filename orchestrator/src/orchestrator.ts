@@ -270,7 +270,7 @@ export class Orchestrator {
           slots.forEach((s, i) => {
             if (s.status !== SlotStatus.Active || s.nextHour >= upTo) return;
             const agent = this.o.agents.get(s.device.toBase58());
-            if (agent && now <= hourStart(s.nextHour + 1) + grace) atts.push(agent.attestLease(t.address, i, s.nextHour, upTo - s.nextHour, t.jobStatus));
+            if (agent?.online && now <= hourStart(s.nextHour + 1) + grace) atts.push(agent.attestLease(t.address, i, s.nextHour, upTo - s.nextHour, t.jobStatus));
           });
           for (let i = 0; i < atts.length; i += MAX_ATTESTATIONS) {
             await this.send("prove_time", await this.leaseClient.proveTime({ attester: this.o.attester.publicKey, lease: t.address, attestations: atts.slice(i, i + MAX_ATTESTATIONS) }));
@@ -344,6 +344,7 @@ export class Orchestrator {
     const pool = this.rewards.decodePool((await this.o.engine.getAccount(poolPda()[0]))!.data);
     const atts: Attestation[] = [];
     for (const agent of this.o.agents.values()) {
+      if (!agent.online) continue;
       const acc = await this.o.engine.getAccount(deviceRewardPda(agent.device)[0]);
       if (!acc) continue;
       const rec = this.rewards.decodeDeviceReward(acc.data);
