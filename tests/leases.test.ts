@@ -3,7 +3,7 @@
 // Ed25519 checks run on LiteSVM only: solana-bankrun 0.4 does not verify precompile signatures.
 import { expect } from "chai";
 import { Keypair } from "@solana/web3.js";
-import { parseEvents, leasesIdl } from "../client/src/index.ts";
+import { parseEvents, leasesIdl, stakingIdl } from "../client/src/index.ts";
 import { LeaseStatus, SlotStatus, ed25519Instruction } from "../client/src/leases/index.ts";
 import { DeviceStatus } from "../client/src/staking/index.ts";
 import { FEES, GRACE, HOUR, LeaseWorld, TOKENS, type OpenLease } from "./support/lease-world.ts";
@@ -151,6 +151,9 @@ for (const engineName of ENGINES) {
       const slashTreasury = await lw.w.balance(lw.w.treasury);
       const res = await lw.ok("report_fault", fault, [lw.attester]);
       expect(parseEvents(leasesIdl, res.logs).map((e) => e.name)).to.include("DeviceFaulted");
+      // The staking program's events inside the CPIs are decoded too, attributed to it.
+      const cpi = parseEvents([leasesIdl, stakingIdl], res.logs).filter((e) => e.program === stakingIdl.address);
+      expect(cpi.map((e) => e.name)).to.include.members(["DeviceSlashed", "DeviceStatusChanged"]);
       const slashed = bps(stake, FEES.faultSlash);
       expect((await lw.w.balance(lw.w.treasury)) - slashTreasury).to.equal(slashed);
       const dev = await lw.w.device(devices[1]);

@@ -142,6 +142,29 @@ describe("orchestrator with a real Ray head", function () {
     expect(await lw.w.balance(o.escrow.publicKey)).to.equal(0n);
   });
 
+  it("a lease bigger than the free pool waits, and is placed when a settled lease frees its devices", async function () {
+    const { lw, orch } = await setup();
+    const renter = await lw.newRenter();
+    const first = await lw.open(renter, { gpus: 24, hours: 1, price: PRICE, gpuModel: H100.code, maxDevices: 3 });
+    await orch.tick();
+    const second = await lw.open(renter, { gpus: 16, hours: 8, price: PRICE, gpuModel: H100.code, maxDevices: 2 });
+    await orch.tick();
+    expect(orch.pending.has(second.lease.publicKey.toBase58())).to.equal(true);
+    expect((await orch.readLease(second.lease.publicKey)).slots).to.have.length(0);
+    expect(orch.index.freeGpus(H100.code), "nothing reserved for the waiting lease").to.equal(8);
+    await lw.engine.warp(HOUR);
+    await orch.tick();
+    await lw.engine.warp(GRACE);
+    await orch.tick(); // the first lease settles; its devices come back
+    expect((await orch.readLease(first.lease.publicKey)).lease.status).to.equal(LeaseStatus.Settled);
+    await orch.tick();
+    expect(orch.pending.size).to.equal(0);
+    const { slots } = await orch.readLease(second.lease.publicKey);
+    expect(slots.reduce((n, s) => n + s.gpus, 0)).to.equal(16);
+    expect(orch.index.freeGpus(H100.code)).to.equal(16);
+    expect((await ray.get(second.lease.publicKey.toBase58())).status).to.be.oneOf(["RUNNING", "SUCCEEDED"]);
+  });
+
   it("a renter's terminate stops the lease's Ray job and refunds the hours that did not run", async function () {
     const sleeping = new Set<string>();
     const { lw, orch } = await setup(new Set(), sleeping);

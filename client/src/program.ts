@@ -1,7 +1,7 @@
 // Anchor `Program` objects over our IDLs, for building instructions and decoding accounts and events.
 // Building instructions needs no connection; a provider is only required to send through Anchor.
-import { AnchorProvider, BorshCoder, EventParser, Program, type Idl, type Provider } from "@coral-xyz/anchor";
-import { Connection, Keypair, PublicKey } from "@solana/web3.js";
+import { AnchorProvider, BorshCoder, Program, type Idl, type Provider } from "@coral-xyz/anchor";
+import { Connection, Keypair } from "@solana/web3.js";
 import { leasesIdl, rewardsIdl, stakingIdl } from "./idl.ts";
 
 /** A provider that can build but not send: instruction builders never touch the network. */
@@ -27,10 +27,33 @@ export function leasesProgram(provider: Provider = offlineProvider()): Program {
   return new Program(leasesIdl, provider);
 }
 
-/** Decodes every Hourglass event in a transaction's logs (follows the invoke stack). */
-export function parseEvents(idl: Idl, logs: string[]): { name: string; data: Record<string, unknown> }[] {
-  const parser = new EventParser(new PublicKey(idl.address), new BorshCoder(idl));
-  return [...parser.parseLogs(logs)].map((e) => ({ name: e.name, data: e.data as Record<string, unknown> }));
+const INVOKE_RE = /^Program ([1-9A-HJ-NP-Za-km-z]+) invoke \[\d+\]$/;
+const END_RE = /^Program [1-9A-HJ-NP-Za-km-z]+ (success|failed)/;
+const DATA = "Program data: ";
+
+/**
+ * Decodes the events of the given programs in a transaction's logs, including those emitted inside
+ * CPIs: the invoke stack is followed line by line and each `Program data:` line is decoded with the IDL
+ * of the program executing it. (Anchor's EventParser only attributes CPI frames to a program that also
+ * logs text, so `sol_log_data` events of a CPI'd program would be missed.)
+ */
+export function parseEvents(idls: Idl | Idl[], logs: string[]): { program: string; name: string; data: Record<string, unknown> }[] {
+  const coders = new Map((Array.isArray(idls) ? idls : [idls]).map((idl) => [idl.address, new BorshCoder(idl)]));
+  const stack: string[] = [];
+  const out: { program: string; name: string; data: Record<string, unknown> }[] = [];
+  for (const log of logs) {
+    const invoke = INVOKE_RE.exec(log);
+    if (invoke) {
+      stack.push(invoke[1]);
+    } else if (END_RE.test(log)) {
+      stack.pop();
+    } else if (log.startsWith(DATA) && stack.length > 0) {
+      const program = stack[stack.length - 1];
+      const event = coders.get(program)?.events.decode(log.slice(DATA.length));
+      if (event) out.push({ program, name: event.name, data: event.data as Record<string, unknown> });
+    }
+  }
+  return out;
 }
 
 export function rewardsProgram(provider: Provider = offlineProvider()): Program {

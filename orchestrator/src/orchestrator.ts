@@ -4,10 +4,10 @@
 // that stop proving, pauses leases whose booked hours ran out, settles ended leases (complete, claims,
 // releases), cranks emissions and records device uptime for block rewards. Its state is rebuilt from
 // the chain and Ray by `recover`.
-import { BorshCoder, EventParser, type Idl } from "@coral-xyz/anchor";
 import { createAssociatedTokenAccountIdempotentInstruction, getAssociatedTokenAddressSync } from "@solana/spl-token";
 import { Keypair, PublicKey, type TransactionInstruction } from "@solana/web3.js";
-import { leasesIdl, rewardsIdl, stakingIdl, LeasesClient, RewardsClient, StakingClient } from "@hourglass/client";
+import { leasesIdl, parseEvents, rewardsIdl, stakingIdl, LeasesClient, RewardsClient, StakingClient } from "@hourglass/client";
+import type { Idl } from "@coral-xyz/anchor";
 import { LeaseStatus, MAX_ATTESTATIONS, SlotStatus, type LeaseAccount, type SlotAccount, type Attestation } from "@hourglass/client/src/leases/index.ts";
 import { deviceRewardPda, MAX_UPTIME_ATTESTATIONS, poolPda } from "@hourglass/client/src/rewards/index.ts";
 import { configPda, minimumStake } from "@hourglass/client/src/staking/index.ts";
@@ -72,16 +72,16 @@ export class Orchestrator {
   readonly rewards = new RewardsClient();
   private readonly devices = new Map<string, DeviceFacts>();
   private readonly queue: ParsedEvent[] = [];
-  private readonly parsers: EventParser[];
   private readonly unsubscribe: () => void;
   /** Times from a lease's creation event to its Ray job RUNNING, in ms (for the benchmark). */
   readonly timeToRunning = new Map<string, number>();
   private readonly seenAt = new Map<string, number>();
+  /** Leases not fully placed yet (no capacity, or an assignment refused), retried each tick. */
+  readonly pending = new Map<string, { model: number; gpus: number }>();
   /** Per lease, ms spent choosing devices, assigning them on-chain, and from Ray submit to RUNNING. */
   readonly phases = new Map<string, { placeMs: number; assignMs: number; submitToRunningMs: number; devices: number }>();
 
   constructor(private readonly o: OrchestratorOptions) {
-    this.parsers = [stakingIdl, leasesIdl, rewardsIdl].map((idl) => new EventParser(new PublicKey(idl.address), new BorshCoder(idl as Idl)));
     this.unsubscribe = o.engine.subscribe((r) => this.onTransaction(r));
   }
 
@@ -96,9 +96,8 @@ export class Orchestrator {
 
   private onTransaction(r: TxResult) {
     if (!r.ok) return;
-    for (const p of this.parsers) {
-      for (const e of p.parseLogs(r.logs)) this.queue.push({ name: e.name, data: e.data as Record<string, unknown> });
-    }
+    // Staking's events inside the lease program's CPIs (assign, release, slash) count too.
+    for (const e of parseEvents([stakingIdl, leasesIdl, rewardsIdl] as Idl[], r.logs)) this.queue.push({ name: e.name, data: e.data });
   }
 
   private async send(name: string, ixs: TransactionInstruction[], extra: Keypair[] = []): Promise<TxResult> {
@@ -164,37 +163,55 @@ export class Orchestrator {
     if (!f || !this.o.agents.has(device)) return;
     if (f.stake >= minimumStake(this.o.stakeDecimals, f.multiplierBps, f.gpus)) {
       const info: DeviceInfo = { id: device, model: f.model, gpus: f.gpus, region: f.region, bandwidthTier: f.bandwidthTier, price: 0n, reliability: reliability(f.proven, f.faults) };
-      this.index.upsert(info);
+      if (this.index.has(device)) this.index.update(device, info); // a stake change keeps it free or busy
+      else this.index.upsert(info);
     } else {
       this.index.remove(device);
     }
   }
 
+  /**
+   * Places what a lease still lacks. If the pool cannot cover it, or an assignment is refused (the index
+   * was behind the chain), the untaken reservations are released and the lease is retried next tick.
+   */
   private async place(lease: PublicKey, model: number, gpus: number): Promise<void> {
-    const { lease: l } = await this.readLease(lease);
-    let chosen: DeviceInfo[];
-    const t0 = performance.now();
-    try {
-      chosen = this.index.place({ model, gpus, maxDevices: l.maxDevices });
-    } catch (err) {
-      this.log(`lease ${lease.toBase58()}: ${(err as Error).message}`);
+    const id = lease.toBase58();
+    const { lease: l, slots } = await this.readLease(lease);
+    if (l.status !== LeaseStatus.Active) {
+      this.pending.delete(id);
       return;
     }
-    const t1 = performance.now();
-    for (const d of chosen) {
-      const r = await this.send("assign_device", [await this.leaseClient.assignDevice({ attester: this.o.attester.publicKey, lease, device: new PublicKey(d.id) })]);
-      if (!r.ok) {
-        this.index.release(d.id);
+    const need = gpus - slots.reduce((n, s) => n + s.gpus, 0);
+    let chosen: DeviceInfo[] = [];
+    const t0 = performance.now();
+    if (need > 0) {
+      try {
+        chosen = this.index.place({ model, gpus: need, maxDevices: l.maxDevices - slots.length });
+      } catch (err) {
+        this.log(`lease ${id}: ${(err as Error).message}; retrying next tick`);
+        this.pending.set(id, { model, gpus });
         return;
       }
     }
-    this.log(`lease ${lease.toBase58()}: ${gpus} GPUs on ${chosen.length} devices`);
+    const t1 = performance.now();
+    for (let i = 0; i < chosen.length; i++) {
+      const r = await this.send("assign_device", [await this.leaseClient.assignDevice({ attester: this.o.attester.publicKey, lease, device: new PublicKey(chosen[i].id) })]);
+      if (!r.ok) {
+        for (const d of chosen.slice(i)) this.index.release(d.id);
+        this.pending.set(id, { model, gpus });
+        return;
+      }
+    }
+    this.pending.delete(id);
+    if (this.leases.has(id)) return; // already running (placed before a restart)
+    const devices = [...slots.map((s) => s.device.toBase58()), ...chosen.map((d) => d.id)];
+    this.log(`lease ${id}: ${gpus} GPUs on ${devices.length} devices`);
     const t2 = performance.now();
-    const tracked: TrackedLease = { address: lease, job: lease.toBase58(), jobStatus: "UNSUBMITTED", settled: false, gpus, devices: chosen.map((d) => d.id) };
+    const tracked: TrackedLease = { address: lease, job: lease.toBase58(), jobStatus: "UNSUBMITTED", settled: false, gpus, devices };
     this.leases.set(lease.toBase58(), tracked);
     const job = await this.submitJob(tracked);
     tracked.jobStatus = job.status;
-    this.phases.set(lease.toBase58(), { placeMs: t1 - t0, assignMs: t2 - t1, submitToRunningMs: performance.now() - t2, devices: chosen.length });
+    this.phases.set(lease.toBase58(), { placeMs: t1 - t0, assignMs: t2 - t1, submitToRunningMs: performance.now() - t2, devices: devices.length });
     const seen = this.seenAt.get(lease.toBase58());
     if (seen !== undefined) this.timeToRunning.set(lease.toBase58(), performance.now() - seen);
   }
@@ -250,6 +267,7 @@ export class Orchestrator {
   /** One pass of the loop: events, proofs, faults, pauses, settlements, emissions and uptime. */
   async tick(): Promise<void> {
     await this.drain();
+    for (const [id, p] of [...this.pending]) await this.place(new PublicKey(id), p.model, p.gpus);
     const now = Number(await this.o.engine.unixTime());
     for (const t of this.leases.values()) {
       if (t.settled) continue;

@@ -62,6 +62,10 @@ export class PlacementIndex {
     if (free) this.insertFree(rec);
   }
 
+  has(id: string): boolean {
+    return this.devices.has(id);
+  }
+
   /** Changes a known device's facts (e.g. its reliability after a proof or a fault), keeping it free or busy. */
   update(id: string, patch: Partial<Omit<DeviceInfo, "id">>): void {
     const rec = this.devices.get(id);
