@@ -6,7 +6,8 @@
 // proven, the lease settles, block rewards are emitted and a supplier claims them. Prints a summary and
 // keeps the network up until interrupted, serving Solana JSON-RPC on 127.0.0.1 (port 8899,
 // `--rpc-port N`) with the orchestrator placing leases opened through it; `--once` exits after the
-// summary, `--json` prints it as JSON; `--ray-port N` / `--ray-dashboard-port N` move the Ray head.
+// summary, `--json` prints it as JSON; `--ray-port N` / `--ray-dashboard-port N` move the Ray head;
+// `--hour-seconds N` sets how many real seconds a simulated hour takes while serving (default 60).
 import { Keypair, PublicKey } from "@solana/web3.js";
 import { LEASES_PROGRAM_ID, LeasesClient, REWARDS_PROGRAM_ID, RewardsClient, STAKING_PROGRAM_ID, StakingClient } from "../client/src/index.ts";
 import { poolPda } from "../client/src/rewards/index.ts";
@@ -36,9 +37,18 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const argv = process.argv.slice(2);
 const args = new Set<string>();
 const ports = { "--rpc-port": 8899, "--ray-port": 6379, "--ray-dashboard-port": 8265 };
+/** While serving, real seconds per simulated hour (0: the clock stands still). */
+let hourSeconds = 60;
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
-  if (a in ports) {
+  if (a === "--hour-seconds") {
+    const v = argv[++i];
+    if (!v || !/^\d+$/.test(v) || Number(v) > 86_400) {
+      console.error("localnet: --hour-seconds needs a whole number of seconds (0-86400; 0 stops the clock)");
+      process.exit(2);
+    }
+    hourSeconds = Number(v);
+  } else if (a in ports) {
     const v = argv[++i];
     if (!v || !/^\d+$/.test(v) || Number(v) > 65_535) {
       console.error(`localnet: ${a} needs a port number (0-65535)`);
@@ -48,7 +58,7 @@ for (let i = 0; i < argv.length; i++) {
   } else if (a === "--once" || a === "--json") {
     args.add(a);
   } else {
-    console.error(`localnet: unknown option ${a} (known: --once, --json, --rpc-port N, --ray-port N, --ray-dashboard-port N)`);
+    console.error(`localnet: unknown option ${a} (known: --once, --json, --rpc-port N, --ray-port N, --ray-dashboard-port N, --hour-seconds N)`);
     process.exit(2);
   }
 }
@@ -240,13 +250,22 @@ async function main() {
     console.log(`  JSON-RPC         ${rpc.url}  (e.g. ANCHOR_PROVIDER_URL=${rpc.url} bin/hourglass supplier status --device ${devices[0].device})`);
     console.log(`  renter wallet    ${wallet} (10,000 tokens), e.g.`);
     console.log(`                   bin/hourglass lease open --url ${rpc.url} --keypair ${wallet} --gpu-model 2 --gpus 8 --hours 2 --price 2000000 --max-devices 2`);
-    log("local network running (the orchestrator places leases opened through JSON-RPC); Ctrl-C to stop");
+    const clock = hourSeconds > 0 ? `one simulated hour every ${hourSeconds} s (--hour-seconds)` : "the clock stands still (--hour-seconds 0)";
+    log(`local network running: the orchestrator places, proves and settles leases opened through JSON-RPC; ${clock}; Ctrl-C to stop`);
+    // The orchestrator ticks every 2 s; the simulated clock moves an hour every `hourSeconds`.
     let busy = false;
+    let lastHour = Date.now();
     const timer = setInterval(() => {
       if (busy) return;
       busy = true;
-      orchestrator
-        .tick()
+      const step = async () => {
+        if (hourSeconds > 0 && Date.now() - lastHour >= hourSeconds * 1000) {
+          lastHour = Date.now();
+          await engine.warp(HOUR);
+        }
+        await orchestrator.tick();
+      };
+      step()
         .catch((e) => console.error(`orchestrator: ${e instanceof Error ? e.message : e}`))
         .finally(() => (busy = false));
     }, 2_000);

@@ -45,13 +45,20 @@ describe("local network (main job)", function () {
     expect(sc.rewards.hoursEmitted).to.equal(28);
   });
 
-  it("rejects an unknown option with a clear message", async function () {
-    const err = await run(NODE[0], [...NODE.slice(1), "--bogus"], { cwd: ROOT }).then(
-      () => null,
-      (e: { code: number; stderr: string }) => e,
-    );
-    expect(err).to.not.equal(null);
-    expect(err!.code).to.equal(2);
-    expect(err!.stderr).to.contain("unknown option --bogus");
+  it("rejects an unknown option or a bad value with a clear message, before starting anything", async function () {
+    const cases: [string[], string][] = [
+      [["--bogus"], "unknown option --bogus"],
+      [["--hour-seconds", "soon"], "--hour-seconds needs a whole number of seconds"],
+      [["--rpc-port", "99999"], "--rpc-port needs a port number"],
+    ];
+    for (const [argv, message] of cases) {
+      const err = await run(NODE[0], [...NODE.slice(1), ...argv], { cwd: ROOT }).then(
+        () => null,
+        (e: { code: number; stderr: string }) => e,
+      );
+      expect(err, argv.join(" ")).to.not.equal(null);
+      expect(err!.code).to.equal(2);
+      expect(err!.stderr).to.contain(message);
+    }
   });
 });
