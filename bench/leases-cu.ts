@@ -4,13 +4,11 @@
 // goal is missed. Run: npx tsx bench/leases-cu.ts [--json]
 import { Keypair, Transaction } from "@solana/web3.js";
 import { LeaseWorld, HOUR, TOKENS } from "../tests/support/lease-world.ts";
+import { GoalTable, type Goal } from "./table.ts";
 
 const GOALS = { createLeaseCu: 8_000, cuPerAttestation: 2_000, deviceHoursPerTx24h: 100 };
-const rows: { metric: string; value: number; goal: string; ok: boolean | null }[] = [];
-const row = (metric: string, value: number, goal?: { max?: number; min?: number }) => {
-  const ok = goal === undefined ? null : (goal.max === undefined || value <= goal.max) && (goal.min === undefined || value >= goal.min);
-  rows.push({ metric, value, goal: goal === undefined ? "-" : goal.max !== undefined ? `<=${goal.max}` : `>=${goal.min}`, ok });
-};
+const table = new GoalTable();
+const row = (metric: string, value: number, goal?: Goal) => table.add(metric, value, goal);
 
 async function main() {
   const lw = await LeaseWorld.create("litesvm", 25 * HOUR);
@@ -90,14 +88,7 @@ async function main() {
   await pauseWorld.ok("pause", await pauseWorld.leases.pause({ caller: cranker.publicKey, lease: p.lease.publicKey }), [cranker]);
   row("pause CU", pauseWorld.cu.get("pause")!);
 
-  if (process.argv.includes("--json")) {
-    console.log(JSON.stringify(rows, null, 2));
-  } else {
-    console.log("lease program in LiteSVM (our program's compute units, CPIs included)");
-    console.log(`${"metric".padEnd(46)} ${"value".padStart(8)} ${"goal".padStart(8)}  result`);
-    for (const r of rows) console.log(`${r.metric.padEnd(46)} ${String(r.value).padStart(8)} ${r.goal.padStart(8)}  ${r.ok === null ? "" : r.ok ? "ok" : "MISSED"}`);
-  }
-  if (rows.some((r) => r.ok === false)) process.exit(1);
+  if (!table.report("lease program in LiteSVM (our program's compute units, CPIs included)")) process.exit(1);
 }
 
 main().catch((e) => {

@@ -8,15 +8,15 @@ import path from "node:path";
 import { DeviceAgent, Orchestrator, RayHead, RayJobsClient } from "../orchestrator/src/index.ts";
 import { HOUR, LeaseWorld, TOKENS } from "../tests/support/lease-world.ts";
 import { DECIMALS, H100, ROOT, type DeviceHandle } from "../tests/support/world.ts";
+import { GoalTable } from "./table.ts";
 
 const GOALS = { smallToRunningMs: 3_000, clusterEndToEndMs: 10_000 };
 const CLUSTER_GPUS = 10_000;
 const MACHINE_GPUS = 8;
 const SMALL_RUNS = 3;
 
-const rows: { metric: string; value: string; goal: string; ok: boolean | null }[] = [];
-const row = (metric: string, value: number, unit: string, max?: number) =>
-  rows.push({ metric, value: `${Math.round(value)} ${unit}`, goal: max === undefined ? "-" : `< ${max} ${unit}`, ok: max === undefined ? null : value < max });
+const table = new GoalTable();
+const row = (metric: string, value: number, unit: string, below?: number) => table.add(metric, Math.round(value), below === undefined ? undefined : { below }, unit);
 
 async function main() {
   const head = new RayHead({ gpus: CLUSTER_GPUS + 64, cpus: 4, gcsPort: 6396, dashboardPort: 8277 });
@@ -73,11 +73,7 @@ async function main() {
     await head.stop();
   }
 
-  const w = Math.max(...rows.map((r) => r.metric.length));
-  console.log("orchestrator end to end (LiteSVM + a real Ray head)");
-  console.log(`${"metric".padEnd(w)}  ${"value".padStart(10)}  goal`);
-  for (const r of rows) console.log(`${r.metric.padEnd(w)}  ${r.value.padStart(10)}  ${r.goal}${r.ok === null ? "" : r.ok ? " ok" : " MISSED"}`);
-  if (rows.some((r) => r.ok === false)) process.exit(1);
+  if (!table.report("orchestrator end to end (LiteSVM + a real Ray head)")) process.exit(1);
 }
 
 main().catch((e) => {

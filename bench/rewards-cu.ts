@@ -2,9 +2,10 @@
 // (goal <= 5,000, token transfer included) after 1 and after 10,000 hours, and the other instructions.
 // Prints a table; exits 1 if a goal is missed. Run: npx tsx bench/rewards-cu.ts [--json]
 import { RewardsWorld, HOUR } from "../tests/support/rewards-world.ts";
+import { GoalTable } from "./table.ts";
 
-const rows: { metric: string; value: number; goal: string; ok: boolean | null }[] = [];
-const row = (metric: string, value: number, max?: number) => rows.push({ metric, value, goal: max === undefined ? "-" : `<=${max}`, ok: max === undefined ? null : value <= max });
+const table = new GoalTable();
+const row = (metric: string, value: number, max?: number) => table.add(metric, value, max === undefined ? undefined : { max });
 
 async function main() {
   const rw = await RewardsWorld.create("litesvm");
@@ -30,14 +31,7 @@ async function main() {
   await rw.catchUp();
   await rw.ok("claim", await rw.claimIx(a), [a.supplier.wallet]);
   row("claim CU after 10,000 hours", rw.cu.get("claim")!, 5_000);
-  if (process.argv.includes("--json")) {
-    console.log(JSON.stringify(rows, null, 2));
-  } else {
-    console.log("rewards program in LiteSVM (our program's compute units, CPIs included)");
-    console.log(`${"metric".padEnd(46)} ${"value".padStart(8)} ${"goal".padStart(8)}  result`);
-    for (const r of rows) console.log(`${r.metric.padEnd(46)} ${String(r.value).padStart(8)} ${r.goal.padStart(8)}  ${r.ok === null ? "" : r.ok ? "ok" : "MISSED"}`);
-  }
-  if (rows.some((r) => r.ok === false)) process.exit(1);
+  if (!table.report("rewards program in LiteSVM (our program's compute units, CPIs included)")) process.exit(1);
 }
 
 main().catch((e) => {

@@ -163,8 +163,7 @@ export class Orchestrator {
     if (!f || !this.o.agents.has(device)) return;
     if (f.stake >= minimumStake(this.o.stakeDecimals, f.multiplierBps, f.gpus)) {
       const info: DeviceInfo = { id: device, model: f.model, gpus: f.gpus, region: f.region, bandwidthTier: f.bandwidthTier, price: 0n, reliability: reliability(f.proven, f.faults) };
-      if (this.index.has(device)) this.index.update(device, info); // a stake change keeps it free or busy
-      else this.index.upsert(info);
+      this.index.upsert(info); // a stake change keeps a known device free or busy
     } else {
       this.index.remove(device);
     }

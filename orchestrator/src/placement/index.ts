@@ -52,25 +52,23 @@ export class PlacementIndex {
     return n;
   }
 
-  /** Adds or updates an eligible (staked, healthy) device; it is free unless `free` is false. */
-  upsert(d: DeviceInfo, free = true): void {
+  /**
+   * Adds or updates an eligible (staked, healthy) device. A new device is free unless `free` is false;
+   * an update keeps the device free or busy as it was unless `free` says otherwise.
+   */
+  upsert(d: DeviceInfo, free?: boolean): void {
     const prev = this.devices.get(d.id);
     this.remove(d.id);
     // Versions continue from the previous record, so its heap entries stay stale.
-    const rec = { d, free, version: prev ? prev.version : 0 };
+    const rec = { d, free: free ?? prev?.free ?? true, version: prev ? prev.version : 0 };
     this.devices.set(d.id, rec);
-    if (free) this.insertFree(rec);
+    if (rec.free) this.insertFree(rec);
   }
 
-  has(id: string): boolean {
-    return this.devices.has(id);
-  }
-
-  /** Changes a known device's facts (e.g. its reliability after a proof or a fault), keeping it free or busy. */
+  /** Changes a known device's facts (e.g. its reliability after a proof or a fault). */
   update(id: string, patch: Partial<Omit<DeviceInfo, "id">>): void {
     const rec = this.devices.get(id);
-    if (!rec) return;
-    this.upsert({ ...rec.d, ...patch }, rec.free);
+    if (rec) this.upsert({ ...rec.d, ...patch });
   }
 
   /** Drops a device (deregistered, under-staked, unhealthy). */

@@ -1,6 +1,25 @@
 //! Anchor discriminators: the first 8 bytes of sha256("<namespace>:<name>").
 
+use crate::error::CoreError;
+use crate::pod::{from_bytes, Pod};
 use crate::sha256::sha256_concat;
+use crate::{ProgramError, ProgramResult};
+
+/// Reads an instruction's argument struct; the data must be exactly its size.
+#[inline(always)]
+pub fn args<T: Pod>(data: &[u8]) -> Result<&T, ProgramError> {
+    from_bytes::<T>(data).ok_or_else(|| CoreError::InvalidInstructionData.into())
+}
+
+/// For an instruction without arguments: the data after the discriminator must be empty.
+#[inline(always)]
+pub fn no_args(data: &[u8]) -> ProgramResult {
+    if data.is_empty() {
+        Ok(())
+    } else {
+        Err(CoreError::InvalidInstructionData.into())
+    }
+}
 
 const fn first8(h: [u8; 32]) -> [u8; 8] {
     [h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7]]
@@ -56,6 +75,11 @@ macro_rules! instruction_set {
 
             pub const fn discriminator(self) -> [u8; 8] {
                 $crate::discriminator::instruction(self.name())
+            }
+
+            /// Accounts and arguments, from the `SPECS` table declared beside the enum.
+            pub const fn spec(self) -> &'static $crate::idl::InstructionSpec {
+                &SPECS[self as usize]
             }
 
             /// Splits instruction data into the instruction and its argument bytes.

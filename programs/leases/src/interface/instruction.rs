@@ -1,11 +1,10 @@
 //! Instructions: data = sha256("global:<name>")[0..8] ++ arguments (Borsh). Accounts in order with
 //! [writable, signer].
 
-use hourglass_core::error::CoreError;
 use hourglass_core::idl::addresses::{SYSTEM_PROGRAM, TOKEN_PROGRAM};
 use hourglass_core::idl::{AccountSpec as A, Field, InstructionSpec, Ty};
-use hourglass_core::pod::{from_bytes, Layout, Pod, PodI64, PodU16, PodU32, PodU64};
-use hourglass_core::{instruction_set, pod_struct, ProgramError};
+use hourglass_core::pod::{Layout, PodI64, PodU16, PodU32, PodU64};
+use hourglass_core::{instruction_set, pod_struct};
 
 instruction_set! {
     /// The lease instructions, in the order of [`SPECS`].
@@ -25,17 +24,8 @@ instruction_set! {
     }
 }
 
-impl LeaseInstruction {
-    pub const fn spec(self) -> &'static InstructionSpec {
-        &SPECS[self as usize]
-    }
-}
 
-/// Reads an argument struct; the data must be exactly its size.
-#[inline(always)]
-pub fn args<T: Pod>(data: &[u8]) -> Result<&T, ProgramError> {
-    from_bytes::<T>(data).ok_or_else(|| CoreError::InvalidInstructionData.into())
-}
+pub use hourglass_core::discriminator::args;
 
 pod_struct! {
     pub struct InitializeMarketArgs {

@@ -13,6 +13,7 @@ mod release_device;
 mod report_fault;
 mod terminate;
 
+use hourglass_core::discriminator::no_args;
 use hourglass_core::error::CoreError;
 use hourglass_core::loaders;
 use hourglass_core::pinocchio::account::RefMut;
@@ -22,7 +23,7 @@ use hourglass_core::syscalls::{Seed, Signer};
 use hourglass_core::{AccountView, Address, ProgramError, ProgramResult};
 
 use crate::interface::error::LeaseError;
-use crate::interface::instruction::{args, LeaseInstruction as I, NoArgs};
+use crate::interface::instruction::{args, LeaseInstruction as I};
 use crate::interface::seeds;
 use crate::interface::state::{Lease, Slot};
 
@@ -46,11 +47,6 @@ pub fn process_instruction(program_id: &Address, accounts: &mut [AccountView], d
         I::ReleaseDevice => release_device::process(accounts, args(data)?),
         I::CloseLease => no_args(data).and_then(|_| close_lease::process(accounts)),
     }
-}
-
-#[inline(always)]
-fn no_args(data: &[u8]) -> ProgramResult {
-    args::<NoArgs>(data).map(|_| ())
 }
 
 /// Borrows a Lease with its slot table.

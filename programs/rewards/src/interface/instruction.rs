@@ -6,11 +6,10 @@
 //! offsets pointing into `record_uptime`'s data (`8 + 4 + 62 j`); attestation j is for the j-th
 //! DeviceReward account after the fixed accounts.
 
-use hourglass_core::error::CoreError;
 use hourglass_core::idl::addresses::{SYSTEM_PROGRAM, TOKEN_PROGRAM};
 use hourglass_core::idl::{AccountSpec as A, Field, InstructionSpec, Ty};
-use hourglass_core::pod::{from_bytes, Layout, Pod, PodBool, PodI64, PodU32, PodU64};
-use hourglass_core::{instruction_set, pod_struct, ProgramError};
+use hourglass_core::pod::{Layout, PodBool, PodI64, PodU32, PodU64};
+use hourglass_core::{instruction_set, pod_struct};
 
 instruction_set! {
     pub enum RewardsInstruction {
@@ -26,12 +25,6 @@ instruction_set! {
     }
 }
 
-impl RewardsInstruction {
-    pub const fn spec(self) -> &'static InstructionSpec {
-        &SPECS[self as usize]
-    }
-}
-
 pub const MESSAGE_LEN: usize = 62;
 pub const MESSAGES_OFFSET: usize = 12;
 pub const MAX_UPTIME_ATTESTATIONS: usize = 4;
@@ -39,10 +32,7 @@ pub const MAX_UPTIME_ATTESTATIONS: usize = 4;
 /// 10,000 bytes, so 96 events (about 60 bytes each) stay well inside it.
 pub const MAX_HOURS_PER_CRANK: u32 = 96;
 
-#[inline(always)]
-pub fn args<T: Pod>(data: &[u8]) -> Result<&T, ProgramError> {
-    from_bytes::<T>(data).ok_or_else(|| CoreError::InvalidInstructionData.into())
-}
+pub use hourglass_core::discriminator::args;
 
 pod_struct! {
     pub struct InitializePoolArgs {

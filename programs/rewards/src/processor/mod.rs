@@ -10,11 +10,12 @@ mod register_reward;
 mod set_paused;
 mod sync_co_stake;
 
+use hourglass_core::discriminator::no_args;
 use hourglass_core::error::CoreError;
 use hourglass_core::syscalls::{Seed, Signer};
 use hourglass_core::{AccountView, Address, ProgramError, ProgramResult};
 
-use crate::interface::instruction::{args, NoArgs, RewardsInstruction as I};
+use crate::interface::instruction::{args, RewardsInstruction as I};
 
 #[inline(always)]
 pub fn process_instruction(program_id: &Address, accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
@@ -33,11 +34,6 @@ pub fn process_instruction(program_id: &Address, accounts: &mut [AccountView], d
         I::SyncCoStake => no_args(data).and_then(|_| sync_co_stake::process(accounts)),
         I::ClaimCoStake => no_args(data).and_then(|_| claim_co_stake::process(accounts)),
     }
-}
-
-#[inline(always)]
-fn no_args(data: &[u8]) -> ProgramResult {
-    args::<NoArgs>(data).map(|_| ())
 }
 
 #[inline(always)]

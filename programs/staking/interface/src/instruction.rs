@@ -2,11 +2,10 @@
 //! Each instruction's accounts are listed in order with [writable, signer]; the processor unpacks
 //! them in the same order.
 
-use hourglass_core::error::CoreError;
 use hourglass_core::idl::addresses::{SYSTEM_PROGRAM, TOKEN_PROGRAM};
 use hourglass_core::idl::{AccountSpec as A, InstructionSpec};
-use hourglass_core::pod::{from_bytes, Layout, Pod, PodBool, PodI64, PodU16, PodU32, PodU64};
-use hourglass_core::{instruction_set, pod_struct, Address, ProgramError};
+use hourglass_core::pod::{Layout, PodBool, PodI64, PodU16, PodU32, PodU64};
+use hourglass_core::{instruction_set, pod_struct, Address};
 
 instruction_set! {
     /// The staking instructions, in the order of [`SPECS`].
@@ -31,17 +30,8 @@ instruction_set! {
     }
 }
 
-impl StakingInstruction {
-    pub const fn spec(self) -> &'static InstructionSpec {
-        &SPECS[self as usize]
-    }
-}
 
-/// Reads an argument struct; the data must be exactly its size.
-#[inline(always)]
-pub fn args<T: Pod>(data: &[u8]) -> Result<&T, ProgramError> {
-    from_bytes::<T>(data).ok_or_else(|| CoreError::InvalidInstructionData.into())
-}
+pub use hourglass_core::discriminator::args;
 
 pod_struct! {
     pub struct InitializeConfigArgs {
@@ -297,6 +287,7 @@ pub const SPECS: &[InstructionSpec] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+    use hourglass_core::error::CoreError;
 
     #[test]
     fn specs_line_up_with_the_enum() {

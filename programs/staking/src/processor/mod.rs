@@ -19,13 +19,14 @@ mod stake;
 mod update_config;
 mod withdraw;
 
+use hourglass_core::discriminator::no_args;
 use hourglass_core::error::CoreError;
 use hourglass_core::loaders;
 use hourglass_core::pinocchio::account::{Ref, RefMut};
 use hourglass_core::{AccountView, Address, ProgramError, ProgramResult};
 
 use crate::interface::error::StakingError;
-use crate::interface::instruction::{args, NoArgs, StakingInstruction as I};
+use crate::interface::instruction::{args, StakingInstruction as I};
 use crate::interface::state::{minimum_stake, Config, Device};
 
 #[inline(always)]
@@ -53,11 +54,6 @@ pub fn process_instruction(program_id: &Address, accounts: &mut [AccountView], d
         I::ReleaseLease => no_args(data).and_then(|_| release_lease::process(accounts)),
         I::Deregister => no_args(data).and_then(|_| deregister::process(accounts)),
     }
-}
-
-#[inline(always)]
-fn no_args(data: &[u8]) -> ProgramResult {
-    args::<NoArgs>(data).map(|_| ())
 }
 
 /// Loads the Config (owner, length, discriminator; see `hourglass_core::loaders` on canonical PDAs).
