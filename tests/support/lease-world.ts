@@ -5,7 +5,7 @@ import { expect } from "chai";
 import { Keypair, PublicKey, type TransactionInstruction } from "@solana/web3.js";
 import { LEASES_PROGRAM_ID, LeasesClient } from "../../client/src/index.ts";
 import { leaseAuthorityPda, signAttestation, statusDigest, type Attestation } from "../../client/src/leases/index.ts";
-import { createMint, createTokenAccount, mintTo, programComputeUnits, type EngineName, type TxResult } from "../../client/src/svm/index.ts";
+import { createMint, createTokenAccount, mintTo, programComputeUnits, type EngineName, type ObservedEngine, type TxResult } from "../../client/src/svm/index.ts";
 import { DECIMALS, MAX_SLASH_BPS, RTX4070, UNBONDING_SECONDS, World, type DeviceHandle, type Supplier } from "./world.ts";
 
 export const HOUR = 3_600;
@@ -57,8 +57,8 @@ export class LeaseWorld {
   ) {}
 
   /** A 24-hour attestation needs a grace of at least a day: every hour it covers must still be in time. */
-  static async create(engine: EngineName, grace = GRACE): Promise<LeaseWorld> {
-    const w = await World.create(engine);
+  static async create(engine: EngineName, grace = GRACE, onEngine?: (engine: ObservedEngine) => void): Promise<LeaseWorld> {
+    const w = await World.create(engine, { onEngine });
     const lw = new LeaseWorld(w, grace);
     await w.engine.airdrop(lw.attester.publicKey, 10_000_000_000n);
     lw.stableMint = await createMint(w.engine, w.authority, w.mintAuthority.publicKey, DECIMALS);

@@ -21,7 +21,11 @@ export class RewardsWorld {
   private constructor(readonly w: World) {}
 
   static async create(engine: EngineName, opts: { graceHours?: number; breakerWindowHours?: number; breakerCap?: bigint } = {}): Promise<RewardsWorld> {
-    const w = await World.create(engine);
+    return RewardsWorld.attach(await World.create(engine), opts);
+  }
+
+  /** The rewards pool on an existing world (so one chain can carry leases and rewards together). */
+  static async attach(w: World, opts: { graceHours?: number; breakerWindowHours?: number; breakerCap?: bigint } = {}): Promise<RewardsWorld> {
     const rw = new RewardsWorld(w);
     await w.engine.airdrop(rw.attester.publicKey, 10_000_000_000n);
     await w.ok("set_attester", await w.staking.setAttester({ authority: w.authority.publicKey, attester: rw.attester.publicKey, enabled: true }), [w.authority]);

@@ -63,8 +63,10 @@ export class World {
 
   private constructor(readonly engine: ObservedEngine) {}
 
-  static async create(engineName: EngineName, opts: { initialize?: boolean } = {}): Promise<World> {
+  /** `onEngine` sees the engine before any transaction (to attach an indexer from genesis). */
+  static async create(engineName: EngineName, opts: { initialize?: boolean; onEngine?: (engine: ObservedEngine) => void } = {}): Promise<World> {
     const engine = observe(await startEngine(engineName, PROGRAMS, PROGRAMS_DIR));
+    opts.onEngine?.(engine);
     const w = new World(engine);
     await engine.airdrop(w.authority.publicKey, 100_000_000_000n);
     w.mint = await createMint(engine, w.authority, w.mintAuthority.publicKey, DECIMALS);

@@ -26,6 +26,8 @@ export interface TxResult {
   error: string | null;
   /** Compute units of the whole transaction. */
   computeUnits: number;
+  /** The transaction as executed (absent for engine-made entries such as airdrops). */
+  transaction?: Transaction | VersionedTransaction;
 }
 
 export interface ProgramToLoad {
@@ -123,10 +125,11 @@ class LiteSvmEngine implements Engine {
         logs: meta.logs(),
         error: String(res.toString()),
         computeUnits: Number(meta.computeUnitsConsumed()),
+        transaction: tx,
       });
     }
     const meta = res as import("litesvm").TransactionMetadata;
-    return result({ ok: true, signature, logs: meta.logs(), error: null, computeUnits: Number(meta.computeUnitsConsumed()) });
+    return result({ ok: true, signature, logs: meta.logs(), error: null, computeUnits: Number(meta.computeUnitsConsumed()), transaction: tx });
   }
 
   async getAccount(address: PublicKey): Promise<AccountInfo<Buffer> | null> {
@@ -203,6 +206,7 @@ class BankrunEngine implements Engine {
       logs,
       error: res.result,
       computeUnits: Number(res.meta?.computeUnitsConsumed ?? 0n),
+      transaction: tx,
     });
   }
 

@@ -1,0 +1,122 @@
+// Request and response schemas of the API (zod, with OpenAPI metadata). Query objects are strict: an
+// unknown query parameter is a 400, not silently ignored.
+import { z } from "@hono/zod-openapi";
+
+export const Address = z.string().regex(/^[1-9A-HJ-NP-Za-km-z]{32,44}$/, "must be a base58 address").openapi({ example: "CgKpkj78FZGhzJkJJTY5RWvYhhbybaTA1b573dRRXoVZ" });
+export const Amount = z.string().regex(/^-?\d+$/).openapi({ description: "token amount in base units (decimal string: u64 does not fit a JSON number)", example: "1000000" });
+const Limit = z.coerce.number().int().min(1).max(1000).default(50).openapi({ description: "page size (1-1000)" });
+const Cursor = z.string().max(200).optional().openapi({ description: "nextCursor of the previous page" });
+const Int = (max: number) => z.coerce.number().int().min(0).max(max);
+const Format = z.enum(["json", "csv"]).default("json");
+
+export const AddressParam = z.object({ address: Address.openapi({ param: { name: "address", in: "path" } }) });
+export const PageQuery = z.object({ limit: Limit, cursor: Cursor }).strict();
+export const NoQuery = z.object({}).strict();
+export const DeviceQuery = z
+  .object({ limit: Limit, cursor: Cursor, model: Int(65_535).optional(), region: Int(65_535).optional(), owner: Address.optional(), status: z.enum(["idle", "leased"]).optional() })
+  .strict();
+export const LeaseQuery = z
+  .object({ limit: Limit, cursor: Cursor, renter: Address.optional(), model: Int(65_535).optional(), status: z.enum(["open", "paused", "terminated", "settled", "closed"]).optional() })
+  .strict();
+export const CsvPageQuery = z.object({ limit: Limit, cursor: Cursor, format: Format }).strict();
+export const ActivityQuery = z
+  .object({ limit: Limit, cursor: Cursor, format: Format, kind: z.enum(["reward", "payout", "stake", "withdraw", "slash", "lease", "refund"]).optional() })
+  .strict();
+export const EventQuery = z.object({ limit: Limit, cursor: Cursor, name: z.string().regex(/^[A-Za-z]{1,64}$/).optional() }).strict();
+
+export const ErrorBody = z.object({ error: z.string() }).openapi("Error");
+const Page = <T extends z.ZodTypeAny>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+
+export const Device = z
+  .object({
+    address: Address,
+    owner: Address,
+    deviceKey: Address,
+    gpuModel: z.number().int(),
+    gpuModelName: z.string(),
+    gpuCount: z.number().int(),
+    vramGb: z.number().int(),
+    region: z.number().int(),
+    bandwidthTier: z.number().int(),
+    multiplierBps: z.number().int(),
+    minimumStake: Amount,
+    stake: Amount,
+    coStake: Amount,
+    status: z.string(),
+    lease: Address.nullable(),
+    provenHours: z.number().int(),
+    faults: z.number().int(),
+    slashed: Amount,
+    earned: Amount,
+    rewards: Amount,
+    nominated: z.boolean(),
+    deregistered: z.boolean(),
+    registeredAt: z.number().int().nullable(),
+  })
+  .openapi("Device");
+export const DevicePage = Page(Device);
+export const DeviceDetail = z.object({
+  device: Device,
+  uptime: z.object({ from: z.number().int(), hourSeconds: z.number().int(), hours: z.array(z.number().int()), upHours: z.number().int() }),
+  leases: z.array(z.object({ lease: Address, slot: z.number().int(), gpus: z.number().int(), firstHour: z.number().int(), provenHours: z.number().int(), earned: Amount, faults: z.number().int(), released: z.number().int() })),
+});
+export const Supplier = z
+  .object({ address: Address, devices: z.number().int(), gpus: z.number().int(), stake: Amount, provenHours: z.number().int(), earned: Amount, rewards: Amount, active: z.boolean(), verified: z.boolean() })
+  .openapi("Supplier");
+export const SupplierPage = Page(Supplier);
+export const Lease = z
+  .object({
+    address: Address,
+    renter: Address,
+    paymentMint: Address,
+    gpuModel: z.number().int(),
+    gpuModelName: z.string(),
+    gpuCount: z.number().int(),
+    hours: z.number().int(),
+    hoursBooked: z.number().int(),
+    pricePerGpuHour: Amount,
+    deposited: Amount,
+    fees: Amount,
+    origin: z.number().int(),
+    status: z.string(),
+    devices: z.number().int(),
+    provenHours: z.number().int(),
+    earned: Amount,
+    refunded: Amount,
+    createdAt: z.number().int().nullable(),
+    createdSlot: z.number().int(),
+  })
+  .openapi("Lease");
+export const LeasePage = Page(Lease);
+export const LeaseDetail = z.object({
+  lease: Lease,
+  cluster: z.array(z.object({ slot: z.number().int(), device: Address, gpus: z.number().int(), firstHour: z.number().int(), provenHours: z.number().int(), earned: Amount, faults: z.number().int(), released: z.boolean() })),
+});
+export const RewardHour = z
+  .object({ hour: z.number().int(), hourStart: z.number().int().nullable(), amount: Amount, totalWeight: Amount, nominated: z.number().int(), succeeded: z.number().int(), failed: z.number().int() })
+  .openapi("RewardHour");
+export const RewardHourPage = Page(RewardHour);
+export const Network = z.object({
+  asOf: z.number().int().nullable(),
+  gpusByModel: z.array(z.object({ model: z.number().int(), name: z.string(), devices: z.number().int(), gpus: z.number().int(), leasedGpus: z.number().int() })),
+  suppliers: z.object({ total: z.number().int(), active: z.number().int(), verified: z.number().int() }),
+  supply: z.object({ staked: Amount, coStaked: Amount, emitted: Amount, rewardsClaimed: Amount, escrow: Amount }),
+  leases: z.object({ total: z.number().int(), active: z.number().int() }),
+  marketPrices: z.array(z.object({ model: z.number().int(), name: z.string(), leases: z.number().int(), medianPerGpuHour: Amount })),
+});
+export const Wallet = z.object({
+  address: Address,
+  totals: z.record(z.string(), Amount),
+  devices: z.number().int(),
+  gpus: z.number().int(),
+  leases: z.number().int(),
+});
+export const Activity = z
+  .object({ id: z.number().int(), kind: z.string(), amount: Amount, device: Address.nullable(), lease: Address.nullable(), signature: z.string(), slot: z.number().int(), blockTime: z.number().int().nullable() })
+  .openapi("Activity");
+export const ActivityPage = Page(Activity);
+export const Event = z
+  .object({ id: z.number().int(), signature: z.string(), instruction: z.number().int(), ordinal: z.number().int(), slot: z.number().int(), blockTime: z.number().int().nullable(), program: Address, name: z.string(), commitment: z.string(), data: z.record(z.string(), z.unknown()) })
+  .openapi("Event");
+export const EventPage = Page(Event);
+export const WebhookResult = z.object({ transactions: z.number().int(), events: z.number().int() });

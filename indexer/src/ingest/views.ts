@@ -1,0 +1,236 @@
+// Folds events into the explorer views. `apply` is called once per new event in chain order; `reset`
+// empties the views so the pipeline can replay the event log after history changed underneath them.
+// Statements are prepared once; every amount is bound as a BigInt (SQLite INTEGER is 64-bit).
+import type Database from "better-sqlite3";
+import type { ChainEvent, EventData } from "./chain-tx.ts";
+
+const NO_LEASE = "11111111111111111111111111111111";
+const VIEW_TABLES = ["devices", "uptime", "leases", "lease_devices", "reward_hours", "wallet_activity"];
+
+export class ViewWriter {
+  private readonly s;
+  /** Market and pool parameters, cached from `meta` (needed to place hours on the clock). */
+  private marketHourLength: number | null = null;
+  private poolStart: number | null = null;
+  private poolHourLength: number | null = null;
+
+  constructor(private readonly sqlite: Database.Database) {
+    const p = (sql: string) => sqlite.prepare(sql);
+    this.s = {
+      setMeta: p("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
+      getMeta: p("SELECT value FROM meta WHERE key = ?").pluck(),
+      register: p(`INSERT INTO devices (address, owner, device_key, gpu_model, gpu_count, vram_gb, region, bandwidth_tier, multiplier_bps,
+          minimum_stake, registered_at, registered_slot) VALUES (@device, @owner, @device_key, @gpu_model, @gpu_count, @vram_gb, @region,
+          @bandwidth_tier, @multiplier_bps, @minimum_stake, @time, @slot)
+        ON CONFLICT (address) DO UPDATE SET owner = excluded.owner, device_key = excluded.device_key, gpu_model = excluded.gpu_model,
+          gpu_count = excluded.gpu_count, vram_gb = excluded.vram_gb, region = excluded.region, bandwidth_tier = excluded.bandwidth_tier,
+          multiplier_bps = excluded.multiplier_bps, minimum_stake = excluded.minimum_stake, deregistered = 0`),
+      deviceStatus: p("UPDATE devices SET status = ?, lease = ? WHERE address = ?"),
+      deviceStake: p("UPDATE devices SET stake = ? WHERE address = ?"),
+      deviceCoStake: p("UPDATE devices SET co_stake = ? WHERE address = ?"),
+      deviceCoUnstake: p("UPDATE devices SET co_stake = max(co_stake - ?, 0) WHERE address = ?"),
+      deviceSlash: p("UPDATE devices SET stake = ?, slashed = slashed + ? WHERE address = ?"),
+      deviceDeregister: p("UPDATE devices SET deregistered = 1 WHERE address = ?"),
+      deviceProven: p("UPDATE devices SET proven_hours = proven_hours + ? WHERE address = ?"),
+      deviceFault: p("UPDATE devices SET faults = faults + 1 WHERE address = ?"),
+      deviceEarned: p("UPDATE devices SET earned = earned + ? WHERE address = ? RETURNING owner"),
+      deviceRewards: p("UPDATE devices SET rewards = rewards + ? WHERE address = ?"),
+      deviceWeight: p("UPDATE devices SET reward_weight = ? WHERE address = ?"),
+      deviceNominated: p("UPDATE devices SET nominated = ? WHERE address = ?"),
+      deviceIsNominated: p("SELECT nominated FROM devices WHERE address = ?").pluck(),
+      deviceOwner: p("SELECT owner FROM devices WHERE address = ?").pluck(),
+      uptime: p("INSERT OR IGNORE INTO uptime (device, hour_start) VALUES (?, ?)"),
+      leaseCreate: p(`INSERT OR REPLACE INTO leases (address, renter, payment_mint, gpu_model, gpu_count, hours, hours_booked, price_per_gpu_hour,
+          deposited, fees, origin, status, created_at, created_slot) VALUES (@lease, @renter, @payment_mint, @gpu_model, @gpu_count, @hours,
+          @hours, @price_per_gpu_hour, @principal, @renter_fee, @origin, 'open', @time, @slot)`),
+      leaseAssign: p("INSERT OR REPLACE INTO lease_devices (lease, slot, device, gpus, first_hour) VALUES (?, ?, ?, ?, ?)"),
+      leaseDevices: p("UPDATE leases SET devices = devices + 1 WHERE address = ?"),
+      leaseProven: p("UPDATE leases SET proven_hours = proven_hours + ?, earned = earned + ? WHERE address = ? RETURNING origin"),
+      slotProven: p("UPDATE lease_devices SET proven_hours = proven_hours + ?, earned = earned + ? WHERE lease = ? AND device = ? AND released = 0"),
+      slotFault: p("UPDATE lease_devices SET faults = faults + 1 WHERE lease = ? AND device = ? AND released = 0"),
+      slotRelease: p("UPDATE lease_devices SET released = 1 WHERE lease = ? AND device = ? AND released = 0"),
+      leaseExtend: p("UPDATE leases SET hours_booked = ?, deposited = deposited + ?, fees = fees + ?, status = CASE WHEN ? = 1 OR status = 'open' THEN 'open' ELSE status END WHERE address = ?"),
+      leaseStatus: p("UPDATE leases SET status = ? WHERE address = ?"),
+      leaseRenter: p("SELECT renter FROM leases WHERE address = ?").pluck(),
+      leaseTerminate: p("UPDATE leases SET status = 'terminated', hours_booked = ?, refunded = refunded + ? WHERE address = ? RETURNING renter"),
+      leaseSettle: p("UPDATE leases SET status = 'settled', earned = ?, refunded = ? WHERE address = ? RETURNING renter"),
+      hourEmitted: p(`INSERT INTO reward_hours (hour, hour_start, amount, total_weight, nominated, emitted) VALUES (?, ?, ?, ?, ?, 1)
+        ON CONFLICT (hour) DO UPDATE SET hour_start = excluded.hour_start, amount = excluded.amount, total_weight = excluded.total_weight,
+          nominated = excluded.nominated, emitted = 1`),
+      hourSucceeded: p(`INSERT INTO reward_hours (hour, hour_start, succeeded) VALUES (?, ?, 1)
+        ON CONFLICT (hour) DO UPDATE SET succeeded = succeeded + 1`),
+      activity: p(`INSERT INTO wallet_activity (wallet, kind, amount, device, lease, signature, slot, block_time)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+    };
+    this.loadParameters();
+  }
+
+  private loadParameters() {
+    const num = (k: string) => {
+      const v = this.s.getMeta.get(k) as string | undefined;
+      return v === undefined ? null : Number(v);
+    };
+    this.marketHourLength = num("market.hour_length");
+    this.poolStart = num("pool.start_time");
+    this.poolHourLength = num("pool.hour_length");
+  }
+
+  /** Empties every view (the event log and checkpoints stay). */
+  reset(): void {
+    for (const t of VIEW_TABLES) this.sqlite.exec(`DELETE FROM ${t}`);
+    this.sqlite.exec("DELETE FROM meta WHERE key LIKE 'market.%' OR key LIKE 'pool.%'");
+    this.loadParameters();
+  }
+
+  apply(e: ChainEvent): void {
+    const d = e.data;
+    const s = this.s;
+    const str = (k: string) => d[k] as string;
+    const num = (k: string) => Number(d[k]);
+    const amt = (k: string) => BigInt(d[k] as string);
+    const activity = (wallet: string | undefined, kind: string, amount: bigint, device: string | null, lease: string | null) => {
+      if (wallet && amount !== 0n) s.activity.run(wallet, kind, amount, device, lease, e.signature, e.slot, e.blockTime);
+    };
+    switch (e.name) {
+      case "DeviceRegistered":
+        s.register.run({ ...bigFields(d, ["minimum_stake"]), time: e.blockTime, slot: e.slot });
+        break;
+      case "DeviceStatusChanged":
+        s.deviceStatus.run(num("status"), str("lease") === NO_LEASE ? null : str("lease"), str("device"));
+        break;
+      case "Staked":
+        s.deviceStake.run(amt("total_stake"), str("device"));
+        activity(str("staker"), "stake", amt("amount"), str("device"), null);
+        break;
+      case "UnstakeRequested":
+        s.deviceStake.run(amt("remaining_stake"), str("device"));
+        break;
+      case "Withdrawn":
+        activity(str("destination"), "withdraw", amt("amount"), str("device"), null);
+        break;
+      case "CoStaked":
+        s.deviceCoStake.run(amt("device_co_stake"), str("device"));
+        activity(str("staker"), "stake", amt("amount"), str("device"), null);
+        break;
+      case "CoUnstakeRequested":
+        s.deviceCoUnstake.run(amt("amount"), str("device"));
+        break;
+      case "CoWithdrawn":
+        activity(str("destination"), "withdraw", amt("amount"), str("device"), null);
+        break;
+      case "DeviceSlashed":
+        s.deviceSlash.run(amt("remaining_stake"), amt("amount"), str("device"));
+        activity(s.deviceOwner.get(str("device")) as string | undefined, "slash", amt("amount"), str("device"), null);
+        break;
+      case "DeviceDeregistered":
+        s.deviceDeregister.run(str("device"));
+        break;
+      case "MarketInitialized":
+        this.marketHourLength = num("hour_length");
+        s.setMeta.run("market.hour_length", String(this.marketHourLength));
+        break;
+      case "LeaseCreated":
+        s.leaseCreate.run({ ...bigFields(d, ["price_per_gpu_hour", "principal", "renter_fee", "origin"]), time: e.blockTime, slot: e.slot });
+        activity(str("renter"), "lease", amt("principal") + amt("renter_fee"), null, str("lease"));
+        break;
+      case "DeviceAssigned":
+        s.leaseAssign.run(str("lease"), num("slot"), str("device"), num("gpus"), num("first_hour"));
+        s.leaseDevices.run(str("lease"));
+        break;
+      case "TimeProven": {
+        const hours = num("hour_count");
+        s.slotProven.run(hours, amt("amount"), str("lease"), str("device"));
+        s.deviceProven.run(hours, str("device"));
+        const row = s.leaseProven.get(hours, amt("amount"), str("lease")) as { origin: number } | undefined;
+        if (row && this.marketHourLength) {
+          const first = num("first_hour");
+          for (let h = 0; h < hours; h++) s.uptime.run(str("device"), Number(row.origin) + (first + h) * this.marketHourLength);
+        }
+        break;
+      }
+      case "LeaseExtended":
+        s.leaseExtend.run(num("hours_booked"), amt("deposit"), amt("renter_fee"), num("resumed"), str("lease"));
+        activity(this.renterOf(str("lease")), "lease", amt("deposit") + amt("renter_fee"), null, str("lease"));
+        break;
+      case "LeasePaused":
+        s.leaseStatus.run("paused", str("lease"));
+        break;
+      case "LeaseTerminated": {
+        const row = s.leaseTerminate.get(num("hours_booked"), amt("refund"), str("lease")) as { renter: string } | undefined;
+        activity(row?.renter, "refund", amt("refund"), null, str("lease"));
+        break;
+      }
+      case "LeaseSettled": {
+        const row = s.leaseSettle.get(amt("earned_total"), amt("refunded_total"), str("lease")) as { renter: string } | undefined;
+        activity(row?.renter, "refund", amt("refund"), null, str("lease"));
+        break;
+      }
+      case "DeviceFaulted":
+        s.slotFault.run(str("lease"), str("device"));
+        s.deviceFault.run(str("device"));
+        break;
+      case "PayoutClaimed": {
+        const net = amt("gross") - amt("fee");
+        s.deviceEarned.run(net, str("device"));
+        activity(str("supplier"), "payout", net, str("device"), str("lease"));
+        break;
+      }
+      case "DeviceReleased":
+        s.slotRelease.run(str("lease"), str("device"));
+        break;
+      case "LeaseClosed":
+        s.leaseStatus.run("closed", str("lease"));
+        break;
+      case "PoolInitialized":
+        this.poolStart = num("start_time");
+        this.poolHourLength = num("hour_length");
+        s.setMeta.run("pool.start_time", String(this.poolStart));
+        s.setMeta.run("pool.hour_length", String(this.poolHourLength));
+        break;
+      case "HourEmitted":
+        s.hourEmitted.run(num("hour"), this.rewardHourStart(num("hour")), amt("amount"), amt("total_weight"), num("nominated_devices"));
+        break;
+      case "RewardRegistered":
+        s.deviceWeight.run(amt("nominal_weight"), str("device"));
+        break;
+      case "UptimeRecorded": {
+        const nominated = s.deviceIsNominated.get(str("device")) === 1;
+        for (let h = num("first_hour"); h < num("first_hour") + num("hour_count"); h++) {
+          const start = this.rewardHourStart(h);
+          if (start !== null) s.uptime.run(str("device"), start);
+          if (nominated) s.hourSucceeded.run(h, start);
+        }
+        break;
+      }
+      case "DeviceNominated":
+        s.deviceNominated.run(1, str("device"));
+        break;
+      case "DeviceDenominated":
+        s.deviceNominated.run(0, str("device"));
+        break;
+      case "RewardsClaimed":
+        s.deviceRewards.run(amt("amount"), str("device"));
+        activity(str("owner"), "reward", amt("amount"), str("device"), null);
+        break;
+      default:
+        // Configuration and operator events live in the event log only.
+        break;
+    }
+  }
+
+  private rewardHourStart(hour: number): number | null {
+    return this.poolStart === null || this.poolHourLength === null ? null : this.poolStart + hour * this.poolHourLength;
+  }
+
+  private renterOf(lease: string): string | undefined {
+    return (this.s.leaseRenter.get(lease) as string | undefined) ?? undefined;
+  }
+}
+
+/** The event's fields for a named-parameter statement, with the given 64-bit fields as BigInt. */
+function bigFields(d: EventData, keys: string[]): Record<string, string | number | bigint | boolean> {
+  const out: Record<string, string | number | bigint | boolean> = {};
+  for (const [k, v] of Object.entries(d)) out[k] = typeof v === "boolean" ? Number(v) : v;
+  for (const k of keys) out[k] = BigInt(d[k] as string);
+  return out;
+}

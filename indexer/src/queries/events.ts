@@ -1,0 +1,27 @@
+// The raw event feed, newest first.
+import type { IndexerDb } from "../db/open.ts";
+import { decodeCursor, page } from "./cursor.ts";
+
+export interface EventItem {
+  id: number;
+  signature: string;
+  instruction: number;
+  ordinal: number;
+  slot: number;
+  blockTime: number | null;
+  program: string;
+  name: string;
+  commitment: string;
+  data: Record<string, unknown>;
+}
+
+export function listEvents(db: IndexerDb, f: { limit: number; cursor?: string; name?: string }) {
+  const after = decodeCursor(f.cursor, ["number"]);
+  const where = [f.name ? "name = ?" : "", after ? "id < ?" : ""].filter(Boolean);
+  const rows = db.$client
+    .prepare(`SELECT id, signature, instruction, ordinal, slot, block_time AS blockTime, program, name, commitment, data FROM events
+      ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ?`)
+    .all(...(f.name ? [f.name] : []), ...(after ? [after[0]] : []), f.limit + 1) as (Omit<EventItem, "data"> & { data: string })[];
+  const p = page(rows, f.limit, (r) => [r.id]);
+  return { items: p.items.map((r): EventItem => ({ ...r, data: JSON.parse(r.data) })), nextCursor: p.nextCursor };
+}

@@ -1,0 +1,45 @@
+// The network home: GPUs by model, suppliers, supply, and the market price per GPU-hour by model.
+import type { IndexerDb } from "../db/open.ts";
+import { gpuModelName } from "./gpu-models.ts";
+
+const DAY = 86_400;
+
+export function networkStats(db: IndexerDb) {
+  const q = db.$client;
+  const now = (q.prepare("SELECT max(block_time) FROM events").pluck().get() as number | null) ?? null;
+  const gpus = q
+    .prepare(`SELECT gpu_model AS model, count(*) AS devices, sum(gpu_count) AS gpus, sum(CASE WHEN status = 1 THEN gpu_count ELSE 0 END) AS leased
+      FROM devices WHERE deregistered = 0 GROUP BY gpu_model ORDER BY gpu_model`)
+    .all() as { model: number; devices: number; gpus: number; leased: number }[];
+  const suppliers = q
+    .prepare(`SELECT count(*) AS total, sum(active) AS active, sum(verified) AS verified FROM (
+        SELECT owner, max(deregistered = 0 AND stake >= minimum_stake) AS active, max(proven_hours > 0) AS verified FROM devices GROUP BY owner)`)
+    .get() as { total: number; active: number | null; verified: number | null };
+  const supply = q
+    .prepare(`SELECT CAST((SELECT coalesce(sum(stake), 0) FROM devices) AS TEXT) AS staked,
+        CAST((SELECT coalesce(sum(co_stake), 0) FROM devices) AS TEXT) AS coStaked,
+        CAST((SELECT coalesce(sum(amount), 0) FROM reward_hours) AS TEXT) AS emitted,
+        CAST((SELECT coalesce(sum(rewards), 0) FROM devices) AS TEXT) AS rewardsClaimed,
+        CAST((SELECT coalesce(sum(deposited - earned - refunded), 0) FROM leases WHERE status IN ('open', 'paused')) AS TEXT) AS escrow`)
+    .get() as Record<string, string>;
+  const leaseCounts = q.prepare("SELECT count(*) AS total, coalesce(sum(status IN ('open', 'paused')), 0) AS active FROM leases").get() as { total: number; active: number };
+  // Market price: the median price per GPU-hour of the leases opened in the last 24 h, by model.
+  const recent = now === null ? [] : (q.prepare("SELECT gpu_model AS model, CAST(price_per_gpu_hour AS TEXT) AS price FROM leases WHERE created_at >= ? ORDER BY gpu_model, price_per_gpu_hour").all(now - DAY) as { model: number; price: string }[]);
+  const byModel = new Map<number, bigint[]>();
+  for (const r of recent) byModel.set(r.model, [...(byModel.get(r.model) ?? []), BigInt(r.price)]);
+  const prices = [...byModel].map(([model, ps]) => ({ model, name: gpuModelName(model), leases: ps.length, medianPerGpuHour: median(ps).toString() }));
+  return {
+    asOf: now,
+    gpusByModel: gpus.map((g) => ({ model: g.model, name: gpuModelName(g.model), devices: g.devices, gpus: g.gpus, leasedGpus: g.leased })),
+    suppliers: { total: suppliers.total, active: suppliers.active ?? 0, verified: suppliers.verified ?? 0 },
+    supply,
+    leases: leaseCounts,
+    marketPrices: prices,
+  };
+}
+
+/** Median of sorted values (the lower middle's and upper middle's mean, rounded down). */
+function median(sorted: bigint[]): bigint {
+  const m = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2n;
+}

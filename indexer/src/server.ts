@@ -1,0 +1,29 @@
+// Serves an app over HTTP on the given host and port (0 = any free port).
+import { serve } from "@hono/node-server";
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import { createApp, type Deps } from "./api/app.ts";
+
+export interface IndexerServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startServer(deps: Deps & { decimals?: number }, port = 0, host = "127.0.0.1"): Promise<IndexerServer> {
+  const app = createApp(deps);
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port, hostname: host }, () => resolve(s as Server));
+    (s as Server).once("error", reject);
+  });
+  const actual = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${host}:${actual}`,
+    port: actual,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections?.();
+        server.close(() => resolve());
+      }),
+  };
+}
