@@ -48,7 +48,7 @@ export class NetworkHistory {
   }
 
   /** Runs the scenario; returns what it made so tests can check the views against it. */
-  async run(): Promise<{ devices: DeviceHandle[]; settled: OpenLease; terminated: OpenLease; renter: Keypair }> {
+  async run(opts: { onHour?: (hour: number) => Promise<void> } = {}): Promise<{ devices: DeviceHandle[]; settled: OpenLease; terminated: OpenLease; renter: Keypair }> {
     const { lw, rw } = this;
     const devices = await this.devices(4);
     const renter = await lw.newRenter();
@@ -72,6 +72,7 @@ export class NetworkHistory {
       const up = hour < 3 ? [0, 1, 2, 3] : [0, 1, 2];
       await rw.catchUp();
       await rw.ok("record_uptime", await rw.uptimeIxs(up.map((i) => ({ device: devices[i], first: hour, count: 1 }))), [rw.attester]);
+      await opts.onHour?.(hour);
     }
     // A day of silence: the nominated devices' hours fail; the lease settles after its grace.
     await lw.engine.warp(lw.grace);

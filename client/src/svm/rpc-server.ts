@@ -119,7 +119,7 @@ export async function startRpcServer(engine: Engine, port = 0, opts: RpcServerOp
   /** Signatures by slot, in execution order. */
   const bySlot = new Map<number, string[]>();
   const finalityDepth = opts.finalityDepth ?? 0;
-  let currentSlot = Number(await engine.slot());
+  let currentSlot = 0;
 
   async function record(result: TxResult, raw?: Buffer): Promise<Processed | undefined> {
     const known = processed.get(result.signature);
@@ -148,7 +148,9 @@ export async function startRpcServer(engine: Engine, port = 0, opts: RpcServerOp
     return entry;
   }
   const observed = engine as Partial<ObservedEngine>;
-  const unsubscribe = typeof observed.subscribe === "function" ? observed.subscribe((r) => void record(r)) : undefined;
+  // Subscribed before this function first awaits, so nothing the engine executes from now on is missed;
+  // the engine awaits the listener, so records keep execution order.
+  const unsubscribe = typeof observed.subscribe === "function" ? observed.subscribe((r) => record(r).then(() => undefined)) : undefined;
 
   const commitmentOf = (e: Processed): Commitment => (currentSlot - e.slot >= finalityDepth ? "finalized" : "confirmed");
   const commitmentParam = (config: unknown): Commitment => {
