@@ -125,7 +125,7 @@ describe("indexer: every source yields the same views", function () {
       for (const [body, auth, status] of bad) {
         const r = await post(body, auth);
         expect(r.status).to.equal(status);
-        expect((await r.json()).error).to.be.a("string");
+        expect(((await r.json()) as { error: string }).error).to.be.a("string");
       }
       expect(db.$client.prepare("SELECT count(*) FROM events").pluck().get()).to.equal(events);
       expect(viewsDigest(db.$client).digest).to.equal(expected);

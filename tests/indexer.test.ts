@@ -1,40 +1,25 @@
 // The indexer end to end on a real chain (LiteSVM): the in-process source folds a network history into
 // the SQLite views, and the API answers from them.
 import { expect } from "chai";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { openDb, Pipeline, SvmSource, createApp, type IndexerDb } from "../indexer/src/index.ts";
+import { createApp } from "../indexer/src/index.ts";
 import { viewsDigest } from "../indexer/src/db/digest.ts";
-import { NetworkHistory, PRICE } from "./support/network-history.ts";
+import { PRICE } from "./support/network-history.ts";
+import { indexedHistory, type IndexedHistory } from "./support/indexed-history.ts";
 
 describe("indexer: in-process source and views", function () {
   this.timeout(120_000);
-  let dir: string;
-  let db: IndexerDb;
-  let pipeline: Pipeline;
-  let h: NetworkHistory;
-  let run: Awaited<ReturnType<NetworkHistory["run"]>>;
+  let x: IndexedHistory;
 
   before(async function () {
-    dir = mkdtempSync(path.join(tmpdir(), "hourglass-indexer-"));
-    db = openDb(path.join(dir, "svm.sqlite"));
-    pipeline = new Pipeline(db);
-    let source!: SvmSource;
-    h = await NetworkHistory.create("litesvm", (engine) => {
-      source = new SvmSource(engine, pipeline);
-      source.start();
-    });
-    run = await h.run();
-    source.stop();
+    x = await indexedHistory();
   });
 
   after(function () {
-    db?.$client.close();
-    rmSync(dir, { recursive: true, force: true });
+    x?.close();
   });
 
   it("folds devices, leases, payouts and block rewards into the views", async function () {
+    const { db, run, h } = x;
     const app = createApp({ db });
     const get = async (p: string) => {
       const r = await app.request(p);
@@ -52,7 +37,7 @@ describe("indexer: in-process source and views", function () {
     expect(settled.cluster.every((s: any) => s.released)).to.equal(true);
     const terminated = await get(`/api/leases/${run.terminated.lease.publicKey.toBase58()}`);
     expect(terminated.lease.status).to.equal("terminated");
-    expect(BigInt(terminated.lease.refunded)).to.be.greaterThan(0n);
+    expect(BigInt(terminated.lease.refunded)).to.not.equal(0n);
     const d0 = await get(`/api/devices/${run.devices[0].address.toBase58()}`);
     expect(d0.device.provenHours).to.equal(3);
     expect(d0.device.nominated).to.equal(true);
@@ -64,8 +49,8 @@ describe("indexer: in-process source and views", function () {
     const wallet = await get(`/api/wallets/${supplier.wallet.publicKey.toBase58()}`);
     const rewardBalance = await h.lw.w.balance(h.rw.payout.get(run.devices[0].address.toBase58())!);
     expect(BigInt(wallet.totals.reward)).to.equal(rewardBalance);
-    expect(BigInt(wallet.totals.reward)).to.be.greaterThan(0n);
-    expect(BigInt(wallet.totals.payout)).to.be.greaterThan(0n);
+    expect(BigInt(wallet.totals.reward)).to.not.equal(0n);
+    expect(BigInt(wallet.totals.payout)).to.not.equal(0n);
     console.log("      views:", JSON.stringify(viewsDigest(db.$client).rows));
   });
 });

@@ -26,7 +26,7 @@ type Q<T> = { limit: number; cursor?: string } & T;
 
 export const handlers = (deps: Deps) => ({
   network: () => networkStats(deps.db),
-  devices: (q: Q<{ model?: number; region?: number; owner?: string; status?: "idle" | "leased" }>) => listDevices(deps.db, q),
+  devices: (q: Q<{ model?: number; region?: number; owner?: string; status?: "active" | "paused" | "leased" }>) => listDevices(deps.db, q),
   device: (address: string) => deviceDetail(deps.db, address),
   suppliers: (q: Q<object>) => listSuppliers(deps.db, q),
   leases: (q: Q<{ renter?: string; model?: number; status?: "open" | "paused" | "terminated" | "settled" | "closed" }>) => listLeases(deps.db, q),

@@ -13,7 +13,7 @@ export const AddressParam = z.object({ address: Address.openapi({ param: { name:
 export const PageQuery = z.object({ limit: Limit, cursor: Cursor }).strict();
 export const NoQuery = z.object({}).strict();
 export const DeviceQuery = z
-  .object({ limit: Limit, cursor: Cursor, model: Int(65_535).optional(), region: Int(65_535).optional(), owner: Address.optional(), status: z.enum(["idle", "leased"]).optional() })
+  .object({ limit: Limit, cursor: Cursor, model: Int(65_535).optional(), region: Int(65_535).optional(), owner: Address.optional(), status: z.enum(["active", "paused", "leased"]).optional() })
   .strict();
 export const LeaseQuery = z
   .object({ limit: Limit, cursor: Cursor, renter: Address.optional(), model: Int(65_535).optional(), status: z.enum(["open", "paused", "terminated", "settled", "closed"]).optional() })

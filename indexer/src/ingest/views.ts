@@ -5,6 +5,8 @@ import type Database from "better-sqlite3";
 import type { ChainEvent, EventData } from "./chain-tx.ts";
 
 const NO_LEASE = "11111111111111111111111111111111";
+/** The staking program's DeviceStatus::Leased. */
+const LEASED = 2;
 const VIEW_TABLES = ["devices", "uptime", "leases", "lease_devices", "reward_hours", "wallet_activity"];
 
 export class ViewWriter {
@@ -96,7 +98,8 @@ export class ViewWriter {
         s.register.run({ ...bigFields(d, ["minimum_stake"]), time: e.blockTime, slot: e.slot });
         break;
       case "DeviceStatusChanged":
-        s.deviceStatus.run(num("status"), str("lease") === NO_LEASE ? null : str("lease"), str("device"));
+        // The lease is kept only while the device is leased (status 2); a release names the lease it left.
+        s.deviceStatus.run(num("status"), num("status") === LEASED && str("lease") !== NO_LEASE ? str("lease") : null, str("device"));
         break;
       case "Staked":
         s.deviceStake.run(amt("total_stake"), str("device"));

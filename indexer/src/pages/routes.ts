@@ -69,7 +69,7 @@ export function mountPages(app: OpenAPIHono, deps: Deps & { decimals?: number })
     const p = listDevices(db, q);
     return c.html(layout("Devices", html`<h1>Devices</h1>
       <form class="filters" method="get"><label>Model <input name="model" size="4" value="${q.model ?? ""}"></label>
-      <label>Status <select name="status"><option value="">any</option><option ${q.status === "idle" ? "selected" : ""}>idle</option><option ${q.status === "leased" ? "selected" : ""}>leased</option></select></label>
+      <label>Status <select name="status"><option value="">any</option>${["active", "paused", "leased"].map((s) => html`<option ${q.status === s ? "selected" : ""}>${s}</option>`)}</select></label>
       <button>Filter</button></form>
       <table><tr><th>Device</th><th>Owner</th><th>Model</th><th class="num">GPUs</th><th>Region</th><th class="num">Stake</th><th>Status</th><th class="num">Proven h</th><th class="num">Faults</th></tr>
       ${p.items.map((d) => html`<tr><td>${addr(d.address, "devices")}</td><td>${addr(d.owner, "wallet")}</td><td>${d.gpuModelName}</td><td class="num">${d.gpuCount}</td><td>${d.region}</td>

@@ -8,13 +8,14 @@ const DEVICE_COLUMNS = `address, owner, device_key AS deviceKey, gpu_model AS gp
   CAST(co_stake AS TEXT) AS coStake, status, lease, proven_hours AS provenHours, faults, CAST(slashed AS TEXT) AS slashed,
   CAST(earned AS TEXT) AS earned, CAST(rewards AS TEXT) AS rewards, nominated, deregistered, registered_at AS registeredAt`;
 
-const STATUS = ["idle", "leased", "unbonding", "deregistered"];
+/** The staking program's device status codes. */
+const STATUS = ["active", "paused", "leased"];
 
 export interface DeviceFilter {
   model?: number;
   region?: number;
   owner?: string;
-  status?: "idle" | "leased";
+  status?: "active" | "paused" | "leased";
   limit: number;
   cursor?: string;
 }

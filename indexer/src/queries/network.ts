@@ -8,7 +8,7 @@ export function networkStats(db: IndexerDb) {
   const q = db.$client;
   const now = (q.prepare("SELECT max(block_time) FROM events").pluck().get() as number | null) ?? null;
   const gpus = q
-    .prepare(`SELECT gpu_model AS model, count(*) AS devices, sum(gpu_count) AS gpus, sum(CASE WHEN status = 1 THEN gpu_count ELSE 0 END) AS leased
+    .prepare(`SELECT gpu_model AS model, count(*) AS devices, sum(gpu_count) AS gpus, sum(CASE WHEN status = 2 THEN gpu_count ELSE 0 END) AS leased
       FROM devices WHERE deregistered = 0 GROUP BY gpu_model ORDER BY gpu_model`)
     .all() as { model: number; devices: number; gpus: number; leased: number }[];
   const suppliers = q
