@@ -22,7 +22,7 @@ td.num,th.num{text-align:right}.mono{font-family:ui-monospace,monospace;font-siz
 export function layout(title: string, body: Html): Html {
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${title} · Hourglass explorer</title><style>${raw(CSS)}</style></head>
+<link rel="icon" href="data:,"><title>${title} · Hourglass explorer</title><style>${raw(CSS)}</style></head>
 <body><header><a class="brand" href="/">Hourglass</a><a href="/devices">Devices</a><a href="/leases">Leases</a><a href="/rewards">Block rewards</a>
 <form action="/wallet" method="get"><input name="address" placeholder="Wallet address" aria-label="Wallet address"></form></header>
 <main>${body}</main></body></html>`;
