@@ -8,6 +8,9 @@
 // `--rpc-port N`) with the orchestrator placing leases opened through it; `--once` exits after the
 // summary, `--json` prints it as JSON; `--ray-port N` / `--ray-dashboard-port N` move the Ray head;
 // `--hour-seconds N` sets how many real seconds a simulated hour takes while serving (default 60).
+// The indexer follows the chain from its first transaction (in-process source) into a SQLite file
+// (target/localnet/indexer.sqlite, `--db PATH`) and serves the API and explorer on 127.0.0.1:8787
+// (`--explorer-port N`) from the start.
 import { Keypair, PublicKey } from "@solana/web3.js";
 import { LEASES_PROGRAM_ID, LeasesClient, REWARDS_PROGRAM_ID, RewardsClient, STAKING_PROGRAM_ID, StakingClient } from "../client/src/index.ts";
 import { poolPda } from "../client/src/rewards/index.ts";
@@ -32,11 +35,13 @@ import os from "node:os";
 import { createAssociatedTokenAccountIdempotentInstruction, getAssociatedTokenAddressSync } from "@solana/spl-token";
 import { DeviceAgent, Orchestrator, RayHead, RayJobsClient } from "../orchestrator/src/index.ts";
 import { observe } from "../client/src/svm/index.ts";
+import { createApp, openDb, Pipeline, startServer, SvmSource } from "../indexer/src/index.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const argv = process.argv.slice(2);
 const args = new Set<string>();
-const ports = { "--rpc-port": 8899, "--ray-port": 6379, "--ray-dashboard-port": 8265 };
+const ports = { "--rpc-port": 8899, "--ray-port": 6379, "--ray-dashboard-port": 8265, "--explorer-port": 8787 };
+let dbFile = path.join(path.resolve(path.dirname(fileURLToPath(import.meta.url)), ".."), "target/localnet/indexer.sqlite");
 /** While serving, real seconds per simulated hour (0: the clock stands still). */
 let hourSeconds = 60;
 for (let i = 0; i < argv.length; i++) {
@@ -55,10 +60,17 @@ for (let i = 0; i < argv.length; i++) {
       process.exit(2);
     }
     ports[a as keyof typeof ports] = Number(v);
+  } else if (a === "--db") {
+    const v = argv[++i];
+    if (!v || v.startsWith("--")) {
+      console.error("localnet: --db needs a file path for the indexer's SQLite database");
+      process.exit(2);
+    }
+    dbFile = path.resolve(v);
   } else if (a === "--once" || a === "--json") {
     args.add(a);
   } else {
-    console.error(`localnet: unknown option ${a} (known: --once, --json, --rpc-port N, --ray-port N, --ray-dashboard-port N, --hour-seconds N)`);
+    console.error(`localnet: unknown option ${a} (known: --once, --json, --rpc-port N, --ray-port N, --ray-dashboard-port N, --explorer-port N, --db PATH, --hour-seconds N)`);
     process.exit(2);
   }
 }
@@ -92,7 +104,7 @@ async function must(engine: Engine, what: string, ixs: Parameters<Engine["send"]
 
 async function main() {
   const started = Date.now();
-  log("[1/6] starting LiteSVM with the programs from target/deploy");
+  log("[1/6] starting LiteSVM with the programs from target/deploy, and the indexer and explorer");
   const engine = observe(
     await startEngine(
       "litesvm",
@@ -104,6 +116,15 @@ async function main() {
       path.join(ROOT, "target/deploy"),
     ),
   );
+  // The indexer sees the chain from its first transaction: a fresh chain gets a fresh database.
+  fs.mkdirSync(path.dirname(dbFile), { recursive: true });
+  for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(dbFile + suffix, { force: true });
+  const db = openDb(dbFile);
+  const pipeline = new Pipeline(db);
+  const indexerSource = new SvmSource(engine, pipeline);
+  indexerSource.start();
+  const explorer = await startServer({ db, pipeline, decimals: DECIMALS }, ports["--explorer-port"]);
+  log(`      explorer ${explorer.url} (API ${explorer.url}/openapi.json), database ${path.relative(process.cwd(), dbFile) || dbFile}`);
   const staking = new StakingClient();
   const leases = new LeasesClient();
   const rewards = new RewardsClient();
@@ -204,8 +225,20 @@ async function main() {
     log("[5/6] scenario: a renter opens a 16-GPU H100 lease for 3 hours");
     const scenario = await runScenario({ engine, orchestrator, ray, leases, rewards, admin, mint, treasury, rewardMint, fleet });
 
+    // What the explorer shows of the scenario, read back through its own API.
+    indexerSource.flush();
+    const api = createApp({ db });
+    const explorerLease = (await (await api.request(`/api/leases/${scenario.lease}`)).json()) as { lease: { status: string; earned: string; provenHours: number } };
+    const claimer = (await (await api.request(`/api/devices/${scenario.rewards.device}`)).json()) as { device: { rewards: string } };
     const summary = {
       network: "embedded (LiteSVM, in-process)",
+      explorer: {
+        url: explorer.url,
+        database: dbFile,
+        events: db.$client.prepare("SELECT count(*) FROM events").pluck().get() as number,
+        lease: explorerLease.lease,
+        rewardsClaimed: claimer.device.rewards,
+      },
       programs: { staking: STAKING_PROGRAM_ID.toBase58(), leases: LEASES_PROGRAM_ID.toBase58(), rewards: REWARDS_PROGRAM_ID.toBase58() },
       pool: poolPda()[0].toBase58(),
       rewardMint: rewardMint.toBase58(),
@@ -237,6 +270,7 @@ async function main() {
       console.log(`  devices          ${devices.length} (${summary.gpus} GPUs)`);
       for (const d of devices) console.log(`    ${d.device}  ${d.model.padEnd(9)} x${d.gpus}  stake ${d.stake}  (register ${d.registerCu} CU, stake ${d.stakeCu} CU)`);
       console.log(`  Ray dashboard    ${summary.rayDashboard}`);
+      console.log(`  explorer         ${summary.explorer.url}  (${summary.explorer.events} events indexed; API ${summary.explorer.url}/openapi.json)`);
       console.log(`  scenario lease   ${scenario.lease}: ${scenario.gpus} GPUs on ${scenario.devices.length} devices, Ray job ${scenario.job.status} (running ${scenario.job.timeToRunningMs} ms after the lease opened)`);
       console.log(`                   "${scenario.job.output}"`);
       console.log(`                   ${scenario.provenHours} device-hours proven, ${scenario.earned} earned, ${scenario.status}`);
@@ -245,6 +279,7 @@ async function main() {
       console.log(`  up in ${summary.startedInMs} ms`);
     }
     if (args.has("--once")) return;
+    console.log(`\n  Explorer: ${explorer.url}\n`);
     const rpc = await startRpcServer(engine, ports["--rpc-port"], { airdrop: true });
     const wallet = await demoRenter(engine, admin, mint);
     console.log(`  JSON-RPC         ${rpc.url}  (e.g. ANCHOR_PROVIDER_URL=${rpc.url} bin/hourglass supplier status --device ${devices[0].device})`);
@@ -277,8 +312,11 @@ async function main() {
     await rpc.close();
     fs.rmSync(path.dirname(wallet), { recursive: true, force: true });
   } finally {
-    log("stopping the Ray head");
+    log("stopping the Ray head and the explorer");
     await stopHead();
+    indexerSource.stop();
+    await explorer.close();
+    db.$client.close();
   }
 }
 

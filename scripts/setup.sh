@@ -10,7 +10,8 @@ step() { printf '[setup] %s\n' "$*"; }
 SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 
 # 1. Debian packages: Rust 1.96 with prebuilt core/alloc for bpfel-unknown-none, LLVM 22 for the linker.
-APT_PACKAGES=(rustc-web cargo-web libstd-rust-web-dev-bpf llvm-22 llvm-22-dev python3-venv)
+#    g++/make build better-sqlite3's native addon; chromium is the explorer tests' headless browser.
+APT_PACKAGES=(rustc-web cargo-web libstd-rust-web-dev-bpf llvm-22 llvm-22-dev python3-venv g++ make chromium)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
@@ -41,6 +42,8 @@ else
 fi
 
 # 4. npm dependencies at the versions in the lock file; re-run only when the lock file changed.
+#    Native addons (better-sqlite3) build against Debian's Node headers, never downloaded ones.
+[ -f /usr/include/node/node.h ] && export npm_config_nodedir=/usr
 #    (`npm install`, not `npm ci`: litesvm 0.8.0 names platform packages that were never published, so
 #    the lock file cannot list them and `npm ci` refuses it.)
 lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
@@ -50,6 +53,10 @@ else
   step "npm install (from package-lock.json)"
   npm install --no-audit --no-fund --loglevel=error
   echo "$lock_hash" > node_modules/.hourglass-lock
+fi
+if ! node -e 'new (require("better-sqlite3"))(":memory:").close()' 2>/dev/null; then
+  step "building better-sqlite3 for this Node"
+  npm rebuild better-sqlite3 --loglevel=error
 fi
 
 # 5. Python virtualenv with Ray (dashboard + Jobs REST API), pinned.

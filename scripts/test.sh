@@ -30,6 +30,13 @@ else
   failed=$((failed + 1)); status=1
 fi
 
+echo "== indexer migrations match the schema =="
+if bash scripts/gen-migrations.sh --check; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1)); status=1
+fi
+
 echo "== mocha (SBF programs in LiteSVM and solana-bankrun) =="
 specs=("$@")
 [ ${#specs[@]} -gt 0 ] || specs=("tests/**/*.test.ts")

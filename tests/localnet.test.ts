@@ -14,7 +14,7 @@ const NODE = [process.execPath, "--no-allocation-site-pretenuring", "--import", 
 describe("local network (main job)", function () {
   it("starts with the programs deployed and every simulated device staked, and runs the scenario", async function () {
     this.timeout(240_000);
-    const { stdout } = await run(NODE[0], [...NODE.slice(1), "--once", "--json", "--ray-port", "6393", "--ray-dashboard-port", "8274"], { cwd: ROOT });
+    const { stdout } = await run(NODE[0], [...NODE.slice(1), "--once", "--json", "--ray-port", "6393", "--ray-dashboard-port", "8274", "--explorer-port", "8296", "--db", "target/test-localnet/indexer.sqlite"], { cwd: ROOT });
     const summary = JSON.parse(stdout);
     expect(summary.programs.staking).to.equal(STAKING_PROGRAM_ID.toBase58());
     expect(summary.programs.leases).to.equal(LEASES_PROGRAM_ID.toBase58());
@@ -43,11 +43,20 @@ describe("local network (main job)", function () {
     expect(sc.refunded).to.equal("0");
     expect(BigInt(sc.rewards.claimed) > 0n).to.equal(true);
     expect(sc.rewards.hoursEmitted).to.equal(28);
+    // The indexer followed the whole run: the explorer's API reports the same lease and rewards.
+    expect(summary.explorer.url).to.equal("http://127.0.0.1:8296");
+    expect(summary.explorer.events).to.be.greaterThan(100);
+    expect(summary.explorer.lease.status).to.equal("settled");
+    expect(summary.explorer.lease.earned).to.equal(sc.earned);
+    expect(summary.explorer.lease.provenHours).to.equal(6);
+    expect(summary.explorer.rewardsClaimed).to.equal(sc.rewards.claimed);
   });
 
   it("rejects an unknown option or a bad value with a clear message, before starting anything", async function () {
     const cases: [string[], string][] = [
       [["--bogus"], "unknown option --bogus"],
+      [["--explorer-port", "http"], "--explorer-port needs a port number"],
+      [["--db"], "--db needs a file path"],
       [["--hour-seconds", "soon"], "--hour-seconds needs a whole number of seconds"],
       [["--rpc-port", "99999"], "--rpc-port needs a port number"],
     ];
