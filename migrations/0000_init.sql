@@ -36,7 +36,7 @@ CREATE INDEX `devices_owner` ON `devices` (`owner`);--> statement-breakpoint
 CREATE INDEX `devices_model` ON `devices` (`gpu_model`,`address`);--> statement-breakpoint
 CREATE INDEX `devices_region` ON `devices` (`region`,`address`);--> statement-breakpoint
 CREATE TABLE `events` (
-	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`id` integer PRIMARY KEY NOT NULL,
 	`signature` text NOT NULL,
 	`instruction` integer NOT NULL,
 	`ordinal` integer NOT NULL,
@@ -52,7 +52,6 @@ CREATE TABLE `events` (
 --> statement-breakpoint
 CREATE UNIQUE INDEX `events_key` ON `events` (`signature`,`instruction`,`ordinal`);--> statement-breakpoint
 CREATE INDEX `events_order` ON `events` (`slot`,`block_index`,`instruction`,`ordinal`);--> statement-breakpoint
-CREATE INDEX `events_name` ON `events` (`name`,`id`);--> statement-breakpoint
 CREATE TABLE `lease_devices` (
 	`lease` text NOT NULL,
 	`slot` integer NOT NULL,
@@ -113,7 +112,7 @@ CREATE TABLE `uptime` (
 );
 --> statement-breakpoint
 CREATE TABLE `wallet_activity` (
-	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`id` integer PRIMARY KEY NOT NULL,
 	`wallet` text NOT NULL,
 	`kind` text NOT NULL,
 	`amount` integer NOT NULL,

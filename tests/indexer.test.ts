@@ -1,7 +1,11 @@
 // The indexer end to end on a real chain (LiteSVM): the in-process source folds a network history into
 // the SQLite views, and the API answers from them.
 import { expect } from "chai";
-import { createApp } from "../indexer/src/index.ts";
+import { PublicKey } from "@solana/web3.js";
+import BN from "bn.js";
+import { leasesIdl, parseEvents, rewardsIdl, stakingIdl } from "../client/src/index.ts";
+import { createApp, decodeTx } from "../indexer/src/index.ts";
+import { syntheticHistory } from "../indexer/src/ingest/synthetic.ts";
 import { viewsDigest } from "../indexer/src/db/digest.ts";
 import { PRICE } from "./support/network-history.ts";
 import { indexedHistory, type IndexedHistory } from "./support/indexed-history.ts";
@@ -52,5 +56,27 @@ describe("indexer: in-process source and views", function () {
     expect(BigInt(wallet.totals.reward)).to.not.equal(0n);
     expect(BigInt(wallet.totals.payout)).to.not.equal(0n);
     console.log("      views:", JSON.stringify(viewsDigest(db.$client).rows));
+  });
+
+  it("decodes events exactly as anchor's coder does (real history and the benchmark's synthetic one)", function () {
+    const plain = (v: unknown) => (v instanceof PublicKey ? v.toBase58() : BN.isBN(v) ? (v as BN).toString() : v);
+    const synthetic = [...syntheticHistory({ devices: 20, events: 2_000 })].flat();
+    let compared = 0;
+    for (const tx of [...x.txs, ...synthetic]) {
+      if (tx.failed) continue;
+      const ours = decodeTx(tx).map((e) => ({ program: e.program, name: e.name, instruction: e.instruction, ordinal: e.ordinal, data: e.data }));
+      const anchor = parseEvents([stakingIdl, leasesIdl, rewardsIdl], tx.logs).map((e) => ({
+        program: e.program,
+        name: e.name,
+        instruction: e.instruction,
+        ordinal: e.ordinal,
+        data: Object.fromEntries(Object.entries(e.data).map(([k, v]) => [k, plain(v)])),
+      }));
+      expect(ours, tx.signature).to.deep.equal(anchor);
+      compared += ours.length;
+    }
+    expect(compared).to.be.greaterThan(2_000);
+    const names = new Set(x.txs.flatMap((t) => decodeTx(t).map((e) => e.name)));
+    expect(names.size, [...names].join(",")).to.be.greaterThanOrEqual(20);
   });
 });

@@ -31,6 +31,15 @@ const INVOKE_RE = /^Program ([1-9A-HJ-NP-Za-km-z]+) invoke \[(\d+)\]$/;
 const END_RE = /^Program [1-9A-HJ-NP-Za-km-z]+ (success|failed)/;
 const DATA = "Program data: ";
 
+const CODERS = new WeakMap<Idl, BorshCoder>();
+
+/** One coder per IDL object, built once (building one parses the whole IDL). */
+function coderFor(idl: Idl): BorshCoder {
+  let c = CODERS.get(idl);
+  if (!c) CODERS.set(idl, (c = new BorshCoder(idl)));
+  return c;
+}
+
 /** One decoded event; `instruction` is the top-level instruction it was emitted under (CPIs included) and
  *  `ordinal` its position among that instruction's decoded events. */
 export interface DecodedEvent {
@@ -48,28 +57,38 @@ export interface DecodedEvent {
  * logs text, so `sol_log_data` events of a CPI'd program would be missed.)
  */
 export function parseEvents(idls: Idl | Idl[], logs: string[]): DecodedEvent[] {
-  const coders = new Map((Array.isArray(idls) ? idls : [idls]).map((idl) => [idl.address, new BorshCoder(idl)]));
-  const stack: string[] = [];
+  const coders = new Map((Array.isArray(idls) ? idls : [idls]).map((idl) => [idl.address, coderFor(idl)]));
   const out: DecodedEvent[] = [];
-  let instruction = -1;
+  let last = -1;
   let ordinal = 0;
+  forEachProgramData(logs, (program, data, instruction) => {
+    const event = coders.get(program)?.events.decode(data);
+    if (!event) return;
+    if (instruction !== last) [last, ordinal] = [instruction, 0];
+    out.push({ program, name: event.name, data: event.data as Record<string, unknown>, instruction, ordinal: ordinal++ });
+  });
+  return out;
+}
+
+/**
+ * Walks a transaction's logs and calls `visit` for every `Program data:` line (base64 payload) with
+ * the program executing at that point, following the invoke stack through CPIs, and the index of the
+ * top-level instruction it belongs to.
+ */
+export function forEachProgramData(logs: string[], visit: (program: string, base64: string, instruction: number) => void): void {
+  const stack: string[] = [];
+  let instruction = -1;
   for (const log of logs) {
     const invoke = INVOKE_RE.exec(log);
     if (invoke) {
-      if (invoke[2] === "1") {
-        instruction += 1;
-        ordinal = 0;
-      }
+      if (invoke[2] === "1") instruction += 1;
       stack.push(invoke[1]);
     } else if (END_RE.test(log)) {
       stack.pop();
     } else if (log.startsWith(DATA) && stack.length > 0) {
-      const program = stack[stack.length - 1];
-      const event = coders.get(program)?.events.decode(log.slice(DATA.length));
-      if (event) out.push({ program, name: event.name, data: event.data as Record<string, unknown>, instruction, ordinal: ordinal++ });
+      visit(stack[stack.length - 1], log.slice(DATA.length), instruction);
     }
   }
-  return out;
 }
 
 export function rewardsProgram(provider: Provider = offlineProvider()): Program {

@@ -7,7 +7,8 @@ const Env = z
     INDEXER_DB: z.string().min(1).default("target/indexer.sqlite"),
     INDEXER_HOST: z.string().min(1).default("127.0.0.1"),
     INDEXER_PORT: z.coerce.number().int().min(0).max(65_535).default(8787),
-    INDEXER_SOURCE: z.enum(["rpc", "helius"]).default("rpc"),
+    /** rpc: poll a JSON-RPC endpoint; helius: webhook + helius-sdk backfill; none: serve the database as it is. */
+    INDEXER_SOURCE: z.enum(["rpc", "helius", "none"]).default("rpc"),
     RPC_URL: z.url().optional(),
     ANCHOR_PROVIDER_URL: z.url().optional(),
     RPC_COMMITMENT: z.enum(["confirmed", "finalized"]).default("confirmed"),

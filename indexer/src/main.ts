@@ -23,11 +23,11 @@ async function main() {
     const source = new RpcSource(pipeline, { url: config.rpcUrl!, programs, commitment: config.RPC_COMMITMENT, pollMs: config.RPC_POLL_MS });
     await source.start();
     stopSource = () => source.stop();
-  } else {
+  } else if (config.INDEXER_SOURCE === "helius") {
     const helius = createHelius({ apiKey: config.HELIUS_API_KEY!, network: config.HELIUS_NETWORK }) as unknown as HeliusHistory;
     await heliusBackfill(pipeline, helius, programs);
   }
-  const server = await startServer({ db, pipeline, webhookAuth: config.HELIUS_WEBHOOK_AUTH, decimals: config.TOKEN_DECIMALS }, config.INDEXER_PORT, config.INDEXER_HOST);
+  const server = await startServer({ db, pipeline: config.INDEXER_SOURCE === "none" ? undefined : pipeline, webhookAuth: config.HELIUS_WEBHOOK_AUTH, decimals: config.TOKEN_DECIMALS }, config.INDEXER_PORT, config.INDEXER_HOST);
   console.log(`indexer (${config.INDEXER_SOURCE}) serving ${server.url} (API ${server.url}/openapi.json), database ${config.INDEXER_DB}`);
   const stop = async () => {
     await stopSource();

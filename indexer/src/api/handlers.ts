@@ -42,7 +42,7 @@ export const handlers = (deps: Deps) => ({
     if (q.format === "json") return c.json(p, 200);
     return csvResponse(c, `wallet-${address}.csv`, p.nextCursor, toCsv(["id", "kind", "amount", "device", "lease", "signature", "slot", "block_time"], p.items.map((r) => [r.id, r.kind, r.amount, r.device, r.lease, r.signature, r.slot, r.blockTime])));
   },
-  events: (q: Q<{ name?: string }>) => listEvents(deps.db, q),
+  events: (q: Q<object>) => listEvents(deps.db, q),
   stream(c: Context) {
     const pipeline = deps.pipeline;
     if (!pipeline) return c.json({ error: "this indexer does not ingest: no live feed" }, 404);

@@ -15,6 +15,7 @@ export function openDb(file: string): IndexerDb {
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("busy_timeout = 5000");
+  sqlite.pragma("cache_size = -65536"); // 64 MiB of page cache: the event log's indexes stay in memory
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder: MIGRATIONS_DIR });
   return db as IndexerDb;

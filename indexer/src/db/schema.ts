@@ -8,7 +8,7 @@ import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "driz
 export const events = sqliteTable(
   "events",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    id: integer("id").primaryKey(),
     signature: text("signature").notNull(),
     instruction: integer("instruction").notNull(),
     ordinal: integer("ordinal").notNull(),
@@ -27,7 +27,6 @@ export const events = sqliteTable(
   (t) => [
     uniqueIndex("events_key").on(t.signature, t.instruction, t.ordinal),
     index("events_order").on(t.slot, t.blockIndex, t.instruction, t.ordinal),
-    index("events_name").on(t.name, t.id),
   ],
 );
 
@@ -145,7 +144,7 @@ export const rewardHours = sqliteTable("reward_hours", {
 export const walletActivity = sqliteTable(
   "wallet_activity",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    id: integer("id").primaryKey(),
     wallet: text("wallet").notNull(),
     /** reward | payout | stake | withdraw | slash | lease | refund */
     kind: text("kind").notNull(),

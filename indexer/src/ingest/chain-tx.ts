@@ -1,7 +1,6 @@
 // What every source hands the pipeline: one transaction with its position in the chain and its logs.
-import { PublicKey } from "@solana/web3.js";
-import BN from "bn.js";
-import { leasesIdl, parseEvents, rewardsIdl, stakingIdl } from "@hourglass/client";
+import { leasesIdl, rewardsIdl, stakingIdl } from "@hourglass/client";
+import { EventDecoder } from "./event-decoder.ts";
 
 export type Commitment = "processed" | "confirmed" | "finalized";
 export const COMMITMENT_RANK: Record<Commitment, number> = { processed: 0, confirmed: 1, finalized: 2 };
@@ -33,34 +32,22 @@ export interface ChainEvent {
 
 export type EventData = Record<string, string | number | boolean>;
 
-const IDLS = [stakingIdl, leasesIdl, rewardsIdl];
-
-function plain(v: unknown): string | number | boolean {
-  if (v instanceof PublicKey) return v.toBase58();
-  if (BN.isBN(v)) return (v as BN).toString();
-  if (typeof v === "number" || typeof v === "boolean" || typeof v === "string") return v;
-  if (typeof v === "bigint") return v.toString();
-  throw new Error(`unexpected event field ${String(v)}`);
-}
+const DECODER = new EventDecoder([stakingIdl, leasesIdl, rewardsIdl]);
 
 /** The Hourglass events in a transaction's logs, CPIs included. */
 export function decodeTx(tx: ChainTx): ChainEvent[] {
   if (tx.failed) return [];
-  return parseEvents(IDLS, tx.logs).map((e) => {
-    const data: EventData = {};
-    for (const [k, v] of Object.entries(e.data)) data[k] = plain(v);
-    return {
-      signature: tx.signature,
-      instruction: e.instruction,
-      ordinal: e.ordinal,
-      slot: tx.slot,
-      blockIndex: tx.blockIndex,
-      blockTime: tx.blockTime,
-      program: e.program,
-      name: e.name,
-      data,
-    };
-  });
+  return DECODER.decode(tx.logs).map((e) => ({
+    signature: tx.signature,
+    instruction: e.instruction,
+    ordinal: e.ordinal,
+    slot: tx.slot,
+    blockIndex: tx.blockIndex,
+    blockTime: tx.blockTime,
+    program: e.program,
+    name: e.name,
+    data: e.data,
+  }));
 }
 
 /** Orders transactions as the chain executed them. */

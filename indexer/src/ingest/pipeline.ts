@@ -76,20 +76,27 @@ export class Pipeline {
   /** Stores and folds a batch of transactions (any order; duplicates are harmless). */
   ingest(source: string, txs: ChainTx[], checkpoint?: Omit<Checkpoint, "source">): IngestResult {
     const fresh: (ChainEvent & { id: number })[] = [];
+    let inserted = 0;
     let replayed = false;
     const run = this.sqlite.transaction(() => {
       let behind = false;
       const sorted = [...txs].sort(chainOrder);
       for (const tx of sorted) {
         const events = decodeTx(tx);
+        let seen = false;
         for (const e of events) {
           const r = this.s.insert.run(e.signature, e.instruction, e.ordinal, e.slot, e.blockIndex, e.blockTime, e.program, e.name, JSON.stringify(e.data), tx.commitment, source);
-          if (r.changes === 0) continue;
-          fresh.push({ ...e, id: Number(r.lastInsertRowid) });
+          if (r.changes === 0) {
+            seen = true;
+            continue;
+          }
+          if (this.listeners.size > 0) fresh.push({ ...e, id: Number(r.lastInsertRowid) });
+          inserted++;
           if (chainOrder(e, this.mark) < 0) behind = true;
           else if (!behind) this.views.apply(e);
         }
-        if (events.length > 0 && tx.commitment !== "processed") this.promoteOne(tx.signature, tx.commitment);
+        // A transaction delivered again may come with a higher commitment than it was stored with.
+        if (seen && tx.commitment !== "processed") this.promoteOne(tx.signature, tx.commitment);
         if (chainOrder(tx, this.mark) > 0 && events.length > 0) this.mark = { slot: tx.slot, blockIndex: tx.blockIndex };
       }
       if (behind) {
@@ -108,7 +115,7 @@ export class Pipeline {
       throw e;
     }
     if (fresh.length > 0) for (const l of this.listeners) l(fresh);
-    return { transactions: txs.length, events: fresh.length, replayed };
+    return { transactions: txs.length, events: inserted, replayed };
   }
 
   private promoteOne(signature: string, commitment: Commitment) {

@@ -15,13 +15,12 @@ export interface EventItem {
   data: Record<string, unknown>;
 }
 
-export function listEvents(db: IndexerDb, f: { limit: number; cursor?: string; name?: string }) {
+export function listEvents(db: IndexerDb, f: { limit: number; cursor?: string }) {
   const after = decodeCursor(f.cursor, ["number"]);
-  const where = [f.name ? "name = ?" : "", after ? "id < ?" : ""].filter(Boolean);
   const rows = db.$client
     .prepare(`SELECT id, signature, instruction, ordinal, slot, block_time AS blockTime, program, name, commitment, data FROM events
-      ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ?`)
-    .all(...(f.name ? [f.name] : []), ...(after ? [after[0]] : []), f.limit + 1) as (Omit<EventItem, "data"> & { data: string })[];
+      ${after ? "WHERE id < ?" : ""} ORDER BY id DESC LIMIT ?`)
+    .all(...(after ? [after[0]] : []), f.limit + 1) as (Omit<EventItem, "data"> & { data: string })[];
   const p = page(rows, f.limit, (r) => [r.id]);
   return { items: p.items.map((r): EventItem => ({ ...r, data: JSON.parse(r.data) })), nextCursor: p.nextCursor };
 }

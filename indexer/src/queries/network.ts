@@ -6,7 +6,7 @@ const DAY = 86_400;
 
 export function networkStats(db: IndexerDb) {
   const q = db.$client;
-  const now = (q.prepare("SELECT max(block_time) FROM events").pluck().get() as number | null) ?? null;
+  const now = (q.prepare("SELECT block_time FROM events ORDER BY slot DESC, block_index DESC LIMIT 1").pluck().get() as number | null) ?? null;
   const gpus = q
     .prepare(`SELECT gpu_model AS model, count(*) AS devices, sum(gpu_count) AS gpus, sum(CASE WHEN status = 2 THEN gpu_count ELSE 0 END) AS leased
       FROM devices WHERE deregistered = 0 GROUP BY gpu_model ORDER BY gpu_model`)
