@@ -1,4 +1,5 @@
 // Devices: the filtered list, one device with its 30-day hourly uptime, and suppliers (devices by owner).
+import { stmt } from "./statements.ts";
 import type { IndexerDb } from "../db/open.ts";
 import { decodeCursor, page } from "./cursor.ts";
 import { gpuModelName } from "./gpu-models.ts";
@@ -58,8 +59,7 @@ export function listDevices(db: IndexerDb, f: DeviceFilter) {
   if (f.status !== undefined) where.push("status = ?") && args.push(STATUS.indexOf(f.status));
   const after = decodeCursor(f.cursor, ["string"]);
   if (after) where.push("address > ?") && args.push(after[0]);
-  const rows = db.$client
-    .prepare(`SELECT ${DEVICE_COLUMNS} FROM devices ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY address LIMIT ?`)
+  const rows = stmt(db, `SELECT ${DEVICE_COLUMNS} FROM devices ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY address LIMIT ?`)
     .all(...args, f.limit + 1) as DeviceRow[];
   const p = page(rows, f.limit, (r) => [r.address]);
   return { items: p.items.map(shape), nextCursor: p.nextCursor };
@@ -69,19 +69,17 @@ const HOUR = 3600;
 const UPTIME_HOURS = 30 * 24;
 
 export function deviceDetail(db: IndexerDb, address: string) {
-  const q = db.$client;
-  const row = q.prepare(`SELECT ${DEVICE_COLUMNS} FROM devices WHERE address = ?`).get(address) as DeviceRow | undefined;
+  const row = stmt(db, `SELECT ${DEVICE_COLUMNS} FROM devices WHERE address = ?`).get(address) as DeviceRow | undefined;
   if (!row) return undefined;
   // The 30 days up to the newest block time the indexer has seen (the chain's clock, not the wall's).
-  const now = (q.prepare("SELECT block_time FROM events ORDER BY slot DESC, block_index DESC LIMIT 1").pluck().get() as number | null) ?? 0;
+  const now = (stmt(db, "SELECT block_time FROM events ORDER BY slot DESC, block_index DESC LIMIT 1").pluck().get() as number | null) ?? 0;
   const end = Math.floor(now / HOUR) * HOUR + HOUR;
   const start = end - UPTIME_HOURS * HOUR;
   const hours: number[] = new Array(UPTIME_HOURS).fill(0);
   // Each recorded hour lands in the wall-clock hour it started in.
-  const all = q.prepare("SELECT hour_start FROM uptime WHERE device = ? AND hour_start >= ? AND hour_start < ?").pluck().all(address, start, end) as number[];
+  const all = stmt(db, "SELECT hour_start FROM uptime WHERE device = ? AND hour_start >= ? AND hour_start < ?").pluck().all(address, start, end) as number[];
   for (const t of all) hours[Math.floor((t - start) / HOUR)] = 1;
-  const leases = q
-    .prepare(`SELECT lease, slot, gpus, first_hour AS firstHour, proven_hours AS provenHours, CAST(earned AS TEXT) AS earned, faults, released
+  const leases = stmt(db, `SELECT lease, slot, gpus, first_hour AS firstHour, proven_hours AS provenHours, CAST(earned AS TEXT) AS earned, faults, released
       FROM lease_devices WHERE device = ? ORDER BY rowid DESC LIMIT 50`)
     .all(address) as { lease: string; slot: number; gpus: number; firstHour: number; provenHours: number; earned: string; faults: number; released: number }[];
   return { device: shape(row), uptime: { from: start, hourSeconds: HOUR, hours, upHours: hours.reduce((a, b) => a + b, 0) }, leases };
@@ -89,8 +87,7 @@ export function deviceDetail(db: IndexerDb, address: string) {
 
 export function listSuppliers(db: IndexerDb, f: { limit: number; cursor?: string }) {
   const after = decodeCursor(f.cursor, ["string"]);
-  const rows = db.$client
-    .prepare(`SELECT owner AS address, count(*) AS devices, sum(gpu_count) AS gpus, CAST(sum(stake) + sum(co_stake) AS TEXT) AS stake,
+  const rows = stmt(db, `SELECT owner AS address, count(*) AS devices, sum(gpu_count) AS gpus, CAST(sum(stake) + sum(co_stake) AS TEXT) AS stake,
         sum(proven_hours) AS provenHours, CAST(sum(earned) AS TEXT) AS earned, CAST(sum(rewards) AS TEXT) AS rewards,
         max(deregistered = 0 AND stake >= minimum_stake) AS active, max(proven_hours > 0) AS verified
       FROM devices ${after ? "WHERE owner > ?" : ""} GROUP BY owner ORDER BY owner LIMIT ?`)

@@ -1,4 +1,5 @@
 // The raw event feed, newest first.
+import { stmt } from "./statements.ts";
 import type { IndexerDb } from "../db/open.ts";
 import { decodeCursor, page } from "./cursor.ts";
 
@@ -17,8 +18,7 @@ export interface EventItem {
 
 export function listEvents(db: IndexerDb, f: { limit: number; cursor?: string }) {
   const after = decodeCursor(f.cursor, ["number"]);
-  const rows = db.$client
-    .prepare(`SELECT id, signature, instruction, ordinal, slot, block_time AS blockTime, program, name, commitment, data FROM events
+  const rows = stmt(db, `SELECT id, signature, instruction, ordinal, slot, block_time AS blockTime, program, name, commitment, data FROM events
       ${after ? "WHERE id < ?" : ""} ORDER BY id DESC LIMIT ?`)
     .all(...(after ? [after[0]] : []), f.limit + 1) as (Omit<EventItem, "data"> & { data: string })[];
   const p = page(rows, f.limit, (r) => [r.id]);

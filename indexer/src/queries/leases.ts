@@ -1,4 +1,5 @@
 // Leases and their clusters.
+import { stmt } from "./statements.ts";
 import type { IndexerDb } from "../db/open.ts";
 import { decodeCursor, page } from "./cursor.ts";
 import { gpuModelName } from "./gpu-models.ts";
@@ -46,18 +47,16 @@ export function listLeases(db: IndexerDb, f: LeaseFilter) {
   if (f.model !== undefined) where.push("gpu_model = ?") && args.push(f.model);
   const after = decodeCursor(f.cursor, ["number", "string"]);
   if (after) where.push("(created_slot, address) < (?, ?)") && args.push(after[0], after[1]);
-  const rows = db.$client
-    .prepare(`SELECT ${LEASE_COLUMNS} FROM leases ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY created_slot DESC, address DESC LIMIT ?`)
+  const rows = stmt(db, `SELECT ${LEASE_COLUMNS} FROM leases ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY created_slot DESC, address DESC LIMIT ?`)
     .all(...args, f.limit + 1) as LeaseRow[];
   const p = page(rows, f.limit, (r) => [r.createdSlot, r.address]);
   return { items: p.items.map((r) => ({ ...r, gpuModelName: gpuModelName(r.gpuModel) })), nextCursor: p.nextCursor };
 }
 
 export function leaseDetail(db: IndexerDb, address: string) {
-  const row = db.$client.prepare(`SELECT ${LEASE_COLUMNS} FROM leases WHERE address = ?`).get(address) as LeaseRow | undefined;
+  const row = stmt(db, `SELECT ${LEASE_COLUMNS} FROM leases WHERE address = ?`).get(address) as LeaseRow | undefined;
   if (!row) return undefined;
-  const cluster = db.$client
-    .prepare(`SELECT slot, device, gpus, first_hour AS firstHour, proven_hours AS provenHours, CAST(earned AS TEXT) AS earned, faults, released
+  const cluster = stmt(db, `SELECT slot, device, gpus, first_hour AS firstHour, proven_hours AS provenHours, CAST(earned AS TEXT) AS earned, faults, released
       FROM lease_devices WHERE lease = ? ORDER BY slot`)
     .all(address) as { slot: number; device: string; gpus: number; firstHour: number; provenHours: number; earned: string; faults: number; released: number }[];
   return { lease: { ...row, gpuModelName: gpuModelName(row.gpuModel) }, cluster: cluster.map((c) => ({ ...c, released: c.released === 1 })) };

@@ -1,30 +1,40 @@
 // The network home: GPUs by model, suppliers, supply, and the market price per GPU-hour by model.
+import { dataVersion, stmt } from "./statements.ts";
 import type { IndexerDb } from "../db/open.ts";
 import { gpuModelName } from "./gpu-models.ts";
 
 const DAY = 86_400;
 
-export function networkStats(db: IndexerDb) {
-  const q = db.$client;
-  const now = (q.prepare("SELECT block_time FROM events ORDER BY slot DESC, block_index DESC LIMIT 1").pluck().get() as number | null) ?? null;
-  const gpus = q
-    .prepare(`SELECT gpu_model AS model, count(*) AS devices, sum(gpu_count) AS gpus, sum(CASE WHEN status = 2 THEN gpu_count ELSE 0 END) AS leased
+type NetworkStats = ReturnType<typeof computeNetworkStats>;
+const CACHE = new WeakMap<IndexerDb, { version: string; stats: NetworkStats }>();
+
+/** The home page's aggregates, recomputed only when the database changed since the last call. */
+export function networkStats(db: IndexerDb): NetworkStats {
+  const version = dataVersion(db);
+  const hit = CACHE.get(db);
+  if (hit && hit.version === version) return hit.stats;
+  const stats = computeNetworkStats(db);
+  CACHE.set(db, { version, stats });
+  return stats;
+}
+
+function computeNetworkStats(db: IndexerDb) {
+  const now = (stmt(db, "SELECT block_time FROM events ORDER BY slot DESC, block_index DESC LIMIT 1").pluck().get() as number | null) ?? null;
+  const gpus = stmt(db, `SELECT gpu_model AS model, count(*) AS devices, sum(gpu_count) AS gpus, sum(CASE WHEN status = 2 THEN gpu_count ELSE 0 END) AS leased
       FROM devices WHERE deregistered = 0 GROUP BY gpu_model ORDER BY gpu_model`)
     .all() as { model: number; devices: number; gpus: number; leased: number }[];
-  const suppliers = q
-    .prepare(`SELECT count(*) AS total, sum(active) AS active, sum(verified) AS verified FROM (
+  const suppliers = stmt(db, `SELECT count(*) AS total, sum(active) AS active, sum(verified) AS verified FROM (
         SELECT owner, max(deregistered = 0 AND stake >= minimum_stake) AS active, max(proven_hours > 0) AS verified FROM devices GROUP BY owner)`)
     .get() as { total: number; active: number | null; verified: number | null };
-  const supply = q
-    .prepare(`SELECT CAST((SELECT coalesce(sum(stake), 0) FROM devices) AS TEXT) AS staked,
+  const supply = stmt(db, `SELECT CAST((SELECT coalesce(sum(stake), 0) FROM devices) AS TEXT) AS staked,
         CAST((SELECT coalesce(sum(co_stake), 0) FROM devices) AS TEXT) AS coStaked,
         CAST((SELECT coalesce(sum(amount), 0) FROM reward_hours) AS TEXT) AS emitted,
         CAST((SELECT coalesce(sum(rewards), 0) FROM devices) AS TEXT) AS rewardsClaimed,
         CAST((SELECT coalesce(sum(deposited - earned - refunded), 0) FROM leases WHERE status IN ('open', 'paused')) AS TEXT) AS escrow`)
     .get() as Record<string, string>;
-  const leaseCounts = q.prepare("SELECT count(*) AS total, coalesce(sum(status IN ('open', 'paused')), 0) AS active FROM leases").get() as { total: number; active: number };
+  const leaseCounts = stmt(db, "SELECT count(*) AS total, coalesce(sum(status IN ('open', 'paused')), 0) AS active FROM leases").get() as { total: number; active: number };
   // Market price: the median price per GPU-hour of the leases opened in the last 24 h, by model.
-  const recent = now === null ? [] : (q.prepare("SELECT gpu_model AS model, CAST(price_per_gpu_hour AS TEXT) AS price FROM leases WHERE created_at >= ? ORDER BY gpu_model, price_per_gpu_hour").all(now - DAY) as { model: number; price: string }[]);
+  const recent = now === null ? [] : (stmt(db, "SELECT gpu_model AS model, CAST(price_per_gpu_hour AS TEXT) AS price FROM leases WHERE created_at >= ? ORDER BY gpu_model, price_per_gpu_hour").all(now - DAY) as { model: number; price: string }[]);
   const byModel = new Map<number, bigint[]>();
   for (const r of recent) byModel.set(r.model, [...(byModel.get(r.model) ?? []), BigInt(r.price)]);
   const prices = [...byModel].map(([model, ps]) => ({ model, name: gpuModelName(model), leases: ps.length, medianPerGpuHour: median(ps).toString() }));
