@@ -1,6 +1,7 @@
 // Placement of a 10,000-GPU cluster from a pool of 1,000,000 devices: indexed (goal < 50 ms) against a
 // full scan of the pool in the same run. Prints a table; exits 1 if the goal is missed.
 // Run: npx tsx bench/placement.ts
+import { GoalTable } from "./table.ts";
 import { PlacementIndex, type DeviceInfo } from "../orchestrator/src/placement/index.ts";
 
 const POOL = 1_000_000;
@@ -53,10 +54,9 @@ for (const d of candidates) {
 const scanMs = performance.now() - t1;
 
 const median = placeTimes[Math.floor(placeTimes.length / 2)];
-console.log(`placement of a ${CLUSTER.toLocaleString()}-GPU cluster from ${POOL.toLocaleString()} devices`);
-console.log(`${"metric".padEnd(40)} ${"value".padStart(10)}  goal`);
-console.log(`${"index build (once, incremental after)".padEnd(40)} ${buildMs.toFixed(0).padStart(7)} ms`);
-console.log(`${"indexed placement, median of 5".padEnd(40)} ${median.toFixed(2).padStart(7)} ms  < ${GOAL_MS} ms ${median < GOAL_MS ? "ok" : "MISSED"}`);
-console.log(`${"full scan of the pool (baseline)".padEnd(40)} ${scanMs.toFixed(0).padStart(7)} ms`);
-console.log(`${"speed-up".padEnd(40)} ${(scanMs / median).toFixed(0).padStart(8)}x`);
-if (median >= GOAL_MS) process.exit(1);
+const table = new GoalTable();
+table.add("placement: index build (once, incremental after)", Math.round(buildMs), undefined, "ms");
+table.add(`placement: ${CLUSTER.toLocaleString("en-US")} GPUs from ${POOL.toLocaleString("en-US")} devices, indexed (median of 5)`, Math.round(median * 100) / 100, { below: GOAL_MS }, "ms");
+table.add("placement: full scan of the pool (baseline)", Math.round(scanMs), undefined, "ms");
+table.add("placement: speed-up over the scan", Math.round(scanMs / median), undefined, "x");
+if (!table.report(`placement of a ${CLUSTER.toLocaleString("en-US")}-GPU cluster from ${POOL.toLocaleString("en-US")} devices`)) process.exit(1);

@@ -1,6 +1,7 @@
 // Compute units per staking instruction in LiteSVM (our program including its CPIs), measured over
 // several runs with fresh keys, printed as a table with the goals; exits 1 if a goal is missed.
 // Run: npx tsx bench/staking-cu.ts [--json]
+import { GoalTable } from "./table.ts";
 import { Keypair } from "@solana/web3.js";
 import { STAKING_PROGRAM_ID } from "../client/src/index.ts";
 import { programComputeUnits } from "../client/src/svm/index.ts";
@@ -55,21 +56,12 @@ async function main() {
     await time("deregister", await w.staking.deregister({ supplier: s.wallet.publicKey, deviceKey: key.publicKey }), [s.wallet]);
   }
 
-  const rows = [...samples].map(([name, xs]) => {
-    const max = Math.max(...xs);
+  const table = new GoalTable();
+  for (const [name, xs] of samples) {
     const goal = GOALS[name];
-    return { instruction: name, min: Math.min(...xs), max, goal: goal ?? null, ok: goal === undefined || max <= goal };
-  });
-  if (process.argv.includes("--json")) {
-    console.log(JSON.stringify(rows, null, 2));
-  } else {
-    console.log(`staking program, compute units in LiteSVM (${RUNS} runs, fresh keys each; CPIs included)`);
-    console.log(`${"instruction".padEnd(20)} ${"min".padStart(7)} ${"max".padStart(7)} ${"goal".padStart(7)}  result`);
-    for (const r of rows) {
-      console.log(`${r.instruction.padEnd(20)} ${String(r.min).padStart(7)} ${String(r.max).padStart(7)} ${(r.goal === null ? "-" : `<=${r.goal}`).padStart(7)}  ${r.goal === null ? "" : r.ok ? "ok" : "MISSED"}`);
-    }
+    table.add(`staking ${name} (max of ${xs.length} runs; min ${Math.min(...xs)})`, Math.max(...xs), goal === undefined ? undefined : { max: goal }, "CU");
   }
-  if (rows.some((r) => !r.ok)) process.exit(1);
+  if (!table.report(`staking program, compute units in LiteSVM (${RUNS} runs, fresh keys each; CPIs included)`)) process.exit(1);
 }
 
 main().catch((e) => {
