@@ -8,6 +8,9 @@ export RAY_VERSION="2.60.0"
 export BPF_LINKER="$HOURGLASS_TOOLS/bpf-linker-$BPF_LINKER_VERSION/bin/bpf-linker"
 export HOURGLASS_RELINK="$HOURGLASS_ROOT/target/release/hourglass-relink"
 export RAY_VENV="$HOURGLASS_TOOLS/venv-ray-$RAY_VERSION"
+# Schemathesis fuzzes the indexer API from its OpenAPI document (tests/indexer-fuzz.test.ts).
+export SCHEMATHESIS_VERSION="4.32.5"
+export SCHEMATHESIS_VENV="$HOURGLASS_TOOLS/venv-schemathesis-$SCHEMATHESIS_VERSION"
 # Debian's rustc-web ships core/alloc for bpfel-unknown-none; rustup's toolchain stays for host builds.
 export SBF_RUSTC=/usr/bin/rustc
 export SBF_CARGO=/usr/bin/cargo

@@ -67,4 +67,12 @@ else
   python3 -m venv "$RAY_VENV"
   "$RAY_VENV/bin/pip" install --quiet --disable-pip-version-check "ray[default]==$RAY_VERSION"
 fi
+# 6. Schemathesis (API fuzzing from the OpenAPI document), pinned, in its own virtualenv.
+if [ -x "$SCHEMATHESIS_VENV/bin/st" ] && "$SCHEMATHESIS_VENV/bin/python" -c "import importlib.metadata as m, sys; sys.exit(m.version('schemathesis') != '$SCHEMATHESIS_VERSION')" 2>/dev/null; then
+  step "schemathesis $SCHEMATHESIS_VERSION present"
+else
+  step "pip install schemathesis==$SCHEMATHESIS_VERSION into $SCHEMATHESIS_VENV"
+  python3 -m venv "$SCHEMATHESIS_VENV"
+  "$SCHEMATHESIS_VENV/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+fi
 step "done"

@@ -59,7 +59,10 @@ describe("indexer: in-process source and views", function () {
   });
 
   it("decodes events exactly as anchor's coder does (real history and the benchmark's synthetic one)", function () {
-    const plain = (v: unknown) => (v instanceof PublicKey ? v.toBase58() : BN.isBN(v) ? (v as BN).toString() : v);
+    // BN to decimal through base 16: on Node 20, thousands of BN#toString(10) calls here left V8's
+    // optimised bn.js code returning "NaN" digits to later suites in the same process.
+    const decimal = (b: BN) => `${b.isNeg() ? "-" : ""}${BigInt(`0x${b.abs().toString(16)}`)}`;
+    const plain = (v: unknown) => (v instanceof PublicKey ? v.toBase58() : BN.isBN(v) ? decimal(v as BN) : v);
     const synthetic = [...syntheticHistory({ devices: 20, events: 2_000 })].flat();
     let compared = 0;
     for (const tx of [...x.txs, ...synthetic]) {

@@ -7,7 +7,8 @@ import { LeaseWorld, HOUR, type OpenLease } from "./lease-world.ts";
 import { RewardsWorld } from "./rewards-world.ts";
 import type { EngineName, ObservedEngine } from "../../client/src/svm/index.ts";
 import type { DeviceHandle } from "./world.ts";
-import { DECIMALS } from "./world.ts";
+import { DECIMALS, UNBONDING_SECONDS } from "./world.ts";
+import { createTokenAccount } from "../../client/src/svm/index.ts";
 
 export const PRICE = 2n * 10n ** BigInt(DECIMALS);
 
@@ -81,5 +82,67 @@ export class NetworkHistory {
     await rw.catchUp();
     for (const i of [0, 1]) await rw.ok("claim", await rw.claimIx(devices[i]), [devices[i].supplier.wallet]);
     return { devices, settled, terminated, renter: renter.wallet };
+  }
+
+  /**
+   * A second phase over the first's devices, for suites that want every instruction: a device paused
+   * and resumed, a co-staker who syncs, claims and withdraws, a lease that pauses, is extended, has a
+   * device faulted and slashed, settles and is closed, a denominated device, the pool paused and
+   * resumed, and a supplier who unstakes, withdraws and deregisters.
+   */
+  async runMore(first: Awaited<ReturnType<NetworkHistory["run"]>>): Promise<void> {
+    const { lw, rw } = this;
+    const w = lw.w;
+    const [d0, d1, d2, d3] = first.devices;
+    const attester = lw.attester;
+    await w.ok("set_device_paused", await w.staking.setDevicePaused({ supplier: d3.supplier.wallet.publicKey, deviceKey: d3.key.publicKey, paused: true }), [d3.supplier.wallet]);
+    await w.ok("set_device_paused", await w.staking.setDevicePaused({ supplier: d3.supplier.wallet.publicKey, deviceKey: d3.key.publicKey, paused: false }), [d3.supplier.wallet]);
+    // A co-staker backs device 0 and is registered with the rewards pool.
+    const backer = await w.newSupplier(100_000n * 10n ** BigInt(DECIMALS));
+    const coStake = w.minimum(d0) / 2n;
+    await w.ok("co_stake", await w.coStakeIx(d0, backer, coStake), [backer.wallet]);
+    await rw.ok("sync_co_stake", await rw.rewards.syncCoStake({ payer: backer.wallet.publicKey, device: d0.address, staker: backer.wallet.publicKey }), [backer.wallet]);
+    const backerRewards = await createTokenAccount(this.engine, backer.wallet, rw.rewardMint, backer.wallet.publicKey);
+    // Lease 3 on devices 0 and 1 for one hour: proven, paused when the hour runs out, extended by two.
+    const renter = await lw.newRenter();
+    const o = await lw.open(renter, { gpus: 2, hours: 1, price: PRICE });
+    await lw.assign(o, d0);
+    await lw.assign(o, d1);
+    await rw.catchUp();
+    await lw.engine.warp(HOUR);
+    await lw.ok("prove_time", await lw.proveIxs(o, [lw.attest(o, 0, 0, 1), lw.attest(o, 1, 0, 1)]), [attester]);
+    await lw.ok("pause", await lw.leases.pause({ caller: attester.publicKey, lease: o.lease.publicKey }), [attester]);
+    await lw.ok("extend", await lw.leases.extend({ renter: renter.wallet.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey, renterTokens: renter.network, treasury: o.treasury, hours: 2 }), [renter.wallet]);
+    // Device 0 keeps proving and recording uptime; device 1 falls silent and is faulted after the grace.
+    for (let h = 1; h <= 2; h++) {
+      await lw.engine.warp(HOUR);
+      await lw.ok("prove_time", await lw.proveIxs(o, [lw.attest(o, 0, h, 1)]), [attester]);
+    }
+    await lw.engine.warp(lw.grace);
+    await rw.catchUp();
+    await lw.ok("report_fault", await lw.leases.reportFault({ caller: attester.publicKey, lease: o.lease.publicKey, slot: 1, device: d1.address, stakingTreasury: w.treasury }), [attester]);
+    await this.settleAndClaim(o);
+    await lw.ok("close_lease", await lw.leases.closeLease({ renter: first.renter.publicKey, lease: first.settled.lease.publicKey, escrow: first.settled.escrow.publicKey }), [first.renter]);
+    // Rewards: device 2 stopped recording long ago and is denominated; the pool pauses and resumes;
+    // the backer claims its share.
+    await rw.ok("denominate", await rw.rewards.denominate({ caller: attester.publicKey, device: d2.address }), [attester]);
+    await rw.ok("set_paused", await rw.rewards.setPaused({ authority: w.authority.publicKey, paused: true }), [w.authority]);
+    await rw.ok("set_paused", await rw.rewards.setPaused({ authority: w.authority.publicKey, paused: false }), [w.authority]);
+    await rw.catchUp();
+    await rw.ok("claim_co_stake", await rw.rewards.claimCoStake({ staker: backer.wallet.publicKey, device: d0.address, destination: backerRewards }), [backer.wallet]);
+    // Exits: the backer and device 3's supplier unstake, wait out the unbonding and withdraw; device 3
+    // deregisters.
+    await w.ok("co_unstake", await w.staking.coUnstake({ staker: backer.wallet.publicKey, deviceKey: d0.key.publicKey, amount: coStake }), [backer.wallet]);
+    const stake = BigInt((await w.device(d3)).stake.toString());
+    await w.ok("request_unstake", await w.staking.requestUnstake({ supplier: d3.supplier.wallet.publicKey, deviceKey: d3.key.publicKey, amount: stake }), [d3.supplier.wallet]);
+    await lw.engine.warp(UNBONDING_SECONDS);
+    await w.ok("co_withdraw", await w.staking.coWithdraw({ staker: backer.wallet.publicKey, deviceKey: d0.key.publicKey, destination: backer.tokens }), [backer.wallet]);
+    await w.ok("withdraw", await w.staking.withdraw({ supplier: d3.supplier.wallet.publicKey, deviceKey: d3.key.publicKey, destination: d3.supplier.tokens }), [d3.supplier.wallet]);
+    await w.ok("deregister", await w.staking.deregister({ supplier: d3.supplier.wallet.publicKey, deviceKey: d3.key.publicKey }), [d3.supplier.wallet]);
+    // The staking authority is handed to a new key (which must consent) and back.
+    const next = Keypair.generate();
+    await this.engine.airdrop(next.publicKey, 1_000_000_000n);
+    await w.ok("set_authority", await w.staking.setAuthority({ authority: w.authority.publicKey, newAuthority: next.publicKey }), [w.authority, next]);
+    await w.ok("set_authority", await w.staking.setAuthority({ authority: next.publicKey, newAuthority: w.authority.publicKey }), [next, w.authority]);
   }
 }

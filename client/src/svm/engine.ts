@@ -45,6 +45,8 @@ export interface Engine {
   latestBlockhash(): Promise<string>;
   /** Moves to a new blockhash, as a validator does every slot (so resent transactions differ). */
   advanceBlockhash(): Promise<void>;
+  /** Turns signature verification off or on (LiteSVM only; for fuzzers, whose signatures are random). */
+  setSigverify?(on: boolean): void;
   slot(): Promise<bigint>;
   getAccount(address: PublicKey): Promise<AccountInfo<Buffer> | null>;
   setAccount(address: PublicKey, account: AccountInfo<Buffer>): Promise<void>;
@@ -109,6 +111,10 @@ class LiteSvmEngine implements Engine {
 
   async advanceBlockhash(): Promise<void> {
     this.svm.expireBlockhash();
+  }
+
+  setSigverify(on: boolean): void {
+    this.svm.withSigverify(on);
   }
 
   async slot(): Promise<bigint> {

@@ -20,6 +20,7 @@ export function observe(engine: Engine): ObservedEngine {
     sendSigned: async (tx) => notify(await engine.sendSigned(tx)),
     latestBlockhash: () => engine.latestBlockhash(),
     advanceBlockhash: () => engine.advanceBlockhash(),
+    setSigverify: engine.setSigverify ? (on) => engine.setSigverify!(on) : undefined,
     slot: () => engine.slot(),
     getAccount: (a) => engine.getAccount(a),
     setAccount: (a, acc) => engine.setAccount(a, acc),

@@ -24,6 +24,8 @@ pub fn process(accounts: &mut [AccountView]) -> ProgramResult {
     loaders::signer(owner)?;
     loaders::writable(reward_vault)?;
     loaders::writable(destination)?;
+    // Paying the vault into itself would mark rewards claimed while they stay in the vault.
+    loaders::distinct(reward_vault, destination)?;
     loaders::program(token_program, &pinocchio_token::ID)?;
     let now = now()?;
     let (amount, device_key, bump) = {
