@@ -1,9 +1,10 @@
 // The instruction fuzzer: FUZZ_INSTRUCTIONS (default 1,000,000) instructions with random data (half
 // of them behind a real instruction discriminator) and random account lists (real accounts of every
 // type in the wrong slots, programs, sysvars, unknown keys; writable and signer flags at random, with
-// the history's real signers) are sent to the three programs in LiteSVM over a live network history, one
-// per transaction so that every one of them executes (a transaction stops at its first failure). A transaction that fails must leave every account it names unchanged (the fee
-// payer's fee aside); whatever happens, no token is created or destroyed.
+// the history's real signers) are sent to the three programs in LiteSVM over a live network history,
+// one per transaction so that every one of them executes (a transaction stops at its first failure).
+// A transaction that fails must leave every account it names unchanged (the fee payer's fee aside);
+// whatever happens, no token is created or destroyed.
 import { expect } from "chai";
 import { Keypair, MessageV0, PublicKey, SystemProgram, SYSVAR_CLOCK_PUBKEY, SYSVAR_INSTRUCTIONS_PUBKEY, SYSVAR_RENT_PUBKEY, VersionedTransaction } from "@solana/web3.js";
 import { TOKEN_PROGRAM_ID } from "@solana/spl-token";
