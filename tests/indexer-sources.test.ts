@@ -7,42 +7,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createHelius } from "helius-sdk";
-import { LEASES_PROGRAM_ID, REWARDS_PROGRAM_ID, STAKING_PROGRAM_ID } from "../client/src/index.ts";
 import { startRpcServer, type RpcServer } from "../client/src/svm/index.ts";
-import { chainTxFromJson, heliusBackfill, openDb, Pipeline, RpcSource, startServer, SvmSource, type ChainTx, type HeliusHistory, type IndexerDb } from "../indexer/src/index.ts";
+import { heliusBackfill, openDb, Pipeline, RpcSource, startServer, SvmSource, type ChainTx, type HeliusHistory, type IndexerDb } from "../indexer/src/index.ts";
 import { viewsDigest } from "../indexer/src/db/digest.ts";
-import { JsonRpcClient } from "../indexer/src/sources/json-rpc.ts";
 import { NetworkHistory } from "./support/network-history.ts";
+import { PROGRAMS, rpcHistory as history, shuffle } from "./support/rpc-history.ts";
 
-const PROGRAMS = [STAKING_PROGRAM_ID, LEASES_PROGRAM_ID, REWARDS_PROGRAM_ID].map((p) => p.toBase58());
 const AUTH = "Bearer test-webhook-secret-0123456789";
-
-/** Every transaction touching our programs, in getTransaction's JSON shape with its index in the block. */
-async function history(url: string): Promise<{ raw: Record<string, unknown>; tx: ChainTx }[]> {
-  const rpc = new JsonRpcClient(url);
-  const sigs = new Map<string, number>();
-  for (const p of PROGRAMS) for (const s of await rpc.call<{ signature: string; slot: number }[]>("getSignaturesForAddress", [p, { limit: 1000 }])) sigs.set(s.signature, s.slot);
-  const position = new Map<string, number>();
-  for (const slot of new Set(sigs.values())) (await rpc.call<{ signatures: string[] }>("getBlock", [slot, { transactionDetails: "signatures" }])).signatures.forEach((s, i) => position.set(s, i));
-  const out = [];
-  for (const sig of sigs.keys()) {
-    const raw = await rpc.call<Record<string, unknown>>("getTransaction", [sig, { encoding: "json", maxSupportedTransactionVersion: 0 }]);
-    const withIndex = { ...raw, indexWithinBlock: position.get(sig) };
-    out.push({ raw: withIndex, tx: chainTxFromJson(withIndex, "finalized") });
-  }
-  return out;
-}
-
-function shuffle<T>(xs: T[], seed: number): T[] {
-  const a = [...xs];
-  let s = seed;
-  for (let i = a.length - 1; i > 0; i--) {
-    s = (s * 1103515245 + 12345) % 2 ** 31;
-    const j = s % (i + 1);
-    [a[i], a[j]] = [a[j], a[i]];
-  }
-  return a;
-}
 
 describe("indexer: every source yields the same views", function () {
   this.timeout(180_000);
