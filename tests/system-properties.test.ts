@@ -1,0 +1,178 @@
+// Property test across the three programs on one chain (fast-check): random sequences of leases opened,
+// assigned, proven, extended, terminated and settled, suppliers claiming, devices recording uptime,
+// the pool cranked, block rewards and co-stake rewards claimed, stake added and unstaked. After every
+// operation: each mint's supply equals what its holders hold (nothing created or destroyed), every open
+// lease's escrow holds exactly what it still owes, the stake vault holds every stake, the reward mint's
+// supply equals what the pool emitted, which is exactly the schedule so far, and claimed + vault ==
+// emitted.
+import { expect } from "chai";
+import fc from "fast-check";
+import { PublicKey } from "@solana/web3.js";
+import { scheduleAmounts } from "../client/src/rewards/index.ts";
+import { createTokenAccount } from "../client/src/svm/index.ts";
+import { HOUR, type OpenLease } from "./support/lease-world.ts";
+import { NetworkHistory, PRICE } from "./support/network-history.ts";
+import { DECIMALS, type DeviceHandle } from "./support/world.ts";
+
+type Op =
+  | { kind: "open"; gpus: number; hours: number; stable: boolean }
+  | { kind: "assign"; lease: number; device: number }
+  | { kind: "hours"; n: number }
+  | { kind: "prove"; lease: number }
+  | { kind: "extend"; lease: number; hours: number }
+  | { kind: "terminate"; lease: number }
+  | { kind: "settle"; lease: number }
+  | { kind: "uptime"; device: number }
+  | { kind: "claimRewards"; device: number }
+  | { kind: "coStake"; device: number; percent: number }
+  | { kind: "unstake"; device: number; percent: number };
+
+const op: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("open" as const), gpus: fc.integer({ min: 1, max: 2 }), hours: fc.integer({ min: 1, max: 4 }), stable: fc.boolean() }) },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant("assign" as const), lease: fc.nat(3), device: fc.nat(3) }) },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant("hours" as const), n: fc.oneof(fc.integer({ min: 1, max: 3 }), fc.constant(26)) }) },
+  { weight: 5, arbitrary: fc.record({ kind: fc.constant("prove" as const), lease: fc.nat(3) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("extend" as const), lease: fc.nat(3), hours: fc.integer({ min: 1, max: 2 }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("terminate" as const), lease: fc.nat(3) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("settle" as const), lease: fc.nat(3) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("uptime" as const), device: fc.nat(3) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("claimRewards" as const), device: fc.nat(3) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("coStake" as const), device: fc.nat(3), percent: fc.integer({ min: 1, max: 40 }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("unstake" as const), device: fc.constant(3), percent: fc.integer({ min: 1, max: 20 }) }) },
+);
+
+describe("system properties across staking, leases and rewards (fast-check, LiteSVM)", function () {
+  this.timeout(900_000);
+
+  it("conserves every mint, keeps escrows exact and emissions on schedule under random operations", async function () {
+    let runs = 0;
+    let steps = 0;
+    const done = new Map<string, number>();
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 10, maxLength: 40 }), async (ops) => {
+        runs++;
+        const h = await NetworkHistory.create("litesvm");
+        const { lw, rw } = h;
+        const w = lw.w;
+        const devices: DeviceHandle[] = await h.devices(4);
+        // Suppliers are paid in the lease's mint: each also holds a stable-mint account.
+        for (const d of devices) (d as DeviceHandle & { stableTokens: PublicKey }).stableTokens = await createTokenAccount(h.engine, d.supplier.wallet, lw.stableMint, d.supplier.wallet.publicKey);
+        const renter = await lw.newRenter();
+        const backer = await w.newSupplier(1_000_000n * 10n ** BigInt(DECIMALS));
+        const backerRewards = await createTokenAccount(h.engine, backer.wallet, rw.rewardMint, backer.wallet.publicKey);
+        // Every token account there is: renters', suppliers', the backer's, treasuries, vaults, escrows.
+        const holders = new Set([...lw.holders, ...rw.payout.values(), backerRewards, backer.tokens, w.treasury, w.vault, ...devices.flatMap((d) => [d.supplier.tokens, (d as DeviceHandle & { stableTokens: PublicKey }).stableTokens])].map((k) => k.toBase58()));
+        const leases: OpenLease[] = [];
+        // Devices 0 and 1 start nominated (five hours up); the random operations do the rest.
+        await h.engine.warp(5 * HOUR);
+        await rw.catchUp();
+        await rw.ok("record_uptime", await rw.uptimeIxs([0, 1].map((i) => ({ device: devices[i], first: 0, count: 5 }))), [rw.attester]);
+        const nextUptime = [5, 5, 0, 0];
+        const record = (kind: string) => done.set(kind, (done.get(kind) ?? 0) + 1);
+
+        for (const o of ops) {
+          const L = lw.leases;
+          // Lease 0 is the newest, so sequences mostly work on leases still running.
+          const lease = "lease" in o && leases.length > 0 ? leases[leases.length - 1 - (o.lease % leases.length)] : undefined;
+          let res;
+          if (o.kind === "open") {
+            const opened = await lw.open(renter, { gpus: o.gpus, hours: o.hours, price: PRICE, stable: o.stable });
+            leases.push(opened);
+            holders.add(opened.escrow.publicKey.toBase58());
+            record("open");
+            // Placed at once where devices are free, as the orchestrator would.
+            for (const d of devices) {
+              if (opened.devices.length >= o.gpus) break;
+              const r = await lw.send("assign_device", await L.assignDevice({ attester: lw.attester.publicKey, lease: opened.lease.publicKey, device: d.address }), [lw.attester]);
+              if (r.ok) {
+                opened.devices.push(d);
+                record("assign");
+              }
+            }
+          } else if (o.kind === "hours") {
+            await h.engine.warp(o.n * HOUR);
+            await rw.catchUp();
+            record("hours");
+          } else if (o.kind === "uptime") {
+            const d = devices[o.device];
+            const p = await rw.pool();
+            const clock = Math.floor(Number((await h.engine.unixTime()) - BigInt(p.startTime.toString())) / HOUR);
+            const first = Math.max(nextUptime[o.device], clock - 2);
+            if (first >= clock) continue;
+            await rw.catchUp();
+            res = await rw.send("record_uptime", await rw.uptimeIxs([{ device: d, first, count: clock - first }]), [rw.attester]);
+            if (res.ok) nextUptime[o.device] = clock;
+          } else if (o.kind === "claimRewards") {
+            const d = devices[o.device];
+            res = await rw.send("claim", await rw.claimIx(d), [d.supplier.wallet]);
+            if (o.device === 0) await rw.send("claim_co_stake", await rw.rewards.claimCoStake({ staker: backer.wallet.publicKey, device: d.address, destination: backerRewards }), [backer.wallet]);
+          } else if (o.kind === "coStake") {
+            const d = devices[o.device];
+            res = await w.send("co_stake", await w.coStakeIx(d, backer, (w.minimum(d) * BigInt(o.percent)) / 100n), [backer.wallet]);
+            if (res.ok) {
+              w.coStakers.push({ device: d, staker: backer });
+              await rw.ok("sync_co_stake", await rw.rewards.syncCoStake({ payer: backer.wallet.publicKey, device: d.address, staker: backer.wallet.publicKey }), [backer.wallet]);
+            }
+          } else if (o.kind === "unstake") {
+            const d = devices[o.device];
+            const stake = BigInt((await w.device(d)).stake.toString());
+            res = await w.send("request_unstake", await w.staking.requestUnstake({ supplier: d.supplier.wallet.publicKey, deviceKey: d.key.publicKey, amount: (stake * BigInt(o.percent)) / 100n }), [d.supplier.wallet]);
+          } else if (lease && o.kind === "assign") {
+            const d = devices[o.device];
+            res = await lw.send("assign_device", await L.assignDevice({ attester: lw.attester.publicKey, lease: lease.lease.publicKey, device: d.address }), [lw.attester]);
+            if (res.ok) lease.devices.push(d);
+          } else if (lease && o.kind === "prove") {
+            const acc = await h.engine.getAccount(lease.lease.publicKey);
+            if (!acc) continue;
+            const { lease: l, slots } = L.decodeLease(acc.data);
+            const elapsed = Math.floor(Number((await h.engine.unixTime()) - BigInt(l.origin.toString())) / HOUR);
+            const atts = slots.map((s, i) => ({ s, i })).filter(({ s }) => s.nextHour < Math.min(elapsed, l.hoursBooked)).slice(0, 5);
+            if (atts.length === 0) continue;
+            res = await lw.send("prove_time", await lw.proveIxs(lease, atts.map(({ s, i }) => lw.attest(lease, i, s.nextHour, Math.min(elapsed, l.hoursBooked) - s.nextHour))), [lw.attester]);
+          } else if (lease && o.kind === "extend") {
+            res = await lw.send("extend", await L.extend({ renter: renter.wallet.publicKey, lease: lease.lease.publicKey, escrow: lease.escrow.publicKey, renterTokens: lease.renterTokens, treasury: lease.treasury, hours: o.hours }), [renter.wallet]);
+          } else if (lease && o.kind === "terminate") {
+            res = await lw.send("terminate", await L.terminate({ renter: renter.wallet.publicKey, lease: lease.lease.publicKey, escrow: lease.escrow.publicKey, renterTokens: lease.renterTokens }), [renter.wallet]);
+          } else if (lease && o.kind === "settle") {
+            res = await lw.send("complete", await L.complete({ caller: lw.attester.publicKey, lease: lease.lease.publicKey, escrow: lease.escrow.publicKey, renterTokens: lease.renterTokens }), [lw.attester]);
+            const acc = await h.engine.getAccount(lease.lease.publicKey);
+            if (acc) {
+              const { slots } = L.decodeLease(acc.data);
+              for (let i = 0; i < slots.length; i++) {
+                if (slots[i].provenHours > slots[i].claimedHours) {
+                  const supplierTokens = lw.supplierTokens(lease.devices[i], lease);
+                  await lw.send("claim", await L.claim({ caller: lw.attester.publicKey, lease: lease.lease.publicKey, escrow: lease.escrow.publicKey, slot: i, supplierTokens, treasury: lease.treasury }), [lw.attester]);
+                }
+              }
+            }
+          } else {
+            continue;
+          }
+          if (res?.ok) record(o.kind);
+          steps++;
+          // Invariants after every operation, whether it succeeded or was refused.
+          for (const mint of [w.mint, lw.stableMint]) {
+            const supply = (await h.engine.getAccount(mint))!.data.readBigUInt64LE(36);
+            let held = 0n;
+            for (const k of holders) {
+              const a = await h.engine.getAccount(new PublicKey(k));
+              if (a && a.data.length === 165 && a.data.subarray(0, 32).equals(mint.toBuffer())) held += a.data.readBigUInt64LE(64);
+            }
+            expect(held, `supply of ${mint.toBase58()} after ${o.kind}`).to.equal(supply);
+          }
+          for (const l of leases) await lw.checkEscrow(l);
+          await w.checkVaultInvariant();
+          await rw.checkPool();
+          const p = await rw.pool();
+          const emitted = BigInt(p.totalEmitted.toString());
+          expect(emitted).to.equal(scheduleAmounts(DECIMALS, 0, p.nextHour).reduce((x, y) => x + y, 0n));
+          expect((await h.engine.getAccount(rw.rewardMint))!.data.readBigUInt64LE(36)).to.equal(emitted);
+        }
+      }),
+      { numRuns: 40, seed: 11 },
+    );
+    expect(runs).to.equal(40);
+    console.log(`      ${steps} operations checked; succeeded: ${[...done].map(([k, n]) => `${k} ${n}`).join(", ")}`);
+    for (const kind of ["open", "assign", "prove", "settle", "uptime", "claimRewards"]) expect(done.get(kind) ?? 0, kind).to.be.greaterThan(0);
+  });
+});
