@@ -5,12 +5,12 @@
 import { expect } from "chai";
 import { Keypair, PublicKey } from "@solana/web3.js";
 import { getAssociatedTokenAddressSync } from "@solana/spl-token";
-import path from "node:path";
-import { DeviceAgent, Orchestrator, RayHead, RayJobsClient } from "../orchestrator/src/index.ts";
+import { RayHead, RayJobsClient } from "../orchestrator/src/index.ts";
 import { LeaseStatus, SlotStatus } from "../client/src/leases/index.ts";
 import { DeviceStatus } from "../client/src/staking/index.ts";
-import { HOUR, LeaseWorld, TOKENS } from "./support/lease-world.ts";
-import { DECIMALS, H100, ROOT, type DeviceHandle } from "./support/world.ts";
+import { HOUR, TOKENS } from "./support/lease-world.ts";
+import { orchestratorWorld } from "./support/orchestrator-world.ts";
+import { H100, type DeviceHandle } from "./support/world.ts";
 
 const PRICE = 3n * TOKENS;
 const GRACE = 2 * HOUR;
@@ -18,7 +18,6 @@ const GRACE = 2 * HOUR;
 describe("orchestrator with a real Ray head", function () {
   this.timeout(300_000);
   const head = new RayHead({ gpus: 32, cpus: 4, gcsPort: 6391, dashboardPort: 8272 });
-  const workload = path.join(ROOT, "orchestrator/workloads/batch_job.py");
   let ray: RayJobsClient;
 
   before(async function () {
@@ -30,27 +29,7 @@ describe("orchestrator with a real Ray head", function () {
     await head.stop();
   });
 
-  async function setup(failing = new Set<string>(), sleeping = new Set<string>()) {
-    const lw = await LeaseWorld.create("litesvm", GRACE);
-    const devices = await lw.stakedDevices(4, H100, 8);
-    const agents = new Map(devices.map((d) => [d.address.toBase58(), new DeviceAgent(d.key)]));
-    const make = () =>
-      new Orchestrator({
-        engine: lw.engine,
-        ray,
-        attester: lw.attester,
-        agents,
-        stakeDecimals: DECIMALS,
-        log: process.env.HG_DEBUG ? console.log : undefined,
-        entrypoint: (lease, gpus) =>
-          sleeping.has(lease.toBase58())
-            ? `${head.python} -c "import time; time.sleep(300)"`
-            : `${head.python} ${workload} --tasks ${gpus} --gpus-per-task 1${failing.has(lease.toBase58()) ? " --fail" : ""}`,
-      });
-    const orch = make();
-    await orch.recover([]); // it started after the devices registered: load them from the chain
-    return { lw, devices, orch, make, agents };
-  }
+  const setup = (failing = new Set<string>(), sleeping = new Set<string>()) => orchestratorWorld({ head, ray, grace: GRACE, failing, sleeping });
 
   const byDevice = (devices: DeviceHandle[], key: PublicKey) => devices.find((d) => d.address.equals(key))!;
 

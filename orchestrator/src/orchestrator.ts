@@ -36,7 +36,7 @@ interface TrackedLease {
   address: PublicKey;
   job: string;
   /** Ray status last seen. */
-  jobStatus: JobStatus | "UNSUBMITTED";
+  jobStatus: JobStatus | "UNSUBMITTED" | "UNREACHABLE";
   settled: boolean;
   /** GPUs booked and the devices placed, for (re)submitting the job. */
   gpus: number;
@@ -75,6 +75,11 @@ export class Orchestrator {
   private readonly unsubscribe: () => void;
   /** Times from a lease's creation event to its Ray job RUNNING, in ms (for the benchmark). */
   readonly timeToRunning = new Map<string, number>();
+
+  /** Whether this orchestrator has finished a lease: settled, every supplier paid, every device released. */
+  isSettled(lease: PublicKey): boolean {
+    return this.leases.get(lease.toBase58())?.settled ?? false;
+  }
   private readonly seenAt = new Map<string, number>();
   /** Leases not fully placed yet (no capacity, or an assignment refused), retried each tick. */
   readonly pending = new Map<string, { model: number; gpus: number }>();
@@ -100,8 +105,14 @@ export class Orchestrator {
     for (const e of parseEvents([stakingIdl, leasesIdl, rewardsIdl] as Idl[], r.logs)) this.queue.push({ name: e.name, data: e.data });
   }
 
+  /** Sends a transaction; an RPC error counts as a failed send (the next tick tries again). */
   private async send(name: string, ixs: TransactionInstruction[], extra: Keypair[] = []): Promise<TxResult> {
-    const r = await this.o.engine.send(ixs, [this.o.attester, ...extra]);
+    let r: TxResult;
+    try {
+      r = await this.o.engine.send(ixs, [this.o.attester, ...extra]);
+    } catch (e) {
+      r = { ok: false, signature: "", logs: [], errorCode: null, error: `RPC error: ${e instanceof Error ? e.message : String(e)}`, computeUnits: 0 };
+    }
     if (!r.ok) this.log(`${name} failed: ${r.error}`);
     return r;
   }
@@ -271,8 +282,20 @@ export class Orchestrator {
     for (const t of this.leases.values()) {
       if (t.settled) continue;
       const { lease: l, slots } = await this.readLease(t.address);
-      const job = await this.o.ray.find(t.job);
-      t.jobStatus = job?.status ?? "UNSUBMITTED";
+      // A lease settled on-chain whose payouts or releases did not all go through: finish them.
+      if (l.status === LeaseStatus.Settled) {
+        await this.settle(t);
+        continue;
+      }
+      try {
+        const job = await this.o.ray.find(t.job);
+        t.jobStatus = job?.status ?? "UNSUBMITTED";
+      } catch (e) {
+        // The Ray head is unreachable: nothing is proven until it answers again; faults, pauses and
+        // settlement go on.
+        t.jobStatus = "UNREACHABLE";
+        this.log(`lease ${t.address.toBase58()}: Ray head unreachable (${e instanceof Error ? e.message : e})`);
+      }
       const hourLength = l.hourLength.toNumber();
       const clock = l.status === LeaseStatus.Paused ? l.pausedAt.toNumber() : now;
       const current = Math.max(0, Math.floor((clock - l.origin.toNumber()) / hourLength));
@@ -280,8 +303,18 @@ export class Orchestrator {
       const hourStart = (h: number) => l.origin.toNumber() + h * hourLength;
       const grace = l.gracePeriod.toNumber();
 
-      if (l.status !== LeaseStatus.Settled) {
-        // Prove what ran: each device's agent signs the hours since its last proof.
+      // A head that restarted has forgotten the lease's job: submit it again while hours remain.
+      if (t.jobStatus === "UNSUBMITTED" && l.status === LeaseStatus.Active && current < l.hoursBooked) {
+        try {
+          t.jobStatus = (await this.submitJob(t)).status;
+          this.log(`lease ${t.address.toBase58()}: Ray job ${t.job} resubmitted (${t.jobStatus})`);
+        } catch (e) {
+          this.log(`lease ${t.address.toBase58()}: resubmit failed (${e instanceof Error ? e.message : e})`);
+        }
+      }
+      {
+        // Prove what ran: each device's agent signs the hours since its last proof (a job that is
+        // running or finished; hours of a Ray outage are proven once the job runs again, within grace).
         if (RAN.has(t.jobStatus)) {
           const atts: Attestation[] = [];
           slots.forEach((s, i) => {
@@ -335,15 +368,26 @@ export class Orchestrator {
       const r = await this.send("complete", [ensure(l.renter), await this.leaseClient.complete({ caller: me, lease: t.address, escrow: l.escrow, renterTokens: ata(l.renter) })]);
       if (!r.ok) return;
     }
+    let done = true;
     for (let i = 0; i < slots.length; i++) {
       const s = slots[i];
       if (s.provenHours > s.claimedHours) {
-        await this.send("claim", [ensure(s.owner), await this.leaseClient.claim({ caller: me, lease: t.address, escrow: l.escrow, slot: i, supplierTokens: ata(s.owner), treasury: l.treasury })]);
+        const r = await this.send("claim", [ensure(s.owner), await this.leaseClient.claim({ caller: me, lease: t.address, escrow: l.escrow, slot: i, supplierTokens: ata(s.owner), treasury: l.treasury })]);
+        done = done && r.ok;
       }
-      if (!s.released) await this.send("release_device", [await this.leaseClient.releaseDevice({ caller: me, lease: t.address, slot: i, device: s.device })]);
+      if (!s.released) {
+        const r = await this.send("release_device", [await this.leaseClient.releaseDevice({ caller: me, lease: t.address, slot: i, device: s.device })]);
+        done = done && r.ok;
+      }
     }
+    // Anything that did not go through is retried on the next tick.
+    if (!done) return;
     t.settled = true;
-    await this.stopJob(t.address.toBase58());
+    try {
+      await this.stopJob(t.address.toBase58());
+    } catch {
+      // the head is away; a settled lease's job has nothing left to do
+    }
     this.log(`lease ${t.address.toBase58()}: settled`);
   }
 

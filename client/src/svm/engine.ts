@@ -47,6 +47,8 @@ export interface Engine {
   advanceBlockhash(): Promise<void>;
   /** Turns signature verification off or on (LiteSVM only; for fuzzers, whose signatures are random). */
   setSigverify?(on: boolean): void;
+  /** How many executed transactions LiteSVM remembers (to refuse duplicates); 0 keeps none. */
+  setTransactionHistory?(capacity: number): void;
   slot(): Promise<bigint>;
   getAccount(address: PublicKey): Promise<AccountInfo<Buffer> | null>;
   setAccount(address: PublicKey, account: AccountInfo<Buffer>): Promise<void>;
@@ -115,6 +117,10 @@ class LiteSvmEngine implements Engine {
 
   setSigverify(on: boolean): void {
     this.svm.withSigverify(on);
+  }
+
+  setTransactionHistory(capacity: number): void {
+    this.svm.withTransactionHistory(BigInt(capacity));
   }
 
   async slot(): Promise<bigint> {

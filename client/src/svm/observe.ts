@@ -21,6 +21,7 @@ export function observe(engine: Engine): ObservedEngine {
     latestBlockhash: () => engine.latestBlockhash(),
     advanceBlockhash: () => engine.advanceBlockhash(),
     setSigverify: engine.setSigverify ? (on) => engine.setSigverify!(on) : undefined,
+    setTransactionHistory: engine.setTransactionHistory ? (n) => engine.setTransactionHistory!(n) : undefined,
     slot: () => engine.slot(),
     getAccount: (a) => engine.getAccount(a),
     setAccount: (a, acc) => engine.setAccount(a, acc),
