@@ -59,20 +59,17 @@ if ! node -e 'new (require("better-sqlite3"))(":memory:").close()' 2>/dev/null; 
   npm rebuild better-sqlite3 --loglevel=error
 fi
 
-# 5. Python virtualenv with Ray (dashboard + Jobs REST API), pinned.
-if [ -x "$RAY_VENV/bin/ray" ] && "$RAY_VENV/bin/python" -c "import ray, sys; sys.exit(ray.__version__ != '$RAY_VERSION')" 2>/dev/null; then
-  step "ray[default] $RAY_VERSION present"
-else
-  step "pip install ray[default]==$RAY_VERSION into $RAY_VENV"
-  python3 -m venv "$RAY_VENV"
-  "$RAY_VENV/bin/pip" install --quiet --disable-pip-version-check "ray[default]==$RAY_VERSION"
-fi
-# 6. Schemathesis (API fuzzing from the OpenAPI document), pinned, in its own virtualenv.
-if [ -x "$SCHEMATHESIS_VENV/bin/st" ] && "$SCHEMATHESIS_VENV/bin/python" -c "import importlib.metadata as m, sys; sys.exit(m.version('schemathesis') != '$SCHEMATHESIS_VERSION')" 2>/dev/null; then
-  step "schemathesis $SCHEMATHESIS_VERSION present"
-else
-  step "pip install schemathesis==$SCHEMATHESIS_VERSION into $SCHEMATHESIS_VENV"
-  python3 -m venv "$SCHEMATHESIS_VENV"
-  "$SCHEMATHESIS_VENV/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
-fi
+# 5-6. Pinned Python tools, each in its own virtualenv: Ray (dashboard + Jobs REST API) and
+#      Schemathesis (API fuzzing from the OpenAPI document).
+pip_tool() { # venv, distribution, requirement, version
+  if [ -x "$1/bin/python" ] && "$1/bin/python" -c "import importlib.metadata as m, sys; sys.exit(m.version('$2') != '$4')" 2>/dev/null; then
+    step "$3 present"
+  else
+    step "pip install $3 into $1"
+    python3 -m venv "$1"
+    "$1/bin/pip" install --quiet --disable-pip-version-check "$3"
+  fi
+}
+pip_tool "$RAY_VENV" ray "ray[default]==$RAY_VERSION" "$RAY_VERSION"
+pip_tool "$SCHEMATHESIS_VENV" schemathesis "schemathesis==$SCHEMATHESIS_VERSION" "$SCHEMATHESIS_VERSION"
 step "done"

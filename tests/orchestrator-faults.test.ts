@@ -7,9 +7,10 @@ import { Keypair } from "@solana/web3.js";
 import { getAssociatedTokenAddressSync } from "@solana/spl-token";
 import type { ObservedEngine } from "../client/src/svm/index.ts";
 import { LeaseStatus, SlotStatus } from "../client/src/leases/index.ts";
-import { RayHead, RayJobsClient } from "../orchestrator/src/index.ts";
+import type { RayJobsClient } from "../orchestrator/src/index.ts";
 import { HOUR, TOKENS } from "./support/lease-world.ts";
 import { orchestratorWorld } from "./support/orchestrator-world.ts";
+import { useRayHead } from "./support/ray-head.ts";
 import { H100 } from "./support/world.ts";
 
 const PRICE = 3n * TOKENS;
@@ -38,16 +39,10 @@ function flaky(engine: ObservedEngine, counter: { failed: number }): ObservedEng
 
 describe("orchestrator under faults (real Ray head)", function () {
   this.timeout(600_000);
-  const head = new RayHead({ gpus: 32, cpus: 4, gcsPort: 6398, dashboardPort: 8279 });
+  const { head, ray: client } = useRayHead(6398, 8279);
   let ray: RayJobsClient;
-
-  before(async function () {
-    await head.start();
-    ray = new RayJobsClient(head.dashboardUrl);
-  });
-
-  after(async function () {
-    await head.stop();
+  beforeEach(function () {
+    ray = client();
   });
 
   it("Ray head restarted mid-lease: the job is resubmitted, every hour proven and paid", async function () {

@@ -5,11 +5,12 @@
 import { expect } from "chai";
 import { Keypair, PublicKey } from "@solana/web3.js";
 import { getAssociatedTokenAddressSync } from "@solana/spl-token";
-import { RayHead, RayJobsClient } from "../orchestrator/src/index.ts";
+import type { RayJobsClient } from "../orchestrator/src/index.ts";
 import { LeaseStatus, SlotStatus } from "../client/src/leases/index.ts";
 import { DeviceStatus } from "../client/src/staking/index.ts";
 import { HOUR, TOKENS } from "./support/lease-world.ts";
 import { orchestratorWorld } from "./support/orchestrator-world.ts";
+import { useRayHead } from "./support/ray-head.ts";
 import { H100, type DeviceHandle } from "./support/world.ts";
 
 const PRICE = 3n * TOKENS;
@@ -17,16 +18,10 @@ const GRACE = 2 * HOUR;
 
 describe("orchestrator with a real Ray head", function () {
   this.timeout(300_000);
-  const head = new RayHead({ gpus: 32, cpus: 4, gcsPort: 6391, dashboardPort: 8272 });
+  const { head, ray: client } = useRayHead(6391, 8272);
   let ray: RayJobsClient;
-
-  before(async function () {
-    await head.start();
-    ray = new RayJobsClient(head.dashboardUrl);
-  });
-
-  after(async function () {
-    await head.stop();
+  beforeEach(function () {
+    ray = client();
   });
 
   const setup = (failing = new Set<string>(), sleeping = new Set<string>()) => orchestratorWorld({ head, ray, grace: GRACE, failing, sleeping });
