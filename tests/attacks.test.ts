@@ -201,4 +201,24 @@ describe("attack suite: every instruction of the network history, every vulnerab
     const missing = [...new Set(all)].filter((n) => !instructions.has(n) && !cpiOnly.has(n));
     expect(missing).to.deep.equal([]);
   });
+
+  it("closing and revival in one transaction: a closed lease refunded in the same transaction is a plain system account", async function () {
+    const h = await NetworkHistory.create("litesvm");
+    const first = await h.run();
+    const { lw } = h;
+    const o = first.settled;
+    const renter = first.renter;
+    // close_lease, then lamports sent straight back to the lease's address in the same transaction.
+    const close = await lw.leases.closeLease({ renter: renter.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey });
+    const revive = SystemProgram.transfer({ fromPubkey: renter.publicKey, toPubkey: o.lease.publicKey, lamports: 10_000_000 });
+    const res = await lw.ok("close_lease", [close, revive], [renter]);
+    expect(res.ok).to.equal(true);
+    const revived = (await lw.engine.getAccount(o.lease.publicKey))!;
+    expect(revived.owner.equals(SystemProgram.programId)).to.equal(true);
+    expect(revived.data.length).to.equal(0);
+    // The lease program does not take it for a lease any more.
+    const again = await lw.send("complete", await lw.leases.complete({ caller: lw.attester.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey, renterTokens: o.renterTokens }), [lw.attester]);
+    expect(again.ok).to.equal(false);
+    expect(again.errorCode).to.equal(CORE.WrongOwner);
+  });
 });
