@@ -16,6 +16,7 @@ const Env = z
     HELIUS_API_KEY: z.string().min(1).optional(),
     HELIUS_NETWORK: z.enum(["mainnet", "devnet"]).default("mainnet"),
     HELIUS_WEBHOOK_AUTH: z.string().min(16, "must be at least 16 characters").optional(),
+    HELIUS_BACKFILL_MS: z.coerce.number().int().min(10_000).default(300_000),
     TOKEN_DECIMALS: z.coerce.number().int().min(0).max(18).default(6),
   })
   .superRefine((e, ctx) => {

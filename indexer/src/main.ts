@@ -26,6 +26,12 @@ async function main() {
   } else if (config.INDEXER_SOURCE === "helius") {
     const helius = createHelius({ apiKey: config.HELIUS_API_KEY!, network: config.HELIUS_NETWORK }) as unknown as HeliusHistory;
     await heliusBackfill(pipeline, helius, programs);
+    // Webhooks carry new transactions; a periodic backfill from the checkpoints fills any gap left by
+    // deliveries that never arrived (Helius disables an endpoint that keeps failing).
+    const timer = setInterval(() => {
+      heliusBackfill(pipeline, helius, programs).catch((e) => console.error(`helius backfill: ${e instanceof Error ? e.message : e}`));
+    }, config.HELIUS_BACKFILL_MS);
+    stopSource = async () => clearInterval(timer);
   }
   const server = await startServer({ db, pipeline: config.INDEXER_SOURCE === "none" ? undefined : pipeline, webhookAuth: config.HELIUS_WEBHOOK_AUTH, decimals: config.TOKEN_DECIMALS }, config.INDEXER_PORT, config.INDEXER_HOST);
   console.log(`indexer (${config.INDEXER_SOURCE}) serving ${server.url} (API ${server.url}/openapi.json), database ${config.INDEXER_DB}`);

@@ -37,7 +37,7 @@ const DECODER = new EventDecoder([stakingIdl, leasesIdl, rewardsIdl]);
 /** The Hourglass events in a transaction's logs, CPIs included. */
 export function decodeTx(tx: ChainTx): ChainEvent[] {
   if (tx.failed) return [];
-  return DECODER.decode(tx.logs).map((e) => ({
+  return DECODER.decode(tx.logs, (e) => ({
     signature: tx.signature,
     instruction: e.instruction,
     ordinal: e.ordinal,

@@ -70,9 +70,10 @@ export class EventDecoder {
     }
   }
 
-  /** The events in `logs`, CPIs included, in order; data that is not one of our events is skipped. */
-  decode(logs: string[]): PlainEvent[] {
-    const out: PlainEvent[] = [];
+  /** The events in `logs`, CPIs included, in order, each built by `make`; data that is not one of our
+   *  events is skipped. */
+  decode<T = PlainEvent>(logs: string[], make: (e: PlainEvent) => T = (e) => e as T): T[] {
+    const out: T[] = [];
     let last = -1;
     let ordinal = 0;
     forEachProgramData(logs, (program, base64, instruction) => {
@@ -90,7 +91,7 @@ export class EventDecoder {
         return; // truncated: not a well-formed event
       }
       if (instruction !== last) [last, ordinal] = [instruction, 0];
-      out.push({ program, name: layout.name, data, instruction, ordinal: ordinal++ });
+      out.push(make({ program, name: layout.name, data, instruction, ordinal: ordinal++ }));
     });
     return out;
   }

@@ -87,138 +87,137 @@ export class ViewWriter {
   apply(e: ChainEvent): void {
     const d = e.data;
     const s = this.s;
-    const str = (k: string) => d[k] as string;
-    const num = (k: string) => Number(d[k]);
-    const amt = (k: string) => BigInt(d[k] as string);
-    const activity = (wallet: string | undefined, kind: string, amount: bigint, device: string | null, lease: string | null) => {
-      if (wallet && amount !== 0n) s.activity.run(wallet, kind, amount, device, lease, e.signature, e.slot, e.blockTime);
-    };
+    // Field reads are inlined (no helper closures): this runs once per event on the ingestion path.
     switch (e.name) {
       case "DeviceRegistered":
         s.register.run({ ...bigFields(d, ["minimum_stake"]), time: e.blockTime, slot: e.slot });
         break;
       case "DeviceStatusChanged":
         // The lease is kept only while the device is leased (status 2); a release names the lease it left.
-        s.deviceStatus.run(num("status"), num("status") === LEASED && str("lease") !== NO_LEASE ? str("lease") : null, str("device"));
+        s.deviceStatus.run(Number(d.status), Number(d.status) === LEASED && (d.lease as string) !== NO_LEASE ? (d.lease as string) : null, (d.device as string));
         break;
       case "Staked":
-        s.deviceStake.run(amt("total_stake"), str("device"));
-        activity(str("staker"), "stake", amt("amount"), str("device"), null);
+        s.deviceStake.run(BigInt(d.total_stake as string), (d.device as string));
+        this.activity(e, (d.staker as string), "stake", BigInt(d.amount as string), (d.device as string), null);
         break;
       case "UnstakeRequested":
-        s.deviceStake.run(amt("remaining_stake"), str("device"));
+        s.deviceStake.run(BigInt(d.remaining_stake as string), (d.device as string));
         break;
       case "Withdrawn":
-        activity(str("destination"), "withdraw", amt("amount"), str("device"), null);
+        this.activity(e, (d.destination as string), "withdraw", BigInt(d.amount as string), (d.device as string), null);
         break;
       case "CoStaked":
-        s.deviceCoStake.run(amt("device_co_stake"), str("device"));
-        activity(str("staker"), "stake", amt("amount"), str("device"), null);
+        s.deviceCoStake.run(BigInt(d.device_co_stake as string), (d.device as string));
+        this.activity(e, (d.staker as string), "stake", BigInt(d.amount as string), (d.device as string), null);
         break;
       case "CoUnstakeRequested":
-        s.deviceCoUnstake.run(amt("amount"), str("device"));
+        s.deviceCoUnstake.run(BigInt(d.amount as string), (d.device as string));
         break;
       case "CoWithdrawn":
-        activity(str("destination"), "withdraw", amt("amount"), str("device"), null);
+        this.activity(e, (d.destination as string), "withdraw", BigInt(d.amount as string), (d.device as string), null);
         break;
       case "DeviceSlashed":
-        s.deviceSlash.run(amt("remaining_stake"), amt("amount"), str("device"));
-        activity(s.deviceOwner.get(str("device")) as string | undefined, "slash", amt("amount"), str("device"), null);
+        s.deviceSlash.run(BigInt(d.remaining_stake as string), BigInt(d.amount as string), (d.device as string));
+        this.activity(e, s.deviceOwner.get((d.device as string)) as string | undefined, "slash", BigInt(d.amount as string), (d.device as string), null);
         break;
       case "DeviceDeregistered":
-        s.deviceDeregister.run(str("device"));
+        s.deviceDeregister.run((d.device as string));
         break;
       case "MarketInitialized":
-        this.marketHourLength = num("hour_length");
+        this.marketHourLength = Number(d.hour_length);
         s.setMeta.run("market.hour_length", String(this.marketHourLength));
         break;
       case "LeaseCreated":
         s.leaseCreate.run({ ...bigFields(d, ["price_per_gpu_hour", "principal", "renter_fee", "origin"]), time: e.blockTime, slot: e.slot });
-        activity(str("renter"), "lease", amt("principal") + amt("renter_fee"), null, str("lease"));
+        this.activity(e, (d.renter as string), "lease", BigInt(d.principal as string) + BigInt(d.renter_fee as string), null, (d.lease as string));
         break;
       case "DeviceAssigned":
-        s.leaseAssign.run(str("lease"), num("slot"), str("device"), num("gpus"), num("first_hour"));
-        s.leaseDevices.run(str("lease"));
+        s.leaseAssign.run((d.lease as string), Number(d.slot), (d.device as string), Number(d.gpus), Number(d.first_hour));
+        s.leaseDevices.run((d.lease as string));
         break;
       case "TimeProven": {
-        const hours = num("hour_count");
-        s.slotProven.run(hours, amt("amount"), str("lease"), str("device"));
-        s.deviceProven.run(hours, str("device"));
-        const row = s.leaseProven.get(hours, amt("amount"), str("lease")) as { origin: number } | undefined;
+        const hours = Number(d.hour_count);
+        s.slotProven.run(hours, BigInt(d.amount as string), (d.lease as string), (d.device as string));
+        s.deviceProven.run(hours, (d.device as string));
+        const row = s.leaseProven.get(hours, BigInt(d.amount as string), (d.lease as string)) as { origin: number } | undefined;
         if (row && this.marketHourLength) {
-          const first = num("first_hour");
-          for (let h = 0; h < hours; h++) s.uptime.run(str("device"), Number(row.origin) + (first + h) * this.marketHourLength);
+          const first = Number(d.first_hour);
+          for (let h = 0; h < hours; h++) s.uptime.run((d.device as string), Number(row.origin) + (first + h) * this.marketHourLength);
         }
         break;
       }
       case "LeaseExtended":
-        s.leaseExtend.run(num("hours_booked"), amt("deposit"), amt("renter_fee"), num("resumed"), str("lease"));
-        activity(this.renterOf(str("lease")), "lease", amt("deposit") + amt("renter_fee"), null, str("lease"));
+        s.leaseExtend.run(Number(d.hours_booked), BigInt(d.deposit as string), BigInt(d.renter_fee as string), Number(d.resumed), (d.lease as string));
+        this.activity(e, this.renterOf((d.lease as string)), "lease", BigInt(d.deposit as string) + BigInt(d.renter_fee as string), null, (d.lease as string));
         break;
       case "LeasePaused":
-        s.leaseStatus.run("paused", str("lease"));
+        s.leaseStatus.run("paused", (d.lease as string));
         break;
       case "LeaseTerminated": {
-        const row = s.leaseTerminate.get(num("hours_booked"), amt("refund"), str("lease")) as { renter: string } | undefined;
-        activity(row?.renter, "refund", amt("refund"), null, str("lease"));
+        const row = s.leaseTerminate.get(Number(d.hours_booked), BigInt(d.refund as string), (d.lease as string)) as { renter: string } | undefined;
+        this.activity(e, row?.renter, "refund", BigInt(d.refund as string), null, (d.lease as string));
         break;
       }
       case "LeaseSettled": {
-        const row = s.leaseSettle.get(amt("earned_total"), amt("refunded_total"), str("lease")) as { renter: string } | undefined;
-        activity(row?.renter, "refund", amt("refund"), null, str("lease"));
+        const row = s.leaseSettle.get(BigInt(d.earned_total as string), BigInt(d.refunded_total as string), (d.lease as string)) as { renter: string } | undefined;
+        this.activity(e, row?.renter, "refund", BigInt(d.refund as string), null, (d.lease as string));
         break;
       }
       case "DeviceFaulted":
-        s.slotFault.run(str("lease"), str("device"));
-        s.deviceFault.run(str("device"));
+        s.slotFault.run((d.lease as string), (d.device as string));
+        s.deviceFault.run((d.device as string));
         break;
       case "PayoutClaimed": {
-        const net = amt("gross") - amt("fee");
-        s.deviceEarned.run(net, str("device"));
-        activity(str("supplier"), "payout", net, str("device"), str("lease"));
+        const net = BigInt(d.gross as string) - BigInt(d.fee as string);
+        s.deviceEarned.run(net, (d.device as string));
+        this.activity(e, (d.supplier as string), "payout", net, (d.device as string), (d.lease as string));
         break;
       }
       case "DeviceReleased":
-        s.slotRelease.run(str("lease"), str("device"));
+        s.slotRelease.run((d.lease as string), (d.device as string));
         break;
       case "LeaseClosed":
-        s.leaseStatus.run("closed", str("lease"));
+        s.leaseStatus.run("closed", (d.lease as string));
         break;
       case "PoolInitialized":
-        this.poolStart = num("start_time");
-        this.poolHourLength = num("hour_length");
+        this.poolStart = Number(d.start_time);
+        this.poolHourLength = Number(d.hour_length);
         s.setMeta.run("pool.start_time", String(this.poolStart));
         s.setMeta.run("pool.hour_length", String(this.poolHourLength));
         break;
       case "HourEmitted":
-        s.hourEmitted.run(num("hour"), this.rewardHourStart(num("hour")), amt("amount"), amt("total_weight"), num("nominated_devices"));
+        s.hourEmitted.run(Number(d.hour), this.rewardHourStart(Number(d.hour)), BigInt(d.amount as string), BigInt(d.total_weight as string), Number(d.nominated_devices));
         break;
       case "RewardRegistered":
-        s.deviceWeight.run(amt("nominal_weight"), str("device"));
+        s.deviceWeight.run(BigInt(d.nominal_weight as string), (d.device as string));
         break;
       case "UptimeRecorded": {
-        const nominated = s.deviceIsNominated.get(str("device")) === 1;
-        for (let h = num("first_hour"); h < num("first_hour") + num("hour_count"); h++) {
+        const nominated = s.deviceIsNominated.get((d.device as string)) === 1;
+        for (let h = Number(d.first_hour); h < Number(d.first_hour) + Number(d.hour_count); h++) {
           const start = this.rewardHourStart(h);
-          if (start !== null) s.uptime.run(str("device"), start);
+          if (start !== null) s.uptime.run((d.device as string), start);
           if (nominated) s.hourSucceeded.run(h, start);
         }
         break;
       }
       case "DeviceNominated":
-        s.deviceNominated.run(1, str("device"));
+        s.deviceNominated.run(1, (d.device as string));
         break;
       case "DeviceDenominated":
-        s.deviceNominated.run(0, str("device"));
+        s.deviceNominated.run(0, (d.device as string));
         break;
       case "RewardsClaimed":
-        s.deviceRewards.run(amt("amount"), str("device"));
-        activity(str("owner"), "reward", amt("amount"), str("device"), null);
+        s.deviceRewards.run(BigInt(d.amount as string), (d.device as string));
+        this.activity(e, (d.owner as string), "reward", BigInt(d.amount as string), (d.device as string), null);
         break;
       default:
         // Configuration and operator events live in the event log only.
         break;
     }
+  }
+
+  private activity(e: ChainEvent, wallet: string | undefined, kind: string, amount: bigint, device: string | null, lease: string | null): void {
+    if (wallet && amount !== 0n) this.s.activity.run(wallet, kind, amount, device, lease, e.signature, e.slot, e.blockTime);
   }
 
   private rewardHourStart(hour: number): number | null {
