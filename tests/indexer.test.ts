@@ -3,7 +3,7 @@
 import { expect } from "chai";
 import { PublicKey } from "@solana/web3.js";
 import BN from "bn.js";
-import { leasesIdl, parseEvents, rewardsIdl, stakingIdl } from "../client/src/index.ts";
+import { leasesIdl, parseEvents, rewardsIdl, stakingIdl, toBigInt } from "../client/src/index.ts";
 import { createApp, decodeTx } from "../indexer/src/index.ts";
 import { syntheticHistory } from "../indexer/src/ingest/synthetic.ts";
 import { viewsDigest } from "../indexer/src/db/digest.ts";
@@ -59,10 +59,8 @@ describe("indexer: in-process source and views", function () {
   });
 
   it("decodes events exactly as anchor's coder does (real history and the benchmark's synthetic one)", function () {
-    // BN to decimal through base 16: on Node 20, thousands of BN#toString(10) calls here left V8's
-    // optimised bn.js code returning "NaN" digits to later suites in the same process.
-    const decimal = (b: BN) => `${b.isNeg() ? "-" : ""}${BigInt(`0x${b.abs().toString(16)}`)}`;
-    const plain = (v: unknown) => (v instanceof PublicKey ? v.toBase58() : BN.isBN(v) ? decimal(v as BN) : v);
+    // BN to decimal through base 16 (toBigInt): see its comment on bn.js's base-10 path under V8.
+    const plain = (v: unknown) => (v instanceof PublicKey ? v.toBase58() : BN.isBN(v) ? toBigInt(v).toString() : v);
     const synthetic = [...syntheticHistory({ devices: 20, events: 2_000 })].flat();
     let compared = 0;
     for (const tx of [...x.txs, ...synthetic]) {

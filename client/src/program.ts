@@ -31,6 +31,19 @@ const INVOKE_RE = /^Program ([1-9A-HJ-NP-Za-km-z]+) invoke \[(\d+)\]$/;
 const END_RE = /^Program [1-9A-HJ-NP-Za-km-z]+ (success|failed)/;
 const DATA = "Program data: ";
 
+/**
+ * A decoded integer (BN) as a bigint, through base 16. On Node 20, bn.js's base-10 `toString`, once
+ * optimised by V8 after heavy use, was seen returning "NaN" digits (not with `--no-opt`); the hex path
+ * does not go through that code.
+ */
+export function toBigInt(v: unknown): bigint {
+  if (typeof v === "bigint") return v;
+  if (typeof v === "number") return BigInt(v);
+  const b = v as { isNeg(): boolean; abs(): { toString(base: number): string } };
+  const magnitude = BigInt(`0x${b.abs().toString(16)}`);
+  return b.isNeg() ? -magnitude : magnitude;
+}
+
 const CODERS = new WeakMap<Idl, BorshCoder>();
 
 /** One coder per IDL object, built once (building one parses the whole IDL). */

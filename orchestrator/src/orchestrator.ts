@@ -6,7 +6,7 @@
 // the chain and Ray by `recover`.
 import { createAssociatedTokenAccountIdempotentInstruction, getAssociatedTokenAddressSync } from "@solana/spl-token";
 import { Keypair, PublicKey, type TransactionInstruction } from "@solana/web3.js";
-import { leasesIdl, parseEvents, rewardsIdl, stakingIdl, LeasesClient, RewardsClient, StakingClient } from "@hourglass/client";
+import { leasesIdl, parseEvents, rewardsIdl, stakingIdl, toBigInt, LeasesClient, RewardsClient, StakingClient } from "@hourglass/client";
 import type { Idl } from "@coral-xyz/anchor";
 import { LeaseStatus, MAX_ATTESTATIONS, SlotStatus, type LeaseAccount, type SlotAccount, type Attestation } from "@hourglass/client/src/leases/index.ts";
 import { deviceRewardPda, MAX_UPTIME_ATTESTATIONS, poolPda } from "@hourglass/client/src/rewards/index.ts";
@@ -121,7 +121,10 @@ export class Orchestrator {
   async drain(): Promise<void> {
     while (this.queue.length > 0) {
       const e = this.queue.shift()!;
-      const s = (k: string) => String(e.data[k]);
+      const s = (k: string) => {
+        const v = e.data[k];
+        return v !== null && typeof v === "object" && "toArrayLike" in v ? toBigInt(v).toString() : String(v);
+      };
       const n = (k: string) => Number(e.data[k]);
       switch (e.name) {
         case "DeviceRegistered":
@@ -428,7 +431,7 @@ export class Orchestrator {
       const acc = await this.o.engine.getAccount(new PublicKey(device));
       if (!acc) continue;
       const d = this.staking.decodeDevice(acc.data);
-      this.devices.set(device, { model: d.gpuModel, gpus: d.gpuCount, region: d.region, bandwidthTier: d.bandwidthTier, multiplierBps: d.multiplierBps, stake: BigInt(d.stake.toString()) + BigInt(d.coStake.toString()), proven: 0, faults: 0 });
+      this.devices.set(device, { model: d.gpuModel, gpus: d.gpuCount, region: d.region, bandwidthTier: d.bandwidthTier, multiplierBps: d.multiplierBps, stake: toBigInt(d.stake) + toBigInt(d.coStake), proven: 0, faults: 0 });
       this.refresh(device);
       if (d.status !== 0) this.index.markBusy(device);
     }
