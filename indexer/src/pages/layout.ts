@@ -37,6 +37,11 @@ export function tokens(amount: string, decimals: number): string {
   return `${neg ? "-" : ""}${whole}${frac ? `.${frac}` : ""}`;
 }
 
+/** "1 device", "2 devices". */
+export function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+
 export function short(address: string | null): string {
   return address ? `${address.slice(0, 4)}…${address.slice(-4)}` : "—";
 }

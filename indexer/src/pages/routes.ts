@@ -12,7 +12,7 @@ import { leaseDetail, listLeases } from "../queries/leases.ts";
 import { networkStats } from "../queries/network.ts";
 import { listRewardHours } from "../queries/rewards.ts";
 import { walletActivity, walletSummary } from "../queries/wallets.ts";
-import { layout, pager, short, time, tokens, uptimeChart } from "./layout.ts";
+import { count, layout, pager, short, time, tokens, uptimeChart } from "./layout.ts";
 
 class BadRequest extends Error {}
 
@@ -97,7 +97,7 @@ export function mountPages(app: OpenAPIHono, deps: Deps & { decimals?: number })
 
   function leaseTable(items: ReturnType<typeof listLeases>["items"]) {
     return html`<table><tr><th>Lease</th><th>Renter</th><th>Cluster</th><th class="num">Hours</th><th class="num">Price / GPU-h</th><th class="num">Proven h</th><th class="num">Paid out</th><th>Status</th><th>Opened</th></tr>
-      ${items.map((l) => html`<tr><td>${addr(l.address, "leases")}</td><td>${addr(l.renter, "wallet")}</td><td>${l.gpuCount}× ${l.gpuModelName} on ${l.devices} devices</td>
+      ${items.map((l) => html`<tr><td>${addr(l.address, "leases")}</td><td>${addr(l.renter, "wallet")}</td><td>${l.gpuCount}× ${l.gpuModelName} on ${count(l.devices, "device")}</td>
         <td class="num">${l.hoursBooked}</td><td class="num">${t(l.pricePerGpuHour)}</td><td class="num">${l.provenHours}</td><td class="num">${t(l.earned)}</td><td><span class="tag">${l.status}</span></td><td>${time(l.createdAt)}</td></tr>`)}</table>
       ${items.length === 0 ? html`<p class="muted">No leases yet.</p>` : ""}`;
   }
@@ -151,7 +151,7 @@ export function mountPages(app: OpenAPIHono, deps: Deps & { decimals?: number })
     return c.html(layout(`Wallet ${short(w.address)}`, html`<h1>Wallet <span class="mono">${w.address}</span></h1>
       <div class="cards"><div class="card"><b>${total("reward")}</b>block rewards claimed</div><div class="card"><b>${total("payout")}</b>lease earnings claimed</div>
       <div class="card"><b>${total("stake")}</b>staked</div><div class="card"><b>${total("lease")}</b>spent on leases</div><div class="card"><b>${total("refund")}</b>refunded</div>
-      <div class="card"><b>${w.devices}</b>devices, ${w.gpus} GPUs</div></div>
+      <div class="card"><b>${w.devices}</b>${count(w.devices, "device").replace(/^\d+ /, "")}, ${count(w.gpus, "GPU")}</div></div>
       <h2>Activity</h2><p><a href="/api/wallets/${w.address}/activity?format=csv&limit=1000">Download CSV</a></p>
       <table><tr><th>Kind</th><th class="num">Amount</th><th>Device</th><th>Lease</th><th>Transaction</th><th>Time</th></tr>
       ${p.items.map((r) => html`<tr><td><span class="tag">${r.kind}</span></td><td class="num">${t(r.amount)}</td><td>${addr(r.device, "devices")}</td><td>${addr(r.lease, "leases")}</td><td class="mono">${short(r.signature)}</td><td>${time(r.blockTime)}</td></tr>`)}</table>
