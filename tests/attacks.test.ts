@@ -151,7 +151,8 @@ class Harness {
     const bytes = tx.serializeMessage().toString("base64");
     if (this.sent.has(bytes)) return;
     this.sent.add(bytes);
-    const needed = new Set(tx.compileMessage().accountKeys.filter((_, i) => tx.compileMessage().isAccountSigner(i)).map((k) => k.toBase58()));
+    const message = tx.compileMessage();
+    const needed = new Set(message.accountKeys.filter((_, i) => message.isAccountSigner(i)).map((k) => k.toBase58()));
     tx.sign(...attack.signers.filter((s) => needed.has(s.publicKey.toBase58())));
     const keys = [...new Map(attack.ixs.flatMap((x) => x.keys.map((k) => [k.pubkey.toBase58(), k.pubkey] as const))).values()];
     const before = await this.snapshot(keys, attack.payer);

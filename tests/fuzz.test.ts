@@ -10,29 +10,11 @@ import { Keypair, MessageV0, PublicKey, SystemProgram, SYSVAR_CLOCK_PUBKEY, SYSV
 import { TOKEN_PROGRAM_ID } from "@solana/spl-token";
 import { leasesIdl, rewardsIdl, stakingIdl } from "../client/src/index.ts";
 import { NetworkHistory } from "./support/network-history.ts";
+import { rng } from "./support/random.ts";
 
 const TOTAL = Number(process.env.FUZZ_INSTRUCTIONS ?? 1_000_000);
 const PER_TX = 1;
 const IDLS = [stakingIdl, leasesIdl, rewardsIdl];
-
-/** xorshift32: fast, seeded, reproducible. */
-function rng(seed: number) {
-  let s = seed >>> 0 || 1;
-  const next = () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s;
-  };
-  return { int: (n: number) => next() % n, bytes: (n: number) => {
-      const b = Buffer.alloc(Math.ceil(n / 4) * 4);
-      for (let i = 0; i < b.length; i += 4) b.writeUInt32LE(next(), i);
-      return b.subarray(0, n);
-    },
-  };
-}
 
 describe(`instruction fuzzer (${TOTAL.toLocaleString("en-US")} instructions, LiteSVM)`, function () {
   this.timeout(3_600_000);

@@ -8,6 +8,7 @@ import path from "node:path";
 import { openDb, Pipeline, SvmSource, type ChainTx } from "../indexer/src/index.ts";
 import { viewsDigest } from "../indexer/src/db/digest.ts";
 import { NetworkHistory } from "./support/network-history.ts";
+import { rng } from "./support/random.ts";
 
 const CHILD = path.join(path.dirname(new URL(import.meta.url).pathname), "support/ingest-child.ts");
 
@@ -63,10 +64,9 @@ describe("indexer: crash safety", function () {
 
       const dbFile = path.join(dir, "crashed.sqlite");
       let kills = 0;
-      let seed = 17;
+      const delay = rng(17);
       for (let attempt = 0; attempt < 40 && kills < 12; attempt++) {
-        seed = (seed * 1103515245 + 12345) % 2 ** 31;
-        const r = await runChild(dbFile, txFile, 15 + (seed % 90));
+        const r = await runChild(dbFile, txFile, 15 + delay.int(90));
         if (r.killed && !r.finished) kills++;
         if (r.finished) break;
       }

@@ -11,7 +11,8 @@ import { startRpcServer, type RpcServer } from "../client/src/svm/index.ts";
 import { openDb, Pipeline, startServer } from "../indexer/src/index.ts";
 import { viewsDigest } from "../indexer/src/db/digest.ts";
 import { NetworkHistory } from "./support/network-history.ts";
-import { rpcHistory, shuffle } from "./support/rpc-history.ts";
+import { rpcHistory } from "./support/rpc-history.ts";
+import { shuffle } from "./support/random.ts";
 
 const AUTH = "Bearer load-test-secret-0123456789";
 

@@ -10,6 +10,7 @@ import { LeaseStatus, SlotStatus } from "../client/src/leases/index.ts";
 import type { RayJobsClient } from "../orchestrator/src/index.ts";
 import { HOUR, TOKENS } from "./support/lease-world.ts";
 import { orchestratorWorld } from "./support/orchestrator-world.ts";
+import { rng } from "./support/random.ts";
 import { useRayHead } from "./support/ray-head.ts";
 import { H100 } from "./support/world.ts";
 
@@ -19,16 +20,11 @@ const net = (gross: bigint) => gross - (gross * 25n) / 10_000n;
 
 /** The engine, except that `send` fails with an RPC error on a seeded third of calls. */
 function flaky(engine: ObservedEngine, counter: { failed: number }): ObservedEngine {
-  let s = 12345;
+  const r = rng(12345);
   return {
     ...engine,
     send: async (ixs, signers) => {
-      // xorshift32
-      s ^= s << 13;
-      s ^= s >>> 17;
-      s ^= s << 5;
-      s >>>= 0;
-      if (s % 3 === 0) {
+      if (r.int(3) === 0) {
         counter.failed++;
         throw new Error("503 Service Unavailable: RPC node overloaded");
       }

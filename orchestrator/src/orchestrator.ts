@@ -315,38 +315,36 @@ export class Orchestrator {
           this.log(`lease ${t.address.toBase58()}: resubmit failed (${e instanceof Error ? e.message : e})`);
         }
       }
-      {
-        // Prove what ran: each device's agent signs the hours since its last proof (a job that is
-        // running or finished; hours of a Ray outage are proven once the job runs again, within grace).
-        if (RAN.has(t.jobStatus)) {
-          const atts: Attestation[] = [];
-          slots.forEach((s, i) => {
-            if (s.status !== SlotStatus.Active || s.nextHour >= upTo) return;
-            const agent = this.o.agents.get(s.device.toBase58());
-            if (agent?.online && now <= hourStart(s.nextHour + 1) + grace) atts.push(agent.attestLease(t.address, i, s.nextHour, upTo - s.nextHour, t.jobStatus));
-          });
-          for (let i = 0; i < atts.length; i += MAX_ATTESTATIONS) {
-            await this.send("prove_time", await this.leaseClient.proveTime({ attester: this.o.attester.publicKey, lease: t.address, attestations: atts.slice(i, i + MAX_ATTESTATIONS) }));
-          }
+      // Prove what ran: each device's agent signs the hours since its last proof (a job that is
+      // running or finished; hours of a Ray outage are proven once the job runs again, within grace).
+      if (RAN.has(t.jobStatus)) {
+        const atts: Attestation[] = [];
+        slots.forEach((s, i) => {
+          if (s.status !== SlotStatus.Active || s.nextHour >= upTo) return;
+          const agent = this.o.agents.get(s.device.toBase58());
+          if (agent?.online && now <= hourStart(s.nextHour + 1) + grace) atts.push(agent.attestLease(t.address, i, s.nextHour, upTo - s.nextHour, t.jobStatus));
+        });
+        for (let i = 0; i < atts.length; i += MAX_ATTESTATIONS) {
+          await this.send("prove_time", await this.leaseClient.proveTime({ attester: this.o.attester.publicKey, lease: t.address, attestations: atts.slice(i, i + MAX_ATTESTATIONS) }));
         }
-        // Devices whose next hour is past its grace: fault them (refund at settlement, slash, release).
-        const { slots: after } = await this.readLease(t.address);
-        for (let i = 0; i < after.length; i++) {
-          const s = after[i];
-          if (s.status === SlotStatus.Active && s.nextHour < l.hoursBooked && now > hourStart(s.nextHour + 1) + grace) {
-            await this.send("report_fault", [
-              await this.leaseClient.reportFault({ caller: this.o.attester.publicKey, lease: t.address, slot: i, device: s.device, stakingTreasury: await this.stakingTreasury() }),
-            ]);
-          }
-        }
-        // Booked hours used up: pause (the job stops) until the renter extends.
-        if (l.status === LeaseStatus.Active && now >= hourStart(l.hoursBooked)) {
-          await this.send("pause", [await this.leaseClient.pause({ caller: this.o.attester.publicKey, lease: t.address })]);
-        }
-        // Ended plus grace: settle.
-        const end = l.status === LeaseStatus.Paused ? l.pausedAt.toNumber() : hourStart(l.hoursBooked);
-        if (now >= end + grace) await this.settle(t);
       }
+      // Devices whose next hour is past its grace: fault them (refund at settlement, slash, release).
+      const { slots: after } = await this.readLease(t.address);
+      for (let i = 0; i < after.length; i++) {
+        const s = after[i];
+        if (s.status === SlotStatus.Active && s.nextHour < l.hoursBooked && now > hourStart(s.nextHour + 1) + grace) {
+          await this.send("report_fault", [
+            await this.leaseClient.reportFault({ caller: this.o.attester.publicKey, lease: t.address, slot: i, device: s.device, stakingTreasury: await this.stakingTreasury() }),
+          ]);
+        }
+      }
+      // Booked hours used up: pause (the job stops) until the renter extends.
+      if (l.status === LeaseStatus.Active && now >= hourStart(l.hoursBooked)) {
+        await this.send("pause", [await this.leaseClient.pause({ caller: this.o.attester.publicKey, lease: t.address })]);
+      }
+      // Ended plus grace: settle.
+      const end = l.status === LeaseStatus.Paused ? l.pausedAt.toNumber() : hourStart(l.hoursBooked);
+      if (now >= end + grace) await this.settle(t);
     }
     if (this.o.rewardMint) await this.emissions();
     await this.drain();

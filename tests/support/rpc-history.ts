@@ -1,4 +1,4 @@
-// A chain's history as a JSON-RPC client (or a Helius webhook) sees it, and a seeded shuffle.
+// A chain's history as a JSON-RPC client (or a Helius webhook) sees it.
 import { LEASES_PROGRAM_ID, REWARDS_PROGRAM_ID, STAKING_PROGRAM_ID } from "../../client/src/index.ts";
 import { chainTxFromJson, type ChainTx } from "../../indexer/src/index.ts";
 import { JsonRpcClient } from "../../indexer/src/sources/json-rpc.ts";
@@ -19,15 +19,4 @@ export async function rpcHistory(url: string): Promise<{ raw: Record<string, unk
     out.push({ raw: withIndex, tx: chainTxFromJson(withIndex, "finalized") });
   }
   return out;
-}
-
-export function shuffle<T>(xs: T[], seed: number): T[] {
-  const a = [...xs];
-  let s = seed;
-  for (let i = a.length - 1; i > 0; i--) {
-    s = (s * 1103515245 + 12345) % 2 ** 31;
-    const j = s % (i + 1);
-    [a[i], a[j]] = [a[j], a[i]];
-  }
-  return a;
 }

@@ -6,22 +6,14 @@ import { BadCursor } from "../queries/cursor.ts";
 import { mountPages } from "../pages/routes.ts";
 import { handlers, type Deps } from "./handlers.ts";
 import * as R from "./routes.ts";
+import { describeIssues } from "./schemas.ts";
 
 export type { Deps } from "./handlers.ts";
-
-function issueText(issues: { path: PropertyKey[]; message: string; code?: string; keys?: string[] }[]): string {
-  return issues
-    .map((i) => {
-      if (i.code === "unrecognized_keys" && i.keys) return `unknown query parameter${i.keys.length > 1 ? "s" : ""}: ${i.keys.join(", ")}`;
-      return `${i.path.length ? i.path.join(".") : "request"}: ${i.message}`;
-    })
-    .join("; ");
-}
 
 export function createApp(deps: Deps): OpenAPIHono {
   const app = new OpenAPIHono({
     defaultHook: (result, c) => {
-      if (!result.success) return c.json({ error: issueText(result.error.issues as never) }, 400);
+      if (!result.success) return c.json({ error: describeIssues(result.error.issues as never) }, 400);
     },
   });
   const h = handlers(deps);

@@ -2,6 +2,16 @@
 // unknown query parameter is a 400, not silently ignored.
 import { z } from "@hono/zod-openapi";
 
+/** One line naming every problem with a request's parameters (the API's 400s and the pages' share it). */
+export function describeIssues(issues: { path: PropertyKey[]; message: string; code?: string; keys?: string[] }[]): string {
+  return issues
+    .map((i) => {
+      if (i.code === "unrecognized_keys" && i.keys) return `unknown query parameter${i.keys.length > 1 ? "s" : ""}: ${i.keys.join(", ")}`;
+      return `${i.path.length ? i.path.join(".") : "request"}: ${i.message}`;
+    })
+    .join("; ");
+}
+
 export const Address = z.string().regex(/^[1-9A-HJ-NP-Za-km-z]{32,44}$/, "must be a base58 address").openapi({ example: "CgKpkj78FZGhzJkJJTY5RWvYhhbybaTA1b573dRRXoVZ" });
 export const Amount = z.string().regex(/^-?\d+$/).openapi({ description: "token amount in base units (decimal string: u64 does not fit a JSON number)", example: "1000000" });
 const Limit = z.coerce.number().int().min(1).max(1000).default(50).openapi({ description: "page size (1-1000)" });

@@ -58,7 +58,6 @@ export class Pipeline {
       promote: p(`UPDATE events SET commitment = @commitment WHERE signature = @signature AND
         (CASE commitment WHEN 'processed' THEN 0 WHEN 'confirmed' THEN 1 ELSE 2 END) < @rank`),
       removeTx: p("DELETE FROM events WHERE signature = ? AND commitment != 'finalized'"),
-      removeSlot: p("DELETE FROM events WHERE slot = ? AND commitment != 'finalized'"),
       checkpoint: p(`INSERT INTO checkpoints (source, cursor, slot, updated_at) VALUES (@source, @cursor, @slot, @now)
         ON CONFLICT (source) DO UPDATE SET cursor = excluded.cursor, slot = excluded.slot, updated_at = excluded.updated_at`),
       getCheckpoint: p("SELECT source, cursor, slot FROM checkpoints WHERE source = ?"),
@@ -134,16 +133,6 @@ export class Pipeline {
     let removed = 0;
     this.sqlite.transaction(() => {
       for (const s of signatures) removed += this.s.removeTx.run(s).changes;
-      if (removed > 0) this.replayViews();
-    })();
-    return removed;
-  }
-
-  /** Removes every not-yet-finalized event of a slot that was skipped or replaced by another fork. */
-  rollbackSlot(slot: number): number {
-    let removed = 0;
-    this.sqlite.transaction(() => {
-      removed = this.s.removeSlot.run(slot).changes;
       if (removed > 0) this.replayViews();
     })();
     return removed;

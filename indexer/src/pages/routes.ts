@@ -25,7 +25,7 @@ export function mountPages(app: OpenAPIHono, deps: Deps & { decimals?: number })
   function parse<T extends z.ZodTypeAny>(_c: Context, schema: T, input: unknown): z.infer<T> {
     const r = schema.safeParse(input);
     if (r.success) return r.data;
-    throw new BadRequest(r.error.issues.map((i) => (i.code === "unrecognized_keys" ? `unknown query parameter: ${(i as { keys: string[] }).keys.join(", ")}` : `${i.path.join(".")}: ${i.message}`)).join("; "));
+    throw new BadRequest(S.describeIssues(r.error.issues as never));
   }
   const guard = (fn: (c: Context) => Response | Promise<Response>) => async (c: Context) => {
     try {

@@ -1,4 +1,5 @@
 // Devices: the filtered list, one device with its 30-day hourly uptime, and suppliers (devices by owner).
+import { chainTime } from "./chain-time.ts";
 import { stmt } from "./statements.ts";
 import type { IndexerDb } from "../db/open.ts";
 import { decodeCursor, page } from "./cursor.ts";
@@ -72,7 +73,7 @@ export function deviceDetail(db: IndexerDb, address: string) {
   const row = stmt(db, `SELECT ${DEVICE_COLUMNS} FROM devices WHERE address = ?`).get(address) as DeviceRow | undefined;
   if (!row) return undefined;
   // The 30 days up to the newest block time the indexer has seen (the chain's clock, not the wall's).
-  const now = (stmt(db, "SELECT block_time FROM events ORDER BY slot DESC, block_index DESC LIMIT 1").pluck().get() as number | null) ?? 0;
+  const now = chainTime(db) ?? 0;
   const end = Math.floor(now / HOUR) * HOUR + HOUR;
   const start = end - UPTIME_HOURS * HOUR;
   const hours: number[] = new Array(UPTIME_HOURS).fill(0);

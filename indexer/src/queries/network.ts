@@ -1,4 +1,5 @@
 // The network home: GPUs by model, suppliers, supply, and the market price per GPU-hour by model.
+import { chainTime } from "./chain-time.ts";
 import { dataVersion, stmt } from "./statements.ts";
 import type { IndexerDb } from "../db/open.ts";
 import { gpuModelName } from "./gpu-models.ts";
@@ -19,7 +20,7 @@ export function networkStats(db: IndexerDb): NetworkStats {
 }
 
 function computeNetworkStats(db: IndexerDb) {
-  const now = (stmt(db, "SELECT block_time FROM events ORDER BY slot DESC, block_index DESC LIMIT 1").pluck().get() as number | null) ?? null;
+  const now = chainTime(db);
   const gpus = stmt(db, `SELECT gpu_model AS model, count(*) AS devices, sum(gpu_count) AS gpus, sum(CASE WHEN status = 2 THEN gpu_count ELSE 0 END) AS leased
       FROM devices WHERE deregistered = 0 GROUP BY gpu_model ORDER BY gpu_model`)
     .all() as { model: number; devices: number; gpus: number; leased: number }[];

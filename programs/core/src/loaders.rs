@@ -232,6 +232,18 @@ pub fn close(account: &mut AccountView, destination: &mut AccountView) -> Result
     account.close()
 }
 
+/// A writable account of `program_id` whose length is `T`'s plus a whole number of `E` entries.
+#[inline(always)]
+fn writable_tail_account<T: AccountType, E: crate::pod::Pod>(a: &AccountView, program_id: &Address) -> Result<(), ProgramError> {
+    writable(a)?;
+    owned_by(a, program_id)?;
+    let len = a.data_len();
+    if len < T::LEN || (len - T::LEN) % core::mem::size_of::<E>() != 0 {
+        return Err(CoreError::WrongLength.into());
+    }
+    Ok(())
+}
+
 /// Mutably borrows a program-owned account of type `T` followed by a table of `E` entries (owner,
 /// discriminator and a length of `T::LEN + n * size_of::<E>()` checked). Returns the raw data; split
 /// it with [`split_with_tail`].
@@ -240,12 +252,7 @@ pub fn load_mut_with_tail<'a, T: AccountType, E: crate::pod::Pod>(
     a: &'a mut AccountView,
     program_id: &Address,
 ) -> Result<RefMut<'a, [u8]>, ProgramError> {
-    writable(a)?;
-    owned_by(a, program_id)?;
-    let len = a.data_len();
-    if len < T::LEN || (len - T::LEN) % core::mem::size_of::<E>() != 0 {
-        return Err(CoreError::WrongLength.into());
-    }
+    writable_tail_account::<T, E>(a, program_id)?;
     let data = a.try_borrow_mut()?;
     if data[..8] != T::DISCRIMINATOR {
         return Err(CoreError::WrongDiscriminator.into());
@@ -271,12 +278,7 @@ pub fn init_with_tail<'a, T: AccountType, E: crate::pod::Pod>(
     a: &'a mut AccountView,
     program_id: &Address,
 ) -> Result<RefMut<'a, [u8]>, ProgramError> {
-    writable(a)?;
-    owned_by(a, program_id)?;
-    let len = a.data_len();
-    if len < T::LEN || (len - T::LEN) % core::mem::size_of::<E>() != 0 {
-        return Err(CoreError::WrongLength.into());
-    }
+    writable_tail_account::<T, E>(a, program_id)?;
     let mut data = a.try_borrow_mut()?;
     if data[..8] != [0u8; 8] {
         return Err(CoreError::AlreadyInitialized.into());
