@@ -10,8 +10,10 @@ import { createHelius } from "helius-sdk";
 import { startRpcServer, type RpcServer } from "../client/src/svm/index.ts";
 import { heliusBackfill, openDb, Pipeline, RpcSource, startServer, SvmSource, type ChainTx, type HeliusHistory, type IndexerDb } from "../indexer/src/index.ts";
 import { viewsDigest } from "../indexer/src/db/digest.ts";
+import { JsonRpcClient, JsonRpcError } from "../indexer/src/sources/json-rpc.ts";
 import { NetworkHistory } from "./support/network-history.ts";
-import { PROGRAMS, rpcHistory as history, shuffle } from "./support/rpc-history.ts";
+import { PROGRAMS, rpcHistory as history } from "./support/rpc-history.ts";
+import { shuffle } from "./support/random.ts";
 
 const AUTH = "Bearer test-webhook-secret-0123456789";
 
@@ -116,6 +118,28 @@ describe("indexer: every source yields the same views", function () {
     await heliusBackfill(pipeline, helius, PROGRAMS, { limit: 6 });
     expect(db.$client.prepare("SELECT count(*) FROM events").pluck().get()).to.equal(events);
     expect(viewsDigest(db.$client).digest).to.equal(expected);
+  });
+
+  it("the JSON-RPC history methods refuse malformed parameters with invalid-params errors", async function () {
+    const client = new JsonRpcClient(rpc.url);
+    const bad: [string, unknown[]][] = [
+      ["getSignaturesForAddress", ["not-a-key"]],
+      ["getSignaturesForAddress", [PROGRAMS[0], { limit: 0 }]],
+      ["getSignaturesForAddress", [PROGRAMS[0], { before: 42 }]],
+      ["getSignaturesForAddress", [PROGRAMS[0], { commitment: "processed" }]],
+      ["getTransactionsForAddress", [PROGRAMS[0], { sortOrder: "sideways" }]],
+      ["getTransactionsForAddress", [PROGRAMS[0], { transactionDetails: "accounts" }]],
+      ["getTransactionsForAddress", [PROGRAMS[0], { filters: { slot: { gte: "0" } } }]],
+      ["getTransactionsForAddress", [PROGRAMS[0], { paginationToken: "nope" }]],
+      ["getBlock", [-1]],
+      ["getBlock", [0, { transactionDetails: "accounts" }]],
+      ["getTransaction", [txs[0].tx.signature, { encoding: "jsonParsed" }]],
+    ];
+    for (const [method, params] of bad) {
+      const [r] = await client.batch([{ method, params }]);
+      expect(r, `${method} ${JSON.stringify(params)}`).to.be.instanceOf(JsonRpcError);
+      expect((r as JsonRpcError).code, `${method} ${JSON.stringify(params)}`).to.equal(-32602);
+    }
   });
 
   it("late and out-of-order transactions replay the views to the in-order result", function () {

@@ -16,12 +16,18 @@ interface Processed {
   blockIndex: number;
   blockTime: number;
   result: TxResult;
-  raw: Buffer;
+  /** The wire bytes, when the transaction arrived over RPC (else serialized when asked for). */
+  raw?: Buffer;
   /** Account keys of the message, base58, in message order. */
   accountKeys: string[];
 }
 
 type Commitment = "processed" | "confirmed" | "finalized";
+
+function wireBytes(e: Processed): Buffer {
+  e.raw ??= Buffer.from(e.result.transaction!.serialize({ requireAllSignatures: false, verifySignatures: false } as never));
+  return e.raw;
+}
 const COMMITMENT_RANK: Record<Commitment, number> = { processed: 0, confirmed: 1, finalized: 2 };
 
 /** The transaction in getTransaction's `json` encoding: message with account keys and compiled instructions. */
@@ -135,7 +141,7 @@ export async function startRpcServer(engine: Engine, port = 0, opts: RpcServerOp
       blockIndex: inSlot.length,
       blockTime: Number(await engine.unixTime()),
       result,
-      raw: raw ?? Buffer.from(result.transaction.serialize({ requireAllSignatures: false, verifySignatures: false } as never)),
+      raw,
       accountKeys,
     };
     inSlot.push(result.signature);
@@ -165,7 +171,7 @@ export async function startRpcServer(engine: Engine, port = 0, opts: RpcServerOp
     return {
       err,
       status: err ? { Err: err } : { Ok: null },
-      fee: 5000 * Math.max(1, e.result.transaction instanceof VersionedTransaction ? e.result.transaction.signatures.length : (e.result.transaction?.signatures.length ?? 1)),
+      fee: 5000 * (e.result.transaction?.signatures.length ?? 1),
       // Lamport balances are not tracked by the embedded engine's transaction record.
       preBalances: [],
       postBalances: [],
@@ -277,7 +283,8 @@ export async function startRpcServer(engine: Engine, port = 0, opts: RpcServerOp
     getTransaction: async ([sig, config]) => {
       if (typeof sig !== "string") throw new RpcError(INVALID_PARAMS, "Invalid param: signature must be a base58 string");
       const e = processed.get(sig);
-      if (!e || !visible(e, commitmentParam(config))) return null;
+      // Airdrops are recorded for their status only: there is no transaction to show.
+      if (!e || !e.result.transaction || !visible(e, commitmentParam(config))) return null;
       const encoding = (config as { encoding?: string } | undefined)?.encoding ?? "json";
       if (encoding !== "base64" && encoding !== "json") throw new RpcError(INVALID_PARAMS, `Invalid param: encoding ${encoding} is not served (use json or base64)`);
       const json = jsonTransaction(e.result.transaction!);
@@ -285,13 +292,16 @@ export async function startRpcServer(engine: Engine, port = 0, opts: RpcServerOp
         slot: e.slot,
         blockTime: e.blockTime,
         version: json.version,
-        transaction: encoding === "base64" ? [e.raw.toString("base64"), "base64"] : json.transaction,
+        transaction: encoding === "base64" ? [wireBytes(e).toString("base64"), "base64"] : json.transaction,
         meta: jsonMeta(e),
       };
     },
     getSignaturesForAddress: async ([address, config]) => {
       const key = pubkeyParam(address, "address").toBase58();
       const c = (config ?? {}) as { limit?: unknown; before?: unknown; until?: unknown };
+      for (const k of ["before", "until"] as const) {
+        if (c[k] !== undefined && typeof c[k] !== "string") throw new RpcError(INVALID_PARAMS, `Invalid param: ${k} must be a signature string`);
+      }
       const limit = c.limit ?? 1000;
       if (!Number.isInteger(limit) || (limit as number) < 1 || (limit as number) > 1000) throw new RpcError(INVALID_PARAMS, "Invalid param: limit must be between 1 and 1000");
       const commitment = commitmentParam(config);
@@ -321,9 +331,16 @@ export async function startRpcServer(engine: Engine, port = 0, opts: RpcServerOp
       const limit = c.limit ?? 100;
       if (!Number.isInteger(limit) || (limit as number) < 1 || (limit as number) > 1000) throw new RpcError(INVALID_PARAMS, "Invalid param: limit must be between 1 and 1000");
       const commitment = commitmentParam(config);
-      const full = c.transactionDetails === "full";
-      const asc = (c.sortOrder ?? "desc") === "asc";
+      const details = c.transactionDetails ?? "signatures";
+      if (details !== "full" && details !== "signatures") throw new RpcError(INVALID_PARAMS, `Invalid param: transactionDetails ${String(details)} is not served`);
+      const order = c.sortOrder ?? "desc";
+      if (order !== "asc" && order !== "desc") throw new RpcError(INVALID_PARAMS, `Invalid param: sortOrder must be asc or desc`);
       const slotFilter = c.filters?.slot ?? {};
+      for (const [k, v] of Object.entries(slotFilter)) {
+        if (!["gte", "gt", "lt", "lte"].includes(k) || !Number.isSafeInteger(v)) throw new RpcError(INVALID_PARAMS, `Invalid param: filters.slot.${k} must be an integer bound (gte, gt, lt, lte)`);
+      }
+      const full = details === "full";
+      const asc = order === "asc";
       const list = (byAddress.get(key) ?? []).filter((sig) => {
         const e = processed.get(sig)!;
         return visible(e, commitment) && (slotFilter.gte === undefined || e.slot >= slotFilter.gte) && (slotFilter.gt === undefined || e.slot > slotFilter.gt) && (slotFilter.lt === undefined || e.slot < slotFilter.lt) && (slotFilter.lte === undefined || e.slot <= slotFilter.lte);
@@ -370,7 +387,6 @@ export async function startRpcServer(engine: Engine, port = 0, opts: RpcServerOp
         blockIndex: -1,
         blockTime: Number(await engine.unixTime()),
         result: { ok: true, signature, logs: [], errorCode: null, error: null, computeUnits: 0 },
-        raw: Buffer.alloc(0),
         accountKeys: [],
       });
       return signature;
