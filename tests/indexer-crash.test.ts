@@ -12,22 +12,39 @@ import { rng } from "./support/random.ts";
 
 const CHILD = path.join(path.dirname(new URL(import.meta.url).pathname), "support/ingest-child.ts");
 
-function runChild(dbFile: string, txFile: string, killAfterMs: number | null): Promise<{ killed: boolean; finished: boolean }> {
+interface KillPlan {
+  /** Given the cursor the child resumed from, the cursor after which to kill it (null: let it finish). */
+  target(resumedAt: number): number | null;
+  /** Milliseconds between seeing the target cursor committed and the kill. */
+  lag: number;
+}
+
+function runChild(dbFile: string, txFile: string, plan: KillPlan | null): Promise<{ killed: boolean; finished: boolean }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", CHILD, dbFile, txFile, "1", "4"], { stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
+    let pending = "";
+    let finished = false;
+    let target: number | null = null;
     let timer: NodeJS.Timeout | undefined;
+    let err = "";
     child.stdout.on("data", (d: Buffer) => {
-      out += d.toString();
-      if (killAfterMs !== null && timer === undefined && out.includes("ready")) timer = setTimeout(() => child.kill("SIGKILL"), killAfterMs);
+      pending += d.toString();
+      const lines = pending.split("\n");
+      pending = lines.pop()!;
+      for (const line of lines) {
+        const [word, arg] = line.split(" ");
+        if (word === "done") finished = true;
+        else if (word === "ready" && plan) target = plan.target(Number(arg));
+        else if (word === "at" && target !== null && timer === undefined && Number(arg) >= target)
+          timer = setTimeout(() => child.kill("SIGKILL"), plan!.lag);
+      }
     });
     child.stderr.on("data", (d: Buffer) => (err += d.toString()));
     child.on("error", reject);
     child.on("exit", (code, signal) => {
       clearTimeout(timer);
-      if (signal === "SIGKILL") resolve({ killed: true, finished: out.includes("done") });
-      else if (code === 0) resolve({ killed: false, finished: out.includes("done") });
+      if (signal === "SIGKILL") resolve({ killed: true, finished });
+      else if (code === 0) resolve({ killed: false, finished });
       else reject(new Error(`ingest child exited ${code}: ${err}`));
     });
   });
@@ -63,14 +80,26 @@ describe("indexer: crash safety", function () {
       reference.$client.close();
 
       const dbFile = path.join(dir, "crashed.sqlite");
+      // Twelve kills, each aimed at a random point ahead of where the child resumed, spread so that the
+      // last one still lands before the end (machine speed changes where inside a batch it lands, not
+      // whether it lands mid-ingestion); the kill follows the batch's commit by 0-4 ms, so it hits the
+      // child inside the next ingest or between batches.
+      const KILLS = 12;
       let kills = 0;
-      const delay = rng(17);
-      for (let attempt = 0; attempt < 40 && kills < 12; attempt++) {
-        const r = await runChild(dbFile, txFile, 15 + delay.int(90));
-        if (r.killed && !r.finished) kills++;
-        if (r.finished) break;
+      const r = rng(17);
+      for (let attempt = 0; attempt < 3 * KILLS && kills < KILLS; attempt++) {
+        const left = KILLS - kills;
+        const result = await runChild(dbFile, txFile, {
+          target: (resumedAt) => {
+            const span = Math.floor((list.length - resumedAt) / (left + 1));
+            return span < 2 ? null : resumedAt + 1 + r.int(span);
+          },
+          lag: r.int(5),
+        });
+        if (result.killed && !result.finished) kills++;
+        if (result.finished) break;
       }
-      expect(kills, "kills that landed mid-ingestion").to.be.greaterThanOrEqual(10);
+      expect(kills, "kills that landed mid-ingestion").to.equal(KILLS);
       const last = await runChild(dbFile, txFile, null);
       expect(last.finished).to.equal(true);
       const db = openDb(dbFile);

@@ -1,5 +1,6 @@
 // Child process of the crash-safety test: ingests a list of transactions into a database file one
 // small batch at a time, resuming after its checkpoint, so the parent can kill it (-9) at any point.
+// It prints `ready <cursor>` when it starts and `at <cursor>` after each committed batch.
 import { readFileSync } from "node:fs";
 import { openDb, Pipeline, type ChainTx } from "../../indexer/src/index.ts";
 
@@ -14,6 +15,7 @@ while (next < txs.length) {
   const end = Math.min(next + batch, txs.length);
   pipeline.ingest("crash-test", txs.slice(next, end), { cursor: String(end), slot: txs[end - 1].slot });
   next = end;
+  process.stdout.write(`at ${end}\n`);
   const until = Date.now() + delay;
   while (Date.now() < until); // busy-wait: the kill may land anywhere, including inside ingest
 }
