@@ -35,7 +35,7 @@ import os from "node:os";
 import { createAssociatedTokenAccountIdempotentInstruction, getAssociatedTokenAddressSync } from "@solana/spl-token";
 import { DeviceAgent, Orchestrator, RayHead, RayJobsClient } from "../orchestrator/src/index.ts";
 import { observe } from "../client/src/svm/index.ts";
-import { createApp, openDb, Pipeline, startServer, SvmSource } from "../indexer/src/index.ts";
+import { createApp, deviceHistory, openDb, Pipeline, startServer, SvmSource } from "../indexer/src/index.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const argv = process.argv.slice(2);
@@ -217,9 +217,11 @@ async function main() {
       agents: new Map(fleet.map((f) => [f.key.publicKey.toBase58(), f.agent])),
       stakeDecimals: DECIMALS,
       rewardMint,
+      history: (device) => deviceHistory(db, device), // proven hours and faults, from the indexer
       entrypoint: (_lease, gpus) => `${head.python} ${workload} --tasks ${gpus} --gpus-per-task 1`,
       log: json ? undefined : (m) => console.log(`      orchestrator: ${m}`),
     });
+    indexerSource.flush();
     await orchestrator.recover([]); // it starts after the fleet registered: the devices come from the chain
 
     log("[5/6] scenario: a renter opens a 16-GPU H100 lease for 3 hours");

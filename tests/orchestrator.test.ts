@@ -1,8 +1,11 @@
 // The orchestrator end to end against a real Ray head and the SBF programs in LiteSVM: a cluster lease
 // placed, its workload run as a Ray job, hours proven from the device agents' signatures, settlement
 // and payouts; a failing workload ending in the fault path; a restart that resumes without double
-// proofs.
+// proofs, and keeps its devices' proven-hour history through the indexer.
 import { expect } from "chai";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { Keypair, PublicKey } from "@solana/web3.js";
 import { getAssociatedTokenAddressSync } from "@solana/spl-token";
 import type { RayJobsClient } from "../orchestrator/src/index.ts";
@@ -11,6 +14,7 @@ import { DeviceStatus } from "../client/src/staking/index.ts";
 import { HOUR, TOKENS } from "./support/lease-world.ts";
 import { orchestratorWorld } from "./support/orchestrator-world.ts";
 import { useRayHead } from "./support/ray-head.ts";
+import { deviceHistory, openDb, Pipeline, SvmSource } from "../indexer/src/index.ts";
 import { H100, type DeviceHandle } from "./support/world.ts";
 
 const PRICE = 3n * TOKENS;
@@ -228,5 +232,53 @@ describe("orchestrator with a real Ray head", function () {
     expect(after.slots[0].provenHours).to.equal(3);
     expect(failures, "no rejected proofs").to.deep.equal([]);
     expect((await ray.list()).filter((j) => j.submission_id === o.lease.publicKey.toBase58())).to.have.length(1);
+  });
+
+  it("a restarted orchestrator keeps its devices' proven-hour history through the indexer, and places by it", async function () {
+    const dir = mkdtempSync(path.join(tmpdir(), "hourglass-orch-history-"));
+    const db = openDb(path.join(dir, "indexer.sqlite"));
+    let source!: SvmSource;
+    try {
+      const { lw, orch, make } = await orchestratorWorld({ head, ray, grace: GRACE, onEngine: (engine) => (source = new SvmSource(engine, new Pipeline(db), 0)).start() });
+      // Two 8-GPU leases: the first (on the machine placement picks first when nothing tells devices
+      // apart) is terminated before any hour; the second proves an hour and settles. Only the second's
+      // machine has history.
+      const renter = await lw.newRenter();
+      const dropped = await lw.open(renter, { gpus: 8, hours: 1, price: PRICE, gpuModel: H100.code, maxDevices: 1 });
+      const first = await lw.open(renter, { gpus: 8, hours: 1, price: PRICE, gpuModel: H100.code, maxDevices: 1 });
+      await orch.tick();
+      const unproven = (await orch.readLease(dropped.lease.publicKey)).slots[0].device.toBase58();
+      const proven = (await orch.readLease(first.lease.publicKey)).slots[0].device.toBase58();
+      await lw.ok("terminate", await lw.leases.terminate({ renter: renter.wallet.publicKey, lease: dropped.lease.publicKey, escrow: dropped.escrow.publicKey, renterTokens: dropped.renterTokens }), [renter.wallet]);
+      await lw.engine.warp(HOUR);
+      await orch.tick();
+      await lw.engine.warp(GRACE);
+      await orch.tick();
+      expect(orch.isSettled(first.lease.publicKey)).to.equal(true);
+      expect(orch.isSettled(dropped.lease.publicKey)).to.equal(true);
+      const before = orch.index.get(proven)!.reliability;
+      expect(before).to.be.greaterThan(0);
+      orch.detach();
+      source.flush();
+      // Without a history a restart forgets it; with the indexer's, it is the same as before.
+      const forgetful = make();
+      await forgetful.recover([]);
+      expect(forgetful.index.get(proven)!.reliability).to.equal(0);
+      // (Its own index only: it would take the unproven machine again.)
+      expect(forgetful.index.place({ model: H100.code, gpus: 8, maxDevices: 1 }).map((d) => d.id)).to.deep.equal([unproven]);
+      forgetful.detach();
+      const restarted = make({ history: (device) => deviceHistory(db, device) });
+      await restarted.recover([]);
+      expect(restarted.index.get(proven)!.reliability).to.equal(before);
+      // At the same price, the next lease goes to the device with proven hours.
+      const next = await lw.open(renter, { gpus: 8, hours: 1, price: PRICE, gpuModel: H100.code, maxDevices: 1 });
+      await restarted.tick();
+      expect((await restarted.readLease(next.lease.publicKey)).slots[0].device.toBase58()).to.equal(proven);
+      await ray.stop(next.lease.publicKey.toBase58());
+    } finally {
+      source?.stop();
+      db.$client.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

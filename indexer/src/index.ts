@@ -5,6 +5,7 @@ export { SvmSource, SVM_SOURCE } from "./sources/svm.ts";
 export { RpcSource, rpcSourceName } from "./sources/rpc.ts";
 export { heliusBackfill, ingestWebhook, HELIUS_WEBHOOK_SOURCE, type HeliusHistory } from "./sources/helius.ts";
 export { chainTxFromJson } from "./sources/transaction-json.ts";
+export { deviceHistory } from "./queries/devices.ts";
 export { createApp } from "./api/app.ts";
 export { startServer, type IndexerServer } from "./server.ts";
 export { loadConfig, ConfigError } from "./config.ts";

@@ -27,6 +27,11 @@ export interface OrchestratorOptions {
   entrypoint: (lease: PublicKey, gpus: number) => string;
   /** Mint decimals of the stake mint, for minimum-stake checks of devices. */
   stakeDecimals: number;
+  /**
+   * A device's proven-hour history from before this process (e.g. the indexer's view): seeds placement's
+   * reliability tie-break in `recover`, so a restart does not forget which devices fault.
+   */
+  history?: (device: string) => { provenHours: number; faults: number } | undefined;
   /** Emissions to crank and uptime to record (optional). */
   rewardMint?: PublicKey;
   log?: (msg: string) => void;
@@ -50,7 +55,7 @@ interface DeviceFacts {
   bandwidthTier: number;
   multiplierBps: number;
   stake: bigint;
-  /** Proven-hour history seen by this orchestrator: hours proven and faults. */
+  /** Proven-hour history: hours proven and faults (seeded by `history` at recovery, then from events). */
   proven: number;
   faults: number;
 }
@@ -429,7 +434,8 @@ export class Orchestrator {
       const acc = await this.o.engine.getAccount(new PublicKey(device));
       if (!acc) continue;
       const d = this.staking.decodeDevice(acc.data);
-      this.devices.set(device, { model: d.gpuModel, gpus: d.gpuCount, region: d.region, bandwidthTier: d.bandwidthTier, multiplierBps: d.multiplierBps, stake: toBigInt(d.stake) + toBigInt(d.coStake), proven: 0, faults: 0 });
+      const past = this.o.history?.(device);
+      this.devices.set(device, { model: d.gpuModel, gpus: d.gpuCount, region: d.region, bandwidthTier: d.bandwidthTier, multiplierBps: d.multiplierBps, stake: toBigInt(d.stake) + toBigInt(d.coStake), proven: past?.provenHours ?? 0, faults: past?.faults ?? 0 });
       this.refresh(device);
       if (d.status !== 0) this.index.markBusy(device);
     }

@@ -3,7 +3,7 @@
 import type { PublicKey } from "@solana/web3.js";
 import path from "node:path";
 import type { ObservedEngine } from "../../client/src/svm/index.ts";
-import { DeviceAgent, Orchestrator, type RayHead, type RayJobsClient } from "../../orchestrator/src/index.ts";
+import { DeviceAgent, Orchestrator, type OrchestratorOptions, type RayHead, type RayJobsClient } from "../../orchestrator/src/index.ts";
 import { LeaseWorld } from "./lease-world.ts";
 import { DECIMALS, H100, ROOT } from "./world.ts";
 
@@ -18,16 +18,19 @@ export interface OrchestratorWorldOptions {
   sleeping?: Set<string>;
   /** What the orchestrator sends through (e.g. an engine that injects RPC errors). */
   engine?: (engine: ObservedEngine) => ObservedEngine;
+  /** Sees the chain before its first transaction (e.g. to attach an indexer). */
+  onEngine?: (engine: ObservedEngine) => void;
 }
 
 export async function orchestratorWorld(o: OrchestratorWorldOptions) {
-  const lw = await LeaseWorld.create("litesvm", o.grace);
+  const lw = await LeaseWorld.create("litesvm", o.grace, o.onEngine);
   const devices = await lw.stakedDevices(4, H100, 8);
   const agents = new Map(devices.map((d) => [d.address.toBase58(), new DeviceAgent(d.key)]));
   const failing = o.failing ?? new Set<string>();
   const sleeping = o.sleeping ?? new Set<string>();
-  const make = () =>
+  const make = (extra: Partial<OrchestratorOptions> = {}) =>
     new Orchestrator({
+      ...extra,
       engine: o.engine ? o.engine(lw.engine) : lw.engine,
       ray: o.ray,
       attester: lw.attester,

@@ -86,6 +86,11 @@ export function deviceDetail(db: IndexerDb, address: string) {
   return { device: shape(row), uptime: { from: start, hourSeconds: HOUR, hours, upHours: hours.reduce((a, b) => a + b, 0) }, leases };
 }
 
+/** A device's proven hours and faults over every lease (the orchestrator's reliability history). */
+export function deviceHistory(db: IndexerDb, address: string): { provenHours: number; faults: number } | undefined {
+  return stmt(db, "SELECT proven_hours AS provenHours, faults FROM devices WHERE address = ?").get(address) as { provenHours: number; faults: number } | undefined;
+}
+
 export function listSuppliers(db: IndexerDb, f: { limit: number; cursor?: string }) {
   const after = decodeCursor(f.cursor, ["string"]);
   const rows = stmt(db, `SELECT owner AS address, count(*) AS devices, sum(gpu_count) AS gpus, CAST(sum(stake) + sum(co_stake) AS TEXT) AS stake,

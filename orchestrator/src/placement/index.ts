@@ -45,6 +45,11 @@ export class PlacementIndex {
     return this.devices.size;
   }
 
+  /** A device's facts as the index holds them (undefined if it is not eligible). */
+  get(id: string): DeviceInfo | undefined {
+    return this.devices.get(id)?.d;
+  }
+
   /** Free GPUs of a model (in `regions`, if given). */
   freeGpus(model: number, regions?: number[]): number {
     let n = 0;
