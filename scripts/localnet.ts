@@ -12,7 +12,7 @@
 // (target/localnet/indexer.sqlite, `--db PATH`) and serves the API and explorer on 127.0.0.1:8787
 // (`--explorer-port N`) from the start.
 import { Keypair, PublicKey } from "@solana/web3.js";
-import { LEASES_PROGRAM_ID, LeasesClient, REWARDS_PROGRAM_ID, RewardsClient, STAKING_PROGRAM_ID, StakingClient } from "../client/src/index.ts";
+import { LEASES_PROGRAM_ID, LeasesClient, REWARDS_PROGRAM_ID, RewardsClient, STAKING_PROGRAM_ID, StakingClient, toBigInt } from "../client/src/index.ts";
 import { poolPda } from "../client/src/rewards/index.ts";
 import { leaseAuthorityPda, marketPda } from "../client/src/leases/index.ts";
 import { configPda, minimumStake, stakeVaultPda } from "../client/src/staking/index.ts";
@@ -392,7 +392,7 @@ async function runScenario(c: ScenarioContext) {
   }
   const { lease: l, slots } = await orchestrator.readLease(lease.publicKey);
   if (l.status !== LeaseStatus.Settled) throw new Error(`scenario: the lease has status ${l.status}, not settled (${LeaseStatus.Settled})`);
-  const earned = BigInt(l.earnedTotal.toString());
+  const earned = toBigInt(l.earnedTotal);
   if (earned !== PRICE * BigInt(SCENARIO_GPUS * SCENARIO_HOURS)) throw new Error(`scenario: ${earned} earned, expected ${PRICE * BigInt(SCENARIO_GPUS * SCENARIO_HOURS)}`);
   const placed = [];
   for (const s of slots) {
