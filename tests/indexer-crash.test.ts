@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { openDb, Pipeline, SvmSource, type ChainTx } from "../indexer/src/index.ts";
+import { openDb, Pipeline, SvmSource, type ChainTx, type SvmSink } from "../indexer/src/index.ts";
 import { viewsDigest } from "../indexer/src/db/digest.ts";
 import { NetworkHistory } from "./support/network-history.ts";
 import { rng } from "./support/random.ts";
@@ -58,7 +58,7 @@ describe("indexer: crash safety", function () {
     try {
       // The chain's transactions, as the in-process source hands them over.
       const captured: ChainTx[] = [];
-      const sink = { ingest: (_s: string, txs: ChainTx[]) => captured.push(...txs) } as unknown as Pipeline;
+      const sink: SvmSink = { ingest: (_s, txs) => captured.push(...txs), checkpoint: () => undefined };
       let source!: SvmSource;
       const h = await NetworkHistory.create("litesvm", (engine) => {
         source = new SvmSource(engine, sink, 0);

@@ -4,10 +4,13 @@ import { expect } from "chai";
 import { PublicKey } from "@solana/web3.js";
 import BN from "bn.js";
 import { leasesIdl, parseEvents, rewardsIdl, stakingIdl, toBigInt } from "../client/src/index.ts";
-import { createApp, decodeTx } from "../indexer/src/index.ts";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createApp, decodeTx, openDb, Pipeline, SvmSource, type IngestResult } from "../indexer/src/index.ts";
 import { syntheticHistory } from "../indexer/src/ingest/synthetic.ts";
 import { viewsDigest } from "../indexer/src/db/digest.ts";
-import { PRICE } from "./support/network-history.ts";
+import { NetworkHistory, PRICE } from "./support/network-history.ts";
 import { indexedHistory, type IndexedHistory } from "./support/indexed-history.ts";
 
 describe("indexer: in-process source and views", function () {
@@ -56,6 +59,50 @@ describe("indexer: in-process source and views", function () {
     expect(BigInt(wallet.totals.reward)).to.not.equal(0n);
     expect(BigInt(wallet.totals.payout)).to.not.equal(0n);
     console.log("      views:", JSON.stringify(viewsDigest(db.$client).rows));
+  });
+
+  it("a source started again mid-slot carries on the slot's order: no replay, the same views", async function () {
+    const dir = mkdtempSync(path.join(tmpdir(), "hourglass-svm-restart-"));
+    const db = openDb(path.join(dir, "indexer.sqlite"));
+    try {
+      const pipeline = new Pipeline(db);
+      const results: IngestResult[] = [];
+      const ingest = pipeline.ingest.bind(pipeline);
+      pipeline.ingest = (...args) => {
+        const r = ingest(...args);
+        results.push(r);
+        return r;
+      };
+      let source!: SvmSource;
+      const h = await NetworkHistory.create("litesvm", (engine) => {
+        source = new SvmSource(engine, pipeline, 0);
+        source.start();
+      });
+      const first = await h.run();
+      // The first phase ends with claims, and the second starts with set_device_paused in that slot.
+      source.stop();
+      const lastSlot = db.$client.prepare("SELECT max(slot) FROM events").pluck().get() as number;
+      const lastId = db.$client.prepare("SELECT max(id) FROM events").pluck().get() as number;
+      source = new SvmSource(h.engine, pipeline, 0);
+      source.start();
+      await h.runMore(first);
+      source.stop();
+      const inSlot = (cmp: string) => db.$client.prepare(`SELECT ${cmp === ">" ? "min" : "max"}(block_index) FROM events WHERE slot = ? AND id ${cmp} ?`).pluck().get(lastSlot, lastId) as number | null;
+      const before = inSlot("<=");
+      const after = inSlot(">");
+      expect(after, "the second phase begins in the first one's last slot").to.not.equal(null);
+      expect(after!).to.be.greaterThan(before!);
+      expect(results.filter((r) => r.replayed)).to.deep.equal([]);
+      // Every event stored once, and the views as folding the whole log from scratch makes them.
+      const all = db.$client.prepare("SELECT count(*) FROM events").pluck().get() as number;
+      expect(results.reduce((n, r) => n + r.events, 0)).to.equal(all);
+      const live = viewsDigest(db.$client).digest;
+      expect(pipeline.replay()).to.equal(all);
+      expect(viewsDigest(db.$client).digest).to.equal(live);
+    } finally {
+      db.$client.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("decodes events exactly as anchor's coder does (real history and the benchmark's synthetic one)", function () {

@@ -1,7 +1,7 @@
 export { openDb, type IndexerDb, MIGRATIONS_DIR } from "./db/open.ts";
 export { Pipeline, type Checkpoint, type IngestResult } from "./ingest/pipeline.ts";
 export { decodeTx, type ChainTx, type ChainEvent, type Commitment } from "./ingest/chain-tx.ts";
-export { SvmSource, SVM_SOURCE } from "./sources/svm.ts";
+export { SvmSource, SVM_SOURCE, type SvmSink } from "./sources/svm.ts";
 export { RpcSource, rpcSourceName } from "./sources/rpc.ts";
 export { heliusBackfill, ingestWebhook, HELIUS_WEBHOOK_SOURCE, type HeliusHistory } from "./sources/helius.ts";
 export { chainTxFromJson } from "./sources/transaction-json.ts";

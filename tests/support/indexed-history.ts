@@ -26,7 +26,7 @@ export async function indexedHistory(): Promise<IndexedHistory> {
   const h = await NetworkHistory.create("litesvm", (engine) => {
     source = new SvmSource(engine, pipeline, 5);
     source.start();
-    capture = new SvmSource(engine, { ingest: (_s: string, batch: ChainTx[]) => txs.push(...batch) } as unknown as Pipeline, 0);
+    capture = new SvmSource(engine, { ingest: (_s, batch) => txs.push(...batch), checkpoint: () => undefined }, 0);
     capture.start();
   });
   const run = await h.run();

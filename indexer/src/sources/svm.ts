@@ -1,9 +1,18 @@
 // Source (a): the in-process SVM. Every transaction the observed engine executes is handed to the
 // pipeline with its slot, its position in the slot and the clock's time; the embedded network has one
-// node, so what it executed is final. Transactions are batched for up to `flushMs`.
+// node, so what it executed is final. Transactions are batched for up to `flushMs`. The checkpoint's
+// cursor is `<index in slot>:<signature>` of the last transaction written, so a source started again
+// on the same chain carries on numbering within that slot (a later transaction of the slot is not
+// taken for a late one, which would make the pipeline replay the views).
 import type { ObservedEngine, TxResult } from "@hourglass/client/src/svm/index.ts";
 import type { ChainTx } from "../ingest/chain-tx.ts";
-import type { Pipeline } from "../ingest/pipeline.ts";
+import type { Checkpoint } from "../ingest/pipeline.ts";
+
+/** Where the source writes (the Pipeline; a test may capture instead). */
+export interface SvmSink {
+  ingest(source: string, txs: ChainTx[], checkpoint?: Omit<Checkpoint, "source">): unknown;
+  checkpoint(source: string): Checkpoint | undefined;
+}
 
 export const SVM_SOURCE = "svm";
 
@@ -16,11 +25,17 @@ export class SvmSource {
 
   constructor(
     private readonly engine: ObservedEngine,
-    private readonly pipeline: Pipeline,
+    private readonly pipeline: SvmSink,
     private readonly flushMs = 50,
   ) {}
 
   start(): void {
+    const cp = this.pipeline.checkpoint(SVM_SOURCE);
+    const index = cp ? Number(cp.cursor.split(":")[0]) : NaN;
+    if (cp && Number.isInteger(index)) {
+      this.lastSlot = cp.slot;
+      this.indexInSlot = index + 1;
+    }
     this.unsubscribe = this.engine.subscribe((r) => this.onTx(r));
   }
 
@@ -50,7 +65,7 @@ export class SvmSource {
     const batch = this.pending;
     this.pending = [];
     const last = batch[batch.length - 1];
-    this.pipeline.ingest(SVM_SOURCE, batch, { cursor: last.signature, slot: last.slot });
+    this.pipeline.ingest(SVM_SOURCE, batch, { cursor: `${last.blockIndex}:${last.signature}`, slot: last.slot });
   }
 
   stop(): void {
