@@ -110,6 +110,20 @@ fn check_vault(config: &Config, vault: &AccountView) -> Result<(), ProgramError>
     Ok(())
 }
 
+/// A withdrawal's accounts: the token program, the recorded stake vault and a writable token account
+/// of the stake mint (any owner: the signer chooses where its tokens go) that is not the vault. Returns
+/// the Config's signer bump for `pay_from_vault`.
+#[inline(always)]
+fn check_withdrawal(config: &AccountView, stake_vault: &AccountView, destination: &AccountView, token_program: &AccountView) -> Result<u8, ProgramError> {
+    loaders::program(token_program, &pinocchio_token::ID)?;
+    loaders::writable(destination)?;
+    loaders::distinct(stake_vault, destination)?;
+    let state = load_config(config)?;
+    check_vault(&state, stake_vault)?;
+    loaders::token_account(destination, &state.stake_mint, None)?;
+    Ok(state.bump)
+}
+
 /// Pays `amount` out of the stake vault to `destination`, signed by the Config PDA.
 #[inline(always)]
 fn pay_from_vault(vault: &AccountView, destination: &AccountView, config: &AccountView, bump: u8, amount: u64) -> ProgramResult {

@@ -3,11 +3,10 @@
 
 use hourglass_core::error::CoreError;
 use hourglass_core::event::Event;
-use hourglass_core::loaders;
 use hourglass_core::pod::PodU64;
 use hourglass_core::{syscalls, AccountView, ProgramResult};
 
-use super::{check_vault, load_config, load_device_mut, pay_from_vault};
+use super::{check_withdrawal, load_device_mut, pay_from_vault};
 use crate::interface::error::StakingError;
 use crate::interface::events::Withdrawn;
 
@@ -16,14 +15,7 @@ pub fn process(accounts: &mut [AccountView]) -> ProgramResult {
         return Err(CoreError::NotEnoughAccounts.into());
     };
 
-    loaders::program(token_program, &pinocchio_token::ID)?;
-    loaders::writable(destination)?;
-    loaders::distinct(stake_vault, destination)?;
-    let state = load_config(config)?;
-    check_vault(&state, stake_vault)?;
-    loaders::token_account(destination, &state.stake_mint, None)?;
-    let bump = state.bump;
-    drop(state);
+    let bump = check_withdrawal(config, stake_vault, destination, token_program)?;
 
     let device_address = *device.address();
     let mut device = load_device_mut(device, supplier)?;
