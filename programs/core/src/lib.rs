@@ -14,6 +14,7 @@
 //! - [`ed25519`]: checking that a preceding Ed25519 instruction verified exactly our messages.
 //! - [`instructions_sysvar`]: reading other instructions of the transaction (Ed25519 checks).
 //! - [`idl`]: the program description types every interface fills in (read by the IDL generator).
+//! - [`program_entrypoint!`]: a program's SBF entrypoint, allocator and panic handler.
 #![no_std]
 #![no_builtins]
 
@@ -35,3 +36,21 @@ pub mod syscalls;
 pub use pinocchio;
 pub use pinocchio::{AccountView, Address, ProgramResult};
 pub use pinocchio::error::ProgramError;
+
+/// Declares a program's SBF entrypoint around `$process` (the dispatcher), with no heap allocator and
+/// a panic handler; host builds (tests, the IDL generator) get std's instead. Sixteen accounts are
+/// decoded, more than any instruction takes; extra accounts are ignored.
+#[macro_export]
+macro_rules! program_entrypoint {
+    ($process:path) => {
+        #[cfg(target_arch = "bpf")]
+        mod entrypoint {
+            ::pinocchio::program_entrypoint!($process, 16);
+            ::pinocchio::no_allocator!();
+            ::pinocchio::nostd_panic_handler!();
+        }
+
+        #[cfg(not(target_arch = "bpf"))]
+        extern crate std;
+    };
+}

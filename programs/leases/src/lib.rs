@@ -12,14 +12,4 @@ pub mod processor;
 
 pub use interface::{ID, ID_BASE58};
 
-#[cfg(target_arch = "bpf")]
-mod entrypoint {
-    use crate::processor::process_instruction;
-
-    pinocchio::program_entrypoint!(process_instruction, 16);
-    pinocchio::no_allocator!();
-    pinocchio::nostd_panic_handler!();
-}
-
-#[cfg(not(target_arch = "bpf"))]
-extern crate std;
+hourglass_core::program_entrypoint!(crate::processor::process_instruction);

@@ -11,17 +11,4 @@ pub mod processor;
 
 pub use interface::{ID, ID_BASE58};
 
-/// The program entrypoint, allocator and panic handler.
-#[cfg(target_arch = "bpf")]
-mod entrypoint {
-    use crate::processor::process_instruction;
-
-    // Sixteen accounts is more than any instruction takes; extra accounts are ignored.
-    pinocchio::program_entrypoint!(process_instruction, 16);
-    pinocchio::no_allocator!();
-    pinocchio::nostd_panic_handler!();
-}
-
-// Host builds (tests, the IDL generator) use std's panic handler.
-#[cfg(not(target_arch = "bpf"))]
-extern crate std;
+hourglass_core::program_entrypoint!(crate::processor::process_instruction);
