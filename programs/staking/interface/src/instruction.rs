@@ -30,7 +30,6 @@ instruction_set! {
     }
 }
 
-
 pub use hourglass_core::discriminator::args;
 
 pod_struct! {
