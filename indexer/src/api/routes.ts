@@ -21,7 +21,7 @@ export const leaseRoute = createRoute({ method: "get", path: "/api/leases/{addre
 export const rewardsRoute = createRoute({ method: "get", path: "/api/rewards/hours", tags: ["rewards"], request: { query: S.CsvPageQuery }, responses: { 200: csvOrJson(S.RewardHourPage, "hourly block rewards"), 400: errors[400] } });
 export const walletRoute = createRoute({ method: "get", path: "/api/wallets/{address}", tags: ["wallets"], request: { params: S.AddressParam, query: S.NoQuery }, responses: { 200: json(S.Wallet, "wallet totals"), 400: errors[400] } });
 export const activityRoute = createRoute({ method: "get", path: "/api/wallets/{address}/activity", tags: ["wallets"], request: { params: S.AddressParam, query: S.ActivityQuery }, responses: { 200: csvOrJson(S.ActivityPage, "earnings, rewards, stakes and payments"), 400: errors[400] } });
-export const eventsRoute = createRoute({ method: "get", path: "/api/events", tags: ["events"], request: { query: S.EventQuery }, responses: { 200: json(S.EventPage, "events, newest first"), 400: errors[400] } });
+export const eventsRoute = createRoute({ method: "get", path: "/api/events", tags: ["events"], request: { query: S.PageQuery }, responses: { 200: json(S.EventPage, "events, newest first"), 400: errors[400] } });
 export const streamRoute = createRoute({ method: "get", path: "/api/events/stream", tags: ["events"], request: { query: S.NoQuery }, responses: { 200: { content: { "text/event-stream": { schema: z.string() } }, description: "live event feed (server-sent events)" }, 400: errors[400] } });
 export const webhookRoute = createRoute({
   method: "post",

@@ -32,7 +32,6 @@ export const CsvPageQuery = z.object({ limit: Limit, cursor: Cursor, format: For
 export const ActivityQuery = z
   .object({ limit: Limit, cursor: Cursor, format: Format, kind: z.enum(["reward", "payout", "stake", "withdraw", "slash", "lease", "refund"]).optional() })
   .strict();
-export const EventQuery = z.object({ limit: Limit, cursor: Cursor }).strict();
 
 export const ErrorBody = z.object({ error: z.string() }).openapi("Error");
 const Page = <T extends z.ZodTypeAny>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });

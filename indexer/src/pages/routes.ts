@@ -3,7 +3,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { html } from "hono/html";
-import type { z } from "zod";
+import { z } from "zod";
 import type { Deps } from "../api/handlers.ts";
 import * as S from "../api/schemas.ts";
 import { BadCursor } from "../queries/cursor.ts";
@@ -16,13 +16,16 @@ import { count, layout, pager, short, time, tokens, uptimeChart } from "./layout
 
 class BadRequest extends Error {}
 
+/** The wallet search form's one field (other fields of the form are ignored). */
+const WalletSearch = z.object({ address: S.Address });
+
 export function mountPages(app: OpenAPIHono, deps: Deps & { decimals?: number }): void {
   const dec = deps.decimals ?? 6;
   const t = (a: string) => tokens(a, dec);
   const db = deps.db;
 
   /** Validates a page's query (or params) like the API does; a bad one renders a 400 page (see guard). */
-  function parse<T extends z.ZodTypeAny>(_c: Context, schema: T, input: unknown): z.infer<T> {
+  function parse<T extends z.ZodTypeAny>(schema: T, input: unknown): z.infer<T> {
     const r = schema.safeParse(input);
     if (r.success) return r.data;
     throw new BadRequest(S.describeIssues(r.error.issues as never));
@@ -38,7 +41,7 @@ export function mountPages(app: OpenAPIHono, deps: Deps & { decimals?: number })
   const addr = (a: string | null, base: string) => (a ? html`<a class="mono" href="/${base}/${a}" title="${a}">${short(a)}</a>` : html`—`);
 
   app.get("/", guard((c) => {
-    const q = parse(c, S.NoQuery, c.req.query());
+    parse(S.NoQuery, c.req.query());
     const n = networkStats(db);
     const recent = listLeases(db, { limit: 10 });
     const hours = listRewardHours(db, { limit: 6 });
@@ -65,7 +68,7 @@ export function mountPages(app: OpenAPIHono, deps: Deps & { decimals?: number })
   }));
 
   app.get("/devices", guard((c) => {
-    const q = parse(c, S.DeviceQuery, c.req.query());
+    const q = parse(S.DeviceQuery, c.req.query());
     const p = listDevices(db, q);
     return c.html(layout("Devices", html`<h1>Devices</h1>
       <form class="filters" method="get"><label>Model <input name="model" size="4" value="${q.model ?? ""}"></label>
@@ -78,8 +81,8 @@ export function mountPages(app: OpenAPIHono, deps: Deps & { decimals?: number })
   }));
 
   app.get("/devices/:address", guard((c) => {
-    const params = parse(c, S.AddressParam, c.req.param());
-    const q = parse(c, S.NoQuery, c.req.query());
+    const params = parse(S.AddressParam, c.req.param());
+    parse(S.NoQuery, c.req.query());
     const d = deviceDetail(db, params.address);
     if (!d) return c.html(layout("Device not found", html`<h1>Device not found</h1><p class="mono">${params.address}</p>`), 404);
     const v = d.device;
@@ -109,13 +112,13 @@ export function mountPages(app: OpenAPIHono, deps: Deps & { decimals?: number })
   }
 
   app.get("/leases", guard((c) => {
-    const q = parse(c, S.LeaseQuery, c.req.query());
+    const q = parse(S.LeaseQuery, c.req.query());
     const p = listLeases(db, q);
     return c.html(layout("Leases", html`<h1>Leases</h1>${leaseTable(p.items)}${pager("/leases", { status: q.status, limit: String(q.limit) }, p.nextCursor)}`));
   }));
 
   app.get("/leases/:address", guard((c) => {
-    const params = parse(c, S.AddressParam, c.req.param());
+    const params = parse(S.AddressParam, c.req.param());
     const d = leaseDetail(db, params.address);
     if (!d) return c.html(layout("Lease not found", html`<h1>Lease not found</h1><p class="mono">${params.address}</p>`), 404);
     const l = d.lease;
@@ -130,21 +133,19 @@ export function mountPages(app: OpenAPIHono, deps: Deps & { decimals?: number })
   }));
 
   app.get("/rewards", guard((c) => {
-    const q = parse(c, S.PageQuery, c.req.query());
+    const q = parse(S.PageQuery, c.req.query());
     const p = listRewardHours(db, q);
     return c.html(layout("Block rewards", html`<h1>Hourly block rewards</h1><p><a href="/api/rewards/hours?format=csv&limit=1000">Download CSV</a></p>${rewardTable(p.items)}${pager("/rewards", { limit: String(q.limit) }, p.nextCursor)}`));
   }));
 
-  app.get("/wallet", (c) => {
-    const a = c.req.query("address")?.trim() ?? "";
-    const r = S.Address.safeParse(a);
-    if (!r.success) return c.html(layout("Bad request", html`<h1>Bad request</h1><p>address: must be a base58 address</p>`), 400);
-    return c.redirect(`/wallet/${r.data}`, 302);
-  });
+  app.get("/wallet", guard((c) => {
+    const { address } = parse(WalletSearch, { address: c.req.query("address")?.trim() ?? "" });
+    return c.redirect(`/wallet/${address}`, 302);
+  }));
 
   app.get("/wallet/:address", guard((c) => {
-    const params = parse(c, S.AddressParam, c.req.param());
-    const q = parse(c, S.PageQuery, c.req.query());
+    const params = parse(S.AddressParam, c.req.param());
+    const q = parse(S.PageQuery, c.req.query());
     const w = walletSummary(db, params.address);
     const p = walletActivity(db, params.address, q);
     const total = (k: string) => t(w.totals[k as keyof typeof w.totals]);
