@@ -8,6 +8,7 @@ import path from "node:path";
 import { minimumStake } from "../client/src/staking/index.ts";
 import { DeviceAgent, parseNvidiaSmi } from "../orchestrator/src/agent.ts";
 import { DECIMALS, H100, World } from "./support/world.ts";
+import { toBigInt } from "../client/src/index.ts";
 
 const SMI = "NVIDIA H100 80GB HBM3, 81559\nNVIDIA H100 80GB HBM3, 81559\n";
 
@@ -49,7 +50,7 @@ describe("device agent", function () {
     const d = await w.device({ address: agent.device });
     expect(d.gpuCount).to.equal(4);
     expect(d.vramGb).to.equal(80);
-    expect(BigInt(d.stake.toString())).to.equal(need);
+    expect(toBigInt(d.stake)).to.equal(need);
   });
 
   it("refuses to register a machine with no GPUs or with mixed models", async function () {

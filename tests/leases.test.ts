@@ -3,7 +3,7 @@
 // Ed25519 checks run on LiteSVM only: solana-bankrun 0.4 does not verify precompile signatures.
 import { expect } from "chai";
 import { Keypair } from "@solana/web3.js";
-import { parseEvents, leasesIdl, stakingIdl } from "../client/src/index.ts";
+import { parseEvents, leasesIdl, stakingIdl, toBigInt } from "../client/src/index.ts";
 import { LeaseStatus, SlotStatus, ed25519Instruction } from "../client/src/leases/index.ts";
 import { DeviceStatus } from "../client/src/staking/index.ts";
 import { FEES, GRACE, HOUR, LeaseWorld, TOKENS, type OpenLease } from "./support/lease-world.ts";
@@ -30,7 +30,6 @@ const E = {
   DeviceLeased: 6119,
 } as const;
 const PRICE = 2n * TOKENS; // per GPU-hour
-const big = (v: { toString(): string }) => BigInt(v.toString());
 const bps = (amount: bigint, rate: number) => (amount * BigInt(rate)) / 10_000n;
 
 for (const engineName of ENGINES) {
@@ -81,7 +80,7 @@ for (const engineName of ENGINES) {
         await lw.checkEscrow(o);
       }
       const { lease, slots } = await lw.state(o);
-      expect(big(lease.earnedTotal)).to.equal(principal);
+      expect(toBigInt(lease.earnedTotal)).to.equal(principal);
       expect(slots.map((s) => s.provenHours)).to.deep.equal([3, 3]);
 
       await lw.rejects(await lw.leases.complete({ caller: lw.attester.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey, renterTokens: o.renterTokens }), [lw.attester], E.LeaseNotEnded, o);
@@ -114,7 +113,7 @@ for (const engineName of ENGINES) {
       await lw.rejects(await lw.leases.terminate({ renter: stranger.wallet.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey, renterTokens: stranger.network }), [stranger.wallet], E.NotRenter, o);
       const res = await lw.ok("terminate", await lw.leases.terminate({ renter: renter.wallet.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey, renterTokens: renter.network }), [renter.wallet]);
       // Hours 2..4 never ran: refunded at once for all 3 GPUs.
-      expect(big(parseEvents(leasesIdl, res.logs)[0].data.refund as { toString(): string })).to.equal(price * 3n * 3n);
+      expect(toBigInt(parseEvents(leasesIdl, res.logs)[0].data.refund as { toString(): string })).to.equal(price * 3n * 3n);
       // Hour 1 of device 1 ran and may still be proven within the grace period.
       await lw.ok("prove_time", await lw.proveIxs(o, [lw.attest(o, 1, 1, 1)]), [lw.attester]);
       await lw.rejects(await lw.proveIxs(o, [lw.attest(o, 2, 2, 1)]), [lw.attester], E.FutureHour, o);
@@ -147,7 +146,7 @@ for (const engineName of ENGINES) {
       // Device 1's next hour is 1, which ended at 2h; its grace runs to 2h + grace. Now it is 3h.
       await lw.rejects(fault, [lw.attester], E.NotFaulted, o);
       await lw.engine.warp(lw.grace - HOUR + 1);
-      const stake = big((await lw.w.device(devices[1])).stake);
+      const stake = toBigInt((await lw.w.device(devices[1])).stake);
       const slashTreasury = await lw.w.balance(lw.w.treasury);
       const res = await lw.ok("report_fault", fault, [lw.attester]);
       expect(parseEvents(leasesIdl, res.logs).map((e) => e.name)).to.include("DeviceFaulted");
@@ -157,7 +156,7 @@ for (const engineName of ENGINES) {
       const slashed = bps(stake, FEES.faultSlash);
       expect((await lw.w.balance(lw.w.treasury)) - slashTreasury).to.equal(slashed);
       const dev = await lw.w.device(devices[1]);
-      expect(big(dev.stake)).to.equal(stake - slashed);
+      expect(toBigInt(dev.stake)).to.equal(stake - slashed);
       expect(dev.status).to.equal(DeviceStatus.Active);
       expect((await lw.state(o)).slots[1].status).to.equal(SlotStatus.Faulted);
       await lw.rejects(await lw.proveIxs(o, [lw.attest(o, 1, 2, 1)]), [lw.attester], 6219, o);
@@ -194,7 +193,7 @@ for (const engineName of ENGINES) {
       await lw.rejects(await lw.proveIxs(o, [lw.attest(o, 0, 2, 1)]), [lw.attester], E.FutureHour, o);
       await lw.engine.warp(HOUR);
       await lw.ok("prove_time", await lw.proveIxs(o, [lw.attest(o, 0, 2, 1)]), [lw.attester]);
-      expect(big((await lw.state(o)).lease.earnedTotal)).to.equal(PRICE * 3n);
+      expect(toBigInt((await lw.state(o)).lease.earnedTotal)).to.equal(PRICE * 3n);
     });
 
     it("charges the stable surcharge when paid in the stable mint and pays suppliers in it", async function () {
@@ -363,7 +362,7 @@ describe("a 64-device cluster lease (LiteSVM)", function () {
     }
     expect(txs).to.equal(13);
     const { lease } = await lw.state(o);
-    expect(big(lease.earnedTotal)).to.equal(PRICE * 64n * 24n);
+    expect(toBigInt(lease.earnedTotal)).to.equal(PRICE * 64n * 24n);
     expect(Math.max(...perAttestation)).to.be.at.most(2_000);
     await lw.engine.warp(lw.grace);
     await lw.ok("complete", await lw.leases.complete({ caller: lw.attester.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey, renterTokens: o.renterTokens }), [lw.attester]);

@@ -13,6 +13,7 @@ import { orchestratorWorld } from "./support/orchestrator-world.ts";
 import { rng } from "./support/random.ts";
 import { useRayHead } from "./support/ray-head.ts";
 import { H100 } from "./support/world.ts";
+import { toBigInt } from "../client/src/index.ts";
 
 const PRICE = 3n * TOKENS;
 const GRACE = 2 * HOUR;
@@ -120,7 +121,7 @@ describe("orchestrator under faults (real Ray head)", function () {
     expect(after.slots.map((s) => s.provenHours)).to.deep.equal([3, 3]);
     expect(after.slots.every((s) => s.released)).to.equal(true);
     for (const s of after.slots) expect(await lw.w.balance(getAssociatedTokenAddressSync(lw.w.mint, s.owner))).to.equal(net(PRICE * 8n * 3n));
-    expect(BigInt(after.lease.claimedTotal.toString())).to.equal(PRICE * 16n * 3n);
+    expect(toBigInt(after.lease.claimedTotal)).to.equal(PRICE * 16n * 3n);
     expect(await lw.w.balance(o.escrow.publicKey)).to.equal(0n);
   });
 });

@@ -16,6 +16,7 @@ import { orchestratorWorld } from "./support/orchestrator-world.ts";
 import { useRayHead } from "./support/ray-head.ts";
 import { deviceHistory, openDb, Pipeline, SvmSource } from "../indexer/src/index.ts";
 import { H100, type DeviceHandle } from "./support/world.ts";
+import { toBigInt } from "../client/src/index.ts";
 
 const PRICE = 3n * TOKENS;
 const GRACE = 2 * HOUR;
@@ -58,8 +59,8 @@ describe("orchestrator with a real Ray head", function () {
     await orch.tick();
     const after = await orch.readLease(o.lease.publicKey);
     expect(after.lease.status).to.equal(LeaseStatus.Settled);
-    expect(BigInt(after.lease.earnedTotal.toString())).to.equal(PRICE * 16n * 3n);
-    expect(BigInt(after.lease.claimedTotal.toString())).to.equal(PRICE * 16n * 3n);
+    expect(toBigInt(after.lease.earnedTotal)).to.equal(PRICE * 16n * 3n);
+    expect(toBigInt(after.lease.claimedTotal)).to.equal(PRICE * 16n * 3n);
     expect(await lw.w.balance(o.escrow.publicKey)).to.equal(0n);
     for (const s of after.slots) {
       expect(s.released).to.equal(true);
@@ -81,7 +82,7 @@ describe("orchestrator with a real Ray head", function () {
     expect((await ray.waitFor(lease.publicKey.toBase58())).status).to.equal("FAILED");
     const { slots } = await orch.readLease(lease.publicKey);
     const device = byDevice(devices, slots[0].device);
-    const stake = BigInt((await lw.w.device(device)).stake.toString());
+    const stake = toBigInt((await lw.w.device(device)).stake);
     await lw.engine.warp(HOUR);
     await orch.tick(); // nothing proven
     await lw.engine.warp(HOUR + GRACE + 1);
@@ -91,8 +92,8 @@ describe("orchestrator with a real Ray head", function () {
     const after = await orch.readLease(lease.publicKey);
     expect(after.slots[0].status).to.equal(SlotStatus.Faulted);
     expect(after.lease.status).to.equal(LeaseStatus.Settled);
-    expect(BigInt(after.lease.refunded.toString())).to.equal(PRICE * 8n * 2n);
-    expect(BigInt((await lw.w.device(device)).stake.toString()) < stake).to.equal(true);
+    expect(toBigInt(after.lease.refunded)).to.equal(PRICE * 8n * 2n);
+    expect(toBigInt((await lw.w.device(device)).stake) < stake).to.equal(true);
     expect((await lw.w.device(device)).status).to.equal(DeviceStatus.Active);
   });
 
@@ -116,7 +117,7 @@ describe("orchestrator with a real Ray head", function () {
     expect(after.slots[0].provenHours).to.equal(3);
     expect(after.slots[1].status).to.equal(SlotStatus.Faulted);
     expect(after.slots[1].provenHours).to.equal(1);
-    expect(BigInt(after.lease.refunded.toString())).to.equal(PRICE * 8n * 2n);
+    expect(toBigInt(after.lease.refunded)).to.equal(PRICE * 8n * 2n);
     expect(BigInt((await lw.w.device(byDevice(devices, silent))).stake.toString()) < stake).to.equal(true);
     expect(await lw.w.balance(o.escrow.publicKey)).to.equal(0n);
   });
@@ -203,7 +204,7 @@ describe("orchestrator with a real Ray head", function () {
     const after = await orch.readLease(lease.publicKey);
     expect(after.lease.status).to.equal(LeaseStatus.Settled);
     expect(after.slots[0].provenHours).to.equal(3);
-    expect(BigInt(after.lease.earnedTotal.toString())).to.equal(PRICE * 8n * 3n);
+    expect(toBigInt(after.lease.earnedTotal)).to.equal(PRICE * 8n * 3n);
     expect((await ray.waitFor(`${id}-h3`)).status).to.equal("STOPPED"); // stopped at settlement
   });
 

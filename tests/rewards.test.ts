@@ -4,7 +4,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { Keypair } from "@solana/web3.js";
-import { parseEvents, rewardsIdl } from "../client/src/index.ts";
+import { parseEvents, rewardsIdl, toBigInt } from "../client/src/index.ts";
 import { deviceRewardPda, HOURS, scheduleAmounts } from "../client/src/rewards/index.ts";
 import { AccumulatorModel, HOUR, RewardsWorld } from "./support/rewards-world.ts";
 import { createTokenAccount } from "../client/src/svm/index.ts";
@@ -24,7 +24,6 @@ const E = {
   NothingToClaim: 6316,
   BreakerTripped: 6317,
 } as const;
-const big = (v: { toString(): string }) => BigInt(v.toString());
 const WEIGHT_PER_GPU = 3_000n; // RTX 4070: 2,500 bps x bandwidth tier 3 (12,000 bps) / 10,000
 
 for (const engineName of ENGINES) {
@@ -37,11 +36,11 @@ for (const engineName of ENGINES) {
       const events = parseEvents(rewardsIdl, res.logs).filter((e) => e.name === "HourEmitted");
       expect(events).to.have.length(72);
       const expected = scheduleAmounts(DECIMALS, 0, 72);
-      expect(events.map((e) => big(e.data.amount as { toString(): string }))).to.deep.equal(expected);
+      expect(events.map((e) => toBigInt(e.data.amount))).to.deep.equal(expected);
       expect(expected[0]).to.equal(4_566_210_000n);
       const p = await rw.pool();
       expect(p.nextHour).to.equal(72);
-      expect(big(p.unallocated)).to.equal(expected.reduce((a, b) => a + b, 0n));
+      expect(toBigInt(p.unallocated)).to.equal(expected.reduce((a, b) => a + b, 0n));
       await rw.checkPool();
       await rw.rejects(await rw.rewards.crank({ caller: rw.attester.publicKey, rewardMint: rw.rewardMint }), [rw.attester], E.NothingToEmit);
       expect(rw.cu.get("crank")! / 72, "CU per hour").to.be.at.most(3_000);
@@ -149,7 +148,7 @@ describe("rewards: co-stakers share pro rata (LiteSVM)", function () {
     const model = new AccumulatorModel();
     model.register("d", supplierStake);
     model.checkpoint("backer", "d", coStake);
-    expect(big((await rw.record(d)).basis)).to.equal(supplierStake + coStake);
+    expect(toBigInt((await rw.record(d)).basis)).to.equal(supplierStake + coStake);
 
     await rw.engine.warp(5 * HOUR);
     await rw.catchUp();
@@ -330,8 +329,8 @@ describe("rewards: uptime rules, denomination, claim cost (LiteSVM)", function (
           await rw.checkPool();
         }
         const p = await rw.pool();
-        expect(big(p.totalClaimed)).to.equal(claimed);
-        expect(big(p.totalEmitted)).to.equal(scheduleAmounts(DECIMALS, 0, p.nextHour).reduce((x, y) => x + y, 0n));
+        expect(toBigInt(p.totalClaimed)).to.equal(claimed);
+        expect(toBigInt(p.totalEmitted)).to.equal(scheduleAmounts(DECIMALS, 0, p.nextHour).reduce((x, y) => x + y, 0n));
         await rw.w.checkVaultInvariant();
       }),
       { numRuns: 15, seed: 7 },

@@ -3,7 +3,7 @@
 // nothing, and the vault checked against every stake, co-stake and unbonding amount after each test.
 import { expect } from "chai";
 import { Keypair, PublicKey } from "@solana/web3.js";
-import { parseEvents, stakingIdl } from "../client/src/index.ts";
+import { parseEvents, stakingIdl, toBigInt } from "../client/src/index.ts";
 import { DeviceStatus, SlashReason, coStakePda, gpuTierPda } from "../client/src/staking/index.ts";
 import { createTokenAccount } from "../client/src/svm/index.ts";
 import { DECIMALS, ENGINES, H100, MAX_SLASH_BPS, RTX4070, UNBONDING_SECONDS, World, type DeviceHandle, type Supplier } from "./support/world.ts";
@@ -34,7 +34,6 @@ const E = {
 } as const;
 
 const TOKENS = 10n ** BigInt(DECIMALS);
-const big = (v: { toString(): string }) => BigInt(v.toString());
 
 for (const engineName of ENGINES) {
   describe(`staking lifecycle on ${engineName}`, function () {
@@ -139,7 +138,7 @@ for (const engineName of ENGINES) {
 
     it("co-stakers add up to 50% of the total; more, or the supplier co-staking, is rejected", async function () {
       const { d, s } = await stakedDevice(RTX4070, 1, 2n);
-      const supplierStake = big((await w.device(d)).stake);
+      const supplierStake = toBigInt((await w.device(d)).stake);
       const a = await w.newSupplier(100_000n * TOKENS);
       const b = await w.newSupplier(100_000n * TOKENS);
       w.coStakers.push({ device: d, staker: a }, { device: d, staker: b });
@@ -149,9 +148,9 @@ for (const engineName of ENGINES) {
       await w.rejects(await w.coStakeIx(d, b, 1n), [b.wallet], E.CoStakeOverHalf, [b.tokens]);
       await w.rejects(await w.coStakeIx(d, s, 1n), [s.wallet], E.SelfCoStake, [s.tokens]);
       const dev = await w.device(d);
-      expect(big(dev.coStake)).to.equal(supplierStake);
+      expect(toBigInt(dev.coStake)).to.equal(supplierStake);
       expect(dev.coStakerCount).to.equal(2);
-      expect(big((await w.coStake(d, a))!.amount)).to.equal(supplierStake / 2n);
+      expect(toBigInt((await w.coStake(d, a))!.amount)).to.equal(supplierStake / 2n);
       // The supplier cannot unstake below the co-stake either.
       await w.rejects(await w.staking.requestUnstake({ supplier: s.wallet.publicKey, deviceKey: d.key.publicKey, amount: 1n }), [s.wallet], E.CoStakeOverHalf);
     });
@@ -163,7 +162,7 @@ for (const engineName of ENGINES) {
       const amount = 50n * TOKENS;
       await w.ok("co_stake", await w.coStakeIx(d, c, amount), [c.wallet]);
       await w.ok("co_unstake", await w.staking.coUnstake({ staker: c.wallet.publicKey, deviceKey: d.key.publicKey, amount }), [c.wallet]);
-      expect(big((await w.device(d)).coStake)).to.equal(0n);
+      expect(toBigInt((await w.device(d)).coStake)).to.equal(0n);
       const withdraw = await w.staking.coWithdraw({ staker: c.wallet.publicKey, deviceKey: d.key.publicKey, destination: c.tokens });
       await w.rejects(withdraw, [c.wallet], E.StillUnbonding, [c.tokens]);
       await w.engine.warp(UNBONDING_SECONDS);
@@ -209,7 +208,7 @@ for (const engineName of ENGINES) {
 
     it("slash: bounded, by the lease authority or config authority only, paid to the treasury", async function () {
       const { d, s } = await stakedDevice(H100, 1, 3n);
-      const stake = big((await w.device(d)).stake);
+      const stake = toBigInt((await w.device(d)).stake);
       const slash = (authority: Keypair, bps: number, reason: number = SlashReason.MissedHeartbeats, treasury = w.treasury) =>
         w.staking.slash({ authority: authority.publicKey, deviceKey: d.key.publicKey, treasury, bps, reason });
       await w.rejects(await slash(s.wallet, 100), [s.wallet], E.NotSlashAuthority);
@@ -223,8 +222,8 @@ for (const engineName of ENGINES) {
       const expected = (stake * BigInt(bps)) / 10_000n;
       expect(await w.balance(w.treasury)).to.equal(treasuryBefore + expected);
       const dev = await w.device(d);
-      expect(big(dev.stake)).to.equal(stake - expected);
-      expect(big(dev.slashedTotal)).to.equal(expected);
+      expect(toBigInt(dev.stake)).to.equal(stake - expected);
+      expect(toBigInt(dev.slashedTotal)).to.equal(expected);
       const [ev] = parseEvents(stakingIdl, res.logs);
       expect(ev.name).to.equal("DeviceSlashed");
       expect(Number(ev.data.reason)).to.equal(SlashReason.MissedHeartbeats);
@@ -236,7 +235,7 @@ for (const engineName of ENGINES) {
       const { d, s } = await stakedDevice(RTX4070, 1, 1n);
       const dereg = await w.staking.deregister({ supplier: s.wallet.publicKey, deviceKey: d.key.publicKey });
       await w.rejects(dereg, [s.wallet], E.DeviceHasStake);
-      const stake = big((await w.device(d)).stake);
+      const stake = toBigInt((await w.device(d)).stake);
       await w.ok("request_unstake", await w.staking.requestUnstake({ supplier: s.wallet.publicKey, deviceKey: d.key.publicKey, amount: stake }), [s.wallet]);
       await w.rejects(dereg, [s.wallet], E.DeviceHasStake);
       await w.engine.warp(UNBONDING_SECONDS);

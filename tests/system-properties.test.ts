@@ -13,6 +13,7 @@ import { createTokenAccount } from "../client/src/svm/index.ts";
 import { HOUR, type OpenLease } from "./support/lease-world.ts";
 import { NetworkHistory, PRICE } from "./support/network-history.ts";
 import { DECIMALS, type DeviceHandle } from "./support/world.ts";
+import { toBigInt } from "../client/src/index.ts";
 
 type Op =
   | { kind: "open"; gpus: number; hours: number; stable: boolean }
@@ -96,7 +97,7 @@ describe("system properties across staking, leases and rewards (fast-check, Lite
           } else if (o.kind === "uptime") {
             const d = devices[o.device];
             const p = await rw.pool();
-            const clock = Math.floor(Number((await h.engine.unixTime()) - BigInt(p.startTime.toString())) / HOUR);
+            const clock = Math.floor(Number((await h.engine.unixTime()) - toBigInt(p.startTime)) / HOUR);
             const first = Math.max(nextUptime[o.device], clock - 2);
             if (first >= clock) continue;
             await rw.catchUp();
@@ -115,7 +116,7 @@ describe("system properties across staking, leases and rewards (fast-check, Lite
             }
           } else if (o.kind === "unstake") {
             const d = devices[o.device];
-            const stake = BigInt((await w.device(d)).stake.toString());
+            const stake = toBigInt((await w.device(d)).stake);
             res = await w.send("request_unstake", await w.staking.requestUnstake({ supplier: d.supplier.wallet.publicKey, deviceKey: d.key.publicKey, amount: (stake * BigInt(o.percent)) / 100n }), [d.supplier.wallet]);
           } else if (lease && o.kind === "assign") {
             const d = devices[o.device];
@@ -125,7 +126,7 @@ describe("system properties across staking, leases and rewards (fast-check, Lite
             const acc = await h.engine.getAccount(lease.lease.publicKey);
             if (!acc) continue;
             const { lease: l, slots } = L.decodeLease(acc.data);
-            const elapsed = Math.floor(Number((await h.engine.unixTime()) - BigInt(l.origin.toString())) / HOUR);
+            const elapsed = Math.floor(Number((await h.engine.unixTime()) - toBigInt(l.origin)) / HOUR);
             const atts = slots.map((s, i) => ({ s, i })).filter(({ s }) => s.nextHour < Math.min(elapsed, l.hoursBooked)).slice(0, 5);
             if (atts.length === 0) continue;
             res = await lw.send("prove_time", await lw.proveIxs(lease, atts.map(({ s, i }) => lw.attest(lease, i, s.nextHour, Math.min(elapsed, l.hoursBooked) - s.nextHour))), [lw.attester]);
@@ -164,7 +165,7 @@ describe("system properties across staking, leases and rewards (fast-check, Lite
           await w.checkVaultInvariant();
           await rw.checkPool();
           const p = await rw.pool();
-          const emitted = BigInt(p.totalEmitted.toString());
+          const emitted = toBigInt(p.totalEmitted);
           expect(emitted).to.equal(scheduleAmounts(DECIMALS, 0, p.nextHour).reduce((x, y) => x + y, 0n));
           expect((await h.engine.getAccount(rw.rewardMint))!.data.readBigUInt64LE(36)).to.equal(emitted);
         }

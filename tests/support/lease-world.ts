@@ -3,7 +3,7 @@
 // leases, prove hours and check the escrow and the conservation of tokens.
 import { expect } from "chai";
 import { Keypair, PublicKey, type TransactionInstruction } from "@solana/web3.js";
-import { LEASES_PROGRAM_ID, LeasesClient } from "../../client/src/index.ts";
+import { LEASES_PROGRAM_ID, LeasesClient, toBigInt } from "../../client/src/index.ts";
 import { leaseAuthorityPda, signAttestation, statusDigest, type Attestation } from "../../client/src/leases/index.ts";
 import { createMint, createTokenAccount, mintTo, programComputeUnits, type EngineName, type ObservedEngine, type TxResult } from "../../client/src/svm/index.ts";
 import { DECIMALS, MAX_SLASH_BPS, RTX4070, UNBONDING_SECONDS, World, type DeviceHandle, type Supplier } from "./world.ts";
@@ -207,7 +207,7 @@ export class LeaseWorld {
     const acc = await this.engine.getAccount(open.lease.publicKey);
     if (!acc) return; // closed
     const { lease } = this.leases.decodeLease(acc.data);
-    const owed = BigInt(lease.principal.toString()) - BigInt(lease.refunded.toString()) - BigInt(lease.claimedTotal.toString());
+    const owed = toBigInt(lease.principal) - toBigInt(lease.refunded) - toBigInt(lease.claimedTotal);
     expect(await this.w.balance(open.escrow.publicKey)).to.equal(owed);
   }
 

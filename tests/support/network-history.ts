@@ -9,6 +9,7 @@ import type { EngineName, ObservedEngine } from "../../client/src/svm/index.ts";
 import type { DeviceHandle } from "./world.ts";
 import { DECIMALS, UNBONDING_SECONDS } from "./world.ts";
 import { createTokenAccount } from "../../client/src/svm/index.ts";
+import { toBigInt } from "../../client/src/index.ts";
 
 export const PRICE = 2n * 10n ** BigInt(DECIMALS);
 
@@ -133,7 +134,7 @@ export class NetworkHistory {
     // Exits: the backer and device 3's supplier unstake, wait out the unbonding and withdraw; device 3
     // deregisters.
     await w.ok("co_unstake", await w.staking.coUnstake({ staker: backer.wallet.publicKey, deviceKey: d0.key.publicKey, amount: coStake }), [backer.wallet]);
-    const stake = BigInt((await w.device(d3)).stake.toString());
+    const stake = toBigInt((await w.device(d3)).stake);
     await w.ok("request_unstake", await w.staking.requestUnstake({ supplier: d3.supplier.wallet.publicKey, deviceKey: d3.key.publicKey, amount: stake }), [d3.supplier.wallet]);
     await lw.engine.warp(UNBONDING_SECONDS);
     await w.ok("co_withdraw", await w.staking.coWithdraw({ staker: backer.wallet.publicKey, deviceKey: d0.key.publicKey, destination: backer.tokens }), [backer.wallet]);

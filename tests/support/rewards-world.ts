@@ -3,7 +3,7 @@
 // claim, with an exact TypeScript model of the accumulator to compare payouts against.
 import { expect } from "chai";
 import { Keypair, PublicKey, type TransactionInstruction } from "@solana/web3.js";
-import { REWARDS_PROGRAM_ID, RewardsClient } from "../../client/src/index.ts";
+import { REWARDS_PROGRAM_ID, RewardsClient, toBigInt } from "../../client/src/index.ts";
 import { deviceRewardPda, poolPda, rewardVaultPda, signUptime } from "../../client/src/rewards/index.ts";
 import { createMint, createTokenAccount, programComputeUnits, type EngineName, type TxResult } from "../../client/src/svm/index.ts";
 import { DECIMALS, RTX4070, World, type DeviceHandle } from "./world.ts";
@@ -94,7 +94,7 @@ export class RewardsWorld {
     for (;;) {
       const p = await this.pool();
       const now = await this.engine.unixTime();
-      const clock = Math.floor(Number(now - BigInt(p.startTime.toString())) / HOUR);
+      const clock = Math.floor(Number(now - toBigInt(p.startTime)) / HOUR);
       if (p.nextHour >= clock) return;
       await this.crank();
     }
@@ -123,7 +123,7 @@ export class RewardsWorld {
   async checkPool(): Promise<void> {
     const p = await this.pool();
     const vault = await this.w.balance(rewardVaultPda()[0]);
-    expect(BigInt(p.totalClaimed.toString()) + vault).to.equal(BigInt(p.totalEmitted.toString()));
+    expect(toBigInt(p.totalClaimed) + vault).to.equal(toBigInt(p.totalEmitted));
   }
 }
 

@@ -4,7 +4,7 @@ import { expect } from "chai";
 import { Keypair, PublicKey, type TransactionInstruction } from "@solana/web3.js";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { LEASES_PROGRAM_ID, REWARDS_PROGRAM_ID, STAKING_PROGRAM_ID, StakingClient, stakingIdl } from "../../client/src/index.ts";
+import { LEASES_PROGRAM_ID, REWARDS_PROGRAM_ID, STAKING_PROGRAM_ID, StakingClient, stakingIdl, toBigInt } from "../../client/src/index.ts";
 import { coStakePda, configPda, deviceAddress, minimumStake, stakeVaultPda } from "../../client/src/staking/index.ts";
 import {
   createMint,
@@ -224,7 +224,7 @@ export class World {
       const acc = await this.engine.getAccount(d.address);
       if (!acc) continue; // deregistered
       const dev = this.staking.decodeDevice(acc.data);
-      owed += BigInt(dev.stake.toString()) + BigInt(dev.unbondingAmount.toString());
+      owed += toBigInt(dev.stake) + toBigInt(dev.unbondingAmount);
     }
     const seen = new Set<string>();
     for (const { device, staker } of this.coStakers) {
@@ -232,7 +232,7 @@ export class World {
       if (seen.has(key)) continue;
       seen.add(key);
       const c = await this.coStake(device, staker);
-      if (c) owed += BigInt(c.amount.toString()) + BigInt(c.unbondingAmount.toString());
+      if (c) owed += toBigInt(c.amount) + toBigInt(c.unbondingAmount);
     }
     expect(await this.balance(this.vault)).to.equal(owed);
   }
