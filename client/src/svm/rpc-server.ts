@@ -30,14 +30,19 @@ function wireBytes(e: Processed): Buffer {
 }
 const COMMITMENT_RANK: Record<Commitment, number> = { processed: 0, confirmed: 1, finalized: 2 };
 
+/** A transaction's account keys in message order, base58 (what the history indexes are keyed by). */
+function accountKeysOf(tx: Transaction | VersionedTransaction): string[] {
+  const keys = tx instanceof VersionedTransaction ? tx.message.staticAccountKeys : tx.compileMessage().accountKeys;
+  return keys.map((k) => k.toBase58());
+}
+
 /** The transaction in getTransaction's `json` encoding: message with account keys and compiled instructions. */
-function jsonTransaction(tx: Transaction | VersionedTransaction): { version: "legacy" | 0; transaction: unknown; accountKeys: string[] } {
+function jsonTransaction(tx: Transaction | VersionedTransaction): { version: "legacy" | 0; transaction: unknown } {
   if (tx instanceof VersionedTransaction) {
     const m = tx.message;
     const accountKeys = m.staticAccountKeys.map((k) => k.toBase58());
     return {
       version: m.version === "legacy" ? "legacy" : 0,
-      accountKeys,
       transaction: {
         signatures: tx.signatures.map((s) => bs58.encode(s)),
         message: {
@@ -59,7 +64,6 @@ function jsonTransaction(tx: Transaction | VersionedTransaction): { version: "le
   const accountKeys = m.accountKeys.map((k) => k.toBase58());
   return {
     version: "legacy",
-    accountKeys,
     transaction: {
       signatures: tx.signatures.map((s) => (s.signature ? bs58.encode(s.signature) : bs58.encode(Buffer.alloc(64)))),
       message: {
@@ -133,7 +137,8 @@ export async function startRpcServer(engine: Engine, port = 0, opts: RpcServerOp
     if (!result.transaction) return undefined;
     const slot = Number(await engine.slot());
     currentSlot = Math.max(currentSlot, slot);
-    const { accountKeys } = jsonTransaction(result.transaction);
+    // Only the keys here: the JSON form (base58 of every signature and instruction) is built when asked.
+    const accountKeys = accountKeysOf(result.transaction);
     const inSlot = bySlot.get(slot) ?? [];
     bySlot.set(slot, inSlot);
     const entry: Processed = {
