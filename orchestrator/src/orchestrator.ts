@@ -322,6 +322,7 @@ export class Orchestrator {
       }
       // Prove what ran: each device's agent signs the hours since its last proof (a job that is
       // running or finished; hours of a Ray outage are proven once the job runs again, within grace).
+      let proved = false;
       if (RAN.has(t.jobStatus)) {
         const atts: Attestation[] = [];
         slots.forEach((s, i) => {
@@ -331,10 +332,12 @@ export class Orchestrator {
         });
         for (let i = 0; i < atts.length; i += MAX_ATTESTATIONS) {
           await this.send("prove_time", await this.leaseClient.proveTime({ attester: this.o.attester.publicKey, lease: t.address, attestations: atts.slice(i, i + MAX_ATTESTATIONS) }));
+          proved = true;
         }
       }
       // Devices whose next hour is past its grace: fault them (refund at settlement, slash, release).
-      const { slots: after } = await this.readLease(t.address);
+      // The slots as the proofs just left them (read again only if a proof was sent).
+      const after = proved ? (await this.readLease(t.address)).slots : slots;
       for (let i = 0; i < after.length; i++) {
         const s = after[i];
         if (s.status === SlotStatus.Active && s.nextHour < l.hoursBooked && now > hourStart(s.nextHour + 1) + grace) {
