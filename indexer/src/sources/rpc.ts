@@ -85,6 +85,7 @@ export class RpcSource {
     const ordered = [...infos.values()].sort((a, b) => a.slot - b.slot || (position.get(a.signature) ?? 0) - (position.get(b.signature) ?? 0));
     // 3. Fetch and ingest oldest first; after each batch, checkpoint the programs whose newest
     //    signature has been written (a crash re-reads at most one batch, which is harmless).
+    const rank = new Map(ordered.map((info, k) => [info.signature, k]));
     let done = 0;
     for (let i = 0; i < ordered.length; i += batchSize) {
       const chunk = ordered.slice(i, i + batchSize);
@@ -100,9 +101,8 @@ export class RpcSource {
       this.pipeline.ingest(rpcSourceName("tx"), txs, { cursor: last.signature, slot: last.slot });
       done += txs.length;
       // Each program's checkpoint may move once its newest signature is in.
-      const written = new Set(ordered.slice(0, i + chunk.length).map((c) => c.signature));
       for (const [program, sig] of newest) {
-        if (written.has(sig)) {
+        if (rank.get(sig)! < i + chunk.length) {
           this.pipeline.setCheckpoint(rpcSourceName(program), { cursor: sig, slot: infos.get(sig)!.slot });
           newest.delete(program);
         }
