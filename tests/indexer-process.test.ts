@@ -28,6 +28,10 @@ describe("indexer process (indexer/src/main.ts)", function () {
     expect(() => loadConfig({ RPC_URL: "http://127.0.0.1:8899", INDEXER_PORT: "http" })).to.throw(ConfigError, /INDEXER_PORT/);
     expect(() => loadConfig({ INDEXER_SOURCE: "helius", HELIUS_API_KEY: "k" })).to.throw(ConfigError, /HELIUS_WEBHOOK_AUTH/);
     expect(() => loadConfig({ INDEXER_SOURCE: "carrier-pigeon" })).to.throw(ConfigError, /INDEXER_SOURCE/);
+    // An empty value is a mistake, not 0 (a random port, tokens without decimals).
+    expect(() => loadConfig({ RPC_URL: "http://127.0.0.1:8899", INDEXER_PORT: "" })).to.throw(ConfigError, /INDEXER_PORT must be a whole number/);
+    expect(() => loadConfig({ RPC_URL: "http://127.0.0.1:8899", TOKEN_DECIMALS: " " })).to.throw(ConfigError, /TOKEN_DECIMALS must be a whole number/);
+    expect(loadConfig({ RPC_URL: "http://127.0.0.1:8899", INDEXER_PORT: "9000" }).INDEXER_PORT).to.equal(9000);
     expect(loadConfig({ ANCHOR_PROVIDER_URL: "http://127.0.0.1:8899" }).rpcUrl).to.equal("http://127.0.0.1:8899");
     const p = runIndexer({ INDEXER_SOURCE: "rpc", RPC_URL: "not a url" });
     expect(await p.exited).to.equal(1);

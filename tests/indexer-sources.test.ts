@@ -7,6 +7,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createHelius } from "helius-sdk";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { startRpcServer, type RpcServer } from "../client/src/svm/index.ts";
 import { heliusBackfill, openDb, Pipeline, RpcSource, startServer, SvmSource, type ChainTx, type HeliusHistory, type IndexerDb } from "../indexer/src/index.ts";
 import { viewsDigest } from "../indexer/src/db/digest.ts";
@@ -139,6 +141,24 @@ describe("indexer: every source yields the same views", function () {
       const [r] = await client.batch([{ method, params }]);
       expect(r, `${method} ${JSON.stringify(params)}`).to.be.instanceOf(JsonRpcError);
       expect((r as JsonRpcError).code, `${method} ${JSON.stringify(params)}`).to.equal(-32602);
+    }
+  });
+
+  it("the JSON-RPC client reports a refused batch, a body that is not JSON and a malformed answer clearly", async function () {
+    const bodies = ['{"jsonrpc":"2.0","id":null,"error":{"code":-32005,"message":"rate limited"}}', "<html>busy</html>", '[{"jsonrpc":"2.0","id":1}]'];
+    const server = http.createServer((_req, res) => res.end(bodies.shift()));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const client = new JsonRpcClient(url);
+      const refused = await client.call("getSlot", []).catch((e: Error) => e);
+      expect(refused).to.be.instanceOf(JsonRpcError).and.have.property("message", `${url}: rate limited`);
+      expect((refused as JsonRpcError).code).to.equal(-32005);
+      expect(await client.call("getSlot", []).catch((e: Error) => e.message)).to.equal(`${url} answered with a body that is not JSON`);
+      const [empty] = await new JsonRpcClient(url).batch([{ method: "getSlot", params: [] }]);
+      expect(empty).to.be.instanceOf(JsonRpcError).and.have.property("message", "answer 1 has neither result nor error");
+    } finally {
+      server.close();
     }
   });
 

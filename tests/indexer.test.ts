@@ -127,4 +127,22 @@ describe("indexer: in-process source and views", function () {
     const names = new Set(x.txs.flatMap((t) => decodeTx(t).map((e) => e.name)));
     expect(names.size, [...names].join(",")).to.be.greaterThanOrEqual(20);
   });
+
+  it("skips an event whose data is cut short, even one that ends in a key", function () {
+    // DeviceStatusChanged ends in a public key: a byte short must not decode as a shorter key.
+    const tx = x.txs.find((t) => decodeTx(t).some((e) => e.name === "DeviceStatusChanged"))!;
+    const before = decodeTx(tx);
+    const statusChanges = (events: { name: string }[]) => events.filter((e) => e.name === "DeviceStatusChanged").length;
+    // Cut each event payload of the transaction by one byte in turn: for the status change's payload,
+    // exactly that event must disappear.
+    const dropped = tx.logs.flatMap((l, i) => {
+      if (!l.startsWith("Program data: ")) return [];
+      const cut = Buffer.from(l.slice("Program data: ".length), "base64");
+      const logs = [...tx.logs];
+      logs[i] = `Program data: ${cut.subarray(0, cut.length - 1).toString("base64")}`;
+      const after = decodeTx({ ...tx, logs });
+      return after.length === before.length - 1 && statusChanges(after) === statusChanges(before) - 1 ? [i] : [];
+    });
+    expect(dropped).to.have.length(statusChanges(before));
+  });
 });

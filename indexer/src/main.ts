@@ -28,10 +28,27 @@ async function main() {
     await heliusBackfill(pipeline, helius, programs);
     // Webhooks carry new transactions; a periodic backfill from the checkpoints fills any gap left by
     // deliveries that never arrived (Helius disables an endpoint that keeps failing).
-    const timer = setInterval(() => {
-      heliusBackfill(pipeline, helius, programs).catch((e) => console.error(`helius backfill: ${e instanceof Error ? e.message : e}`));
-    }, config.HELIUS_BACKFILL_MS);
-    stopSource = async () => clearInterval(timer);
+    // One backfill at a time: the next is scheduled when the previous has finished, and stopping waits
+    // for a running one before the database closes.
+    let timer: NodeJS.Timeout | undefined;
+    let running: Promise<void> = Promise.resolve();
+    let stopped = false;
+    const schedule = () => {
+      timer = setTimeout(() => {
+        running = heliusBackfill(pipeline, helius, programs)
+          .then(() => undefined)
+          .catch((e) => console.error(`helius backfill: ${e instanceof Error ? e.message : e}`))
+          .finally(() => {
+            if (!stopped) schedule();
+          });
+      }, config.HELIUS_BACKFILL_MS);
+    };
+    schedule();
+    stopSource = async () => {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    };
   }
   const server = await startServer({ db, pipeline: config.INDEXER_SOURCE === "none" ? undefined : pipeline, webhookAuth: config.HELIUS_WEBHOOK_AUTH, decimals: config.TOKEN_DECIMALS }, config.INDEXER_PORT, config.INDEXER_HOST);
   console.log(`indexer (${config.INDEXER_SOURCE}) serving ${server.url} (API ${server.url}/openapi.json), database ${config.INDEXER_DB}`);

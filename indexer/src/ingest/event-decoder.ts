@@ -24,6 +24,9 @@ const READERS: Record<string, Reader> = {
   i64: (b, at) => [b.readBigInt64LE(at).toString(), at + 8],
 };
 
+/** Bytes each field type takes (every event field is fixed-size). */
+const SIZES: Record<string, number> = { pubkey: 32, bool: 1, u8: 1, i8: 1, u16: 2, i16: 2, u32: 4, i32: 4, u64: 8, i64: 8 };
+
 const KEYS = new Map<string, string>();
 function base58(b: Buffer, at: number): string {
   const raw = b.toString("latin1", at, at + 32);
@@ -39,6 +42,8 @@ function base58(b: Buffer, at: number): string {
 interface EventLayout {
   name: string;
   fields: [string, Reader][];
+  /** Discriminator plus fields: shorter data is not a well-formed event. */
+  size: number;
 }
 
 export interface PlainEvent {
@@ -64,7 +69,8 @@ export class EventDecoder {
           if (!r) throw new Error(`event ${e.name}.${f.name}: type ${JSON.stringify(f.type)} is not decodable here`);
           return [f.name, r];
         });
-        byDisc.set(Buffer.from(e.discriminator).toString("latin1"), { name: e.name, fields });
+        const size = 8 + (def.fields as { type: string }[]).reduce((n, f) => n + SIZES[f.type], 0);
+        byDisc.set(Buffer.from(e.discriminator).toString("latin1"), { name: e.name, fields, size });
       }
       this.layouts.set(idl.address, byDisc);
     }
@@ -82,14 +88,10 @@ export class EventDecoder {
       const b = Buffer.from(base64, "base64");
       if (b.length < 8) return;
       const layout = byDisc.get(b.toString("latin1", 0, 8));
-      if (!layout) return;
+      if (!layout || b.length < layout.size) return; // not ours, or truncated
       const data: EventData = {};
       let at = 8;
-      try {
-        for (const [name, read] of layout.fields) [data[name], at] = read(b, at);
-      } catch {
-        return; // truncated: not a well-formed event
-      }
+      for (const [name, read] of layout.fields) [data[name], at] = read(b, at);
       if (instruction !== last) [last, ordinal] = [instruction, 0];
       out.push(make({ program, name: layout.name, data, instruction, ordinal: ordinal++ }));
     });

@@ -33,13 +33,26 @@ export class JsonRpcClient {
       signal: AbortSignal.timeout(this.timeoutMs),
     });
     if (!res.ok) throw new Error(`${this.url} answered HTTP ${res.status}`);
-    const out = (await res.json()) as { id: number; result?: T; error?: { code: number; message: string } }[];
-    if (!Array.isArray(out)) throw new Error(`${this.url} did not answer the batch with an array`);
-    const byId = new Map(out.map((o) => [o.id, o]));
+    let out: unknown;
+    try {
+      out = await res.json();
+    } catch {
+      throw new Error(`${this.url} answered with a body that is not JSON`);
+    }
+    if (!Array.isArray(out)) {
+      // A server that refuses the whole batch (rate limit, batches not supported) answers one error object.
+      const error = (out as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+      if (error && typeof error.message === "string") throw new JsonRpcError(typeof error.code === "number" ? error.code : -32603, `${this.url}: ${error.message}`);
+      throw new Error(`${this.url} did not answer the batch with an array`);
+    }
+    const byId = new Map<unknown, { result?: T; error?: { code?: unknown; message?: unknown } }>();
+    for (const o of out) if (o !== null && typeof o === "object" && "id" in o) byId.set(o.id, o);
     return body.map((b) => {
       const o = byId.get(b.id);
       if (!o) return new JsonRpcError(-32603, `no answer for request ${b.id}`);
-      return o.error ? new JsonRpcError(o.error.code, o.error.message) : (o.result as T);
+      if (o.error) return new JsonRpcError(typeof o.error.code === "number" ? o.error.code : -32603, String(o.error.message));
+      if (!("result" in o)) return new JsonRpcError(-32603, `answer ${b.id} has neither result nor error`);
+      return o.result as T;
     });
   }
 }

@@ -78,14 +78,20 @@ export class RpcSource {
     for (let i = 0; i < slots.length; i += batchSize) {
       const chunk = slots.slice(i, i + batchSize);
       const blocks = await this.rpc.batch<{ signatures: string[] }>(chunk.map((slot) => ({ method: "getBlock", params: [slot, { transactionDetails: "signatures", rewards: false, commitment: this.commitment, maxSupportedTransactionVersion: 0 }] })));
-      blocks.forEach((b) => {
-        if (!(b instanceof Error)) b.signatures.forEach((s, idx) => position.set(s, idx));
+      blocks.forEach((b, k) => {
+        if (b instanceof JsonRpcError) throw new JsonRpcError(b.code, `getBlock ${chunk[k]}: ${b.message}`);
+        if (b === null || !Array.isArray(b.signatures)) throw new Error(`getBlock ${chunk[k]} answered without the block's signatures`);
+        b.signatures.forEach((s, idx) => {
+          if (infos.has(s)) position.set(s, idx);
+        });
       });
     }
     const ordered = [...infos.values()].sort((a, b) => a.slot - b.slot || (position.get(a.signature) ?? 0) - (position.get(b.signature) ?? 0));
     // 3. Fetch and ingest oldest first; after each batch, checkpoint the programs whose newest
     //    signature has been written (a crash re-reads at most one batch, which is harmless).
     const rank = new Map(ordered.map((info, k) => [info.signature, k]));
+    /** Rank of the first transaction not readable yet: no checkpoint may move past it. */
+    let firstSkipped = Infinity;
     let done = 0;
     for (let i = 0; i < ordered.length; i += batchSize) {
       const chunk = ordered.slice(i, i + batchSize);
@@ -93,7 +99,12 @@ export class RpcSource {
       const txs: ChainTx[] = [];
       fetched.forEach((raw, k) => {
         if (raw instanceof JsonRpcError) throw raw;
-        if (raw === null) return; // not visible at this commitment any more: the next poll sees it again
+        if (raw === null) {
+          // Not visible at this commitment any more: the checkpoints stay before it, so the next poll
+          // asks for it again.
+          firstSkipped = Math.min(firstSkipped, i + k);
+          return;
+        }
         const info = chunk[k];
         txs.push(chainTxFromJson(raw, info.confirmationStatus ?? this.commitment, position.get(info.signature) ?? 0));
       });
@@ -102,7 +113,7 @@ export class RpcSource {
       done += txs.length;
       // Each program's checkpoint may move once its newest signature is in.
       for (const [program, sig] of newest) {
-        if (rank.get(sig)! < i + chunk.length) {
+        if (rank.get(sig)! < Math.min(i + chunk.length, firstSkipped)) {
           this.pipeline.setCheckpoint(rpcSourceName(program), { cursor: sig, slot: infos.get(sig)!.slot });
           newest.delete(program);
         }
