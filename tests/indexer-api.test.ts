@@ -78,6 +78,27 @@ describe("indexer API", function () {
     early.$client.close();
   });
 
+  it("explorer pages: a filter form left at \"any\" is no filter, the next page keeps the filters, detail pages refuse unknown parameters", async function () {
+    const all = await (await app.request("/devices?limit=50")).text();
+    const form = await app.request("/devices?model=&status=&limit=50");
+    expect(form.status).to.equal(200);
+    expect(await form.text()).to.equal(all);
+    // A model and region that more than one device shares, so the filtered list has a second page.
+    const devices: { gpuModel: number; region: number }[] = (await get("/api/devices?limit=50")).items;
+    const shared = devices.find((d) => devices.filter((e) => e.gpuModel === d.gpuModel && e.region === d.region).length > 1)!;
+    const page = await (await app.request(`/devices?model=${shared.gpuModel}&region=${shared.region}&limit=1`)).text();
+    const next = /href="(\/devices\?[^"]+)">Next page/.exec(page);
+    expect(next, "a next-page link").to.not.equal(null);
+    const params = new URLSearchParams(next![1].split("?")[1].replaceAll("&amp;", "&"));
+    expect(params.get("model")).to.equal(String(shared.gpuModel));
+    expect(params.get("region")).to.equal(String(shared.region));
+    expect(params.get("limit")).to.equal("1");
+    expect(params.get("cursor")).to.be.a("string");
+    const lease = await app.request(`/leases/${x.run.settled.lease.publicKey.toBase58()}?junk=1`);
+    expect(lease.status).to.equal(400);
+    expect(await lease.text()).to.contain("unknown query parameter: junk");
+  });
+
   it("serves block rewards and wallet activity as CSV", async function () {
     const json = await get("/api/rewards/hours?limit=1000");
     const r = await app.request("/api/rewards/hours?format=csv&limit=1000");

@@ -65,10 +65,12 @@ export const handlers = (deps: Deps) => ({
             const e = queue.shift()!;
             await stream.writeSSE({ id: String(e.id), event: e.name, data: e.data });
           }
+          let keepAlive: NodeJS.Timeout | undefined;
           await new Promise<void>((resolve) => {
             wake = resolve;
-            setTimeout(resolve, 15_000);
+            keepAlive = setTimeout(resolve, 15_000);
           });
+          clearTimeout(keepAlive);
           wake = undefined;
           if (open && queue.length === 0) await stream.write(": keep-alive\n\n");
         }

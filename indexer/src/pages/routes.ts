@@ -38,6 +38,10 @@ export function mountPages(app: OpenAPIHono, deps: Deps & { decimals?: number })
       throw e;
     }
   };
+  /** A page's query as a form submits it: an empty field (a filter left at "any") is no filter. */
+  const formQuery = (c: Context) => Object.fromEntries(Object.entries(c.req.query()).filter(([, v]) => v !== ""));
+  /** The next page keeps every filter of this one. */
+  const nextParams = (q: Record<string, unknown>) => Object.fromEntries(Object.entries(q).filter(([k, v]) => k !== "cursor" && v !== undefined).map(([k, v]) => [k, String(v)]));
   const addr = (a: string | null, base: string) => (a ? html`<a class="mono" href="/${base}/${a}" title="${a}">${short(a)}</a>` : html`—`);
 
   app.get("/", guard((c) => {
@@ -68,7 +72,7 @@ export function mountPages(app: OpenAPIHono, deps: Deps & { decimals?: number })
   }));
 
   app.get("/devices", guard((c) => {
-    const q = parse(S.DeviceQuery, c.req.query());
+    const q = parse(S.DeviceQuery, formQuery(c));
     const p = listDevices(db, q);
     return c.html(layout("Devices", html`<h1>Devices</h1>
       <form class="filters" method="get"><label>Model <input name="model" size="4" value="${q.model ?? ""}"></label>
@@ -77,7 +81,7 @@ export function mountPages(app: OpenAPIHono, deps: Deps & { decimals?: number })
       <table><tr><th>Device</th><th>Owner</th><th>Model</th><th class="num">GPUs</th><th>Region</th><th class="num">Stake</th><th>Status</th><th class="num">Proven h</th><th class="num">Faults</th></tr>
       ${p.items.map((d) => html`<tr><td>${addr(d.address, "devices")}</td><td>${addr(d.owner, "wallet")}</td><td>${d.gpuModelName}</td><td class="num">${d.gpuCount}</td><td>${d.region}</td>
         <td class="num">${t(d.stake)}</td><td><span class="tag">${d.status}</span>${d.nominated ? html` <span class="tag good">nominated</span>` : ""}</td><td class="num">${d.provenHours}</td><td class="num">${d.faults}</td></tr>`)}
-      </table>${p.items.length === 0 ? html`<p class="muted">No devices match.</p>` : ""}${pager("/devices", { model: q.model?.toString(), status: q.status, limit: String(q.limit) }, p.nextCursor)}`));
+      </table>${p.items.length === 0 ? html`<p class="muted">No devices match.</p>` : ""}${pager("/devices", nextParams(q), p.nextCursor)}`));
   }));
 
   app.get("/devices/:address", guard((c) => {
@@ -112,13 +116,14 @@ export function mountPages(app: OpenAPIHono, deps: Deps & { decimals?: number })
   }
 
   app.get("/leases", guard((c) => {
-    const q = parse(S.LeaseQuery, c.req.query());
+    const q = parse(S.LeaseQuery, formQuery(c));
     const p = listLeases(db, q);
-    return c.html(layout("Leases", html`<h1>Leases</h1>${leaseTable(p.items)}${pager("/leases", { status: q.status, limit: String(q.limit) }, p.nextCursor)}`));
+    return c.html(layout("Leases", html`<h1>Leases</h1>${leaseTable(p.items)}${pager("/leases", nextParams(q), p.nextCursor)}`));
   }));
 
   app.get("/leases/:address", guard((c) => {
     const params = parse(S.AddressParam, c.req.param());
+    parse(S.NoQuery, c.req.query());
     const d = leaseDetail(db, params.address);
     if (!d) return c.html(layout("Lease not found", html`<h1>Lease not found</h1><p class="mono">${params.address}</p>`), 404);
     const l = d.lease;
