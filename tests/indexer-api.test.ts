@@ -169,7 +169,7 @@ describe("indexer API", function () {
     const server = await startServer({ db: x.db, pipeline: x.pipeline });
     const ac = new AbortController();
     try {
-      const res = await fetch(`${server.url}/api/events/stream`, { signal: ac.signal });
+      const res = await fetch(`${server.url}/api/events/stream`, { signal: AbortSignal.any([ac.signal, AbortSignal.timeout(30_000)]) });
       expect(res.headers.get("content-type")).to.match(/^text\/event-stream/);
       const reader = res.body!.getReader();
       let text = "";

@@ -209,8 +209,7 @@ describe("indexer: JSON-RPC commitment promotion and abandoned forks", function 
     try {
       const pipeline = new Pipeline(db);
       const source = new RpcSource(pipeline, { url: rpc.url, programs: PROGRAMS, commitment: "confirmed" });
-      const run = h.run();
-      await run;
+      await h.run();
       await source.sync();
       const count = (c: string) => db.$client.prepare("SELECT count(DISTINCT signature) FROM events WHERE commitment = ?").pluck().get(c) as number;
       const confirmed = count("confirmed");
