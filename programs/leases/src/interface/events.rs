@@ -120,6 +120,16 @@ pod_struct! {
     }
 }
 
+pod_struct! {
+    /// `burn_fees` burned the network-token fees the market collected.
+    pub struct FeesBurned {
+        pub mint: Address,
+        pub amount: PodU64,
+        /// Everything burned since the market started.
+        pub total_burned: PodU64,
+    }
+}
+
 impl Event for MarketInitialized {}
 impl Event for LeaseCreated {}
 impl Event for DeviceAssigned {}
@@ -132,6 +142,7 @@ impl Event for DeviceFaulted {}
 impl Event for PayoutClaimed {}
 impl Event for DeviceReleased {}
 impl Event for LeaseClosed {}
+impl Event for FeesBurned {}
 
 /// Every event type, for the IDL.
 pub const TYPES: &[TypeSpec] = &[
@@ -147,4 +158,5 @@ pub const TYPES: &[TypeSpec] = &[
     TypeSpec { name: PayoutClaimed::NAME, fields: PayoutClaimed::FIELDS },
     TypeSpec { name: DeviceReleased::NAME, fields: DeviceReleased::FIELDS },
     TypeSpec { name: LeaseClosed::NAME, fields: LeaseClosed::FIELDS },
+    TypeSpec { name: FeesBurned::NAME, fields: FeesBurned::FIELDS },
 ];

@@ -139,6 +139,32 @@ pod_struct! {
         pub bps: PodU16,
         pub reason: u8,
         pub remaining_stake: PodU64,
+        /// Taken from co-stakers (their active and unbonding stake, pro rata); part of `amount`.
+        pub co_stake_amount: PodU64,
+        /// Co-stakers' active stake left on the device.
+        pub remaining_co_stake: PodU64,
+    }
+}
+
+pod_struct! {
+    /// The config authority proposed a discretionary slash; `execute_slash` may take it from
+    /// `executable_at`, and `cancel_slash` withdraws it until then.
+    pub struct SlashProposed {
+        pub device: Address,
+        pub proposal: Address,
+        pub authority: Address,
+        pub bps: PodU16,
+        pub reason: u8,
+        pub executable_at: PodI64,
+    }
+}
+
+pod_struct! {
+    pub struct SlashCancelled {
+        pub device: Address,
+        pub proposal: Address,
+        pub bps: PodU16,
+        pub reason: u8,
     }
 }
 
@@ -163,6 +189,8 @@ impl Event for CoStaked {}
 impl Event for CoUnstakeRequested {}
 impl Event for CoWithdrawn {}
 impl Event for DeviceSlashed {}
+impl Event for SlashProposed {}
+impl Event for SlashCancelled {}
 impl Event for DeviceDeregistered {}
 
 macro_rules! types {
@@ -188,4 +216,6 @@ types!(
     CoWithdrawn,
     DeviceSlashed,
     DeviceDeregistered,
+    SlashProposed,
+    SlashCancelled,
 );

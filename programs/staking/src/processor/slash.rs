@@ -53,6 +53,7 @@ pub fn process(accounts: &mut [AccountView], args: &SlashArgs) -> ProgramResult 
         return Err(StakingError::InvalidAmount.into());
     }
     let remaining = device.stake.get() - amount;
+    let remaining_co_stake = device.co_stake.get();
     let slashed_total = device.slashed_total.get().checked_add(amount).ok_or(CoreError::Overflow)?;
     device.stake.set(remaining);
     device.slashed_total.set(slashed_total);
@@ -66,6 +67,8 @@ pub fn process(accounts: &mut [AccountView], args: &SlashArgs) -> ProgramResult 
         bps: args.bps,
         reason: args.reason,
         remaining_stake: PodU64::new(remaining),
+        co_stake_amount: PodU64::new(0),
+        remaining_co_stake: PodU64::new(remaining_co_stake),
     }
     .emit();
     Ok(())
