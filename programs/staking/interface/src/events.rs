@@ -160,6 +160,17 @@ pod_struct! {
 }
 
 pod_struct! {
+    /// `execute_slash` took a proposal (the DeviceSlashed event beside it carries the amounts).
+    pub struct SlashExecuted {
+        pub device: Address,
+        pub proposal: Address,
+        pub bps: PodU16,
+        pub reason: u8,
+        pub amount: PodU64,
+    }
+}
+
+pod_struct! {
     pub struct SlashCancelled {
         pub device: Address,
         pub proposal: Address,
@@ -191,6 +202,7 @@ impl Event for CoWithdrawn {}
 impl Event for DeviceSlashed {}
 impl Event for SlashProposed {}
 impl Event for SlashCancelled {}
+impl Event for SlashExecuted {}
 impl Event for DeviceDeregistered {}
 
 macro_rules! types {
@@ -218,4 +230,5 @@ types!(
     DeviceDeregistered,
     SlashProposed,
     SlashCancelled,
+    SlashExecuted,
 );

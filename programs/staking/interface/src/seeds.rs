@@ -9,3 +9,5 @@ pub const STAKE_VAULT: &[u8] = b"stake_vault";
 pub const GPU_TIER: &[u8] = b"gpu_tier";
 /// `["co_stake", device, staker]`: one CoStake per (device, third-party staker).
 pub const CO_STAKE: &[u8] = b"co_stake";
+/// `["slash_proposal", device]`: the open discretionary slash proposal of a device, if any.
+pub const SLASH_PROPOSAL: &[u8] = b"slash_proposal";

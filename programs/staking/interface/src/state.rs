@@ -10,8 +10,19 @@ use hourglass_core::{pod_struct, Address};
 pub const BPS: u64 = 10_000;
 /// Whole tokens of stake per GPU at multiplier 1 (io.net's rule).
 pub const STAKE_PER_GPU_TOKENS: u64 = 200;
-/// Default unbonding period: 14 days.
+/// Default unbonding period: 14 days (an `unbonding_period` of 0 at initialisation means this).
 pub const DEFAULT_UNBONDING_SECONDS: i64 = 14 * 24 * 60 * 60;
+/// Shortest unbonding period accepted: one hour.
+pub const MIN_UNBONDING_SECONDS: i64 = 60 * 60;
+/// Longest unbonding period accepted: 365 days.
+pub const MAX_UNBONDING_SECONDS: i64 = 365 * 24 * 60 * 60;
+/// Default delay between `propose_slash` and `execute_slash`: 48 hours (a `slash_delay` of 0 means this).
+pub const DEFAULT_SLASH_DELAY_SECONDS: i64 = 48 * 60 * 60;
+/// Shortest slash delay accepted: one hour. It must also be shorter than the unbonding period, so stake
+/// cannot leave before a proposed slash can be executed.
+pub const MIN_SLASH_DELAY_SECONDS: i64 = 60 * 60;
+/// `Device::co_factor` of a device never slashed (`0` in the account also reads as this).
+pub const CO_FACTOR_ONE: u64 = 1 << 48;
 /// Most attesters (orchestrator keys) the Config holds.
 pub const MAX_ATTESTERS: usize = 8;
 
@@ -41,7 +52,9 @@ pod_struct! {
         pub reserved0: [u8; 2],
         /// Registered attesters (orchestrator operator keys); the first `attester_count` are valid.
         pub attesters: [Address; MAX_ATTESTERS],
-        pub reserved: [u8; 64],
+        /// Seconds between `propose_slash` and the earliest `execute_slash`.
+        pub slash_delay: PodI64,
+        pub reserved: [u8; 56],
     }
 }
 
@@ -108,7 +121,18 @@ pod_struct! {
         pub registered_at: PodI64,
         /// CoStake accounts with a non-zero amount or unbonding.
         pub co_staker_count: PodU32,
-        pub reserved: [u8; 52],
+        /// Co-stakers' unbonding stake (the sum of this device's CoStake unbonding amounts).
+        pub co_unbonding: PodU64,
+        /// Scale of every co-stake since the device's first slash, [`CO_FACTOR_ONE`] = untouched (0 reads
+        /// as that). A slash of `bps` multiplies it by (10,000 - bps) / 10,000; a CoStake's amounts are
+        /// brought to it lazily (see [`CoStake::apply_factor`]), so slashes take from every co-staker
+        /// pro rata without listing them.
+        pub co_factor: PodU64,
+        /// Start of the current discretionary-slash window (one unbonding period long).
+        pub slash_window_start: PodI64,
+        /// Basis points executed by `execute_slash` within the current window.
+        pub slash_window_bps: PodU16,
+        pub reserved: [u8; 26],
     }
 }
 
@@ -122,15 +146,33 @@ pod_struct! {
         pub unbonding_amount: PodU64,
         pub unbonding_unlock_at: PodI64,
         pub bump: u8,
-        /// Room for the rewards checkpoint.
-        pub reserved: [u8; 63],
+        /// The device's `co_factor` these amounts are expressed at (0 = [`CO_FACTOR_ONE`]).
+        pub factor: PodU64,
+        pub reserved: [u8; 55],
     }
 }
 
+pod_struct! {
+    /// A discretionary slash waiting out the delay. PDA `["slash_proposal", device]`: one open proposal
+    /// per device; `execute_slash` and `cancel_slash` close it.
+    pub struct SlashProposal {
+        pub device: Address,
+        /// The config authority that proposed it (receives the rent back).
+        pub authority: Address,
+        pub proposed_at: PodI64,
+        pub executable_at: PodI64,
+        pub bps: PodU16,
+        /// See [`slash_reason`].
+        pub reason: u8,
+        pub bump: u8,
+        pub reserved: [u8; 28],
+    }
+}
 impl AccountType for Config {}
 impl AccountType for GpuTier {}
 impl AccountType for Device {}
 impl AccountType for CoStake {}
+impl AccountType for SlashProposal {}
 
 impl Config {
     /// Whether `key` is a registered attester.
@@ -144,6 +186,40 @@ impl Device {
     pub fn total_stake(&self) -> Option<u64> {
         self.stake.get().checked_add(self.co_stake.get())
     }
+
+    /// The co-stake scale now ([`CO_FACTOR_ONE`] for a device never slashed).
+    pub fn co_factor(&self) -> u64 {
+        match self.co_factor.get() {
+            0 => CO_FACTOR_ONE,
+            f => f,
+        }
+    }
+}
+
+impl CoStake {
+    /// This position's active and unbonding amounts at the device's current co-stake scale, rounded
+    /// down (the device's totals keep the remainders, which the last co-staker to leave takes).
+    pub fn effective(&self, device: &Device) -> Option<(u64, u64)> {
+        let at = match self.factor.get() {
+            0 => CO_FACTOR_ONE,
+            f => f,
+        };
+        let now = device.co_factor();
+        if at == now {
+            return Some((self.amount.get(), self.unbonding_amount.get()));
+        }
+        let scale = |v: u64| hourglass_core::math::mul_div_floor(v, now, at);
+        Some((scale(self.amount.get())?, scale(self.unbonding_amount.get())?))
+    }
+
+    /// Brings the stored amounts to the device's current co-stake scale (after slashes).
+    pub fn apply_factor(&mut self, device: &Device) -> Option<()> {
+        let (amount, unbonding) = self.effective(device)?;
+        self.amount = PodU64::new(amount);
+        self.unbonding_amount = PodU64::new(unbonding);
+        self.factor = PodU64::new(device.co_factor());
+        Some(())
+    }
 }
 
 /// Every account type, for the IDL.
@@ -152,6 +228,7 @@ pub const TYPES: &[TypeSpec] = &[
     TypeSpec { name: GpuTier::NAME, fields: GpuTier::FIELDS },
     TypeSpec { name: Device::NAME, fields: Device::FIELDS },
     TypeSpec { name: CoStake::NAME, fields: CoStake::FIELDS },
+    TypeSpec { name: SlashProposal::NAME, fields: SlashProposal::FIELDS },
 ];
 
 /// 10^`decimals`, if it fits in a u64.
@@ -185,6 +262,7 @@ mod tests {
         assert_eq!(Device::LEN, 8 + 3 * 32 + 8 + 4 + 4 + 7 * 8 + 4 + 52);
         assert_eq!(Device::LEN, 232);
         assert_eq!(CoStake::LEN, 8 + 2 * 32 + 3 * 8 + 1 + 63);
+        assert_eq!(SlashProposal::LEN, 8 + 2 * 32 + 2 * 8 + 2 + 1 + 1 + 28);
     }
 
     #[test]
