@@ -143,6 +143,8 @@ pod_struct! {
         pub co_stake_amount: PodU64,
         /// Co-stakers' active stake left on the device.
         pub remaining_co_stake: PodU64,
+        /// The supplier's unbonding stake left (unbonding stays slashable).
+        pub remaining_unbonding: PodU64,
     }
 }
 

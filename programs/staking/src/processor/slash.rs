@@ -69,6 +69,7 @@ pub fn process(accounts: &mut [AccountView], args: &SlashArgs) -> ProgramResult 
         remaining_stake: PodU64::new(remaining),
         co_stake_amount: PodU64::new(0),
         remaining_co_stake: PodU64::new(remaining_co_stake),
+        remaining_unbonding: PodU64::new(0),
     }
     .emit();
     Ok(())
