@@ -5,7 +5,7 @@ import { Keypair, PublicKey, type TransactionInstruction } from "@solana/web3.js
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { LEASES_PROGRAM_ID, REWARDS_PROGRAM_ID, STAKING_PROGRAM_ID, StakingClient, stakingIdl, toBigInt } from "../../client/src/index.ts";
-import { coStakePda, configPda, deviceAddress, minimumStake, stakeVaultPda } from "../../client/src/staking/index.ts";
+import { coStakePda, configPda, deviceAddress, effectiveCoStake, minimumStake, stakeVaultPda, type DeviceAccount } from "../../client/src/staking/index.ts";
 import {
   createMint,
   createTokenAccount,
@@ -216,23 +216,41 @@ export class World {
     return tokenBalance(this.engine, account);
   }
 
-  /** The vault holds exactly the sum of every device's stake and unbonding amount. */
+  /**
+   * The vault holds exactly the sum of every device's stake and unbonding amounts (the supplier's and
+   * the co-stakers' totals), and each device's co-stake totals cover what its co-stakers can withdraw
+   * at the device's current scale.
+   */
   async checkVaultInvariant(): Promise<void> {
     if (!(await this.engine.getAccount(this.vault))) return;
     let owed = 0n;
+    const devices = new Map<string, DeviceAccount>();
     for (const d of this.devices) {
       const acc = await this.engine.getAccount(d.address);
       if (!acc) continue; // deregistered
       const dev = this.staking.decodeDevice(acc.data);
-      owed += toBigInt(dev.stake) + toBigInt(dev.unbondingAmount);
+      devices.set(d.address.toBase58(), dev);
+      owed += toBigInt(dev.stake) + toBigInt(dev.unbondingAmount) + toBigInt(dev.coStake) + toBigInt(dev.coUnbonding);
     }
     const seen = new Set<string>();
+    const positions = new Map<string, { amount: bigint; unbonding: bigint }>();
     for (const { device, staker } of this.coStakers) {
       const key = `${device.address.toBase58()}:${staker.wallet.publicKey.toBase58()}`;
       if (seen.has(key)) continue;
       seen.add(key);
       const c = await this.coStake(device, staker);
-      if (c) owed += toBigInt(c.amount) + toBigInt(c.unbondingAmount);
+      const dev = devices.get(device.address.toBase58());
+      if (!c || !dev) continue;
+      const e = effectiveCoStake(c, dev);
+      const sum = positions.get(device.address.toBase58()) ?? { amount: 0n, unbonding: 0n };
+      positions.set(device.address.toBase58(), { amount: sum.amount + e.amount, unbonding: sum.unbonding + e.unbonding });
+    }
+    for (const [address, sum] of positions) {
+      const dev = devices.get(address)!;
+      expect(sum.amount <= toBigInt(dev.coStake), `co-stake positions of ${address} within the device's total`).to.equal(true);
+      expect(sum.unbonding <= toBigInt(dev.coUnbonding), `co-unbonding positions of ${address} within the device's total`).to.equal(true);
+      // Rounding leaves at most one base unit per position and slash in the totals.
+      expect(toBigInt(dev.coStake) + toBigInt(dev.coUnbonding) - sum.amount - sum.unbonding <= 1_000n).to.equal(true);
     }
     expect(await this.balance(this.vault)).to.equal(owed);
   }

@@ -3,8 +3,8 @@ import type { Program } from "@coral-xyz/anchor";
 import BN from "bn.js";
 import { TOKEN_PROGRAM_ID } from "@solana/spl-token";
 import { PublicKey, SystemProgram, type TransactionInstruction } from "@solana/web3.js";
-import { stakingProgram } from "../program.ts";
-import { coStakePda, configPda, deviceAddress, gpuTierPda, stakeVaultPda } from "./pdas.ts";
+import { stakingProgram, toBigInt } from "../program.ts";
+import { coStakePda, configPda, deviceAddress, gpuTierPda, slashProposalPda, stakeVaultPda } from "./pdas.ts";
 
 export * from "./pdas.ts";
 
@@ -26,6 +26,7 @@ export interface ConfigAccount {
   vaultBump: number;
   attesterCount: number;
   attesters: PublicKey[];
+  slashDelay: BN;
 }
 
 export interface DeviceAccount {
@@ -47,6 +48,32 @@ export interface DeviceAccount {
   slashedTotal: BN;
   registeredAt: BN;
   coStakerCount: number;
+  coUnbonding: BN;
+  /** Co-stake scale (10^16 = never slashed; 0 reads as that). */
+  coFactor: BN;
+  lastSlashAt: BN;
+  slashWindowBps: number;
+}
+
+export interface SlashProposalAccount {
+  device: PublicKey;
+  authority: PublicKey;
+  proposedAt: BN;
+  executableAt: BN;
+  bps: number;
+  reason: number;
+  bump: number;
+}
+
+/** `Device.co_factor` of a device never slashed. */
+export const CO_FACTOR_ONE = 10n ** 16n;
+
+/** A co-stake's active and unbonding amounts at its device's current scale (what the program pays). */
+export function effectiveCoStake(position: CoStakeAccount, device: DeviceAccount): { amount: bigint; unbonding: bigint } {
+  const at = toBigInt(position.factor) || CO_FACTOR_ONE;
+  const now = toBigInt(device.coFactor) || CO_FACTOR_ONE;
+  const scale = (v: BN) => (toBigInt(v) * now) / at;
+  return { amount: scale(position.amount), unbonding: scale(position.unbondingAmount) };
 }
 
 export interface CoStakeAccount {
@@ -56,6 +83,8 @@ export interface CoStakeAccount {
   unbondingAmount: BN;
   unbondingUnlockAt: BN;
   bump: number;
+  /** The device's co_factor these amounts are at (0 = never slashed). */
+  factor: BN;
 }
 
 export interface GpuTierAccount {
@@ -77,11 +106,14 @@ export class StakingClient {
     authority: PublicKey;
     stakeMint: PublicKey;
     treasury: PublicKey;
+    /** 0 = 14 days; otherwise one hour to 365 days. */
     unbondingPeriodSeconds: number | bigint;
     maxSlashBps: number;
+    /** propose_slash -> execute_slash; 0 (default) = 48 hours; shorter than the unbonding period. */
+    slashDelaySeconds?: number | bigint;
   }): Promise<TransactionInstruction> {
     return this.program.methods
-      .initializeConfig(bn(p.unbondingPeriodSeconds), p.maxSlashBps)
+      .initializeConfig(bn(p.unbondingPeriodSeconds), p.maxSlashBps, bn(p.slashDelaySeconds ?? 0))
       .accountsStrict({
         authority: p.authority,
         config: configPda(this.programId)[0],
@@ -177,9 +209,10 @@ export class StakingClient {
     unbondingPeriodSeconds: number | bigint;
     maxSlashBps: number;
     leaseAuthority: PublicKey;
+    slashDelaySeconds?: number | bigint;
   }): Promise<TransactionInstruction> {
     return this.program.methods
-      .updateConfig(bn(p.unbondingPeriodSeconds), p.maxSlashBps, p.leaseAuthority)
+      .updateConfig(bn(p.unbondingPeriodSeconds), p.maxSlashBps, p.leaseAuthority, bn(p.slashDelaySeconds ?? 0))
       .accountsStrict({ authority: p.authority, config: configPda(this.programId)[0], treasury: p.treasury })
       .instruction();
   }
@@ -265,6 +298,44 @@ export class StakingClient {
       .instruction();
   }
 
+  /** The config authority proposes a slash; executable after the Config's slash delay. */
+  proposeSlash(p: { authority: PublicKey; deviceKey: PublicKey; bps: number; reason: number }): Promise<TransactionInstruction> {
+    const device = deviceAddress(p.deviceKey);
+    return this.program.methods
+      .proposeSlash(p.bps, p.reason)
+      .accountsStrict({
+        authority: p.authority,
+        config: configPda(this.programId)[0],
+        device,
+        proposal: slashProposalPda(device, this.programId)[0],
+        systemProgram: SystemProgram.programId,
+      })
+      .instruction();
+  }
+
+  cancelSlash(p: { authority: PublicKey; deviceKey: PublicKey }): Promise<TransactionInstruction> {
+    return this.program.methods
+      .cancelSlash()
+      .accountsStrict({ authority: p.authority, config: configPda(this.programId)[0], proposal: slashProposalPda(deviceAddress(p.deviceKey), this.programId)[0] })
+      .instruction();
+  }
+
+  executeSlash(p: { authority: PublicKey; deviceKey: PublicKey; treasury: PublicKey; proposal?: PublicKey }): Promise<TransactionInstruction> {
+    const device = deviceAddress(p.deviceKey);
+    return this.program.methods
+      .executeSlash()
+      .accountsStrict({
+        authority: p.authority,
+        config: configPda(this.programId)[0],
+        device,
+        proposal: p.proposal ?? slashProposalPda(device, this.programId)[0],
+        stakeVault: stakeVaultPda(this.programId)[0],
+        treasury: p.treasury,
+        tokenProgram: TOKEN_PROGRAM_ID,
+      })
+      .instruction();
+  }
+
   assignLease(p: { leaseAuthority: PublicKey; deviceKey: PublicKey; lease: PublicKey }): Promise<TransactionInstruction> {
     return this.program.methods
       .assignLease(p.lease)
@@ -298,12 +369,16 @@ export class StakingClient {
     return this.program.coder.accounts.decode("device", Buffer.from(data));
   }
 
+  decodeSlashProposal(data: Buffer | Uint8Array): SlashProposalAccount {
+    return this.program.coder.accounts.decode("slashProposal", Buffer.from(data));
+  }
+
   decodeGpuTier(data: Buffer | Uint8Array): GpuTierAccount {
     return this.program.coder.accounts.decode("gpuTier", Buffer.from(data));
   }
 
   /** Account data size of a type, as the IDL describes it (discriminator included). */
-  accountSize(name: "config" | "gpuTier" | "device" | "coStake"): number {
+  accountSize(name: "config" | "gpuTier" | "device" | "coStake" | "slashProposal"): number {
     return this.program.coder.accounts.size(name);
   }
 }

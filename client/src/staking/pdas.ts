@@ -1,4 +1,4 @@
-// Program-derived addresses of the staking program (seeds in programs/staking/src/interface/seeds.rs).
+// Program-derived addresses of the staking program (seeds in programs/staking/interface/src/seeds.rs).
 import { PublicKey } from "@solana/web3.js";
 import { STAKING_PROGRAM_ID } from "../idl.ts";
 
@@ -23,4 +23,9 @@ export function deviceAddress(deviceKey: PublicKey): PublicKey {
 
 export function coStakePda(device: PublicKey, staker: PublicKey, programId = STAKING_PROGRAM_ID): [PublicKey, number] {
   return PublicKey.findProgramAddressSync([Buffer.from("co_stake"), device.toBuffer(), staker.toBuffer()], programId);
+}
+
+/** The open discretionary slash proposal of a device (one at a time). */
+export function slashProposalPda(device: PublicKey, programId = STAKING_PROGRAM_ID): [PublicKey, number] {
+  return PublicKey.findProgramAddressSync([Buffer.from("slash_proposal"), device.toBuffer()], programId);
 }

@@ -14,7 +14,7 @@ error_enum! {
         NothingToWithdraw = 6107 => "Nothing is unbonding",
         InvalidAmount = 6108 => "The amount must be greater than zero",
         NotDeviceOwner = 6109 => "Only the device's supplier may do this",
-        InvalidUnbondingPeriod = 6110 => "The unbonding period must be between 0 and 365 days",
+        InvalidUnbondingPeriod = 6110 => "The unbonding period must be between one hour and 365 days (0 = 14 days)",
         InvalidSlashBound = 6111 => "The slash bound must be at most 10,000 basis points",
         WrongVault = 6112 => "The stake vault is not the configured one",
         GpuTierMismatch = 6113 => "The GPU tier account is for another model",
@@ -22,7 +22,7 @@ error_enum! {
         InvalidMultiplier = 6115 => "The tier multiplier must be at most 1,000x (10,000,000 bps)",
         CoStakeOverHalf = 6116 => "Co-stakers may hold at most 50% of a device's total stake",
         SlashOverBound = 6117 => "The slash exceeds the configured maximum per event",
-        NotSlashAuthority = 6118 => "Only the lease program's authority or the config authority may slash",
+        NotSlashAuthority = 6118 => "Only the lease program's authority may slash directly; the config authority proposes slashes",
         DeviceLeased = 6119 => "The device is leased",
         DeviceNotActive = 6120 => "The device is not active",
         DeviceHasStake = 6121 => "Deregistering needs no stake, co-stake or unbonding left",
@@ -34,6 +34,10 @@ error_enum! {
         InvalidSlashReason = 6127 => "Unknown slash reason code",
         SelfCoStake = 6128 => "A device's supplier stakes with `stake`, not `co_stake`",
         WrongDevice = 6129 => "The co-stake account belongs to another device",
+        InvalidSlashDelay = 6130 => "The slash delay must be at least one hour and shorter than the unbonding period (0 = 48 hours)",
+        SlashOverTotalBound = 6131 => "Slashes within one unbonding period would exceed the configured maximum",
+        SlashNotExecutable = 6132 => "The slash proposal's delay has not passed",
+        WrongProposal = 6133 => "The slash proposal belongs to another device",
     }
 }
 

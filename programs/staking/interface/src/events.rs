@@ -14,6 +14,7 @@ pod_struct! {
         pub treasury: Address,
         pub unbonding_period: PodI64,
         pub max_slash_bps: PodU16,
+        pub slash_delay: PodI64,
     }
 }
 
@@ -24,6 +25,7 @@ pod_struct! {
         pub lease_authority: Address,
         pub unbonding_period: PodI64,
         pub max_slash_bps: PodU16,
+        pub slash_delay: PodI64,
     }
 }
 

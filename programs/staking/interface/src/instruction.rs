@@ -27,6 +27,9 @@ instruction_set! {
         AssignLease = "assign_lease",
         ReleaseLease = "release_lease",
         Deregister = "deregister",
+        ProposeSlash = "propose_slash",
+        CancelSlash = "cancel_slash",
+        ExecuteSlash = "execute_slash",
     }
 }
 
@@ -34,16 +37,23 @@ pub use hourglass_core::discriminator::args;
 
 pod_struct! {
     pub struct InitializeConfigArgs {
+        /// Seconds; 0 = 14 days, otherwise between one hour and 365 days.
         pub unbonding_period: PodI64,
         pub max_slash_bps: PodU16,
+        /// Seconds from `propose_slash` to the earliest `execute_slash`; 0 = 48 hours, otherwise at least
+        /// one hour and shorter than the unbonding period.
+        pub slash_delay: PodI64,
     }
 }
 
 pod_struct! {
     pub struct UpdateConfigArgs {
+        /// As in `initialize_config`.
         pub unbonding_period: PodI64,
         pub max_slash_bps: PodU16,
         pub lease_authority: Address,
+        /// As in `initialize_config`.
+        pub slash_delay: PodI64,
     }
 }
 
@@ -104,6 +114,7 @@ const CONFIG: A = A::new("config", "PDA [\"config\"]");
 const CONFIG_MUT: A = CONFIG.writable();
 const DEVICE_MUT: A = A::new("device", "Device account (the device key)").writable();
 const VAULT: A = A::new("stake_vault", "PDA [\"stake_vault\"]").writable();
+const SLASH_PROPOSAL: A = A::new("proposal", "PDA [\"slash_proposal\", device]").writable();
 const SYSTEM: A = A::new("system_program", "").address(SYSTEM_PROGRAM);
 const TOKEN: A = A::new("token_program", "").address(TOKEN_PROGRAM);
 
@@ -242,7 +253,7 @@ pub const SPECS: &[InstructionSpec] = &[
         accounts: &[
             A::new("staker", "The co-staker").signer(),
             CONFIG,
-            A::new("device", "The device (may be deregistered)").writable(),
+            A::new("device", "The device the co-stake is on").writable(),
             A::new("co_stake", "PDA [\"co_stake\", device, staker]").writable(),
             VAULT,
             A::new("destination", "Token account of stake_mint to receive the tokens").writable(),
@@ -252,9 +263,9 @@ pub const SPECS: &[InstructionSpec] = &[
     },
     InstructionSpec {
         name: "slash",
-        docs: "Moves a bounded share of a device's supplier stake to the treasury.",
+        docs: "On a lease fault: moves a bounded share of every stake on a device (supplier and co-stakers, active and unbonding, pro rata) to the treasury. Lease authority only; the config authority proposes slashes instead.",
         accounts: &[
-            A::new("authority", "The lease program's authority or the config authority").signer(),
+            A::new("authority", "The lease program's authority").signer(),
             CONFIG,
             DEVICE_MUT,
             VAULT,
@@ -279,6 +290,38 @@ pub const SPECS: &[InstructionSpec] = &[
         name: "deregister",
         docs: "Closes a device with no stake, co-stake, unbonding or lease; rent goes to the supplier.",
         accounts: &[A::new("supplier", "The device's owner; receives the rent").writable().signer(), DEVICE_MUT],
+        args: NoArgs::FIELDS,
+    },
+    InstructionSpec {
+        name: "propose_slash",
+        docs: "The config authority proposes slashing a device by bps (reason: failed job or admin); executable after the Config's slash delay, and only while the device's slashes in the current unbonding period stay within max_slash_bps.",
+        accounts: &[
+            A::new("authority", "Config authority; pays rent").writable().signer(),
+            CONFIG,
+            A::new("device", "The device to slash"),
+            SLASH_PROPOSAL,
+            SYSTEM,
+        ],
+        args: SlashArgs::FIELDS,
+    },
+    InstructionSpec {
+        name: "cancel_slash",
+        docs: "The config authority withdraws a proposal that has not been executed; the rent comes back.",
+        accounts: &[A::new("authority", "Config authority; receives the rent").writable().signer(), CONFIG, SLASH_PROPOSAL],
+        args: NoArgs::FIELDS,
+    },
+    InstructionSpec {
+        name: "execute_slash",
+        docs: "After the delay, takes a proposal's bps of every stake on the device (supplier and co-stakers, active and unbonding, pro rata) into the treasury, within the per-unbonding-period bound; closes the proposal.",
+        accounts: &[
+            A::new("authority", "Config authority; receives the proposal's rent").writable().signer(),
+            CONFIG,
+            DEVICE_MUT,
+            SLASH_PROPOSAL,
+            VAULT,
+            A::new("treasury", "The configured treasury").writable(),
+            TOKEN,
+        ],
         args: NoArgs::FIELDS,
     },
 ];

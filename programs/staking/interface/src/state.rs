@@ -21,8 +21,9 @@ pub const DEFAULT_SLASH_DELAY_SECONDS: i64 = 48 * 60 * 60;
 /// Shortest slash delay accepted: one hour. It must also be shorter than the unbonding period, so stake
 /// cannot leave before a proposed slash can be executed.
 pub const MIN_SLASH_DELAY_SECONDS: i64 = 60 * 60;
-/// `Device::co_factor` of a device never slashed (`0` in the account also reads as this).
-pub const CO_FACTOR_ONE: u64 = 1 << 48;
+/// `Device::co_factor` of a device never slashed (`0` in the account also reads as this): 10^16, so
+/// the first four slashes of whole basis points scale it exactly.
+pub const CO_FACTOR_ONE: u64 = 10_000_000_000_000_000;
 /// Most attesters (orchestrator keys) the Config holds.
 pub const MAX_ATTESTERS: usize = 8;
 
@@ -128,8 +129,9 @@ pod_struct! {
         /// brought to it lazily (see [`CoStake::apply_factor`]), so slashes take from every co-staker
         /// pro rata without listing them.
         pub co_factor: PodU64,
-        /// Start of the current discretionary-slash window (one unbonding period long).
-        pub slash_window_start: PodI64,
+        /// When `execute_slash` last took from this device. The discretionary-slash window runs from
+        /// the first execution until one unbonding period has passed without one.
+        pub last_slash_at: PodI64,
         /// Basis points executed by `execute_slash` within the current window.
         pub slash_window_bps: PodU16,
         pub reserved: [u8; 26],
@@ -187,6 +189,47 @@ impl Device {
         self.stake.get().checked_add(self.co_stake.get())
     }
 
+    /// Takes `bps` of every stake on the device: the supplier's active and unbonding stake, and the
+    /// co-stakers' active and unbonding stake through the co-stake scale (so every co-staker loses the
+    /// same share without being listed, and co-stake stays at most the supplier's stake). The device's
+    /// co-stake totals round up and each position rounds down, so the totals always cover what the
+    /// positions can withdraw. Returns what leaves the vault.
+    pub fn slash(&mut self, bps: u16) -> Option<SlashCut> {
+        use hourglass_core::math::{mul_div_ceil, mul_div_floor};
+        let bps = bps as u64;
+        if bps > BPS {
+            return None;
+        }
+        let stake_cut = mul_div_floor(self.stake.get(), bps, BPS)?;
+        let unbonding_cut = mul_div_floor(self.unbonding_amount.get(), bps, BPS)?;
+        let factor = self.co_factor();
+        let next = core::cmp::max(mul_div_floor(factor, BPS - bps, BPS)?, 1);
+        let co_stake = mul_div_ceil(self.co_stake.get(), next, factor)?;
+        let co_unbonding = mul_div_ceil(self.co_unbonding.get(), next, factor)?;
+        let co_cut = (self.co_stake.get() - co_stake).checked_add(self.co_unbonding.get() - co_unbonding)?;
+        let supplier_cut = stake_cut.checked_add(unbonding_cut)?;
+        self.stake.set(self.stake.get() - stake_cut);
+        self.unbonding_amount.set(self.unbonding_amount.get() - unbonding_cut);
+        self.co_stake.set(co_stake);
+        self.co_unbonding.set(co_unbonding);
+        self.co_factor.set(next);
+        let total = supplier_cut.checked_add(co_cut)?;
+        self.slashed_total.set(self.slashed_total.get().checked_add(total)?);
+        Some(SlashCut { total, co_stake: co_cut })
+    }
+
+    /// Checks `bps` more fit under `max_bps` in the discretionary-slash window at `now`. A window closes
+    /// once `window` seconds (the unbonding period) pass without an execution, so any stretch of that
+    /// length holds at most `max_bps` of executed slashes. Returns the window's bps with `bps` added.
+    pub fn slash_window_room(&self, now: i64, window: i64, bps: u16, max_bps: u16) -> Option<u16> {
+        let used = if now >= self.last_slash_at.get().saturating_add(window) { 0 } else { self.slash_window_bps.get() };
+        let total = used.checked_add(bps)?;
+        if total > max_bps {
+            return None;
+        }
+        Some(total)
+    }
+
     /// The co-stake scale now ([`CO_FACTOR_ONE`] for a device never slashed).
     pub fn co_factor(&self) -> u64 {
         match self.co_factor.get() {
@@ -194,6 +237,15 @@ impl Device {
             f => f,
         }
     }
+}
+
+/// What a slash took from a device, in base units.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SlashCut {
+    /// Everything that leaves the vault.
+    pub total: u64,
+    /// The co-stakers' part of `total` (active and unbonding).
+    pub co_stake: u64,
 }
 
 impl CoStake {
@@ -231,6 +283,22 @@ pub const TYPES: &[TypeSpec] = &[
     TypeSpec { name: SlashProposal::NAME, fields: SlashProposal::FIELDS },
 ];
 
+/// The unbonding period and slash delay a Config gets from its arguments: 0 picks each default; the
+/// unbonding period must be between [`MIN_UNBONDING_SECONDS`] and [`MAX_UNBONDING_SECONDS`], the delay
+/// at least [`MIN_SLASH_DELAY_SECONDS`] and shorter than the unbonding period.
+pub fn config_periods(unbonding_period: i64, slash_delay: i64) -> Result<(i64, i64), crate::error::StakingError> {
+    use crate::error::StakingError;
+    let unbonding = if unbonding_period == 0 { DEFAULT_UNBONDING_SECONDS } else { unbonding_period };
+    if !(MIN_UNBONDING_SECONDS..=MAX_UNBONDING_SECONDS).contains(&unbonding) {
+        return Err(StakingError::InvalidUnbondingPeriod);
+    }
+    let delay = if slash_delay == 0 { DEFAULT_SLASH_DELAY_SECONDS } else { slash_delay };
+    if delay < MIN_SLASH_DELAY_SECONDS || delay >= unbonding {
+        return Err(StakingError::InvalidSlashDelay);
+    }
+    Ok((unbonding, delay))
+}
+
 /// 10^`decimals`, if it fits in a u64.
 pub fn pow10(decimals: u8) -> Option<u64> {
     let mut v: u64 = 1;
@@ -263,6 +331,118 @@ mod tests {
         assert_eq!(Device::LEN, 232);
         assert_eq!(CoStake::LEN, 8 + 2 * 32 + 3 * 8 + 1 + 63);
         assert_eq!(SlashProposal::LEN, 8 + 2 * 32 + 2 * 8 + 2 + 1 + 1 + 28);
+    }
+
+    #[test]
+    fn config_periods_default_and_bound() {
+        use crate::error::StakingError as E;
+        assert_eq!(config_periods(0, 0), Ok((DEFAULT_UNBONDING_SECONDS, DEFAULT_SLASH_DELAY_SECONDS)));
+        assert_eq!(config_periods(3_600, 0), Err(E::InvalidSlashDelay), "48 h is not shorter than 1 h");
+        assert_eq!(config_periods(7_200, 3_600), Ok((7_200, 3_600)));
+        assert_eq!(config_periods(3_599, 0), Err(E::InvalidUnbondingPeriod));
+        assert_eq!(config_periods(1, 0), Err(E::InvalidUnbondingPeriod));
+        assert_eq!(config_periods(-1, 0), Err(E::InvalidUnbondingPeriod));
+        assert_eq!(config_periods(MAX_UNBONDING_SECONDS + 1, 0), Err(E::InvalidUnbondingPeriod));
+        assert_eq!(config_periods(0, 3_599), Err(E::InvalidSlashDelay));
+        assert_eq!(config_periods(0, DEFAULT_UNBONDING_SECONDS), Err(E::InvalidSlashDelay));
+    }
+
+    fn device(stake: u64, unbonding: u64) -> Device {
+        // SAFETY: Device is a pod_struct of integer and byte-array fields, for which all zeros is valid.
+        let mut d: Device = unsafe { core::mem::zeroed() };
+        d.stake.set(stake);
+        d.unbonding_amount.set(unbonding);
+        d
+    }
+
+    #[test]
+    fn slashes_take_pro_rata_from_every_stake_and_never_owe_more_than_the_totals() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move |m: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % m
+        };
+        for _ in 0..200 {
+            let mut d = device(1_000_000 + next(10_000_000_000), next(1_000_000_000));
+            // SAFETY: as above, for CoStake.
+            let mut positions: [CoStake; 4] = unsafe { core::mem::zeroed() };
+            let mut vault = d.stake.get() + d.unbonding_amount.get();
+            let mut treasury = 0u64;
+            for _ in 0..40 {
+                let i = next(4) as usize;
+                match next(4) {
+                    0 => {
+                        // co_stake: the position catches up with the scale, then grows.
+                        let room = d.stake.get() - d.co_stake.get();
+                        let add = next(room / 2 + 1);
+                        positions[i].apply_factor(&d).unwrap();
+                        positions[i].amount.set(positions[i].amount.get() + add);
+                        d.co_stake.set(d.co_stake.get() + add);
+                        vault += add;
+                    }
+                    1 => {
+                        positions[i].apply_factor(&d).unwrap();
+                        let out = next(positions[i].amount.get() + 1);
+                        positions[i].amount.set(positions[i].amount.get() - out);
+                        positions[i].unbonding_amount.set(positions[i].unbonding_amount.get() + out);
+                        d.co_stake.set(d.co_stake.get() - out);
+                        d.co_unbonding.set(d.co_unbonding.get() + out);
+                    }
+                    2 => {
+                        positions[i].apply_factor(&d).unwrap();
+                        let out = positions[i].unbonding_amount.get();
+                        positions[i].unbonding_amount.set(0);
+                        d.co_unbonding.set(d.co_unbonding.get() - out);
+                        vault -= out;
+                    }
+                    _ => {
+                        let bps = 1 + next(2_000) as u16;
+                        let before = (d.stake.get(), d.co_stake.get(), d.co_unbonding.get());
+                        let factor_before = d.co_factor();
+                        let cut = d.slash(bps).unwrap();
+                        vault -= cut.total;
+                        treasury += cut.total;
+                        // Each kind of stake loses about bps of itself (the co totals round up).
+                        let want = before.0 * bps as u64 / BPS;
+                        assert_eq!(before.0 - d.stake.get(), want);
+                        // The co-stakers' cut is bps of their stake, give or take the rounding of the
+                        // two totals and of the scale (one part in the scale).
+                        let co = before.1 + before.2;
+                        let co_want = (co as u128 * bps as u128 / BPS as u128) as u64;
+                        let slack = 2 + co / factor_before;
+                        assert!(cut.co_stake + slack >= co_want && cut.co_stake <= co_want + slack, "{} vs {}", cut.co_stake, co_want);
+                    }
+                }
+                // The vault covers every stake, the totals cover every position, the co-stake cap holds.
+                assert_eq!(vault, d.stake.get() + d.unbonding_amount.get() + d.co_stake.get() + d.co_unbonding.get());
+                let (mut active, mut unbonding) = (0u64, 0u64);
+                for p in &positions {
+                    let (a, u) = p.effective(&d).unwrap();
+                    active += a;
+                    unbonding += u;
+                }
+                assert!(active <= d.co_stake.get() && unbonding <= d.co_unbonding.get());
+                assert!(d.co_stake.get() <= d.stake.get());
+                assert_eq!(d.slashed_total.get(), treasury);
+            }
+        }
+    }
+
+    #[test]
+    fn slash_window_bounds_the_total_per_period() {
+        let mut d = device(1, 0);
+        d.last_slash_at.set(i64::MIN / 2);
+        assert_eq!(d.slash_window_room(100, 50, 600, 1_000), Some(600));
+        d.last_slash_at.set(100);
+        d.slash_window_bps.set(600);
+        assert_eq!(d.slash_window_room(149, 50, 500, 1_000), None, "over the bound within the window");
+        assert_eq!(d.slash_window_room(149, 50, 400, 1_000), Some(1_000));
+        d.last_slash_at.set(140);
+        d.slash_window_bps.set(1_000);
+        assert_eq!(d.slash_window_room(189, 50, 1, 1_000), None, "the window runs on from the latest execution");
+        assert_eq!(d.slash_window_room(190, 50, 1_000, 1_000), Some(1_000), "a quiet period closes it");
     }
 
     #[test]

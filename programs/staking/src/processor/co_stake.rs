@@ -65,6 +65,8 @@ pub fn process(accounts: &mut [AccountView], args: &AmountArgs) -> ProgramResult
     if position.device != device_address || &position.staker != staker.address() {
         return Err(StakingError::WrongDevice.into());
     }
+    // Slashes since this position last moved scale it first (a new position starts at today's scale).
+    position.apply_factor(&device_state).ok_or(CoreError::Overflow)?;
     let was_empty = position.amount.get() == 0 && position.unbonding_amount.get() == 0;
     let staker_amount = position.amount.get().checked_add(amount).ok_or(CoreError::Overflow)?;
 

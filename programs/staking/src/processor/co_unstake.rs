@@ -33,6 +33,7 @@ pub fn process(accounts: &mut [AccountView], args: &AmountArgs) -> ProgramResult
     if amount == 0 {
         return Err(StakingError::InvalidAmount.into());
     }
+    position.apply_factor(&device).ok_or(CoreError::Overflow)?;
     let remaining = position.amount.get().checked_sub(amount).ok_or(StakingError::InsufficientStake)?;
     let device_co_stake = device.co_stake.get().checked_sub(amount).ok_or(CoreError::Overflow)?;
     if device.status == device_status::LEASED {
@@ -48,6 +49,8 @@ pub fn process(accounts: &mut [AccountView], args: &AmountArgs) -> ProgramResult
     position.unbonding_amount.set(unbonding);
     position.unbonding_unlock_at.set(unlock_at);
     device.co_stake.set(device_co_stake);
+    let co_unbonding = device.co_unbonding.get().checked_add(amount).ok_or(CoreError::Overflow)?;
+    device.co_unbonding.set(co_unbonding);
 
     CoUnstakeRequested {
         device: device_address,

@@ -1,5 +1,6 @@
-//! `co_withdraw`: after the unbonding period, pays a co-staker's unbonded amount out of the vault. A
-//! CoStake left with nothing is closed and its rent returned to the staker.
+//! `co_withdraw`: after the unbonding period, pays a co-staker's unbonded amount (after any slashes)
+//! out of the vault. A CoStake left with nothing is closed and its rent returned to the staker; the
+//! last co-staker to leave a device also takes the rounding remainder of the device's co-stake totals.
 
 use hourglass_core::error::CoreError;
 use hourglass_core::event::Event;
@@ -22,6 +23,7 @@ pub fn process(accounts: &mut [AccountView]) -> ProgramResult {
 
     let device_address = *device.address();
     let (amount, now_empty) = {
+        let mut device = loaders::load_mut::<Device>(device, &ID)?;
         let mut position = loaders::load_mut::<CoStake>(co_stake, &ID)?;
         if &position.staker != staker.address() {
             return Err(StakingError::NotDeviceOwner.into());
@@ -29,7 +31,8 @@ pub fn process(accounts: &mut [AccountView]) -> ProgramResult {
         if position.device != device_address {
             return Err(StakingError::WrongDevice.into());
         }
-        let amount = position.unbonding_amount.get();
+        position.apply_factor(&device).ok_or(CoreError::Overflow)?;
+        let mut amount = position.unbonding_amount.get();
         if amount == 0 {
             return Err(StakingError::NothingToWithdraw.into());
         }
@@ -38,13 +41,21 @@ pub fn process(accounts: &mut [AccountView]) -> ProgramResult {
         }
         position.unbonding_amount.set(0);
         position.unbonding_unlock_at.set(0);
-        (amount, position.amount.get() == 0)
+        let co_unbonding = device.co_unbonding.get().checked_sub(amount).ok_or(CoreError::Overflow)?;
+        device.co_unbonding.set(co_unbonding);
+        let now_empty = position.amount.get() == 0;
+        if now_empty {
+            let count = device.co_staker_count.get().checked_sub(1).ok_or(CoreError::Overflow)?;
+            device.co_staker_count.set(count);
+            if count == 0 {
+                // Nobody else holds a share of the totals: their rounding remainder is this staker's.
+                amount = amount.checked_add(device.co_stake.get()).and_then(|a| a.checked_add(device.co_unbonding.get())).ok_or(CoreError::Overflow)?;
+                device.co_stake.set(0);
+                device.co_unbonding.set(0);
+            }
+        }
+        (amount, now_empty)
     };
-    if now_empty {
-        let mut device = loaders::load_mut::<Device>(device, &ID)?;
-        let count = device.co_staker_count.get().checked_sub(1).ok_or(CoreError::Overflow)?;
-        device.co_staker_count.set(count);
-    }
 
     pay_from_vault(stake_vault, destination, config, bump, amount)?;
     if now_empty {

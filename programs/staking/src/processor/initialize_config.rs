@@ -1,4 +1,5 @@
 //! `initialize_config`: creates the Config PDA and the stake vault token account (authority = Config).
+//! An unbonding period of 0 means 14 days and a slash delay of 0 means 48 hours.
 
 use hourglass_core::cpi::NewAccount;
 use hourglass_core::event::Event;
@@ -10,10 +11,8 @@ use crate::interface::error::StakingError;
 use crate::interface::events::ConfigInitialized;
 use crate::interface::instruction::InitializeConfigArgs;
 use crate::interface::seeds;
-use crate::interface::state::Config;
+use crate::interface::state::{config_periods, Config};
 use crate::ID;
-
-const MAX_UNBONDING_SECONDS: i64 = 365 * 24 * 60 * 60;
 
 pub fn process(accounts: &mut [AccountView], args: &InitializeConfigArgs) -> ProgramResult {
     let [authority, config, stake_mint, stake_vault, treasury, system_program, token_program, ..] = accounts else {
@@ -33,10 +32,7 @@ pub fn process(accounts: &mut [AccountView], args: &InitializeConfigArgs) -> Pro
     let decimals = loaders::mint_decimals(stake_mint)?;
     loaders::token_account(treasury, stake_mint.address(), None)?;
 
-    let unbonding_period = args.unbonding_period.get();
-    if !(0..=MAX_UNBONDING_SECONDS).contains(&unbonding_period) {
-        return Err(StakingError::InvalidUnbondingPeriod.into());
-    }
+    let (unbonding_period, slash_delay) = config_periods(args.unbonding_period.get(), args.slash_delay.get())?;
     let max_slash_bps = args.max_slash_bps.get();
     if max_slash_bps as u64 > crate::interface::state::BPS {
         return Err(StakingError::InvalidSlashBound.into());
@@ -64,6 +60,7 @@ pub fn process(accounts: &mut [AccountView], args: &InitializeConfigArgs) -> Pro
     state.stake_vault = *stake_vault.address();
     state.treasury = *treasury.address();
     state.unbonding_period.set(unbonding_period);
+    state.slash_delay.set(slash_delay);
     state.max_slash_bps.set(max_slash_bps);
     state.mint_decimals = decimals;
     state.bump = config_bump;
@@ -77,6 +74,7 @@ pub fn process(accounts: &mut [AccountView], args: &InitializeConfigArgs) -> Pro
         treasury: state.treasury,
         unbonding_period: state.unbonding_period,
         max_slash_bps: state.max_slash_bps,
+        slash_delay: state.slash_delay,
     }
     .emit();
     Ok(())

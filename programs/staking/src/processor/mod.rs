@@ -2,11 +2,14 @@
 //! instruction's processor (one file each).
 
 mod assign_lease;
+mod cancel_slash;
 mod co_stake;
 mod co_unstake;
 mod co_withdraw;
 mod deregister;
+mod execute_slash;
 mod initialize_config;
+mod propose_slash;
 mod register_device;
 mod release_lease;
 mod request_unstake;
@@ -27,7 +30,7 @@ use hourglass_core::{AccountView, Address, ProgramError, ProgramResult};
 
 use crate::interface::error::StakingError;
 use crate::interface::instruction::{args, StakingInstruction as I};
-use crate::interface::state::{minimum_stake, Config, Device};
+use crate::interface::state::{minimum_stake, slash_reason, Config, Device, BPS};
 
 #[inline(always)]
 pub fn process_instruction(program_id: &Address, accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
@@ -53,6 +56,9 @@ pub fn process_instruction(program_id: &Address, accounts: &mut [AccountView], d
         I::AssignLease => assign_lease::process(accounts, args(data)?),
         I::ReleaseLease => no_args(data).and_then(|_| release_lease::process(accounts)),
         I::Deregister => no_args(data).and_then(|_| deregister::process(accounts)),
+        I::ProposeSlash => propose_slash::process(accounts, args(data)?),
+        I::CancelSlash => no_args(data).and_then(|_| cancel_slash::process(accounts)),
+        I::ExecuteSlash => no_args(data).and_then(|_| execute_slash::process(accounts)),
     }
 }
 
@@ -131,4 +137,72 @@ fn pay_from_vault(vault: &AccountView, destination: &AccountView, config: &Accou
     let bump = [bump];
     let seeds = [Seed::from(crate::interface::seeds::CONFIG), Seed::from(&bump)];
     hourglass_core::cpi::TokenTransfer { from: vault, to: destination, authority: config, amount }.invoke_signed(&Signer::from(&seeds))
+}
+
+/// A slash's checks against the Config: the token program, the recorded vault and treasury (writable),
+/// a non-zero `bps` within the per-event bound, and a known reason code.
+#[inline(always)]
+fn check_slash(config: &Config, bps: u16, reason: u8, stake_vault: &AccountView, treasury: &AccountView, token_program: &AccountView) -> ProgramResult {
+    loaders::program(token_program, &pinocchio_token::ID)?;
+    loaders::writable(treasury)?;
+    check_vault(config, stake_vault)?;
+    if treasury.address() != &config.treasury {
+        return Err(StakingError::WrongTreasury.into());
+    }
+    check_slash_terms(config, bps, reason)
+}
+
+/// `bps` is non-zero and within the per-event bound; `reason` is a known code.
+#[inline(always)]
+fn check_slash_terms(config: &Config, bps: u16, reason: u8) -> ProgramResult {
+    if bps == 0 {
+        return Err(StakingError::InvalidAmount.into());
+    }
+    if bps > config.max_slash_bps.get() || bps as u64 > BPS {
+        return Err(StakingError::SlashOverBound.into());
+    }
+    if reason == 0 || reason > slash_reason::MAX {
+        return Err(StakingError::InvalidSlashReason.into());
+    }
+    Ok(())
+}
+
+/// The accounts a slash moves tokens with.
+struct SlashTarget<'a> {
+    device: &'a mut AccountView,
+    stake_vault: &'a AccountView,
+    treasury: &'a AccountView,
+    config: &'a AccountView,
+    bump: u8,
+}
+
+/// Takes `bps` of every stake on the device (see `Device::slash`) into the treasury and emits
+/// DeviceSlashed. Returns the amount taken.
+fn slash_device(t: SlashTarget<'_>, bps: u16, reason: u8, authority: &Address) -> Result<u64, ProgramError> {
+    use crate::interface::events::DeviceSlashed;
+    use hourglass_core::event::Event;
+    use hourglass_core::pod::{PodU16, PodU64};
+    let device_address = *t.device.address();
+    let (cut, event) = {
+        let mut device = loaders::load_mut::<Device>(t.device, &crate::ID)?;
+        let cut = device.slash(bps).ok_or(CoreError::Overflow)?;
+        if cut.total == 0 {
+            return Err(StakingError::InvalidAmount.into());
+        }
+        let event = DeviceSlashed {
+            device: device_address,
+            authority: *authority,
+            amount: PodU64::new(cut.total),
+            bps: PodU16::new(bps),
+            reason,
+            remaining_stake: device.stake,
+            co_stake_amount: PodU64::new(cut.co_stake),
+            remaining_co_stake: device.co_stake,
+            remaining_unbonding: device.unbonding_amount,
+        };
+        (cut, event)
+    };
+    pay_from_vault(t.stake_vault, t.treasury, t.config, t.bump, cut.total)?;
+    event.emit();
+    Ok(cut.total)
 }

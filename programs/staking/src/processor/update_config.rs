@@ -1,4 +1,5 @@
-//! `update_config`: the authority sets the unbonding period, slash bound, treasury and lease authority.
+//! `update_config`: the authority sets the unbonding period, slash bound and delay, treasury and lease
+//! authority (0 picks the default period or delay, as at initialisation).
 
 use hourglass_core::event::Event;
 use hourglass_core::loaders;
@@ -8,9 +9,7 @@ use super::load_config_for_authority;
 use crate::interface::error::StakingError;
 use crate::interface::events::ConfigUpdated;
 use crate::interface::instruction::UpdateConfigArgs;
-use crate::interface::state::BPS;
-
-const MAX_UNBONDING_SECONDS: i64 = 365 * 24 * 60 * 60;
+use crate::interface::state::{config_periods, BPS};
 
 pub fn process(accounts: &mut [AccountView], args: &UpdateConfigArgs) -> ProgramResult {
     let [authority, config, treasury, ..] = accounts else {
@@ -18,14 +17,12 @@ pub fn process(accounts: &mut [AccountView], args: &UpdateConfigArgs) -> Program
     };
     let mut config = load_config_for_authority(config, authority)?;
     loaders::token_account(treasury, &config.stake_mint, None)?;
-    let unbonding_period = args.unbonding_period.get();
-    if !(0..=MAX_UNBONDING_SECONDS).contains(&unbonding_period) {
-        return Err(StakingError::InvalidUnbondingPeriod.into());
-    }
+    let (unbonding_period, slash_delay) = config_periods(args.unbonding_period.get(), args.slash_delay.get())?;
     if args.max_slash_bps.get() as u64 > BPS {
         return Err(StakingError::InvalidSlashBound.into());
     }
-    config.unbonding_period = args.unbonding_period;
+    config.unbonding_period.set(unbonding_period);
+    config.slash_delay.set(slash_delay);
     config.max_slash_bps = args.max_slash_bps;
     config.treasury = *treasury.address();
     config.lease_authority = args.lease_authority;
@@ -36,6 +33,7 @@ pub fn process(accounts: &mut [AccountView], args: &UpdateConfigArgs) -> Program
         lease_authority: config.lease_authority,
         unbonding_period: config.unbonding_period,
         max_slash_bps: config.max_slash_bps,
+        slash_delay: config.slash_delay,
     }
     .emit();
     Ok(())
