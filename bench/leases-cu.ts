@@ -12,6 +12,7 @@ const row = (metric: string, value: number, goal?: Goal) => table.add(metric, va
 
 async function main() {
   const lw = await LeaseWorld.create("litesvm", 25 * HOUR);
+  row("initialize_market CU (creates the network fee vault)", lw.cu.get("initialize_market")!);
   const renter = await lw.newRenter();
   const devices = await lw.stakedDevices(10);
   const o = await lw.open(renter, { gpus: 10, hours: 48, price: 2n * TOKENS });
@@ -79,6 +80,13 @@ async function main() {
   row("complete CU", lw.cu.get("complete")!);
   await lw.ok("release_device", await lw.leases.releaseDevice({ caller: lw.attester.publicKey, lease: o.lease.publicKey, slot: 0, device: devices[0].address }), [lw.attester]);
   row("release_device CU (staking CPI)", lw.cu.get("release_device")!);
+
+  // The fees collected above (renter fees of the lease and its extension, the supplier fee of the
+  // claim) are in the network fee vault: anyone burns them.
+  const burner = Keypair.generate();
+  await lw.engine.airdrop(burner.publicKey, 1_000_000_000n);
+  await lw.ok("burn_fees", await lw.leases.burnFees({ caller: burner.publicKey, networkMint: lw.w.mint }), [burner]);
+  row("burn_fees CU (burn CPI)", lw.cu.get("burn_fees")!);
 
   const pauseWorld = lw;
   const p = await pauseWorld.open(renter, { gpus: 1, hours: 1, price: TOKENS });

@@ -14,7 +14,7 @@
 import { Keypair, PublicKey } from "@solana/web3.js";
 import { LEASES_PROGRAM_ID, LeasesClient, REWARDS_PROGRAM_ID, RewardsClient, STAKING_PROGRAM_ID, StakingClient, toBigInt } from "../client/src/index.ts";
 import { poolPda } from "../client/src/rewards/index.ts";
-import { leaseAuthorityPda, marketPda } from "../client/src/leases/index.ts";
+import { leaseAuthorityPda, marketPda, networkTreasuryPda } from "../client/src/leases/index.ts";
 import { configPda, minimumStake, stakeVaultPda } from "../client/src/staking/index.ts";
 import {
   createMint,
@@ -149,7 +149,6 @@ async function main() {
         authority: admin.publicKey,
         networkMint: mint,
         stableMint,
-        networkTreasury: treasury,
         stableTreasury,
         gracePeriodSeconds: GRACE_SECONDS,
         hourLengthSeconds: HOUR,
@@ -278,6 +277,7 @@ async function main() {
       console.log(`                   ${scenario.provenHours} device-hours proven, ${scenario.earned} earned, ${scenario.status}`);
       for (const d of scenario.devices) console.log(`    ${d.device}  paid ${d.paid}`);
       console.log(`  block rewards    ${scenario.rewards.hoursEmitted} hours emitted; supplier of ${scenario.rewards.device} claimed ${scenario.rewards.claimed}`);
+      console.log(`  fees burned      ${scenario.fees.burned} network-token base units (renter and supplier fees; ${scenario.fees.totalBurned} in all, supply now ${scenario.fees.supply})`);
       console.log(`  up in ${summary.startedInMs} ms`);
     }
     if (args.has("--once")) return;
@@ -366,7 +366,7 @@ async function runScenario(c: ScenarioContext) {
       escrow: escrow.publicKey,
       paymentMint: c.mint,
       renterTokens,
-      treasury: c.treasury,
+      treasury: networkTreasuryPda()[0],
       gpuModel: 1,
       gpuCount: SCENARIO_GPUS,
       hours: SCENARIO_HOURS,
@@ -405,6 +405,15 @@ async function runScenario(c: ScenarioContext) {
   await must(engine, "claim rewards", [await rewards.claim({ owner: claimer.supplier.publicKey, device: claimer.key.publicKey, destination: rewardTokens })], [claimer.supplier]);
   const claimed = await tokenBalance(engine, rewardTokens);
   if (claimed <= 0n) throw new Error("scenario: the supplier's reward claim paid nothing");
+
+  log("      fees: anyone burns the network-token fees the lease collected");
+  const feeVault = networkTreasuryPda()[0];
+  const fees = await tokenBalance(engine, feeVault);
+  const supplyBefore = (await engine.getAccount(c.mint))!.data.readBigUInt64LE(36);
+  await must(engine, "burn_fees", [await leases.burnFees({ caller: renter.publicKey, networkMint: c.mint })], [renter]);
+  const supplyAfter = (await engine.getAccount(c.mint))!.data.readBigUInt64LE(36);
+  if (supplyBefore - supplyAfter !== fees || (await tokenBalance(engine, feeVault)) !== 0n) throw new Error(`scenario: burn_fees burned ${supplyBefore - supplyAfter} of ${fees}`);
+  const market = leases.decodeMarket((await engine.getAccount(marketPda()[0]))!.data);
   const pool = rewards.decodePool((await engine.getAccount(poolPda()[0]))!.data);
   return {
     lease: id,
@@ -418,6 +427,7 @@ async function runScenario(c: ScenarioContext) {
     refunded: l.refunded.toString(),
     devices: placed,
     rewards: { device: claimer.key.publicKey.toBase58(), claimed: claimed.toString(), hoursEmitted: pool.nextHour },
+    fees: { burned: fees.toString(), totalBurned: market.totalBurned.toString(), supply: supplyAfter.toString() },
   };
 }
 

@@ -244,6 +244,28 @@ describe("hourglass lease CLI over JSON-RPC", function () {
     expect(theirs.code).to.equal(1);
     expect(JSON.parse(theirs.stderr)).to.include({ error: "NotRenter", code: 6220 });
   });
+
+  it("market status shows the fees to burn, and anyone's burn-fees burns them", async function () {
+    const anyone = Keypair.generate();
+    await lw.engine.airdrop(anyone.publicKey, 1_000_000_000n);
+    const wallet = path.join(dir, "anyone.json");
+    fs.writeFileSync(wallet, JSON.stringify([...anyone.secretKey]));
+    const fees = await lw.w.balance(lw.networkTreasury);
+    expect(fees > 0n, "the leases above paid network fees").to.equal(true);
+    const status = await cli(["market", "status", "--json"]);
+    expect(status.code, status.stderr).to.equal(0);
+    const before = JSON.parse(status.stdout);
+    expect(before).to.include({ feeVault: lw.networkTreasury.toBase58(), feesToBurn: fees.toString(), totalBurned: "0" });
+    const burn = await cli(["market", "burn-fees", "--keypair", wallet, "--json"]);
+    expect(burn.code, burn.stderr).to.equal(0);
+    expect(JSON.parse(burn.stdout)).to.include({ command: "burn-fees", burned: fees.toString(), totalBurned: fees.toString() });
+    const after = JSON.parse((await cli(["market", "status", "--json"])).stdout);
+    expect(after).to.include({ feesToBurn: "0", totalBurned: fees.toString() });
+    expect(BigInt(before.networkSupply) - BigInt(after.networkSupply)).to.equal(fees);
+    const again = await cli(["market", "burn-fees", "--keypair", wallet]);
+    expect(again.code).to.equal(1);
+    expect(again.stderr).to.contain("holds nothing to burn");
+  });
 });
 
 describe("hourglass rewards CLI over JSON-RPC", function () {

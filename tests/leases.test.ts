@@ -2,12 +2,13 @@
 // cluster, replays and forgeries, early termination, faults, pause and resume, both payment mints.
 // Ed25519 checks run on LiteSVM only: solana-bankrun 0.4 does not verify precompile signatures.
 import { expect } from "chai";
-import { Keypair } from "@solana/web3.js";
+import { Keypair, PublicKey, SystemProgram, TransactionInstruction } from "@solana/web3.js";
 import { parseEvents, leasesIdl, stakingIdl, toBigInt } from "../client/src/index.ts";
-import { LeaseStatus, SlotStatus, ed25519Instruction } from "../client/src/leases/index.ts";
+import { LeaseStatus, LeasesClient, SlotStatus, ed25519Instruction, marketPda, networkTreasuryPda } from "../client/src/leases/index.ts";
 import { DeviceStatus } from "../client/src/staking/index.ts";
+import { createMint, createTokenAccount } from "../client/src/svm/index.ts";
 import { FEES, GRACE, HOUR, LeaseWorld, TOKENS, type OpenLease } from "./support/lease-world.ts";
-import { ENGINES } from "./support/world.ts";
+import { DECIMALS, ENGINES, World } from "./support/world.ts";
 
 const E = {
   InvalidLeaseParams: 6205,
@@ -27,8 +28,20 @@ const E = {
   NothingToClaim: 6223,
   LeaseHasClaims: 6226,
   NotPausable: 6230,
+  WrongTreasury: 6228,
+  NothingToBurn: 6235,
+  NotNetworkMint: 6236,
   DeviceLeased: 6119,
+  MissingSigner: 6000,
+  NotWritable: 6001,
+  WrongPda: 6005,
+  WrongProgram: 6007,
 } as const;
+/** `ix` with account `index` replaced (and its flags patched). */
+const withKey = (ix: TransactionInstruction, index: number, key: PublicKey, patch: { isWritable?: boolean; isSigner?: boolean } = {}) =>
+  new TransactionInstruction({ programId: ix.programId, data: ix.data, keys: ix.keys.map((k, i) => (i === index ? { ...k, pubkey: key, ...patch } : k)) });
+/** burn_fees account positions. */
+const BURN = { caller: 0, market: 1, vault: 2, mint: 3, token: 4 } as const;
 const PRICE = 2n * TOKENS; // per GPU-hour
 const bps = (amount: bigint, rate: number) => (amount * BigInt(rate)) / 10_000n;
 
@@ -228,6 +241,92 @@ for (const engineName of ENGINES) {
         o,
       );
     });
+
+    it("collects network fees in the Market's fee vault, and anyone burns exactly them: supply falls, the total accumulates", async function () {
+      const market = await lw.market();
+      const vault = networkTreasuryPda()[0];
+      // The fee vault is the PDA, a token account of the network mint held by the Market itself.
+      expect(market.networkTreasury.equals(vault)).to.equal(true);
+      const vaultAcc = (await lw.engine.getAccount(vault))!;
+      expect(new PublicKey(vaultAcc.data.subarray(0, 32)).equals(lw.w.mint)).to.equal(true);
+      expect(new PublicKey(vaultAcc.data.subarray(32, 64)).equals(marketPda()[0])).to.equal(true);
+      const watched = () => [marketPda()[0], vault, lw.w.mint, lw.stableMint, lw.stableTreasury, ...lw.holders];
+
+      // Whatever earlier tests left in the vault is burned first, so this test sees its own fees only.
+      const stranger = Keypair.generate();
+      await lw.engine.airdrop(stranger.publicKey, 1_000_000_000n);
+      const burn = await lw.leases.burnFees({ caller: stranger.publicKey, networkMint: lw.w.mint });
+      if ((await lw.w.balance(vault)) > 0n) await lw.ok("burn_fees", burn, [stranger]);
+      expect(await lw.w.balance(vault)).to.equal(0n);
+      // Nothing there: refused with its own error, nothing changes.
+      await lw.w.rejects(burn, [stranger], E.NothingToBurn, watched());
+      const burnedBefore = toBigInt((await lw.market()).totalBurned);
+
+      // A network lease: the renter fee and the supplier fee land in the vault; a stable lease's fees do not.
+      const renter = await lw.newRenter();
+      const [d, e] = await lw.stakedDevices(2);
+      const price = 1_234_567n;
+      const o = await lw.open(renter, { gpus: 1, hours: 3, price });
+      opened.push(o);
+      expect(o.treasury.equals(vault)).to.equal(true);
+      const principal = price * 3n;
+      const renterFee = bps(principal, FEES.renter);
+      expect(await lw.w.balance(vault)).to.equal(renterFee);
+      const s = await lw.open(renter, { gpus: 1, hours: 2, price, stable: true });
+      opened.push(s);
+      const stableFees = await lw.w.balance(lw.stableTreasury);
+      await lw.assign(o, d);
+      await lw.assign(s, e);
+      await lw.engine.warp(3 * HOUR);
+      await lw.ok("prove_time", await lw.proveIxs(o, [lw.attest(o, 0, 0, 3)]), [lw.attester]);
+      await lw.ok("claim", await lw.leases.claim({ caller: lw.attester.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey, slot: 0, supplierTokens: d.supplier.tokens, treasury: o.treasury }), [lw.attester]);
+      const supplierFee = bps(principal, FEES.supplier);
+      const fees = renterFee + supplierFee;
+      expect(await lw.w.balance(vault)).to.equal(fees);
+      await lw.checkEscrow(o);
+
+      // Wrong fee account (the stable treasury, a network-token account of someone else), wrong mint,
+      // wrong token program, a read-only vault, no signer: refused, nothing changes.
+      const otherAccount = await createTokenAccount(lw.engine, stranger, lw.w.mint, stranger.publicKey);
+      await lw.w.rejects(withKey(burn, BURN.vault, lw.stableTreasury), [stranger], E.WrongTreasury, watched());
+      await lw.w.rejects(withKey(burn, BURN.vault, otherAccount), [stranger], E.WrongTreasury, watched());
+      await lw.w.rejects(withKey(burn, BURN.vault, o.escrow.publicKey), [stranger], E.WrongTreasury, [...watched(), o.escrow.publicKey]);
+      await lw.w.rejects(withKey(burn, BURN.mint, lw.stableMint), [stranger], E.NotNetworkMint, watched());
+      await lw.w.rejects(withKey(burn, BURN.token, SystemProgram.programId), [stranger], E.WrongProgram, watched());
+      await lw.w.rejects(withKey(burn, BURN.vault, vault, { isWritable: false }), [stranger], E.NotWritable, watched());
+      const payer = Keypair.generate();
+      await lw.engine.airdrop(payer.publicKey, 1_000_000_000n);
+      await lw.w.rejects([withKey(burn, BURN.caller, stranger.publicKey, { isSigner: false })], [payer], E.MissingSigner, watched());
+
+      // Anyone burns: exactly the vault's balance leaves the mint's supply.
+      const supply = await lw.mintSupply(lw.w.mint);
+      const held = await lw.supply(lw.w.mint);
+      const stableSupply = await lw.mintSupply(lw.stableMint);
+      const res = await lw.ok("burn_fees", burn, [stranger]);
+      expect(await lw.w.balance(vault)).to.equal(0n);
+      expect(supply - (await lw.mintSupply(lw.w.mint))).to.equal(fees);
+      expect(held - (await lw.supply(lw.w.mint))).to.equal(fees);
+      expect(toBigInt((await lw.market()).totalBurned)).to.equal(burnedBefore + fees);
+      const [ev] = parseEvents(leasesIdl, res.logs);
+      expect(ev.name).to.equal("FeesBurned");
+      expect((ev.data.mint as PublicKey).equals(lw.w.mint)).to.equal(true);
+      expect(toBigInt(ev.data.amount as { toString(): string })).to.equal(fees);
+      expect(toBigInt(ev.data.total_burned as { toString(): string })).to.equal(burnedBefore + fees);
+      // Stable-mint fees are not burned: they stay in the stable treasury.
+      expect(await lw.w.balance(lw.stableTreasury)).to.equal(stableFees);
+      expect(await lw.mintSupply(lw.stableMint)).to.equal(stableSupply);
+      await lw.w.rejects(burn, [stranger], E.NothingToBurn, watched());
+
+      // More fees (an extension's renter fee), burned by someone else: the total keeps adding up.
+      await lw.ok("extend", await lw.leases.extend({ renter: renter.wallet.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey, renterTokens: renter.network, treasury: o.treasury, hours: 2 }), [renter.wallet]);
+      const more = bps(price * 2n, FEES.renter);
+      expect(await lw.w.balance(vault)).to.equal(more);
+      await lw.ok("burn_fees", await lw.leases.burnFees({ caller: lw.attester.publicKey, networkMint: lw.w.mint }), [lw.attester]);
+      expect(toBigInt((await lw.market()).totalBurned)).to.equal(burnedBefore + fees + more);
+      expect(supply - (await lw.mintSupply(lw.w.mint))).to.equal(fees + more);
+      await lw.checkEscrow(o);
+      await lw.checkEscrow(s);
+    });
   });
 }
 
@@ -376,5 +475,45 @@ describe("a 64-device cluster lease (LiteSVM)", function () {
     await lw.ok("close_lease", await lw.leases.closeLease({ renter: renter.wallet.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey }), [renter.wallet]);
     expect(await lw.supply(lw.w.mint)).to.equal(supplyBefore);
     console.log(`      prove_time: ${txs} transactions for 64 devices x 24 h, max ${Math.round(Math.max(...perAttestation))} CU per attestation`);
+  });
+});
+
+describe("the network fee vault at market creation (LiteSVM)", function () {
+  it("is the canonical PDA, created even if someone pre-funded its address; no other account is taken", async function () {
+    const w = await World.create("litesvm");
+    const leases = new LeasesClient();
+    const stableMint = await createMint(w.engine, w.authority, w.mintAuthority.publicKey, DECIMALS);
+    const stableTreasury = await createTokenAccount(w.engine, w.authority, stableMint, w.authority.publicKey);
+    const init = await leases.initializeMarket({
+      authority: w.authority.publicKey,
+      networkMint: w.mint,
+      stableMint,
+      stableTreasury,
+      gracePeriodSeconds: GRACE,
+      hourLengthSeconds: HOUR,
+      renterFeeBps: FEES.renter,
+      supplierFeeBps: FEES.supplier,
+      stableSurchargeBps: FEES.stable,
+      faultSlashBps: FEES.faultSlash,
+    });
+    const watched = [marketPda()[0], networkTreasuryPda()[0]];
+    // Any other fresh address in the vault's place: not the program address.
+    await w.rejects(withKey(init, 4, Keypair.generate().publicKey), [w.authority], E.WrongPda, watched);
+    // An existing token account of the network mint (the authority's own): refused, it already exists.
+    const own = await createTokenAccount(w.engine, w.authority, w.mint, w.authority.publicKey);
+    await w.rejects(withKey(init, 4, own), [w.authority], 6006, [...watched, own]);
+    // Lamports sent to the vault's address first do not block creation.
+    const grief = Keypair.generate();
+    await w.engine.airdrop(grief.publicKey, 1_000_000_000n);
+    await w.ok("transfer", SystemProgram.transfer({ fromPubkey: grief.publicKey, toPubkey: networkTreasuryPda()[0], lamports: 1_000_000 }), [grief]);
+    const res = await w.engine.send([init], [w.authority]);
+    expect(res.ok, `${res.error}\n${res.logs.join("\n")}`).to.equal(true);
+    const vault = (await w.engine.getAccount(networkTreasuryPda()[0]))!;
+    expect(new PublicKey(vault.data.subarray(0, 32)).equals(w.mint)).to.equal(true);
+    expect(new PublicKey(vault.data.subarray(32, 64)).equals(marketPda()[0])).to.equal(true);
+    const m = leases.decodeMarket((await w.engine.getAccount(marketPda()[0]))!.data);
+    expect(m.networkTreasury.equals(networkTreasuryPda()[0])).to.equal(true);
+    expect(m.stableTreasury.equals(stableTreasury)).to.equal(true);
+    expect(toBigInt(m.totalBurned)).to.equal(0n);
   });
 });

@@ -43,6 +43,9 @@ describe("local network (main job)", function () {
     expect(sc.refunded).to.equal("0");
     expect(BigInt(sc.rewards.claimed) > 0n).to.equal(true);
     expect(sc.rewards.hoursEmitted).to.equal(28);
+    // The lease's network fees (renter 0.25% of 144,000,000 and 0.25% of each 72,000,000 payout) are burned.
+    expect(sc.fees.burned).to.equal((360_000n + 2n * 180_000n).toString());
+    expect(sc.fees.totalBurned).to.equal(sc.fees.burned);
     // The indexer followed the whole run: the explorer's API reports the same lease and rewards.
     expect(summary.explorer.url).to.equal("http://127.0.0.1:8296");
     expect(summary.explorer.events).to.be.greaterThan(100);

@@ -4,7 +4,7 @@
 import { expect } from "chai";
 import { Keypair, PublicKey, type TransactionInstruction } from "@solana/web3.js";
 import { LEASES_PROGRAM_ID, LeasesClient, toBigInt } from "../../client/src/index.ts";
-import { leaseAuthorityPda, signAttestation, statusDigest, type Attestation } from "../../client/src/leases/index.ts";
+import { leaseAuthorityPda, marketPda, networkTreasuryPda, signAttestation, statusDigest, type Attestation } from "../../client/src/leases/index.ts";
 import { createMint, createTokenAccount, mintTo, programComputeUnits, type EngineName, type ObservedEngine, type TxResult } from "../../client/src/svm/index.ts";
 import { DECIMALS, MAX_SLASH_BPS, RTX4070, UNBONDING_SECONDS, World, type DeviceHandle, type Supplier } from "./world.ts";
 
@@ -62,7 +62,8 @@ export class LeaseWorld {
     const lw = new LeaseWorld(w, grace);
     await w.engine.airdrop(lw.attester.publicKey, 10_000_000_000n);
     lw.stableMint = await createMint(w.engine, w.authority, w.mintAuthority.publicKey, DECIMALS);
-    lw.networkTreasury = await createTokenAccount(w.engine, w.authority, w.mint, w.authority.publicKey);
+    // The network fee vault is created by initialize_market (a PDA the Market holds; burn_fees burns it).
+    lw.networkTreasury = networkTreasuryPda()[0];
     lw.stableTreasury = await createTokenAccount(w.engine, w.authority, lw.stableMint, w.authority.publicKey);
     lw.holders.push(lw.networkTreasury, lw.stableTreasury, w.treasury, w.vault);
     await w.ok(
@@ -77,7 +78,6 @@ export class LeaseWorld {
         authority: w.authority.publicKey,
         networkMint: w.mint,
         stableMint: lw.stableMint,
-        networkTreasury: lw.networkTreasury,
         stableTreasury: lw.stableTreasury,
         gracePeriodSeconds: grace,
         hourLengthSeconds: HOUR,
@@ -209,6 +209,20 @@ export class LeaseWorld {
     const { lease } = this.leases.decodeLease(acc.data);
     const owed = toBigInt(lease.principal) - toBigInt(lease.refunded) - toBigInt(lease.claimedTotal);
     expect(await this.w.balance(open.escrow.publicKey)).to.equal(owed);
+  }
+
+  /** The Market as stored. */
+  async market() {
+    const acc = await this.engine.getAccount(marketPda()[0]);
+    expect(acc, "market account").to.not.equal(null);
+    return this.leases.decodeMarket(acc!.data);
+  }
+
+  /** The mint's supply as the token program records it. */
+  async mintSupply(mint: PublicKey): Promise<bigint> {
+    const acc = await this.engine.getAccount(mint);
+    expect(acc, "mint account").to.not.equal(null);
+    return acc!.data.readBigUInt64LE(36);
   }
 
   /** The sum over every holder of `mint` (renters, suppliers, treasuries, escrows). */

@@ -89,7 +89,7 @@ export class NetworkHistory {
    * A second phase over the first's devices, for suites that want every instruction: a device paused
    * and resumed, a co-staker who syncs, claims and withdraws, a lease that pauses, is extended, has a
    * device faulted and slashed, settles and is closed, a denominated device, the pool paused and
-   * resumed, and a supplier who unstakes, withdraws and deregisters.
+   * resumed, the network fees burned, and a supplier who unstakes, withdraws and deregisters.
    */
   async runMore(first: Awaited<ReturnType<NetworkHistory["run"]>>): Promise<void> {
     const { lw, rw } = this;
@@ -123,6 +123,8 @@ export class NetworkHistory {
     await rw.catchUp();
     await lw.ok("report_fault", await lw.leases.reportFault({ caller: attester.publicKey, lease: o.lease.publicKey, slot: 1, device: d1.address, stakingTreasury: w.treasury }), [attester]);
     await this.settleAndClaim(o);
+    // Anyone burns the network-token fees the three leases paid into the Market's fee vault.
+    await lw.ok("burn_fees", await lw.leases.burnFees({ caller: attester.publicKey, networkMint: w.mint }), [attester]);
     await lw.ok("close_lease", await lw.leases.closeLease({ renter: first.renter.publicKey, lease: first.settled.lease.publicKey, escrow: first.settled.escrow.publicKey }), [first.renter]);
     // Rewards: device 2 stopped recording long ago and is denominated; the pool pauses and resumes;
     // the backer claims its share.

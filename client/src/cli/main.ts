@@ -1,12 +1,13 @@
-// `hourglass` command line: supplier and lease commands over any Solana JSON-RPC endpoint.
+// `hourglass` command line: supplier, lease, rewards and market commands over any Solana JSON-RPC endpoint.
 // Exit codes: 0 done, 1 the transaction or RPC failed, 2 bad usage or input.
 import { errorInfo } from "../errors.ts";
 import { parseArgs, UsageError } from "./args.ts";
 import { lease } from "./lease.ts";
+import { market } from "./market.ts";
 import { rewards } from "./rewards.ts";
 import { supplier } from "./supplier.ts";
 
-const USAGE = `usage: hourglass <supplier|lease|rewards> <command> [options]
+const USAGE = `usage: hourglass <supplier|lease|rewards|market> <command> [options]
 
 supplier commands:
   register   --device-key FILE --gpu-model CODE --gpus N [--vram GB] [--region CODE] [--bandwidth TIER]
@@ -27,6 +28,10 @@ rewards commands (suppliers and co-stakers):
   status     --device PUBKEY
   claim      --device PUBKEY [--co-stake] [--to TOKEN_ACCOUNT]
 
+market commands (anyone):
+  status     fees waiting in the network fee vault, total burned, stable fees
+  burn-fees  burns every network-token fee in the fee vault (stable fees are not burned)
+
 options:
   --keypair FILE          signer (default: ANCHOR_WALLET, then ~/.config/solana/id.json)
   --url URL               JSON-RPC endpoint (default: ANCHOR_PROVIDER_URL, then http://127.0.0.1:8899)
@@ -44,7 +49,8 @@ async function main(argv: string[]) {
   if (group === "supplier") return supplier(parseArgs(rest));
   if (group === "lease") return lease(parseArgs(rest));
   if (group === "rewards") return rewards(parseArgs(rest));
-  throw new UsageError(`unknown command group ${JSON.stringify(group)} (known: supplier, lease, rewards)`);
+  if (group === "market") return market(parseArgs(rest));
+  throw new UsageError(`unknown command group ${JSON.stringify(group)} (known: supplier, lease, rewards, market)`);
 }
 
 main(process.argv.slice(2)).catch((e: unknown) => {

@@ -23,6 +23,28 @@ export function leaseAuthorityPda(programId = LEASES_PROGRAM_ID): [PublicKey, nu
   return PublicKey.findProgramAddressSync([Buffer.from("lease_authority")], programId);
 }
 
+/** The network fee vault: network-token fees collect here (token authority: the Market) and `burn_fees` burns them. */
+export function networkTreasuryPda(programId = LEASES_PROGRAM_ID): [PublicKey, number] {
+  return PublicKey.findProgramAddressSync([Buffer.from("network_treasury")], programId);
+}
+
+export interface MarketAccount {
+  authority: PublicKey;
+  networkMint: PublicKey;
+  stableMint: PublicKey;
+  /** The network fee vault (`networkTreasuryPda`). */
+  networkTreasury: PublicKey;
+  stableTreasury: PublicKey;
+  gracePeriod: BN;
+  hourLength: BN;
+  renterFeeBps: number;
+  supplierFeeBps: number;
+  stableSurchargeBps: number;
+  faultSlashBps: number;
+  /** Network-token fees burned so far. */
+  totalBurned: BN;
+}
+
 export interface LeaseAccount {
   renter: PublicKey;
   paymentMint: PublicKey;
@@ -72,11 +94,11 @@ export class LeasesClient {
     return this.program.programId;
   }
 
+  /** Creates the Market and its network fee vault (`networkTreasuryPda`); the stable treasury is the authority's own account. */
   initializeMarket(p: {
     authority: PublicKey;
     networkMint: PublicKey;
     stableMint: PublicKey;
-    networkTreasury: PublicKey;
     stableTreasury: PublicKey;
     gracePeriodSeconds: number;
     hourLengthSeconds: number;
@@ -92,10 +114,11 @@ export class LeasesClient {
         market: marketPda(this.programId)[0],
         networkMint: p.networkMint,
         stableMint: p.stableMint,
-        networkTreasury: p.networkTreasury,
+        networkTreasury: networkTreasuryPda(this.programId)[0],
         stableTreasury: p.stableTreasury,
         leaseAuthority: leaseAuthorityPda(this.programId)[0],
         systemProgram: SystemProgram.programId,
+        tokenProgram: TOKEN_PROGRAM_ID,
       })
       .instruction();
   }
@@ -254,6 +277,24 @@ export class LeasesClient {
       .closeLease()
       .accountsStrict({ renter: p.renter, lease: p.lease, escrow: p.escrow, leaseAuthority: leaseAuthorityPda(this.programId)[0], tokenProgram: TOKEN_PROGRAM_ID })
       .instruction();
+  }
+
+  /** Anyone burns every network-token fee in the fee vault. `networkMint` is the Market's. */
+  burnFees(p: { caller: PublicKey; networkMint: PublicKey }): Promise<TransactionInstruction> {
+    return this.program.methods
+      .burnFees()
+      .accountsStrict({
+        caller: p.caller,
+        market: marketPda(this.programId)[0],
+        networkTreasury: networkTreasuryPda(this.programId)[0],
+        networkMint: p.networkMint,
+        tokenProgram: TOKEN_PROGRAM_ID,
+      })
+      .instruction();
+  }
+
+  decodeMarket(data: Buffer | Uint8Array): MarketAccount {
+    return this.program.coder.accounts.decode("market", Buffer.from(data)) as MarketAccount;
   }
 
   decodeLease(data: Buffer | Uint8Array): { lease: LeaseAccount; slots: SlotAccount[] } {

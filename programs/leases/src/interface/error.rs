@@ -39,6 +39,8 @@ error_enum! {
         AlreadyReleased = 6232 => "The device is already released",
         WrongDevice = 6233 => "The device account is not the slot's device",
         LeaseOverflow = 6234 => "The booked cost does not fit in a u64",
+        NothingToBurn = 6235 => "The network fee vault holds no fees to burn",
+        NotNetworkMint = 6236 => "Only the network mint's fees are burned (stable fees stay in the stable treasury)",
     }
 }
 

@@ -21,6 +21,7 @@ instruction_set! {
         Claim = "claim",
         ReleaseDevice = "release_device",
         CloseLease = "close_lease",
+        BurnFees = "burn_fees",
     }
 }
 
@@ -82,16 +83,17 @@ const CALLER: A = A::new("caller", "Anyone (a crank); pays the fee").signer();
 pub const SPECS: &[InstructionSpec] = &[
     InstructionSpec {
         name: "initialize_market",
-        docs: "Creates the Market: accepted mints, fee rates, hour length, grace period. Once only.",
+        docs: "Creates the Market (accepted mints, fee rates, hour length, grace period) and its network fee vault. Once only.",
         accounts: &[
             A::new("authority", "Market authority; pays rent").writable().signer(),
             A::new("market", "PDA [\"market\"]").writable(),
             A::new("network_mint", "The network token"),
             A::new("stable_mint", "The stable mint"),
-            A::new("network_treasury", "Fee account of the network mint"),
-            A::new("stable_treasury", "Fee account of the stable mint"),
+            A::new("network_treasury", "PDA [\"network_treasury\"], created here: the network fee vault (token authority: the market)").writable(),
+            A::new("stable_treasury", "Fee account of the stable mint (the market authority's)"),
             AUTHORITY,
             SYSTEM,
+            TOKEN,
         ],
         args: InitializeMarketArgs::FIELDS,
     },
@@ -207,6 +209,18 @@ pub const SPECS: &[InstructionSpec] = &[
         name: "close_lease",
         docs: "Closes a settled, fully paid and released lease; rent and the escrow's rent go to the renter.",
         accounts: &[A::new("renter", "The renter; receives the rent").writable().signer(), LEASE, ESCROW, AUTHORITY, TOKEN],
+        args: NoArgs::FIELDS,
+    },
+    InstructionSpec {
+        name: "burn_fees",
+        docs: "Anyone burns every network-token fee in the network fee vault (the mint's supply falls by it). Stable fees are not burned.",
+        accounts: &[
+            CALLER,
+            A::new("market", "PDA [\"market\"]; records the total burned").writable(),
+            A::new("network_treasury", "The Market's network fee vault").writable(),
+            A::new("network_mint", "The network mint").writable(),
+            TOKEN,
+        ],
         args: NoArgs::FIELDS,
     },
 ];

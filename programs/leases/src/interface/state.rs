@@ -19,8 +19,12 @@ pod_struct! {
         pub network_mint: Address,
         /// The stable mint (renters pay the surcharge).
         pub stable_mint: Address,
-        /// Fee accounts, one per accepted mint.
+        /// The network fee vault, PDA `["network_treasury"]`, created by `initialize_market` as a token
+        /// account of the network mint whose token authority is this Market: network-token fees collect
+        /// here and anyone may burn them (`burn_fees`).
         pub network_treasury: Address,
+        /// The stable mint's fee account, named by the market authority: stable fees are not burned
+        /// (they fund buy-backs of the network token off-chain).
         pub stable_treasury: Address,
         /// Seconds after an hour ends during which it may still be proven.
         pub grace_period: PodI64,
@@ -36,10 +40,14 @@ pod_struct! {
         pub fault_slash_bps: PodU16,
         pub bump: u8,
         pub authority_bump: u8,
-        pub reserved0: [u8; 6],
+        /// Canonical bump of the network fee vault PDA.
+        pub treasury_bump: u8,
+        pub reserved0: [u8; 5],
         /// The lease authority PDA `["lease_authority"]`, recorded so it is compared, not re-derived.
         pub lease_authority: Address,
-        pub reserved: [u8; 32],
+        /// Network-token fees burned by `burn_fees` since the market started.
+        pub total_burned: PodU64,
+        pub reserved: [u8; 24],
     }
 }
 
@@ -191,6 +199,8 @@ mod tests {
         assert_eq!(core::mem::size_of::<Slot>(), 80);
         assert_eq!(Lease::LEN, 8 + 4 * 32 + 8 + 12 + 6 + 4 + 6 * 8 + 5 * 8 + 32);
         assert!(lease_len(MAX_SLOTS) <= 10 * 1024 * 1024);
+        assert_eq!(Market::LEN, 8 + 5 * 32 + 2 * 8 + 4 * 2 + 3 + 5 + 32 + 8 + 24);
+        // Unchanged since the fee vault's fields came out of the reserved bytes.
         assert_eq!(Market::LEN, 8 + 5 * 32 + 2 * 8 + 4 * 2 + 2 + 6 + 32 + 32);
     }
 }

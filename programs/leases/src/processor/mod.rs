@@ -1,6 +1,7 @@
 //! The thin dispatcher and the helpers every lease instruction shares.
 
 mod assign_device;
+mod burn_fees;
 mod claim;
 mod close_lease;
 mod complete;
@@ -46,6 +47,7 @@ pub fn process_instruction(program_id: &Address, accounts: &mut [AccountView], d
         I::Claim => claim::process(accounts, args(data)?),
         I::ReleaseDevice => release_device::process(accounts, args(data)?),
         I::CloseLease => no_args(data).and_then(|_| close_lease::process(accounts)),
+        I::BurnFees => no_args(data).and_then(|_| burn_fees::process(accounts)),
     }
 }
 
