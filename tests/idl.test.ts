@@ -8,7 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { LEASES_PROGRAM_ID, REWARDS_PROGRAM_ID, STAKING_PROGRAM_ID, leasesIdl, leasesProgram, rewardsIdl, rewardsProgram, stakingIdl, stakingProgram } from "../client/src/index.ts";
 import { startEngine, type Engine } from "../client/src/svm/index.ts";
-import { coStakePda, gpuTierPda } from "../client/src/staking/index.ts";
+import { SlashReason, coStakePda, gpuTierPda, slashProposalPda } from "../client/src/staking/index.ts";
 import { DECIMALS, H100, PROGRAMS, PROGRAMS_DIR, ROOT, World } from "./support/world.ts";
 
 const NOT_ENOUGH_ACCOUNTS = 6012;
@@ -106,12 +106,14 @@ describe("IDL and program agree", function () {
     await w.ok("stake", await w.stakeIx(d, w.minimum(d)), [supplier.wallet]);
     const backer = await w.newSupplier(10_000n * 10n ** BigInt(DECIMALS));
     await w.ok("co_stake", await w.coStakeIx(d, backer, 1n), [backer.wallet]);
+    await w.ok("propose_slash", await w.staking.proposeSlash({ authority: w.authority.publicKey, deviceKey: d.key.publicKey, bps: 1, reason: SlashReason.Admin }), [w.authority]);
     const program = stakingProgram();
     const live: Record<string, import("@solana/web3.js").PublicKey> = {
       config: w.config,
       gpuTier: gpuTierPda(H100.code)[0],
       device: d.address,
       coStake: coStakePda(d.address, backer.wallet.publicKey)[0],
+      slashProposal: slashProposalPda(d.address)[0],
     };
     expect(Object.keys(live).sort()).to.deep.equal(stakingIdl.accounts!.map((a) => a.name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()).replace(/^./, (c) => c.toLowerCase())).sort());
     for (const [name, address] of Object.entries(live)) {

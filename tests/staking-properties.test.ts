@@ -91,7 +91,8 @@ describe("staking properties (fast-check over LiteSVM)", function () {
             // Supplier operations come from the device's owner half the time, co-staking operations
             // mostly from someone else, so that every kind both succeeds and fails.
             const supplierOp = op.kind === "stake" || op.kind === "unstake" || op.kind === "withdraw";
-            const a = supplierOp ? (op.actor < 2 ? d.supplier : actors[op.actor]) : op.actor < 2 ? actors[3] : actors[(op.device + 1 + op.actor) % actors.length];
+            const { actor } = op as { actor: number };
+            const a = supplierOp ? (actor < 2 ? d.supplier : actors[actor]) : actor < 2 ? actors[3] : actors[(op.device + 1 + actor) % actors.length];
             signers = [a.wallet];
             const amount = "amount" in op ? BigInt(op.amount) * TOKENS / 100n : 0n;
             const p = { deviceKey: d.key.publicKey };

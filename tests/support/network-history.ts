@@ -10,6 +10,7 @@ import type { DeviceHandle } from "./world.ts";
 import { DECIMALS, UNBONDING_SECONDS } from "./world.ts";
 import { createTokenAccount } from "../../client/src/svm/index.ts";
 import { toBigInt } from "../../client/src/index.ts";
+import { SlashReason } from "../../client/src/staking/index.ts";
 
 export const PRICE = 2n * 10n ** BigInt(DECIMALS);
 
@@ -89,7 +90,8 @@ export class NetworkHistory {
    * A second phase over the first's devices, for suites that want every instruction: a device paused
    * and resumed, a co-staker who syncs, claims and withdraws, a lease that pauses, is extended, has a
    * device faulted and slashed, settles and is closed, a denominated device, the pool paused and
-   * resumed, the network fees burned, and a supplier who unstakes, withdraws and deregisters.
+   * resumed, the network fees burned, a slash proposed and cancelled and another executed after the
+   * delay, and a supplier who unstakes, withdraws and deregisters.
    */
   async runMore(first: Awaited<ReturnType<NetworkHistory["run"]>>): Promise<void> {
     const { lw, rw } = this;
@@ -133,6 +135,15 @@ export class NetworkHistory {
     await rw.ok("set_paused", await rw.rewards.setPaused({ authority: w.authority.publicKey, paused: false }), [w.authority]);
     await rw.catchUp();
     await rw.ok("claim_co_stake", await rw.rewards.claimCoStake({ staker: backer.wallet.publicKey, device: d0.address, destination: backerRewards }), [backer.wallet]);
+    // The config authority proposes slashing device 2 for a failed job and cancels; proposes again,
+    // waits out the delay and executes.
+    const proposal = { authority: w.authority.publicKey, deviceKey: d2.key.publicKey };
+    await w.ok("propose_slash", await w.staking.proposeSlash({ ...proposal, bps: 200, reason: SlashReason.FailedJob }), [w.authority]);
+    await w.ok("cancel_slash", await w.staking.cancelSlash(proposal), [w.authority]);
+    await w.ok("propose_slash", await w.staking.proposeSlash({ ...proposal, bps: 100, reason: SlashReason.Admin }), [w.authority]);
+    const config = w.staking.decodeConfig((await this.engine.getAccount(w.config))!.data);
+    await lw.engine.warp(config.slashDelay.toNumber());
+    await w.ok("execute_slash", await w.staking.executeSlash({ ...proposal, treasury: w.treasury }), [w.authority]);
     // Exits: the backer and device 3's supplier unstake, wait out the unbonding and withdraw; device 3
     // deregisters.
     await w.ok("co_unstake", await w.staking.coUnstake({ staker: backer.wallet.publicKey, deviceKey: d0.key.publicKey, amount: coStake }), [backer.wallet]);
