@@ -8,7 +8,7 @@ import { programComputeUnits } from "../client/src/svm/index.ts";
 import { DECIMALS, H100, RTX4070, UNBONDING_SECONDS, MAX_SLASH_BPS, World } from "../tests/support/world.ts";
 
 /** Goals from the staking issue; other rows are reported without a goal. */
-const GOALS: Record<string, number> = { register_device: 6_000, stake: 4_000, request_unstake: 4_000, withdraw: 4_000 };
+const GOALS: Record<string, number> = { register_device: 6_000, stake: 4_000, request_unstake: 4_000, withdraw: 4_000, slash: 4_000, execute_slash: 5_000 };
 const RUNS = 5;
 const TOKENS = 10n ** BigInt(DECIMALS);
 
@@ -48,6 +48,13 @@ async function main() {
     await time("assign_lease", await w.staking.assignLease({ leaseAuthority: lease.publicKey, deviceKey: key.publicKey, lease: Keypair.generate().publicKey }), [lease]);
     await time("slash", await w.staking.slash({ authority: lease.publicKey, deviceKey: key.publicKey, treasury: w.treasury, bps: 100, reason: 1 }), [lease]);
     await time("release_lease", await w.staking.releaseLease({ leaseAuthority: lease.publicKey, deviceKey: key.publicKey }), [lease]);
+    // The two-step discretionary slash (with co-stake and unbonding on the device).
+    const proposal = { authority: w.authority.publicKey, deviceKey: key.publicKey };
+    await time("propose_slash", await w.staking.proposeSlash({ ...proposal, bps: 100, reason: 3 }), [w.authority]);
+    await time("cancel_slash", await w.staking.cancelSlash(proposal), [w.authority]);
+    await w.ok("propose_slash", await w.staking.proposeSlash({ ...proposal, bps: 100, reason: 3 }), [w.authority]);
+    await w.engine.warp(Number(w.staking.decodeConfig((await w.engine.getAccount(w.config))!.data).slashDelay));
+    await time("execute_slash", await w.staking.executeSlash({ ...proposal, treasury: w.treasury }), [w.authority]);
     const stake = BigInt((await w.device(d)).stake.toString());
     await time("request_unstake", await w.staking.requestUnstake({ supplier: s.wallet.publicKey, deviceKey: key.publicKey, amount: stake }), [s.wallet]);
     await w.engine.warp(UNBONDING_SECONDS);

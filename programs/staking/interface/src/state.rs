@@ -301,21 +301,26 @@ pub fn config_periods(unbonding_period: i64, slash_delay: i64) -> Result<(i64, i
 
 /// 10^`decimals`, if it fits in a u64.
 pub fn pow10(decimals: u8) -> Option<u64> {
-    let mut v: u64 = 1;
-    let mut i = 0;
-    while i < decimals {
-        v = hourglass_core::math::checked_mul(v, 10)?;
-        i += 1;
-    }
-    Some(v)
+    const POW10: [u64; 20] = {
+        let mut t = [1u64; 20];
+        let mut i = 1;
+        while i < 20 {
+            t[i] = t[i - 1] * 10;
+            i += 1;
+        }
+        t
+    };
+    POW10.get(decimals as usize).copied()
 }
 
 /// io.net's minimum stake for a device: 200 tokens x max(1, multiplier) x GPU count, in base units.
 pub fn minimum_stake(mint_decimals: u8, multiplier_bps: u32, gpu_count: u16) -> Option<u64> {
-    let per_gpu = hourglass_core::math::checked_mul(STAKE_PER_GPU_TOKENS, pow10(mint_decimals)?)?;
+    use hourglass_core::math::{checked_mul, mul_div_ceil};
+    let per_gpu = checked_mul(STAKE_PER_GPU_TOKENS, pow10(mint_decimals)?)?;
     let multiplier = core::cmp::max(multiplier_bps as u64, BPS);
-    let scaled = hourglass_core::math::mul_div_ceil(per_gpu, multiplier, BPS)?;
-    hourglass_core::math::checked_mul(scaled, gpu_count as u64)
+    // With two or more decimals a token's 200 is a whole number of basis points: no wide division.
+    let scaled = if per_gpu % BPS == 0 { checked_mul(per_gpu / BPS, multiplier)? } else { mul_div_ceil(per_gpu, multiplier, BPS)? };
+    checked_mul(scaled, gpu_count as u64)
 }
 
 #[cfg(test)]
@@ -454,5 +459,10 @@ mod tests {
         assert_eq!(minimum_stake(9, 15_000, 3), Some(900_000_000_000));
         assert_eq!(minimum_stake(20, 10_000, 1), None);
         assert_eq!(minimum_stake(18, u32::MAX, u16::MAX), None);
+        // Fewer than two decimals take the rounding-up path.
+        assert_eq!(minimum_stake(0, 12_345, 1), Some(247));
+        assert_eq!(minimum_stake(1, 10_001, 1), Some(2_001));
+        assert_eq!(pow10(19), Some(10_000_000_000_000_000_000));
+        assert_eq!(pow10(20), None);
     }
 }
