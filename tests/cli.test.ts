@@ -9,6 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { startRpcServer, type RpcServer } from "../client/src/svm/index.ts";
+import { toBigInt } from "../client/src/index.ts";
 import { DECIMALS, RTX4070, ROOT, UNBONDING_SECONDS, World } from "./support/world.ts";
 import { HOUR, LeaseWorld, type OpenLease } from "./support/lease-world.ts";
 
@@ -84,6 +85,50 @@ describe("hourglass supplier CLI over JSON-RPC", function () {
     const done = await cli(["supplier", "withdraw", "--keypair", wallet, "--device", device.publicKey.toBase58(), "--to", s.tokens.toBase58()]);
     expect(done.code, done.stderr).to.equal(0);
     expect(await w.balance(s.tokens)).to.equal(before + amount);
+    await w.checkVaultInvariant();
+  });
+
+  it("slash: the config authority proposes, the supplier sees it coming, execution waits out the delay", async function () {
+    const s = await w.newSupplier(10_000n * TOKENS);
+    const d = await w.registerDevice(s, RTX4070, 1);
+    await w.ok("stake", await w.stakeIx(d, w.minimum(d) * 2n), [s.wallet]);
+    const admin = keyFile("admin", w.authority);
+    const device = d.address.toBase58();
+    // Bad input and the wrong key are refused before anything is sent.
+    const badReason = await cli(["slash", "propose", "--keypair", admin, "--device", device, "--bps", "100", "--reason", "missed-heartbeats"]);
+    expect(badReason.code).to.equal(2);
+    expect(badReason.stderr).to.match(/--reason must be one of failed-job, admin/);
+    const notAdmin = await cli(["slash", "propose", "--keypair", keyFile("stranger", s.wallet), "--device", device, "--bps", "100", "--reason", "admin"]);
+    expect(notAdmin.code).to.equal(2);
+    expect(notAdmin.stderr).to.match(/is not the staking config authority/);
+    const over = await cli(["slash", "propose", "--keypair", admin, "--device", device, "--bps", "5000", "--reason", "admin"]);
+    expect(over.code).to.equal(2);
+    expect(over.stderr).to.match(/over the Config's bound/);
+
+    const proposed = await cli(["slash", "propose", "--keypair", admin, "--device", device, "--bps", "250", "--reason", "failed-job", "--json"]);
+    expect(proposed.code, proposed.stderr).to.equal(0);
+    const p = JSON.parse(proposed.stdout);
+    expect(p).to.include({ command: "propose", device, bps: 250, reason: "failed-job" });
+    expect(p.executableAt - p.proposedAt).to.equal(48 * 3_600);
+    const status = await cli(["supplier", "status", "--device", device, "--json"]);
+    expect(JSON.parse(status.stdout).pendingSlash).to.deep.equal({ bps: 250, reason: 2, executableAt: p.executableAt });
+    const human = await cli(["slash", "status", "--device", device]);
+    expect(human.stdout).to.match(/250 bps \(failed-job\)/);
+
+    const stake = toBigInt((await w.device(d)).stake);
+    const early = await cli(["slash", "execute", "--keypair", admin, "--device", device, "--json"]);
+    expect(early.code).to.equal(1);
+    expect(JSON.parse(early.stderr)).to.include({ error: "SlashNotExecutable", code: 6132 });
+    expect(toBigInt((await w.device(d)).stake)).to.equal(stake);
+    await w.engine.warp(48 * 3_600);
+    const executed = await cli(["slash", "execute", "--keypair", admin, "--device", device]);
+    expect(executed.code, executed.stderr).to.equal(0);
+    expect(toBigInt((await w.device(d)).stake)).to.equal(stake - (stake * 250n) / 10_000n);
+    const none = await cli(["slash", "status", "--device", device, "--json"]);
+    expect(JSON.parse(none.stdout)).to.deep.equal({ device, proposal: null });
+    const cancelNothing = await cli(["slash", "cancel", "--keypair", admin, "--device", device]);
+    expect(cancelNothing.code).to.equal(1);
+    expect(cancelNothing.stderr).to.match(/no open slash proposal/);
     await w.checkVaultInvariant();
   });
 

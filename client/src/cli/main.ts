@@ -1,13 +1,14 @@
-// `hourglass` command line: supplier, lease, rewards and market commands over any Solana JSON-RPC endpoint.
+// `hourglass` command line: supplier, lease, rewards, market and slash commands over any Solana JSON-RPC endpoint.
 // Exit codes: 0 done, 1 the transaction or RPC failed, 2 bad usage or input.
 import { errorInfo } from "../errors.ts";
 import { parseArgs, UsageError } from "./args.ts";
 import { lease } from "./lease.ts";
 import { market } from "./market.ts";
 import { rewards } from "./rewards.ts";
+import { slash } from "./slash.ts";
 import { supplier } from "./supplier.ts";
 
-const USAGE = `usage: hourglass <supplier|lease|rewards|market> <command> [options]
+const USAGE = `usage: hourglass <supplier|lease|rewards|market|slash> <command> [options]
 
 supplier commands:
   register   --device-key FILE --gpu-model CODE --gpus N [--vram GB] [--region CODE] [--bandwidth TIER]
@@ -32,6 +33,12 @@ market commands (anyone):
   status     fees waiting in the network fee vault, total burned, stable fees
   burn-fees  burns every network-token fee in the fee vault (stable fees are not burned)
 
+slash commands (the staking config authority; status: anyone):
+  propose    --device PUBKEY --bps N --reason failed-job|admin   executable after the Config's delay (48 h)
+  cancel     --device PUBKEY
+  execute    --device PUBKEY
+  status     --device PUBKEY
+
 options:
   --keypair FILE          signer (default: ANCHOR_WALLET, then ~/.config/solana/id.json)
   --url URL               JSON-RPC endpoint (default: ANCHOR_PROVIDER_URL, then http://127.0.0.1:8899)
@@ -50,7 +57,8 @@ async function main(argv: string[]) {
   if (group === "lease") return lease(parseArgs(rest));
   if (group === "rewards") return rewards(parseArgs(rest));
   if (group === "market") return market(parseArgs(rest));
-  throw new UsageError(`unknown command group ${JSON.stringify(group)} (known: supplier, lease, rewards, market)`);
+  if (group === "slash") return slash(parseArgs(rest));
+  throw new UsageError(`unknown command group ${JSON.stringify(group)} (known: supplier, lease, rewards, market, slash)`);
 }
 
 main(process.argv.slice(2)).catch((e: unknown) => {

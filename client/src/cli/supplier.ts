@@ -1,7 +1,7 @@
 // `hourglass supplier ...`: register, stake, unstake, withdraw, status, co-stake.
 import { getAssociatedTokenAddressSync } from "@solana/spl-token";
 import { PublicKey } from "@solana/web3.js";
-import { StakingClient, configPda } from "../staking/index.ts";
+import { StakingClient, configPda, slashProposalPda } from "../staking/index.ts";
 import { UsageError, type Parsed } from "./args.ts";
 import { context, out, readKeypair, send } from "./context.ts";
 
@@ -78,6 +78,8 @@ export async function supplier(p: Parsed) {
       const info = await conn.getAccountInfo(device);
       if (!info || !info.owner.equals(staking.programId)) throw new Error(`no Hourglass device at ${device.toBase58()}`);
       const d = staking.decodeDevice(info.data);
+      const proposalInfo = await conn.getAccountInfo(slashProposalPda(device)[0]);
+      const proposal = proposalInfo && proposalInfo.owner.equals(staking.programId) ? staking.decodeSlashProposal(proposalInfo.data) : null;
       const data = {
         device: device.toBase58(),
         owner: d.owner.toBase58(),
@@ -91,10 +93,12 @@ export async function supplier(p: Parsed) {
         stake: d.stake.toString(),
         coStake: d.coStake.toString(),
         unbonding: d.unbondingAmount.toString(),
+        coUnbonding: d.coUnbonding.toString(),
         unbondingUnlockAt: d.unbondingUnlockAt.toNumber(),
         provenHours: d.provenHours.toString(),
         slashedTotal: d.slashedTotal.toString(),
         currentLease: d.currentLease.equals(PublicKey.default) ? null : d.currentLease.toBase58(),
+        pendingSlash: proposal ? { bps: proposal.bps, reason: proposal.reason, executableAt: proposal.executableAt.toNumber() } : null,
       };
       const human = [
         `device     ${data.device}`,
@@ -104,6 +108,7 @@ export async function supplier(p: Parsed) {
         `stake      ${data.stake} (+ ${data.coStake} co-stake)`,
         `unbonding  ${data.unbonding}${data.unbondingUnlockAt ? ` until ${new Date(data.unbondingUnlockAt * 1000).toISOString()}` : ""}`,
         `slashed    ${data.slashedTotal}`,
+        ...(data.pendingSlash ? [`proposed   slash of ${data.pendingSlash.bps} bps, executable from ${new Date(data.pendingSlash.executableAt * 1000).toISOString()}`] : []),
       ].join("\n");
       out(json, data, human);
       return;
