@@ -173,7 +173,12 @@ for (const engineName of ENGINES) {
       expect(dev.status).to.equal(DeviceStatus.Active);
       expect((await lw.state(o)).slots[1].status).to.equal(SlotStatus.Faulted);
       await lw.rejects(await lw.proveIxs(o, [lw.attest(o, 1, 2, 1)]), [lw.attester], 6219, o);
+      // A lease fault slashes at most once per (lease, device): a second report is refused and moves
+      // nothing. (A device serves one lease at a time, so its hours cannot be sold twice: assigning a
+      // leased device is refused with DeviceLeased, tests/staking-lifecycle.test.ts.)
+      const treasuryAfter = await lw.w.balance(lw.w.treasury);
       await lw.rejects(fault, [lw.attester], 6219, o);
+      expect(await lw.w.balance(lw.w.treasury)).to.equal(treasuryAfter);
 
       await lw.engine.warp(lw.grace);
       const renterBefore = await lw.w.balance(renter.network);
