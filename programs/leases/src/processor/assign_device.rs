@@ -7,10 +7,10 @@ use hourglass_core::event::Event;
 use hourglass_core::loaders;
 use hourglass_core::pod::{PodBool, PodU16, PodU32};
 use hourglass_core::{AccountView, ProgramResult};
-use hourglass_staking_interface::instruction::StakingInstruction;
+use hourglass_staking_interface::cpi::AssignLease;
 use hourglass_staking_interface::state::Device;
 
-use super::{check_authority, load_lease, now, require_attester, staking_ix, StakingCall};
+use super::{check_authority, load_lease, now, require_attester, with_authority_signer};
 use crate::interface::error::LeaseError;
 use crate::interface::events::DeviceAssigned;
 use crate::interface::state::{lease_status, slot_status, Lease, Slot};
@@ -61,9 +61,7 @@ pub fn process(accounts: &mut [AccountView]) -> ProgramResult {
         (l.authority_bump, index, current as u32)
     };
 
-    let mut buf = [0u8; 40];
-    let data = staking_ix(&mut buf, StakingInstruction::AssignLease, lease_address.as_ref());
-    StakingCall { authority: lease_authority, staking_config, device, bump }.invoke(data)?;
+    with_authority_signer(bump, |signer| AssignLease { lease_authority, config: staking_config, device, lease: &lease_address }.invoke_signed(signer))?;
 
     DeviceAssigned {
         lease: lease_address,

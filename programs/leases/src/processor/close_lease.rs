@@ -4,14 +4,12 @@
 use hourglass_core::error::CoreError;
 use hourglass_core::event::Event;
 use hourglass_core::loaders;
-use hourglass_core::syscalls::{Seed, Signer};
 use hourglass_core::{AccountView, ProgramResult};
 use pinocchio_token::instructions::CloseAccount;
 
-use super::{check_authority, check_escrow, load_lease};
+use super::{check_authority, check_escrow, load_lease, with_authority_signer};
 use crate::interface::error::LeaseError;
 use crate::interface::events::LeaseClosed;
-use crate::interface::seeds;
 use crate::interface::state::{lease_status, Lease, Slot};
 
 pub fn process(accounts: &mut [AccountView]) -> ProgramResult {
@@ -42,9 +40,7 @@ pub fn process(accounts: &mut [AccountView]) -> ProgramResult {
         }
         l.authority_bump
     };
-    let bump_seed = [bump];
-    let signer_seeds = [Seed::from(seeds::LEASE_AUTHORITY), Seed::from(&bump_seed)];
-    CloseAccount::new(escrow, renter, lease_authority).invoke_signed(&[Signer::from(&signer_seeds)])?;
+    with_authority_signer(bump, |signer| CloseAccount::new(escrow, renter, lease_authority).invoke_signed(signer))?;
     loaders::close(lease, renter)?;
     LeaseClosed { lease: lease_address, renter: *renter.address() }.emit();
     Ok(())

@@ -18,8 +18,6 @@ use hourglass_core::discriminator::no_args;
 use hourglass_core::error::CoreError;
 use hourglass_core::loaders;
 use hourglass_core::pinocchio::account::RefMut;
-use hourglass_core::pinocchio::cpi::invoke_signed;
-use hourglass_core::pinocchio::instruction::{InstructionAccount, InstructionView};
 use hourglass_core::syscalls::{Seed, Signer};
 use hourglass_core::{AccountView, Address, ProgramError, ProgramResult};
 
@@ -93,40 +91,15 @@ fn pay_from_escrow(escrow: &AccountView, to: &AccountView, authority: &AccountVi
     if amount == 0 {
         return Ok(());
     }
+    with_authority_signer(bump, |signer| hourglass_core::cpi::TokenTransfer { from: escrow, to, authority, amount }.invoke_signed(&signer[0]))
+}
+
+/// Runs `f` signed as the lease authority PDA (its stored `bump`).
+#[inline(always)]
+fn with_authority_signer<R>(bump: u8, f: impl FnOnce(&[Signer]) -> R) -> R {
     let bump = [bump];
     let signer_seeds = [Seed::from(seeds::LEASE_AUTHORITY), Seed::from(&bump)];
-    hourglass_core::cpi::TokenTransfer { from: escrow, to, authority, amount }.invoke_signed(&Signer::from(&signer_seeds))
-}
-
-/// The accounts of a staking CPI signed by the lease authority: `[lease_authority, staking_config,
-/// device]`, the shape of `assign_lease` and `release_lease`.
-struct StakingCall<'a> {
-    authority: &'a AccountView,
-    staking_config: &'a AccountView,
-    device: &'a AccountView,
-    bump: u8,
-}
-
-impl StakingCall<'_> {
-    fn invoke(&self, data: &[u8]) -> ProgramResult {
-        let metas = [
-            InstructionAccount::new(self.authority.address(), false, true),
-            InstructionAccount::new(self.staking_config.address(), false, false),
-            InstructionAccount::new(self.device.address(), true, false),
-        ];
-        let ix = InstructionView { program_id: &hourglass_staking_interface::ID, data, accounts: &metas };
-        let bump = [self.bump];
-        let signer_seeds = [Seed::from(seeds::LEASE_AUTHORITY), Seed::from(&bump)];
-        invoke_signed(&ix, &[self.authority, self.staking_config, self.device], &[Signer::from(&signer_seeds)])
-    }
-}
-
-/// Writes a staking instruction's discriminator followed by `args` into `buf` and returns the data.
-#[inline(always)]
-fn staking_ix<'b>(buf: &'b mut [u8], ix: hourglass_staking_interface::instruction::StakingInstruction, args: &[u8]) -> &'b [u8] {
-    buf[..8].copy_from_slice(&ix.discriminator());
-    buf[8..8 + args.len()].copy_from_slice(args);
-    &buf[..8 + args.len()]
+    f(&[Signer::from(&signer_seeds)])
 }
 
 /// The current unix time.

@@ -5,9 +5,9 @@ use hourglass_core::event::Event;
 use hourglass_core::loaders;
 use hourglass_core::pod::{PodBool, PodU16};
 use hourglass_core::{AccountView, ProgramResult};
-use hourglass_staking_interface::instruction::StakingInstruction;
+use hourglass_staking_interface::cpi::ReleaseLease;
 
-use super::{check_authority, load_lease, slot_mut, staking_ix, StakingCall};
+use super::{check_authority, load_lease, slot_mut, with_authority_signer};
 use crate::interface::error::LeaseError;
 use crate::interface::events::DeviceReleased;
 use crate::interface::instruction::SlotArgs;
@@ -39,9 +39,7 @@ pub fn process(accounts: &mut [AccountView], args: &SlotArgs) -> ProgramResult {
         l.released_count = PodU16::new(l.released_count.get() + 1);
         bump
     };
-    let mut buf = [0u8; 8];
-    let data = staking_ix(&mut buf, StakingInstruction::ReleaseLease, &[]);
-    StakingCall { authority: lease_authority, staking_config, device, bump }.invoke(data)?;
+    with_authority_signer(bump, |signer| ReleaseLease { lease_authority, config: staking_config, device }.invoke_signed(signer))?;
     DeviceReleased { lease: lease_address, device: *device.address() }.emit();
     Ok(())
 }

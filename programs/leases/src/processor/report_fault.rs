@@ -7,19 +7,15 @@ use hourglass_core::error::CoreError;
 use hourglass_core::event::Event;
 use hourglass_core::loaders;
 use hourglass_core::math::mul_div_floor;
-use hourglass_core::pinocchio::cpi::invoke_signed;
-use hourglass_core::pinocchio::instruction::{InstructionAccount, InstructionView};
 use hourglass_core::pod::{PodBool, PodU16, PodU32};
-use hourglass_core::syscalls::{Seed, Signer};
 use hourglass_core::{AccountView, ProgramResult};
-use hourglass_staking_interface::instruction::StakingInstruction;
+use hourglass_staking_interface::cpi::{ReleaseLease, Slash};
 use hourglass_staking_interface::state::{slash_reason, Config as StakingConfig, Device};
 
-use super::{check_authority, load_lease, now, slot_mut, staking_ix, StakingCall};
+use super::{check_authority, load_lease, now, slot_mut, with_authority_signer};
 use crate::interface::error::LeaseError;
 use crate::interface::events::DeviceFaulted;
 use crate::interface::instruction::SlotArgs;
-use crate::interface::seeds;
 use crate::interface::state::{lease_status, slot_status, Lease, Slot, BPS};
 
 pub fn process(accounts: &mut [AccountView], args: &SlotArgs) -> ProgramResult {
@@ -72,32 +68,12 @@ pub fn process(accounts: &mut [AccountView], args: &SlotArgs) -> ProgramResult {
         let amount = mul_div_floor(d.stake.get(), bps as u64, BPS).ok_or(CoreError::Overflow)?;
         if amount == 0 { 0 } else { bps }
     };
-    if bps > 0 {
-        let mut buf = [0u8; 11];
-        let mut slash_args = [0u8; 3];
-        slash_args[..2].copy_from_slice(&bps.to_le_bytes());
-        slash_args[2] = slash_reason::MISSED_HEARTBEATS;
-        let data = staking_ix(&mut buf, StakingInstruction::Slash, &slash_args);
-        let metas = [
-            InstructionAccount::new(lease_authority.address(), false, true),
-            InstructionAccount::new(staking_config.address(), false, false),
-            InstructionAccount::new(device.address(), true, false),
-            InstructionAccount::new(stake_vault.address(), true, false),
-            InstructionAccount::new(staking_treasury.address(), true, false),
-            InstructionAccount::new(token_program.address(), false, false),
-        ];
-        let ix = InstructionView { program_id: &hourglass_staking_interface::ID, data, accounts: &metas };
-        let bump_seed = [bump];
-        let signer_seeds = [Seed::from(seeds::LEASE_AUTHORITY), Seed::from(&bump_seed)];
-        invoke_signed(
-            &ix,
-            &[&*lease_authority, &*staking_config, &*device, &*stake_vault, &*staking_treasury, &*token_program],
-            &[Signer::from(&signer_seeds)],
-        )?;
-    }
-    let mut buf = [0u8; 8];
-    let data = staking_ix(&mut buf, StakingInstruction::ReleaseLease, &[]);
-    StakingCall { authority: lease_authority, staking_config, device, bump }.invoke(data)?;
+    with_authority_signer(bump, |signer| {
+        if bps > 0 {
+            Slash { lease_authority, config: staking_config, device, stake_vault, treasury: staking_treasury, token_program, bps, reason: slash_reason::MISSED_HEARTBEATS }.invoke_signed(signer)?;
+        }
+        ReleaseLease { lease_authority, config: staking_config, device }.invoke_signed(signer)
+    })?;
 
     DeviceFaulted { lease: lease_address, device: *device.address(), missed_hour: PodU32::new(missed), slash_bps: PodU16::new(bps) }.emit();
     Ok(())

@@ -3,6 +3,7 @@
 //! programs can link it.
 #![no_std]
 
+pub mod cpi;
 pub mod error;
 pub mod events;
 pub mod instruction;
