@@ -176,8 +176,8 @@ export function* syntheticHistory(o: SyntheticOptions, batchSize = 500): Generat
   let cursor = 0;
   let cycle = 0;
   let burned = 0n;
-  // A discretionary slash every 64 lease cycles: proposed on a device, executed (or, every other time,
-  // cancelled) 32 cycles later; the market burns its fees every 16 cycles.
+  // A discretionary slash every 32 lease cycles: proposed on a device, executed (or, every other time,
+  // cancelled) 16 cycles later; the market burns its fees every 16 cycles.
   let proposal: { device: (typeof devices)[number]; key: PublicKey; bps: number; execute: boolean } | undefined;
   while (count < o.events) {
     nextSlot(HOUR);
@@ -198,10 +198,10 @@ export function* syntheticHistory(o: SyntheticOptions, batchSize = 500): Generat
       tx(ids.leases, [leases.log("PayoutClaimed", { lease, device: d.address, supplier: d.owner, hours, gross: bn(price * 8 * hours), fee: bn(price / 10) }), leases.log("DeviceReleased", { lease, device: d.address }), `Program ${ids.staking} invoke [2]`, staking.log("DeviceStatusChanged", { device: d.address, status: 0, lease }), `Program ${ids.staking} success`], 3),
     );
     tx(ids.rewards, [rewards.log("RewardsClaimed", { device: cluster[0].address, owner: cluster[0].owner, amount: bn(1_000_000) })], 1);
-    if (cycle % 64 === 0) {
-      proposal = { device: cluster[0], key: key(), bps: 100 + (cycle % 5) * 100, execute: cycle % 128 === 0 };
+    if (cycle % 32 === 0) {
+      proposal = { device: cluster[0], key: key(), bps: 100 + (cycle % 5) * 100, execute: cycle % 64 === 0 };
       tx(ids.staking, [staking.log("SlashProposed", { device: proposal.device.address, proposal: proposal.key, authority: zero, bps: proposal.bps, reason: 3, executable_at: bn(time + 48 * HOUR) })], 1);
-    } else if (cycle % 64 === 32 && proposal) {
+    } else if (cycle % 32 === 16 && proposal) {
       const p = proposal;
       if (p.execute) {
         const stake = 1_600_000_000n;
