@@ -5,8 +5,9 @@ import { expect } from "chai";
 import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { startServer, type IndexerServer } from "../indexer/src/index.ts";
-import { indexedHistory, type IndexedHistory } from "./support/indexed-history.ts";
+import { Keypair } from "@solana/web3.js";
+import { openDb, Pipeline, startServer, type IndexerServer } from "../indexer/src/index.ts";
+import { EventHistory, indexedHistory, type IndexedHistory } from "./support/indexed-history.ts";
 import { ROOT } from "./support/world.ts";
 
 const SHOTS = path.join(ROOT, "target/screenshots");
@@ -48,7 +49,10 @@ describe("explorer pages in headless Chromium", function () {
     expect(text).to.contain("GPUs by model");
     expect(text).to.match(/4\s*GPUs/);
     expect(text).to.match(/4\s*active suppliers/);
-    expect(text).to.match(/3\s*verified suppliers/);
+    // Verified means 24 hours up in the last 30 days: this history's devices are up six hours at most.
+    expect(text).to.match(/0\s*verified suppliers/);
+    expect(text).to.match(/emitted: block rewards, cumulative/);
+    expect(text).to.match(/0\s*burned: network-token fees, cumulative/);
     expect(text).to.contain("settled");
     expect(text).to.contain("terminated");
     expect(text).to.contain("Latest block rewards");
@@ -110,6 +114,64 @@ describe("explorer pages in headless Chromium", function () {
     // That 400 was asked for; drop its console line.
     errors.splice(0, errors.length, ...errors.filter((e) => !e.includes("status of 400")));
     await page.close();
+  });
+
+  it("a device with a pending slash proposal shows it prominently; home shows burned supply beside emitted and the verified suppliers", async function () {
+    // Issue 16's events come from instructions still being written: a history written from the IDL.
+    const h = new EventHistory();
+    const key = () => Keypair.generate().publicKey.toBase58();
+    const now = h.start + 40 * 86_400;
+    const verified = h.device(undefined, 20_000_000_000n);
+    const target = h.device(undefined, 20_000_000_000n);
+    h.emit("staking", "CoStaked", { device: target.device, staker: key(), amount: 5_000_000_000, staker_amount: 5_000_000_000, device_co_stake: 5_000_000_000 });
+    h.at(now - 30 * 3600);
+    h.uptime(verified.device, h.hour(now) - 30, 26);
+    h.uptime(target.device, h.hour(now) - 30, 10);
+    for (let i = 0; i < 3; i++) h.emit("rewards", "HourEmitted", { hour: h.hour(now) - 3 + i, amount: 4_566_210_000, total_weight: 20, nominated_devices: 2 });
+    const authority = key();
+    const proposal = key();
+    h.emit("staking", "SlashProposed", { device: target.device, proposal, authority, bps: 300, reason: 2, executable_at: now - 26 * 3600 });
+    h.emit("staking", "SlashCancelled", { device: target.device, proposal, bps: 300, reason: 2 });
+    h.at(now - 2 * 3600).emit("leases", "FeesBurned", { mint: key(), amount: 1_250_000_000, total_burned: 1_250_000_000 });
+    h.at(now).emit("staking", "SlashProposed", { device: target.device, proposal, authority, bps: 500, reason: 3, executable_at: now + 48 * 3600 });
+    h.emit("leases", "FeesBurned", { mint: key(), amount: 750_000_000, total_burned: 2_000_000_000 });
+    const db = openDb(":memory:");
+    new Pipeline(db).ingest("synthetic", h.c.txs);
+    const synthetic = await startServer({ db });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      page.on("pageerror", (e) => errors.push(`synthetic: ${e.message}`));
+      page.on("console", (m) => m.type() === "error" && errors.push(`synthetic: ${m.text()}`));
+      expect((await page.goto(`${synthetic.url}/devices/${target.device}`))?.status()).to.equal(200);
+      await page.screenshot({ path: path.join(SHOTS, "device-slash-pending.png"), fullPage: true });
+      // The pending proposal is the first thing under the heading, with when it becomes executable.
+      const alert = page.locator('[role="alert"]');
+      expect(await alert.count()).to.equal(1);
+      const box = await alert.boundingBox();
+      const cards = await page.locator(".cards").first().boundingBox();
+      expect(box!.y).to.be.lessThan(cards!.y);
+      const text = await alert.innerText();
+      expect(text).to.contain("Slash proposed: 5% of stake (admin)");
+      expect(text).to.match(/Becomes executable \d{4}-\d\d-\d\d \d\d:\d\d UTC \(in 48 h\)/);
+      const rows = await page.locator("h2:has-text('Slash proposals') + table tr").allInnerTexts();
+      expect(rows.map((r) => r.split("\t").slice(0, 3).join(" "))).to.deep.equal(["Status Share Reason", "pending 5% admin", "cancelled 3% failed job"]);
+      const detail = await page.locator("body").innerText();
+      expect(detail).to.match(/20,000\s*stake \(\+5,000 co-staked\)/);
+      expect((await page.goto(`${synthetic.url}/`))?.status()).to.equal(200);
+      await page.screenshot({ path: path.join(SHOTS, "home-supply.png"), fullPage: true });
+      const home = await page.locator("body").innerText();
+      expect(home).to.match(/1\s*verified suppliers/);
+      expect(home).to.match(/13,698\.63\s*emitted: block rewards, cumulative/);
+      expect(home).to.match(/2,000\s*burned: network-token fees, cumulative \(2 burns/);
+      // Side by side: the two supply cards share a row.
+      const [emitted, burned] = await Promise.all(["emitted:", "burned:"].map((t) => page.locator(".pair .card", { hasText: t }).boundingBox()));
+      expect(emitted!.y).to.equal(burned!.y);
+      expect(emitted!.x).to.be.lessThan(burned!.x);
+      await page.close();
+    } finally {
+      await synthetic.close();
+      db.$client.close();
+    }
   });
 
   it("pages read the same with JavaScript disabled, and no page logged a browser error", async function () {

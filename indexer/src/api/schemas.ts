@@ -1,6 +1,7 @@
 // Request and response schemas of the API (zod, with OpenAPI metadata). Query objects are strict: an
 // unknown query parameter is a 400, not silently ignored.
 import { z } from "@hono/zod-openapi";
+import { VERIFIED_DESCRIPTION } from "../queries/verified.ts";
 
 /** One line naming every problem with a request's parameters (the API's 400s and the pages' share it). */
 export function describeIssues(issues: { path: PropertyKey[]; message: string; code?: string; keys?: string[] }[]): string {
@@ -49,13 +50,15 @@ export const Device = z
     bandwidthTier: z.number().int(),
     multiplierBps: z.number().int(),
     minimumStake: Amount,
-    stake: Amount,
-    coStake: Amount,
+    stake: Amount.openapi({ description: "the supplier's own active stake (after slashes)" }),
+    coStake: Amount.openapi({ description: "co-stakers' active stake on the device (slashes take from it pro rata)" }),
+    unbonding: Amount.openapi({ description: "the supplier's stake waiting out the unbonding period (still slashable)" }),
+    coUnbonding: Amount.openapi({ description: "co-stakers' stake waiting out the unbonding period (still slashable)" }),
     status: z.string(),
     lease: Address.nullable(),
     provenHours: z.number().int(),
     faults: z.number().int(),
-    slashed: Amount,
+    slashed: Amount.openapi({ description: "everything slashed from the device, supplier's and co-stakers' stake together" }),
     earned: Amount,
     rewards: Amount,
     nominated: z.boolean(),
@@ -64,13 +67,43 @@ export const Device = z
   })
   .openapi("Device");
 export const DevicePage = Page(Device);
+export const SlashProposal = z
+  .object({
+    proposal: Address.openapi({ description: "the proposal account (one per device at a time; closed by execute_slash or cancel_slash, so an address can recur)" }),
+    authority: Address,
+    status: z.enum(["pending", "cancelled", "executed"]),
+    bps: z.number().int().openapi({ description: "share of the device's stake to slash, in basis points" }),
+    reason: z.number().int().openapi({ description: "reason code: 1 missed heartbeats, 2 failed job, 3 admin" }),
+    reasonName: z.string(),
+    proposedAt: z.number().int().nullable().openapi({ description: "block time of propose_slash (unix seconds)" }),
+    executableAt: z.number().int().openapi({ description: "earliest time execute_slash may take it (unix seconds)" }),
+    executable: z.boolean().openapi({ description: "pending and executableAt reached by chain time" }),
+    resolvedAt: z.number().int().nullable().openapi({ description: "block time of its cancellation or execution" }),
+    amount: Amount.nullable().openapi({ description: "tokens the execution took (null unless executed)" }),
+    signature: z.string().openapi({ description: "transaction that proposed it" }),
+  })
+  .openapi("SlashProposal");
 export const DeviceDetail = z.object({
   device: Device,
+  asOf: z.number().int().nullable().openapi({ description: "chain time of the answer (block time of the newest indexed event)" }),
+  slashProposals: z.array(SlashProposal).openapi({ description: "the device's discretionary slash proposals, newest first (up to 50)" }),
   uptime: z.object({ from: z.number().int(), hourSeconds: z.number().int(), hours: z.array(z.number().int()), upHours: z.number().int() }),
   leases: z.array(z.object({ lease: Address, slot: z.number().int(), gpus: z.number().int(), firstHour: z.number().int(), provenHours: z.number().int(), earned: Amount, faults: z.number().int(), released: z.number().int() })),
 });
 export const Supplier = z
-  .object({ address: Address, devices: z.number().int(), gpus: z.number().int(), stake: Amount, provenHours: z.number().int(), earned: Amount, rewards: Amount, active: z.boolean(), verified: z.boolean() })
+  .object({
+    address: Address,
+    devices: z.number().int(),
+    gpus: z.number().int(),
+    stake: Amount,
+    provenHours: z.number().int().openapi({ description: "lease hours proven over every device's life" }),
+    earned: Amount,
+    rewards: Amount,
+    active: z.boolean(),
+    recentHours: z.number().int().openapi({ description: "hours the supplier's devices were up in the last 30 days of chain time (summed over devices)" }),
+    recentFault: z.boolean().openapi({ description: "whether any of its devices faulted in the last 30 days of chain time" }),
+    verified: z.boolean().openapi({ description: `verified supplier: ${VERIFIED_DESCRIPTION}` }),
+  })
   .openapi("Supplier");
 export const SupplierPage = Page(Supplier);
 export const Lease = z
@@ -108,8 +141,21 @@ export const RewardHourPage = Page(RewardHour);
 export const Network = z.object({
   asOf: z.number().int().nullable(),
   gpusByModel: z.array(z.object({ model: z.number().int(), name: z.string(), devices: z.number().int(), gpus: z.number().int(), leasedGpus: z.number().int() })),
-  suppliers: z.object({ total: z.number().int(), active: z.number().int(), verified: z.number().int() }),
-  supply: z.object({ staked: Amount, coStaked: Amount, emitted: Amount, rewardsClaimed: Amount, escrow: Amount }),
+  suppliers: z.object({
+    total: z.number().int(),
+    active: z.number().int(),
+    verified: z.number().int().openapi({ description: `suppliers that are verified: ${VERIFIED_DESCRIPTION}` }),
+  }),
+  supply: z.object({
+    staked: Amount.openapi({ description: "suppliers' active stake" }),
+    coStaked: Amount.openapi({ description: "co-stakers' active stake" }),
+    unbonding: Amount.openapi({ description: "stake waiting out the unbonding period, suppliers' and co-stakers'" }),
+    emitted: Amount.openapi({ description: "block rewards emitted, cumulative" }),
+    burned: Amount.openapi({ description: "network-token fees burned by the lease market, cumulative (burn_fees)" }),
+    rewardsClaimed: Amount,
+    escrow: Amount,
+  }),
+  burns: z.object({ count: z.number().int(), lastAt: z.number().int().nullable().openapi({ description: "block time of the latest burn" }) }),
   leases: z.object({ total: z.number().int(), active: z.number().int() }),
   marketPrices: z.array(z.object({ model: z.number().int(), name: z.string(), leases: z.number().int(), medianPerGpuHour: Amount })),
 });

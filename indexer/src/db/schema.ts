@@ -57,13 +57,21 @@ export const devices = sqliteTable(
     bandwidthTier: integer("bandwidth_tier").notNull(),
     multiplierBps: integer("multiplier_bps").notNull(),
     minimumStake: integer("minimum_stake").notNull(),
+    /** The supplier's own active stake. */
     stake: integer("stake").notNull().default(0),
+    /** Co-stakers' active stake on the device (after pro-rata slashes). */
     coStake: integer("co_stake").notNull().default(0),
+    /** The supplier's stake waiting out the unbonding period (still slashable). */
+    unbonding: integer("unbonding").notNull().default(0),
+    /** Co-stakers' stake waiting out the unbonding period (still slashable). */
+    coUnbonding: integer("co_unbonding").notNull().default(0),
     /** Staking program status code (0 idle, 1 leased, 2 unbonding, ...). */
     status: integer("status").notNull().default(0),
     lease: text("lease"),
     provenHours: integer("proven_hours").notNull().default(0),
     faults: integer("faults").notNull().default(0),
+    /** Start of the hour the device's latest fault (DeviceFaulted) concerns: its lease's missed hour. */
+    lastFaultAt: integer("last_fault_at"),
     slashed: integer("slashed").notNull().default(0),
     earned: integer("earned").notNull().default(0),
     rewards: integer("rewards").notNull().default(0),
@@ -138,6 +146,45 @@ export const rewardHours = sqliteTable("reward_hours", {
   nominated: integer("nominated").notNull().default(0),
   succeeded: integer("succeeded").notNull().default(0),
   emitted: integer("emitted", { mode: "boolean" }).notNull().default(false),
+});
+
+/** Discretionary slash proposals (propose_slash), one row per proposal and its outcome. The proposal
+ *  account is a PDA per device that is closed by execute_slash or cancel_slash, so the same address may
+ *  come back: rows are keyed by fold order, and an outcome closes the device's latest pending row. */
+export const slashProposals = sqliteTable(
+  "slash_proposals",
+  {
+    id: integer("id").primaryKey(),
+    device: text("device").notNull(),
+    proposal: text("proposal").notNull(),
+    authority: text("authority").notNull(),
+    bps: integer("bps").notNull(),
+    /** 1 missed heartbeats, 2 failed job, 3 admin. */
+    reason: integer("reason").notNull(),
+    /** pending | cancelled | executed */
+    status: text("status").notNull(),
+    proposedAt: integer("proposed_at"),
+    proposedSlot: integer("proposed_slot").notNull(),
+    executableAt: integer("executable_at").notNull(),
+    /** Block time of the cancellation or execution. */
+    resolvedAt: integer("resolved_at"),
+    /** Tokens execute_slash took (supplier and co-stakers together). */
+    amount: integer("amount"),
+    signature: text("signature").notNull(),
+  },
+  (t) => [index("slash_proposals_device").on(t.device, t.id)],
+);
+
+/** Network-token fees burned by the lease market (burn_fees), one row per burn. */
+export const feeBurns = sqliteTable("fee_burns", {
+  id: integer("id").primaryKey(),
+  mint: text("mint").notNull(),
+  amount: integer("amount").notNull(),
+  /** The market's running total after this burn, as the event reports it. */
+  totalBurned: integer("total_burned").notNull(),
+  signature: text("signature").notNull(),
+  slot: integer("slot").notNull(),
+  blockTime: integer("block_time"),
 });
 
 /** Per-wallet money movements: rewards, lease payouts, stakes, withdrawals, rent and refunds. */

@@ -5,7 +5,7 @@
 // and rolled-back transactions make the views be replayed from the event log, inside the same transaction.
 import type { IndexerDb } from "../db/open.ts";
 import { chainOrder, COMMITMENT_RANK, decodeTx, type ChainEvent, type ChainTx, type Commitment } from "./chain-tx.ts";
-import { ViewWriter } from "./views.ts";
+import { ViewWriter, VIEWS_VERSION } from "./views.ts";
 
 export interface Checkpoint {
   source: string;
@@ -70,6 +70,13 @@ export class Pipeline {
     };
     const m = this.s.getMeta.get("views.mark") as string | undefined;
     this.mark = m ? (JSON.parse(m) as Mark) : { slot: -1, blockIndex: -1 };
+    // Views folded by an older version of the fold are rebuilt from the event log.
+    if (this.s.getMeta.get("views.version") !== VIEWS_VERSION) {
+      this.sqlite.transaction(() => {
+        if (this.s.lastEvent.get() !== undefined) this.replayViews();
+        this.s.setMeta.run("views.version", VIEWS_VERSION);
+      })();
+    }
   }
 
   /** Stores and folds a batch of transactions (any order; duplicates are harmless). */

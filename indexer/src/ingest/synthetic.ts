@@ -1,7 +1,10 @@
 // A synthetic but well-formed chain history for benchmarks: transactions whose logs carry real
 // Borsh-encoded Hourglass events (the same bytes the programs emit), describing a network of devices
 // that are registered, staked, leased in small clusters, proven hour by hour, settled, paid, and that
-// record uptime and claim block rewards. Deterministic for a given size.
+// record uptime and claim block rewards; now and then a discretionary slash is proposed and executed or
+// cancelled, and the market burns its fees. Deterministic for a given size.
+// `SyntheticChain` builds hand-written histories of the same kind for tests: events named by program
+// and fields, encoded with the IDL, in transactions at a clock the test moves.
 import { BorshCoder, type Idl } from "@coral-xyz/anchor";
 import { PublicKey } from "@solana/web3.js";
 import BN from "bn.js";
@@ -24,6 +27,84 @@ class Emitter {
 }
 
 const HOUR = 3600;
+
+export type ProgramName = "staking" | "leases" | "rewards";
+/** An event's fields as a test writes them: keys as base58 or PublicKey, integers as number or bigint. */
+export type LooseFields = Record<string, string | number | bigint | boolean | PublicKey>;
+
+const IDLS: Record<ProgramName, Idl> = { staking: stakingIdl, leases: leasesIdl, rewards: rewardsIdl };
+
+/** A chain history written event by event, for tests of the views. */
+export class SyntheticChain {
+  readonly txs: ChainTx[] = [];
+  slot = 1;
+  private index = 0;
+  private readonly emitters = new Map<ProgramName, Emitter>();
+  private readonly fieldTypes = new Map<string, Map<string, string>>();
+
+  constructor(public time = 1_700_000_000) {
+    for (const [name, idl] of Object.entries(IDLS) as [ProgramName, Idl][]) {
+      this.emitters.set(name, new Emitter(idl));
+      for (const t of idl.types ?? []) {
+        if (t.type.kind !== "struct" || !Array.isArray(t.type.fields)) continue;
+        this.fieldTypes.set(`${name}.${t.name}`, new Map((t.type.fields as { name: string; type: unknown }[]).map((f) => [f.name, String(f.type)])));
+      }
+    }
+  }
+
+  /** Moves to a new slot `seconds` later. */
+  advance(seconds = 0): this {
+    this.slot++;
+    this.index = 0;
+    this.time += seconds;
+    return this;
+  }
+
+  /** The log line of one event (every field of its IDL type required). */
+  log(program: ProgramName, name: string, fields: LooseFields): string {
+    const types = this.fieldTypes.get(`${program}.${name}`);
+    if (!types) throw new Error(`no event ${name} in ${program}'s IDL`);
+    const data: Fields = {};
+    for (const [field, type] of types) {
+      const v = fields[field];
+      if (v === undefined) throw new Error(`${name}.${field} is missing`);
+      data[field] = type === "pubkey" ? new PublicKey(v as string | PublicKey) : type === "u64" || type === "i64" ? new BN(String(v)) : type === "bool" ? Boolean(v) : Number(v);
+    }
+    for (const field of Object.keys(fields)) if (!types.has(field)) throw new Error(`${name} has no field ${field}`);
+    return this.emitters.get(program)!.log(name, data);
+  }
+
+  /** One transaction in the current slot: a top-level instruction of `program` emitting `events` in
+   *  order; an event of another program is emitted from a CPI into that program. */
+  tx(program: ProgramName, events: [ProgramName, string, LooseFields][]): ChainTx {
+    const id = (p: ProgramName) => IDLS[p].address;
+    const lines: string[] = [];
+    for (const [p, name, fields] of events) {
+      const line = this.log(p, name, fields);
+      if (p === program) lines.push(line);
+      else lines.push(`Program ${id(p)} invoke [2]`, line, `Program ${id(p)} success`);
+    }
+    const sig = Buffer.alloc(64, 7);
+    sig.writeUInt32LE(this.slot, 0);
+    sig.writeUInt32LE(this.index, 4);
+    const t: ChainTx = {
+      signature: bs58.encode(sig),
+      slot: this.slot,
+      blockIndex: this.index++,
+      blockTime: this.time,
+      logs: [`Program ${id(program)} invoke [1]`, ...lines, `Program ${id(program)} success`],
+      failed: false,
+      commitment: "finalized",
+    };
+    this.txs.push(t);
+    return t;
+  }
+
+  /** Shorthand: a transaction of one event of `program`. */
+  emit(program: ProgramName, name: string, fields: LooseFields): ChainTx {
+    return this.tx(program, [[program, name, fields]]);
+  }
+}
 
 export interface SyntheticOptions {
   devices: number;
@@ -93,6 +174,11 @@ export function* syntheticHistory(o: SyntheticOptions, batchSize = 500): Generat
   const hours = o.hoursPerLease ?? 3;
   let hour = 0;
   let cursor = 0;
+  let cycle = 0;
+  let burned = 0n;
+  // A discretionary slash every 32 lease cycles: proposed on a device, executed (or, every other time,
+  // cancelled) 16 cycles later; the market burns its fees every 16 cycles.
+  let proposal: { device: (typeof devices)[number]; key: PublicKey; bps: number; execute: boolean } | undefined;
   while (count < o.events) {
     nextSlot(HOUR);
     const lease = key();
@@ -112,6 +198,29 @@ export function* syntheticHistory(o: SyntheticOptions, batchSize = 500): Generat
       tx(ids.leases, [leases.log("PayoutClaimed", { lease, device: d.address, supplier: d.owner, hours, gross: bn(price * 8 * hours), fee: bn(price / 10) }), leases.log("DeviceReleased", { lease, device: d.address }), `Program ${ids.staking} invoke [2]`, staking.log("DeviceStatusChanged", { device: d.address, status: 0, lease }), `Program ${ids.staking} success`], 3),
     );
     tx(ids.rewards, [rewards.log("RewardsClaimed", { device: cluster[0].address, owner: cluster[0].owner, amount: bn(1_000_000) })], 1);
+    if (cycle % 32 === 0) {
+      proposal = { device: cluster[0], key: key(), bps: 100 + (cycle % 5) * 100, execute: cycle % 64 === 0 };
+      tx(ids.staking, [staking.log("SlashProposed", { device: proposal.device.address, proposal: proposal.key, authority: zero, bps: proposal.bps, reason: 3, executable_at: bn(time + 48 * HOUR) })], 1);
+    } else if (cycle % 32 === 16 && proposal) {
+      const p = proposal;
+      if (p.execute) {
+        const stake = 1_600_000_000n;
+        const amount = (stake * BigInt(p.bps)) / 10_000n;
+        tx(ids.staking, [
+          staking.log("DeviceSlashed", { device: p.device.address, authority: zero, amount: bn(amount), bps: p.bps, reason: 3, remaining_stake: bn(stake - amount), co_stake_amount: bn(0), remaining_co_stake: bn(0), remaining_unbonding: bn(0) }),
+          staking.log("SlashExecuted", { device: p.device.address, proposal: p.key, bps: p.bps, reason: 3, amount: bn(amount) }),
+        ], 2);
+      } else {
+        tx(ids.staking, [staking.log("SlashCancelled", { device: p.device.address, proposal: p.key, bps: p.bps, reason: 3 })], 1);
+      }
+      proposal = undefined;
+    }
+    if (cycle % 16 === 15) {
+      const amount = BigInt(price) * BigInt(per);
+      burned += amount;
+      tx(ids.leases, [leases.log("FeesBurned", { mint: zero, amount: bn(amount), total_burned: bn(burned) })], 1);
+    }
+    cycle++;
     yield* flush();
   }
   if (batch.length > 0) yield batch;

@@ -7,7 +7,10 @@ import type { ChainEvent, EventData } from "./chain-tx.ts";
 const NO_LEASE = "11111111111111111111111111111111";
 /** The staking program's DeviceStatus::Leased. */
 const LEASED = 2;
-const VIEW_TABLES = ["devices", "uptime", "leases", "lease_devices", "reward_hours", "wallet_activity"];
+/** Bumped whenever the fold changes what a view holds: a database folded by an older version is
+ *  replayed from its event log when the pipeline opens it. */
+export const VIEWS_VERSION = "2";
+const VIEW_TABLES = ["devices", "uptime", "leases", "lease_devices", "reward_hours", "wallet_activity", "slash_proposals", "fee_burns"];
 
 export class ViewWriter {
   private readonly s;
@@ -29,18 +32,28 @@ export class ViewWriter {
           multiplier_bps = excluded.multiplier_bps, minimum_stake = excluded.minimum_stake, deregistered = 0`),
       deviceStatus: p("UPDATE devices SET status = ?, lease = ? WHERE address = ?"),
       deviceStake: p("UPDATE devices SET stake = ? WHERE address = ?"),
+      deviceUnstake: p("UPDATE devices SET stake = ?, unbonding = ? WHERE address = ?"),
+      deviceWithdrawn: p("UPDATE devices SET unbonding = max(unbonding - ?, 0) WHERE address = ?"),
       deviceCoStake: p("UPDATE devices SET co_stake = ? WHERE address = ?"),
-      deviceCoUnstake: p("UPDATE devices SET co_stake = max(co_stake - ?, 0) WHERE address = ?"),
-      deviceSlash: p("UPDATE devices SET stake = ?, slashed = slashed + ? WHERE address = ?"),
+      deviceCoUnstake: p("UPDATE devices SET co_stake = max(co_stake - @amount, 0), co_unbonding = co_unbonding + @amount WHERE address = @device"),
+      deviceCoWithdrawn: p("UPDATE devices SET co_unbonding = max(co_unbonding - ?, 0) WHERE address = ?"),
+      // A slash reports what is left of the supplier's active and unbonding stake and of the co-stakers'
+      // active stake; what it took from co-stakers beyond their active stake came out of their unbonding.
+      // (SET expressions read the row as it was before the update.)
+      deviceSlash: p(`UPDATE devices SET co_unbonding = max(co_unbonding - max(@co_stake_amount - max(co_stake - @remaining_co_stake, 0), 0), 0),
+          stake = @remaining_stake, co_stake = @remaining_co_stake, unbonding = @remaining_unbonding, slashed = slashed + @amount
+        WHERE address = @device RETURNING owner`),
       deviceDeregister: p("UPDATE devices SET deregistered = 1 WHERE address = ?"),
       deviceProven: p("UPDATE devices SET proven_hours = proven_hours + ? WHERE address = ?"),
-      deviceFault: p("UPDATE devices SET faults = faults + 1 WHERE address = ?"),
+      // The fault is placed on the hour it concerns (the lease's missed hour), like proven hours; without
+      // the lease or the market's hour length, at the report's block time.
+      deviceFault: p(`UPDATE devices SET faults = faults + 1, last_fault_at = max(coalesce(last_fault_at, 0),
+          coalesce((SELECT origin FROM leases WHERE address = @lease) + @missed_hour * @hour_length, @time, 0)) WHERE address = @device`),
       deviceEarned: p("UPDATE devices SET earned = earned + ? WHERE address = ? RETURNING owner"),
       deviceRewards: p("UPDATE devices SET rewards = rewards + ? WHERE address = ?"),
       deviceWeight: p("UPDATE devices SET reward_weight = ? WHERE address = ?"),
       deviceNominated: p("UPDATE devices SET nominated = ? WHERE address = ?"),
       deviceIsNominated: p("SELECT nominated FROM devices WHERE address = ?").pluck(),
-      deviceOwner: p("SELECT owner FROM devices WHERE address = ?").pluck(),
       uptime: p("INSERT OR IGNORE INTO uptime (device, hour_start) VALUES (?, ?)"),
       leaseCreate: p(`INSERT OR REPLACE INTO leases (address, renter, payment_mint, gpu_model, gpu_count, hours, hours_booked, price_per_gpu_hour,
           deposited, fees, origin, status, created_at, created_slot) VALUES (@lease, @renter, @payment_mint, @gpu_model, @gpu_count, @hours,
@@ -61,6 +74,11 @@ export class ViewWriter {
           nominated = excluded.nominated, emitted = 1`),
       hourSucceeded: p(`INSERT INTO reward_hours (hour, hour_start, succeeded) VALUES (?, ?, 1)
         ON CONFLICT (hour) DO UPDATE SET succeeded = succeeded + 1`),
+      slashProposed: p(`INSERT INTO slash_proposals (device, proposal, authority, bps, reason, status, proposed_at, proposed_slot, executable_at, signature)
+        VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)`),
+      slashResolved: p(`UPDATE slash_proposals SET status = @status, resolved_at = @time, amount = @amount WHERE id =
+        (SELECT max(id) FROM slash_proposals WHERE device = @device AND proposal = @proposal AND status = 'pending')`),
+      feesBurned: p("INSERT INTO fee_burns (mint, amount, total_burned, signature, slot, block_time) VALUES (?, ?, ?, ?, ?, ?)"),
       activity: p(`INSERT INTO wallet_activity (wallet, kind, amount, device, lease, signature, slot, block_time)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
     };
@@ -101,9 +119,10 @@ export class ViewWriter {
         this.activity(e, (d.staker as string), "stake", BigInt(d.amount as string), (d.device as string), null);
         break;
       case "UnstakeRequested":
-        s.deviceStake.run(BigInt(d.remaining_stake as string), (d.device as string));
+        s.deviceUnstake.run(BigInt(d.remaining_stake as string), BigInt(d.unbonding_amount as string), (d.device as string));
         break;
       case "Withdrawn":
+        s.deviceWithdrawn.run(BigInt(d.amount as string), (d.device as string));
         this.activity(e, (d.destination as string), "withdraw", BigInt(d.amount as string), (d.device as string), null);
         break;
       case "CoStaked":
@@ -111,14 +130,35 @@ export class ViewWriter {
         this.activity(e, (d.staker as string), "stake", BigInt(d.amount as string), (d.device as string), null);
         break;
       case "CoUnstakeRequested":
-        s.deviceCoUnstake.run(BigInt(d.amount as string), (d.device as string));
+        s.deviceCoUnstake.run({ amount: BigInt(d.amount as string), device: d.device as string });
         break;
       case "CoWithdrawn":
+        s.deviceCoWithdrawn.run(BigInt(d.amount as string), (d.device as string));
         this.activity(e, (d.destination as string), "withdraw", BigInt(d.amount as string), (d.device as string), null);
         break;
-      case "DeviceSlashed":
-        s.deviceSlash.run(BigInt(d.remaining_stake as string), BigInt(d.amount as string), (d.device as string));
-        this.activity(e, s.deviceOwner.get((d.device as string)) as string | undefined, "slash", BigInt(d.amount as string), (d.device as string), null);
+      case "DeviceSlashed": {
+        const amount = BigInt(d.amount as string);
+        const coAmount = BigInt(d.co_stake_amount as string);
+        const row = s.deviceSlash.get({
+          device: d.device as string,
+          amount,
+          co_stake_amount: coAmount,
+          remaining_stake: BigInt(d.remaining_stake as string),
+          remaining_co_stake: BigInt(d.remaining_co_stake as string),
+          remaining_unbonding: BigInt(d.remaining_unbonding as string),
+        }) as { owner: string } | undefined;
+        // The supplier's wallet lost what was not the co-stakers' share.
+        this.activity(e, row?.owner, "slash", amount - coAmount, (d.device as string), null);
+        break;
+      }
+      case "SlashProposed":
+        s.slashProposed.run(d.device as string, d.proposal as string, d.authority as string, Number(d.bps), Number(d.reason), e.blockTime, e.slot, Number(d.executable_at), e.signature);
+        break;
+      case "SlashCancelled":
+        s.slashResolved.run({ status: "cancelled", time: e.blockTime, amount: null, device: d.device as string, proposal: d.proposal as string });
+        break;
+      case "SlashExecuted":
+        s.slashResolved.run({ status: "executed", time: e.blockTime, amount: BigInt(d.amount as string), device: d.device as string, proposal: d.proposal as string });
         break;
       case "DeviceDeregistered":
         s.deviceDeregister.run((d.device as string));
@@ -165,7 +205,7 @@ export class ViewWriter {
       }
       case "DeviceFaulted":
         s.slotFault.run((d.lease as string), (d.device as string));
-        s.deviceFault.run((d.device as string));
+        s.deviceFault.run({ device: d.device as string, lease: d.lease as string, missed_hour: Number(d.missed_hour), hour_length: this.marketHourLength, time: e.blockTime });
         break;
       case "PayoutClaimed": {
         const net = BigInt(d.gross as string) - BigInt(d.fee as string);
@@ -178,6 +218,9 @@ export class ViewWriter {
         break;
       case "LeaseClosed":
         s.leaseStatus.run("closed", (d.lease as string));
+        break;
+      case "FeesBurned":
+        s.feesBurned.run(d.mint as string, BigInt(d.amount as string), BigInt(d.total_burned as string), e.signature, e.slot, e.blockTime);
         break;
       case "PoolInitialized":
         this.poolStart = Number(d.start_time);

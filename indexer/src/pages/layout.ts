@@ -17,6 +17,9 @@ td.num,th.num{text-align:right}.mono{font-family:ui-monospace,monospace;font-siz
 .card{background:#fff;border:1px solid #e4e7ec;border-radius:6px;padding:10px 12px}.card b{display:block;font-size:20px}
 .muted{color:#667085}.pager{margin:10px 0}form.filters{margin:0 0 10px}form.filters *{margin-right:6px}
 .tag{display:inline-block;padding:0 6px;border-radius:8px;background:#e8eefc;font-size:12px}.bad{background:#fde8e8}.good{background:#e3f7e9}
+.alert{background:#fff4e5;border:1px solid #f5a524;border-left:6px solid #d97706;border-radius:6px;padding:10px 14px;margin:0 0 14px}
+.alert b{font-size:16px}.alert.now{background:#fde8e8;border-color:#e5484d;border-left-color:#c62828}
+.pair{display:grid;grid-template-columns:1fr 1fr;gap:12px;max-width:640px;margin:12px 0}
 `;
 
 export function layout(title: string, body: Html): Html {
@@ -40,6 +43,18 @@ export function tokens(amount: string, decimals: number): string {
 /** "1 device", "2 devices". */
 export function count(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+
+/** Basis points as a percentage: 500 -> "5%", 125 -> "1.25%". */
+export function percent(bps: number): string {
+  return `${(bps / 100).toFixed(2).replace(/\.?0+$/, "")}%`;
+}
+
+/** A span of seconds in words, to the hour: "48 h" (under three days), "4 d 3 h", "under 1 h". */
+export function duration(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  if (h < 1) return "under 1 h";
+  return h < 72 ? `${h} h` : `${Math.floor(h / 24)} d${h % 24 ? ` ${h % 24} h` : ""}`;
 }
 
 export function short(address: string | null): string {

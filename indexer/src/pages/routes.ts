@@ -12,7 +12,8 @@ import { leaseDetail, listLeases } from "../queries/leases.ts";
 import { networkStats } from "../queries/network.ts";
 import { listRewardHours } from "../queries/rewards.ts";
 import { walletActivity, walletSummary } from "../queries/wallets.ts";
-import { count, layout, pager, short, time, tokens, uptimeChart } from "./layout.ts";
+import { VERIFIED_HOURS } from "../queries/verified.ts";
+import { count, duration, layout, pager, percent, short, time, tokens, uptimeChart } from "./layout.ts";
 
 class BadRequest extends Error {}
 
@@ -54,12 +55,18 @@ export function mountPages(app: OpenAPIHono, deps: Deps & { decimals?: number })
       <div class="cards">
         <div class="card"><b>${gpus}</b>GPUs</div>
         <div class="card"><b>${n.suppliers.active}</b>active suppliers</div>
-        <div class="card"><b>${n.suppliers.verified}</b>verified suppliers</div>
+        <div class="card" title="devices proved at least ${VERIFIED_HOURS} hours in the last 30 days, with no fault"><b>${n.suppliers.verified}</b>verified suppliers</div>
         <div class="card"><b>${n.leases.active}</b>active leases (${n.leases.total} total)</div>
-        <div class="card"><b>${t(n.supply.staked)}</b>staked</div>
-        <div class="card"><b>${t(n.supply.emitted)}</b>block rewards emitted</div>
+        <div class="card"><b>${t(n.supply.staked)}</b>staked (+${t(n.supply.coStaked)} co-staked)</div>
+        <div class="card"><b>${t(n.supply.unbonding)}</b>unbonding</div>
         <div class="card"><b>${t(n.supply.escrow)}</b>in lease escrow</div>
       </div>
+      <h2>Supply</h2>
+      <div class="pair" aria-label="emitted and burned supply">
+        <div class="card"><b>${t(n.supply.emitted)}</b>emitted: block rewards, cumulative</div>
+        <div class="card"><b>${t(n.supply.burned)}</b>burned: network-token fees, cumulative${n.burns.count > 0 ? ` (${count(n.burns.count, "burn")}, latest ${time(n.burns.lastAt)})` : ""}</div>
+      </div>
+      <p class="muted">A verified supplier's devices proved at least ${VERIFIED_HOURS} hours in the last 30 days (lease hours or idle uptime), with no fault in that time.</p>
       <h2>GPUs by model</h2>
       <table><tr><th>Model</th><th class="num">Devices</th><th class="num">GPUs</th><th class="num">Leased GPUs</th><th class="num">Market price / GPU-hour (24 h median)</th></tr>
       ${n.gpusByModel.map((g) => {
@@ -90,16 +97,29 @@ export function mountPages(app: OpenAPIHono, deps: Deps & { decimals?: number })
     const d = deviceDetail(db, params.address);
     if (!d) return c.html(layout("Device not found", html`<h1>Device not found</h1><p class="mono">${params.address}</p>`), 404);
     const v = d.device;
-    return c.html(layout(`Device ${short(v.address)}`, html`<h1>Device <span class="mono">${v.address}</span></h1>
+    const pending = d.slashProposals.filter((p) => p.status === "pending");
+    const banner = pending.map((p) => html`<div class="alert${p.executable ? " now" : ""}" role="alert"><b>Slash proposed: ${percent(p.bps)} of stake (${p.reasonName})</b><br>
+      ${p.executable
+        ? html`Executable now: since ${time(p.executableAt)}.`
+        : html`Becomes executable ${time(p.executableAt)}${d.asOf !== null ? ` (in ${duration(p.executableAt - d.asOf)})` : ""}; the config authority may cancel it until then.`}
+      Proposed ${time(p.proposedAt)} by ${addr(p.authority, "wallet")}. It takes from the supplier and co-stakers pro rata, unbonding stake included.</div>`);
+    return c.html(layout(`Device ${short(v.address)}`, html`<h1>Device <span class="mono">${v.address}</span></h1>${banner}
       <div class="cards"><div class="card"><b>${v.gpuCount}× ${v.gpuModelName}</b>${v.vramGb} GB VRAM, region ${v.region}</div>
       <div class="card"><b>${t(v.stake)}</b>stake (+${t(v.coStake)} co-staked)</div>
+      <div class="card"><b>${t(v.unbonding)}</b>unbonding (+${t(v.coUnbonding)} co-stakers')</div>
+      <div class="card"><b>${t(v.slashed)}</b>slashed</div>
       <div class="card"><b>${v.status}</b>${v.lease ? html`on ${addr(v.lease, "leases")}` : "no lease"}</div>
       <div class="card"><b>${v.provenHours} h</b>proven, ${v.faults} faults</div>
       <div class="card"><b>${t(v.earned)}</b>lease earnings claimed</div><div class="card"><b>${t(v.rewards)}</b>block rewards claimed</div></div>
       <p>Owner ${addr(v.owner, "wallet")}</p>
       <h2>Uptime, last 30 days (${d.uptime.upHours} of ${d.uptime.hours.length} hours up)</h2>${uptimeChart(d.uptime.hours, d.uptime.from)}
       <h2>Leases</h2><table><tr><th>Lease</th><th class="num">Slot</th><th class="num">GPUs</th><th class="num">Proven h</th><th class="num">Earned</th><th class="num">Faults</th></tr>
-      ${d.leases.map((l) => html`<tr><td>${addr(l.lease, "leases")}</td><td class="num">${l.slot}</td><td class="num">${l.gpus}</td><td class="num">${l.provenHours}</td><td class="num">${t(l.earned)}</td><td class="num">${l.faults}</td></tr>`)}</table>`));
+      ${d.leases.map((l) => html`<tr><td>${addr(l.lease, "leases")}</td><td class="num">${l.slot}</td><td class="num">${l.gpus}</td><td class="num">${l.provenHours}</td><td class="num">${t(l.earned)}</td><td class="num">${l.faults}</td></tr>`)}</table>
+      <h2>Slash proposals</h2>${d.slashProposals.length === 0
+        ? html`<p class="muted">No slash proposals.</p>`
+        : html`<table><tr><th>Status</th><th class="num">Share</th><th>Reason</th><th>Proposed</th><th>Executable from</th><th>Resolved</th><th class="num">Taken</th><th>Proposal</th></tr>
+      ${d.slashProposals.map((p) => html`<tr><td><span class="tag ${p.status === "pending" ? "bad" : p.status === "cancelled" ? "good" : ""}">${p.status}</span></td><td class="num">${percent(p.bps)}</td><td>${p.reasonName}</td>
+        <td>${time(p.proposedAt)}</td><td>${time(p.executableAt)}</td><td>${time(p.resolvedAt)}</td><td class="num">${p.amount === null ? "—" : t(p.amount)}</td><td class="mono" title="${p.proposal}">${short(p.proposal)}</td></tr>`)}</table>`}`));
   }));
 
   function leaseTable(items: ReturnType<typeof listLeases>["items"]) {
