@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { Keypair } from "@solana/web3.js";
 import { parseEvents, rewardsIdl, toBigInt } from "../client/src/index.ts";
 import { deviceRewardPda, HOURS, scheduleAmounts } from "../client/src/rewards/index.ts";
-import { AccumulatorModel, HOUR, RewardsWorld } from "./support/rewards-world.ts";
+import { HOUR, RewardsModel, RewardsWorld } from "./support/rewards-world.ts";
 import { createTokenAccount } from "../client/src/svm/index.ts";
 import { DECIMALS, ENGINES } from "./support/world.ts";
 
@@ -49,7 +49,7 @@ for (const engineName of ENGINES) {
     it("nominates after five proven hours and pays shares that follow the weights exactly", async function () {
       const rw = await RewardsWorld.create(engineName);
       const [a, b] = await rw.devices(2, 1);
-      const model = new AccumulatorModel();
+      const model = new RewardsModel();
       const stake = rw.w.minimum(a);
       model.register("a", stake);
       model.register("b", stake);
@@ -58,30 +58,41 @@ for (const engineName of ENGINES) {
       for (const amount of scheduleAmounts(DECIMALS, 0, 5)) model.emit(amount);
       const nominated = await rw.ok("record_uptime", await rw.uptimeIxs([{ device: a, first: 0, count: 5 }, { device: b, first: 0, count: 3 }]), [rw.attester]);
       expect(parseEvents(rewardsIdl, nominated.logs).map((e) => e.name)).to.deep.equal(["UptimeRecorded", "DeviceNominated", "UptimeRecorded"]);
+      model.supplierStake("a", stake);
       model.nominate("a", WEIGHT_PER_GPU, scheduleAmounts(DECIMALS, 5, 1)[0]);
+      model.supplierStake("b", stake);
       expect((await rw.record(a)).nominated).to.equal(true);
       expect((await rw.record(b)).nominated).to.equal(false);
 
       await rw.engine.warp(3 * HOUR);
       await rw.crank();
       for (const amount of scheduleAmounts(DECIMALS, 5, 3)) model.emit(amount);
+      // Hours 0-5 had no weight: carried whole into hour 6, A's first.
+      expect(toBigInt((await rw.pool()).unallocated)).to.equal(0n);
       await rw.rejects(await rw.claimIx(b), [b.supplier.wallet], E.NothingToClaim);
       // B catches up to a streak of 8 during hour 8 and counts from hour 9; A keeps proving.
       await rw.ok("record_uptime", await rw.uptimeIxs([{ device: b, first: 3, count: 5 }, { device: a, first: 5, count: 3 }]), [rw.attester]);
+      model.supplierStake("b", stake);
       model.nominate("b", WEIGHT_PER_GPU, scheduleAmounts(DECIMALS, 8, 1)[0]);
+      model.supplierStake("a", stake);
       await rw.engine.warp(4 * HOUR);
       await rw.crank();
       for (const amount of scheduleAmounts(DECIMALS, 8, 4)) model.emit(amount);
 
+      let paid = 0n;
       for (const [d, id] of [[a, "a"], [b, "b"]] as const) {
         const before = await rw.w.balance(rw.payout.get(d.address.toBase58())!);
         await rw.ok("claim", await rw.claimIx(d), [d.supplier.wallet]);
         const got = (await rw.w.balance(rw.payout.get(d.address.toBase58())!)) - before;
-        expect(got, id).to.equal(model.claim(`${id}:supplier`, stake));
+        expect(got, id).to.equal(model.claim(id, stake));
+        paid += got;
       }
+      // Everything emitted went to the two suppliers, less a base unit of rounding per settlement.
+      const emitted = scheduleAmounts(DECIMALS, 0, 12).reduce((x, y) => x + y, 0n);
+      expect(emitted - paid >= 0n && emitted - paid <= 6n, `${emitted - paid}`).to.equal(true);
       await rw.rejects(await rw.claimIx(a), [a.supplier.wallet], E.NothingToClaim);
       await rw.rejects(await rw.rewards.claim({ owner: b.supplier.wallet.publicKey, device: a.address, destination: rw.payout.get(b.address.toBase58())! }), [b.supplier.wallet], E.NotOwner);
-      await rw.checkPool();
+      await rw.checkNothingStranded(6n);
     });
 
     it("pauses without losing accrued rewards and resumes at the same hour", async function () {
@@ -109,21 +120,23 @@ for (const engineName of ENGINES) {
 
     it("the circuit breaker rejects claims over its cap in the window, then lets them through", async function () {
       const perHour = scheduleAmounts(DECIMALS, 0, 1)[0];
-      const rw = await RewardsWorld.create(engineName, { breakerWindowHours: 24, breakerCap: (perHour * 5n) / 2n, graceHours: 2 });
+      // Hour 6 (A's first) also shares out what hours 0-5, without weight, left unallocated.
+      const firstClaim = scheduleAmounts(DECIMALS, 0, 7).reduce((x, y) => x + y, 0n);
+      const rw = await RewardsWorld.create(engineName, { breakerWindowHours: 24, breakerCap: firstClaim + (perHour * 3n) / 2n, graceHours: 2 });
       const [a] = await rw.devices(1);
       await rw.engine.warp(5 * HOUR);
       await rw.crank();
       await rw.ok("record_uptime", await rw.uptimeIxs([{ device: a, first: 0, count: 5 }]), [rw.attester]); // earns from hour 6
       await rw.engine.warp(2 * HOUR);
       await rw.crank();
-      await rw.ok("claim", await rw.claimIx(a), [a.supplier.wallet]); // hour 6: one hour of the 2.5-hour cap
+      await rw.ok("claim", await rw.claimIx(a), [a.supplier.wallet]); // hours 0-6, leaving 1.5 hours of the cap
       // The device stops proving; taken out during hour 8, it keeps hours 7 and 8.
       await rw.engine.warp(HOUR);
       await rw.catchUp();
       await rw.ok("denominate", await rw.rewards.denominate({ caller: rw.attester.publicKey, device: a.address }), [rw.attester]);
       await rw.engine.warp(HOUR);
       await rw.catchUp();
-      // Two more hours would take the window's outflow to three hours' worth.
+      // Two more hours would take the window's outflow over the cap.
       const tripped = await rw.rejects(await rw.claimIx(a), [a.supplier.wallet], E.BreakerTripped, [deviceRewardPda(a.address)[0]]);
       const logged = tripped.logs.find((l) => l.startsWith("Program data: "))!;
       expect(parseEvents(rewardsIdl, [tripped.logs[0], logged]).map((e) => e.name)).to.deep.equal(["BreakerTripped"]);
@@ -143,17 +156,18 @@ describe("rewards: co-stakers share pro rata (LiteSVM)", function () {
     const backer = await rw.w.newSupplier(100_000n * 10n ** BigInt(DECIMALS));
     const coStake = supplierStake / 2n;
     await rw.w.ok("co_stake", await rw.w.coStakeIx(d, backer, coStake), [backer.wallet]);
-    await rw.ok("sync_co_stake", await rw.rewards.syncCoStake({ payer: backer.wallet.publicKey, device: d.address, staker: backer.wallet.publicKey }), [backer.wallet]);
+    await rw.ok("sync_co_stake", await rw.syncIx(d, backer.wallet.publicKey), [backer.wallet]);
     const backerTokens = await createTokenAccount(rw.engine, backer.wallet, rw.rewardMint, backer.wallet.publicKey);
-    const model = new AccumulatorModel();
+    const model = new RewardsModel();
     model.register("d", supplierStake);
-    model.checkpoint("backer", "d", coStake);
+    model.coCheckpoint("backer", "d", coStake);
     expect(toBigInt((await rw.record(d)).basis)).to.equal(supplierStake + coStake);
 
     await rw.engine.warp(5 * HOUR);
     await rw.catchUp();
     for (const amount of scheduleAmounts(DECIMALS, 0, 5)) model.emit(amount);
     await rw.ok("record_uptime", await rw.uptimeIxs([{ device: d, first: 0, count: 5 }]), [rw.attester]);
+    model.supplierStake("d", supplierStake);
     model.nominate("d", WEIGHT_PER_GPU, scheduleAmounts(DECIMALS, 5, 1)[0]);
     await rw.engine.warp(6 * HOUR);
     await rw.catchUp();
@@ -163,24 +177,37 @@ describe("rewards: co-stakers share pro rata (LiteSVM)", function () {
     let before = await rw.w.balance(backerTokens);
     await rw.ok("claim_co_stake", await claimBacker(), [backer.wallet]);
     const backerGot = (await rw.w.balance(backerTokens)) - before;
-    expect(backerGot).to.equal(model.claim("backer", coStake));
+    expect(backerGot).to.equal(model.claimCo("backer", coStake));
     const supplierTokens = rw.payout.get(d.address.toBase58())!;
     before = await rw.w.balance(supplierTokens);
     await rw.ok("claim", await rw.claimIx(d), [d.supplier.wallet]);
     const supplierGot = (await rw.w.balance(supplierTokens)) - before;
-    expect(supplierGot).to.equal(model.claim("d:supplier", supplierStake));
-    // 2 : 1, to within rounding.
+    expect(supplierGot).to.equal(model.claim("d", supplierStake));
+    // 2 : 1, to within rounding, and nothing of the 11 hours left over (the supplier takes the rounding).
     expect(supplierGot - 2n * backerGot < 10n && 2n * backerGot - supplierGot < 10n).to.equal(true);
+    const emitted = scheduleAmounts(DECIMALS, 0, 11).reduce((x, y) => x + y, 0n);
+    expect(emitted - supplierGot - backerGot <= 3n).to.equal(true);
+    await rw.checkNothingStranded(3n);
 
-    // The backer withdraws half its co-stake without syncing: its next share is on the smaller stake.
+    // The backer withdraws half its co-stake without syncing: it is paid on the smaller stake, and the
+    // share of the half it took away goes to the supplier, not into the vault for ever.
     await rw.w.ok("co_unstake", await rw.w.staking.coUnstake({ staker: backer.wallet.publicKey, deviceKey: d.key.publicKey, amount: coStake / 2n }), [backer.wallet]);
     await rw.engine.warp(2 * HOUR);
     await rw.catchUp();
     for (const amount of scheduleAmounts(DECIMALS, 11, 2)) model.emit(amount);
     before = await rw.w.balance(backerTokens);
     await rw.ok("claim_co_stake", await claimBacker(), [backer.wallet]);
-    expect((await rw.w.balance(backerTokens)) - before).to.equal(model.claim("backer", coStake / 2n));
+    const second = (await rw.w.balance(backerTokens)) - before;
+    expect(second).to.equal(model.claimCo("backer", coStake / 2n));
     await rw.rejects(await claimBacker(), [backer.wallet], E.NothingToClaim);
+    before = await rw.w.balance(supplierTokens);
+    await rw.ok("claim", await rw.claimIx(d), [d.supplier.wallet]);
+    const supplierSecond = (await rw.w.balance(supplierTokens)) - before;
+    expect(supplierSecond).to.equal(model.claim("d", supplierStake));
+    // Two hours: the backer got a sixth (half its third), the supplier the other five sixths.
+    const twoHours = scheduleAmounts(DECIMALS, 11, 2).reduce((x, y) => x + y, 0n);
+    expect(5n * second - supplierSecond < 10n && supplierSecond - 5n * second < 10n, `${second} ${supplierSecond}`).to.equal(true);
+    expect(twoHours - second - supplierSecond <= 2n).to.equal(true);
     // Someone else cannot claim the backer's share.
     const thief = await rw.w.newSupplier(0n);
     const thiefTokens = await createTokenAccount(rw.engine, thief.wallet, rw.rewardMint, thief.wallet.publicKey);
@@ -226,17 +253,20 @@ describe("rewards: uptime rules, denomination, claim cost (LiteSVM)", function (
     await rw.engine.warp(HOUR);
     await rw.catchUp();
     await rw.ok("denominate", denominate, [rw.attester]);
-    // Nominated during hour 5, denominated during hour 8: it earns hours 6, 7 and 8.
-    const earned = scheduleAmounts(DECIMALS, 6, 3).reduce((x, y) => x + y, 0n);
+    // Nominated during hour 5, denominated during hour 8: it earns hours 6, 7 and 8, and hour 6 shares
+    // out what hours 0-5 (no weight) left unallocated.
+    const earned = scheduleAmounts(DECIMALS, 0, 9).reduce((x, y) => x + y, 0n);
     expect((await rw.record(a)).nominated).to.equal(false);
     await rw.engine.warp(3 * HOUR);
     await rw.catchUp();
     const before = await rw.w.balance(rw.payout.get(a.address.toBase58())!);
     await rw.ok("claim", await rw.claimIx(a), [a.supplier.wallet]);
     const paid = (await rw.w.balance(rw.payout.get(a.address.toBase58())!)) - before;
-    // The only device and staker: hours 5-7 less a few base units of rounding, nothing after.
+    // The only device and staker: hours 0-8 less a few base units of rounding, nothing after; the
+    // hours since, without weight, wait in the unallocated bucket.
     expect(paid <= earned && paid >= earned - 5n, `${paid} vs ${earned}`).to.equal(true);
-    await rw.checkPool();
+    const l = await rw.checkNothingStranded(5n);
+    expect(l.unallocated).to.equal(scheduleAmounts(DECIMALS, 9, 2).reduce((x, y) => x + y, 0n));
   });
 
   it("a claim costs the same after 1 hour and after 10,000 hours", async function () {
@@ -292,6 +322,7 @@ describe("rewards: uptime rules, denomination, claim cost (LiteSVM)", function (
         await rw.catchUp();
         await rw.ok("record_uptime", await rw.uptimeIxs([{ device: devices[0], first: 0, count: 5 }, { device: devices[1], first: 0, count: 5 }]), [rw.attester]);
         let claimed = 0n;
+        let settles = 4;
         let hour = 5;
         const next = [5, 5, 0];
         for (const o of ops) {
@@ -310,7 +341,7 @@ describe("rewards: uptime rules, denomination, claim cost (LiteSVM)", function (
             const amount = (rw.w.minimum(d) * BigInt(o.percent)) / 100n;
             const res = await rw.w.send("co_stake", await rw.w.coStakeIx(d, backer, amount), [backer.wallet]);
             if (!res.ok) expect(res.errorCode).to.equal(6116); // over 50%
-            await rw.ok("sync_co_stake", await rw.rewards.syncCoStake({ payer: backer.wallet.publicKey, device: d.address, staker: backer.wallet.publicKey }), [backer.wallet]);
+            await rw.ok("sync_co_stake", await rw.syncIx(d, backer.wallet.publicKey), [backer.wallet]);
           } else {
             const d = devices[o.device];
             const co = o.kind === "coClaim";
@@ -326,7 +357,8 @@ describe("rewards: uptime rules, denomination, claim cost (LiteSVM)", function (
               expect([E.NothingToClaim, 6002]).to.include(res.errorCode);
             }
           }
-          await rw.checkPool();
+          settles += 4;
+          await rw.checkNothingStranded(BigInt(settles));
         }
         const p = await rw.pool();
         expect(toBigInt(p.totalClaimed)).to.equal(claimed);
