@@ -8,7 +8,7 @@ import { parseEvents, rewardsIdl, toBigInt } from "../client/src/index.ts";
 import { deviceRewardPda, HOURS, scheduleAmounts } from "../client/src/rewards/index.ts";
 import { HOUR, RewardsModel, RewardsWorld } from "./support/rewards-world.ts";
 import { createTokenAccount } from "../client/src/svm/index.ts";
-import { DECIMALS, ENGINES } from "./support/world.ts";
+import { DECIMALS, ENGINES, UNBONDING_SECONDS } from "./support/world.ts";
 
 const E = {
   NotPoolAuthority: 6300,
@@ -17,12 +17,15 @@ const E = {
   NothingToEmit: 6304,
   NotAttester: 6305,
   WrongDeviceKey: 6308,
+  NotNominated: 6314,
   UptimeReplayed: 6310,
   FutureHour: 6311,
   NotBehind: 6313,
   NotOwner: 6315,
   NothingToClaim: 6316,
   BreakerTripped: 6317,
+  WrongDevice: 6320,
+  WrongLease: 6321,
 } as const;
 const WEIGHT_PER_GPU = 3_000n; // RTX 4070: 2,500 bps x bandwidth tier 3 (12,000 bps) / 10,000
 
@@ -375,5 +378,147 @@ describe("rewards: uptime rules, denomination, claim cost (LiteSVM)", function (
     const all = scheduleAmounts(DECIMALS, 0, HOURS);
     expect(all.reduce((x, y) => x + y, 0n)).to.equal(300_000_000n * 10n ** BigInt(DECIMALS));
     expect(all[HOURS - 2] > 400n * 10n ** 6n && all[HOURS - 2] < 420n * 10n ** 6n).to.equal(true);
+  });
+});
+
+describe("rewards follow live stake (LiteSVM)", function () {
+  it("a device whose supplier unstakes everything leaves from the next hour; the staked device then earns every hour; the share it earned stays its supplier's, even after deregistering", async function () {
+    this.timeout(120_000);
+    const rw = await RewardsWorld.create("litesvm", { graceHours: 2 });
+    const [a, b] = await rw.devices(2);
+    const stake = rw.w.minimum(a);
+    const model = new RewardsModel();
+    model.register("a", stake);
+    model.register("b", stake);
+    const amount = (h: number) => scheduleAmounts(DECIMALS, h, 1)[0];
+    await rw.engine.warp(5 * HOUR);
+    await rw.catchUp();
+    for (let h = 0; h < 5; h++) model.emit(amount(h));
+    await rw.ok("record_uptime", await rw.uptimeIxs([{ device: a, first: 0, count: 5 }, { device: b, first: 0, count: 5 }]), [rw.attester]);
+    for (const id of ["a", "b"]) {
+      model.supplierStake(id, stake);
+      model.nominate(id, WEIGHT_PER_GPU, amount(5));
+    }
+    await rw.engine.warp(2 * HOUR);
+    await rw.catchUp();
+    for (let h = 5; h < 7; h++) model.emit(amount(h));
+
+    const stranger = Keypair.generate();
+    await rw.engine.airdrop(stranger.publicKey, 1_000_000_000n);
+    const denominateB = await rw.rewards.denominate({ caller: stranger.publicKey, device: b.address });
+    // Staked, up to date and not paused: nobody can take it out.
+    await rw.rejects(denominateB, [stranger], E.NotBehind, [deviceRewardPda(b.address)[0]]);
+    // During hour 7 B's supplier unstakes everything; anyone may then take B out, from hour 8.
+    await rw.w.ok("request_unstake", await rw.w.staking.requestUnstake({ supplier: b.supplier.wallet.publicKey, deviceKey: b.key.publicKey, amount: stake }), [b.supplier.wallet]);
+    const out = await rw.ok("denominate", denominateB, [stranger]);
+    const event = parseEvents(rewardsIdl, out.logs).find((e) => e.name === "DeviceDenominated")!;
+    expect(event.data.from_hour ?? event.data.fromHour).to.equal(8);
+    model.denominate("b", amount(7));
+    model.supplierStake("b", 0n);
+    await rw.rejects(denominateB, [stranger], E.NotNominated);
+
+    // The next ten hours: A is the only weight. Uptime keeps coming for both; B is not nominated again.
+    await rw.engine.warp(10 * HOUR);
+    await rw.catchUp();
+    for (let h = 7; h < 17; h++) model.emit(amount(h));
+    const rec = await rw.ok("record_uptime", await rw.uptimeIxs([{ device: b, first: 5, count: 12 }, { device: a, first: 5, count: 12 }]), [rw.attester]);
+    expect(parseEvents(rewardsIdl, rec.logs).map((e) => e.name)).to.deep.equal(["UptimeRecorded", "UptimeRecorded"]);
+    model.supplierStake("b", 0n);
+    model.supplierStake("a", stake);
+    expect((await rw.record(b)).nominated).to.equal(false);
+    expect(toBigInt((await rw.pool()).totalWeight)).to.equal(WEIGHT_PER_GPU);
+
+    const aTokens = rw.payout.get(a.address.toBase58())!;
+    let before = await rw.w.balance(aTokens);
+    await rw.ok("claim", await rw.claimIx(a), [a.supplier.wallet]);
+    const aPaid = (await rw.w.balance(aTokens)) - before;
+    expect(aPaid).to.equal(model.claim("a", stake));
+    // A earned all of hours 8-16 and half of hours 0-7 (hours 0-5 carried into hour 6).
+    const all = (from: number, n: number) => scheduleAmounts(DECIMALS, from, n).reduce((x, y) => x + y, 0n);
+    const aExpected = all(8, 9) + all(0, 8) / 2n;
+    expect(aExpected - aPaid >= 0n && aExpected - aPaid <= 4n, `${aPaid} vs ${aExpected}`).to.equal(true);
+    await rw.checkNothingStranded(8n);
+
+    // B's supplier waits out the unbonding, withdraws and deregisters (the Device account is closed):
+    // what B earned while staked is still its supplier's to claim.
+    await rw.engine.warp(UNBONDING_SECONDS + HOUR);
+    await rw.catchUp();
+    await rw.w.ok("withdraw", await rw.w.staking.withdraw({ supplier: b.supplier.wallet.publicKey, deviceKey: b.key.publicKey, destination: b.supplier.tokens }), [b.supplier.wallet]);
+    await rw.w.ok("deregister", await rw.w.staking.deregister({ supplier: b.supplier.wallet.publicKey, deviceKey: b.key.publicKey }), [b.supplier.wallet]);
+    expect(await rw.engine.getAccount(b.address)).to.equal(null);
+    const bTokens = rw.payout.get(b.address.toBase58())!;
+    before = await rw.w.balance(bTokens);
+    await rw.ok("claim", await rw.claimIx(b), [b.supplier.wallet]);
+    const bPaid = (await rw.w.balance(bTokens)) - before;
+    expect(bPaid).to.equal(model.claim("b", 0n));
+    const bExpected = all(0, 8) / 2n;
+    expect(bExpected - bPaid >= 0n && bExpected - bPaid <= 4n, `${bPaid} vs ${bExpected}`).to.equal(true);
+    await rw.rejects(await rw.claimIx(b), [b.supplier.wallet], E.NothingToClaim);
+    // A fell behind during the unbonding and is taken out too; the hours since wait, unallocated.
+    await rw.ok("denominate", await rw.rewards.denominate({ caller: stranger.publicKey, device: a.address }), [stranger]);
+    await rw.checkNothingStranded(10n);
+  });
+
+  it("a paused or under-staked device leaves through record_uptime or denominate and returns only through a fresh nomination; wrong Device or lease accounts are refused", async function () {
+    const rw = await RewardsWorld.create("litesvm", { graceHours: 2 });
+    const [a, other] = await rw.devices(2);
+    await rw.engine.warp(5 * HOUR);
+    await rw.catchUp();
+    // Signed for A, but B's staking Device passed: refused.
+    const [ed, ix] = await rw.uptimeIxs([{ device: a, first: 0, count: 5 }]);
+    ix.keys[5].pubkey = other.address;
+    await rw.rejects([ed, ix], [rw.attester], E.WrongDevice, [deviceRewardPda(a.address)[0]]);
+    // A lease account for a device with none: refused.
+    const [ed2, ix2] = await rw.uptimeIxs([{ device: a, first: 0, count: 5 }]);
+    ix2.keys[6].pubkey = rw.w.vault;
+    await rw.rejects([ed2, ix2], [rw.attester], E.WrongLease, [deviceRewardPda(a.address)[0]]);
+
+    // Paused before its fifth hour is recorded: not nominated.
+    const pause = (paused: boolean) => rw.w.staking.setDevicePaused({ supplier: a.supplier.wallet.publicKey, deviceKey: a.key.publicKey, paused });
+    await rw.w.ok("set_device_paused", await pause(true), [a.supplier.wallet]);
+    let res = await rw.ok("record_uptime", await rw.uptimeIxs([{ device: a, first: 0, count: 5 }]), [rw.attester]);
+    expect(parseEvents(rewardsIdl, res.logs).map((e) => e.name)).to.deep.equal(["UptimeRecorded"]);
+    await rw.w.ok("set_device_paused", await pause(false), [a.supplier.wallet]);
+    await rw.engine.warp(HOUR);
+    await rw.catchUp();
+    res = await rw.ok("record_uptime", await rw.uptimeIxs([{ device: a, first: 5, count: 1 }]), [rw.attester]);
+    expect(parseEvents(rewardsIdl, res.logs).map((e) => e.name)).to.deep.equal(["UptimeRecorded", "DeviceNominated"]);
+    // Paused while nominated: its next record takes it out, from the next hour.
+    await rw.engine.warp(HOUR);
+    await rw.catchUp();
+    await rw.w.ok("set_device_paused", await pause(true), [a.supplier.wallet]);
+    res = await rw.ok("record_uptime", await rw.uptimeIxs([{ device: a, first: 6, count: 1 }]), [rw.attester]);
+    expect(parseEvents(rewardsIdl, res.logs).map((e) => e.name)).to.deep.equal(["UptimeRecorded", "DeviceDenominated"]);
+    let r = await rw.record(a);
+    expect([r.nominated, toBigInt(r.weight), r.streak]).to.deep.equal([false, 0n, 0]);
+    expect(toBigInt((await rw.pool()).pendingSub)).to.equal(WEIGHT_PER_GPU);
+    // Resumed: it needs five fresh consecutive hours again.
+    await rw.w.ok("set_device_paused", await pause(false), [a.supplier.wallet]);
+    await rw.engine.warp(4 * HOUR);
+    await rw.catchUp();
+    res = await rw.ok("record_uptime", await rw.uptimeIxs([{ device: a, first: 7, count: 4 }]), [rw.attester]);
+    expect(parseEvents(rewardsIdl, res.logs).map((e) => e.name)).to.deep.equal(["UptimeRecorded"]);
+    await rw.engine.warp(HOUR);
+    await rw.catchUp();
+    res = await rw.ok("record_uptime", await rw.uptimeIxs([{ device: a, first: 11, count: 1 }]), [rw.attester]);
+    expect(parseEvents(rewardsIdl, res.logs).map((e) => e.name)).to.deep.equal(["UptimeRecorded", "DeviceNominated"]);
+    // One base unit below the minimum: anyone may take it out at once.
+    await rw.w.ok("request_unstake", await rw.w.staking.requestUnstake({ supplier: a.supplier.wallet.publicKey, deviceKey: a.key.publicKey, amount: 1n }), [a.supplier.wallet]);
+    await rw.ok("denominate", await rw.rewards.denominate({ caller: rw.attester.publicKey, device: a.address }), [rw.attester]);
+    r = await rw.record(a);
+    expect(r.nominated).to.equal(false);
+    // Co-stake brings it back to its minimum: eligible again, but only through nomination.
+    const backer = await rw.w.newSupplier(1_000n * 10n ** BigInt(DECIMALS));
+    await rw.w.ok("co_stake", await rw.w.coStakeIx(a, backer, 1n), [backer.wallet]);
+    rw.w.coStakers.push({ device: a, staker: backer });
+    await rw.ok("sync_co_stake", await rw.syncIx(a, backer.wallet.publicKey), [backer.wallet]);
+    await rw.engine.warp(HOUR);
+    await rw.catchUp();
+    res = await rw.ok("record_uptime", await rw.uptimeIxs([{ device: a, first: 12, count: 1 }]), [rw.attester]);
+    expect(parseEvents(rewardsIdl, res.logs).map((e) => e.name)).to.deep.equal(["UptimeRecorded"]);
+    await rw.engine.warp(12 * HOUR);
+    await rw.catchUp();
+    await rw.checkNothingStranded(12n);
+    await rw.w.checkVaultInvariant();
   });
 });
