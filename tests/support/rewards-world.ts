@@ -61,9 +61,15 @@ export class RewardsWorld {
     return this.w.engine;
   }
 
+  /** Rewards transactions that succeeded (each settles at most four devices: a bound on rounding dust). */
+  sent = 0;
+
   async send(name: string, ixs: TransactionInstruction | TransactionInstruction[], signers: Keypair[]): Promise<TxResult> {
     const res = await this.engine.send(Array.isArray(ixs) ? ixs : [ixs], signers);
-    if (res.ok) this.cu.set(name, programComputeUnits(res.logs, REWARDS_PROGRAM_ID));
+    if (res.ok) {
+      this.cu.set(name, programComputeUnits(res.logs, REWARDS_PROGRAM_ID));
+      this.sent++;
+    }
     return res;
   }
 
