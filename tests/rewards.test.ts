@@ -5,9 +5,11 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { Keypair } from "@solana/web3.js";
 import { parseEvents, rewardsIdl, toBigInt } from "../client/src/index.ts";
-import { deviceRewardPda, HOURS, scheduleAmounts } from "../client/src/rewards/index.ts";
+import { deviceRewardPda, HOURS, poolPda, RewardsClient, scheduleAmounts, signUptime } from "../client/src/rewards/index.ts";
+import { LeaseWorld } from "./support/lease-world.ts";
+import { PRICE } from "./support/network-history.ts";
 import { HOUR, RewardsModel, RewardsWorld } from "./support/rewards-world.ts";
-import { createTokenAccount } from "../client/src/svm/index.ts";
+import { createMint, createTokenAccount } from "../client/src/svm/index.ts";
 import { DECIMALS, ENGINES, UNBONDING_SECONDS } from "./support/world.ts";
 
 const E = {
@@ -520,5 +522,105 @@ describe("rewards follow live stake (LiteSVM)", function () {
     await rw.catchUp();
     await rw.checkNothingStranded(12n);
     await rw.w.checkVaultInvariant();
+  });
+});
+
+describe("rewards: hours that served a proven lease weigh more (LiteSVM)", function () {
+  it("a nominated device whose lease shows new proven hours weighs nominal x the work factor from the next hour, idle again when none; payouts match the exact model", async function () {
+    this.timeout(120_000);
+    const lw = await LeaseWorld.create("litesvm", 25 * HOUR);
+    const rw = await RewardsWorld.attach(lw.w, { workFactorBps: 25_000 });
+    expect((await rw.pool()).workFactorBps).to.equal(25_000);
+    const [a, b] = await rw.devices(2);
+    const stake = rw.w.minimum(a);
+    const WORKING = (WEIGHT_PER_GPU * 25_000n) / 10_000n;
+    const model = new RewardsModel();
+    model.register("a", stake);
+    model.register("b", stake);
+    const amount = (h: number) => scheduleAmounts(DECIMALS, h, 1)[0];
+    const renter = await lw.newRenter();
+    const lease = await lw.open(renter, { gpus: 1, hours: 20, price: PRICE });
+    await lw.assign(lease, a);
+
+    // Hours 0-4: A serves the lease (proven), B idles. Both are nominated during hour 5; A's record sees
+    // five proven lease hours, so it starts at the working weight.
+    await rw.engine.warp(5 * HOUR);
+    await rw.catchUp();
+    for (let h = 0; h < 5; h++) model.emit(amount(h));
+    await lw.ok("prove_time", await lw.proveIxs(lease, [lw.attest(lease, 0, 0, 5)]), [lw.attester]);
+    // The lease account must be A's current lease.
+    await rw.rejects(await rw.rewards.recordUptime({ attester: rw.attester.publicKey, attestations: [signUptime(a.key, 0, 5)], leases: [null] }), [rw.attester], E.WrongLease, [deviceRewardPda(a.address)[0]]);
+    let res = await rw.ok("record_uptime", await rw.uptimeIxs([{ device: a, first: 0, count: 5 }, { device: b, first: 0, count: 5 }]), [rw.attester]);
+    const nominated = parseEvents(rewardsIdl, res.logs).filter((e) => e.name === "DeviceNominated").map((e) => toBigInt(e.data.weight));
+    expect(nominated).to.deep.equal([WORKING, WEIGHT_PER_GPU]);
+    model.supplierStake("a", stake);
+    model.nominate("a", WORKING, amount(5));
+    model.supplierStake("b", stake);
+    model.nominate("b", WEIGHT_PER_GPU, amount(5));
+    expect((await rw.record(a)).working).to.equal(true);
+
+    // Each later hour: the pool is cranked, A's lease hour may be proven, then both records are made.
+    // A record that saw no new proven hour puts A back to idle weight from the next hour.
+    const plan = [true, false, false, true, true, false, true];
+    let proven = 5;
+    let hour = 5;
+    for (const works of plan) {
+      await rw.engine.warp(HOUR);
+      await rw.catchUp();
+      model.emit(amount(hour));
+      if (works) {
+        await lw.ok("prove_time", await lw.proveIxs(lease, [lw.attest(lease, 0, proven, hour + 1 - proven)]), [lw.attester]);
+        proven = hour + 1;
+      }
+      hour++;
+      res = await rw.ok("record_uptime", await rw.uptimeIxs([{ device: a, first: hour - 1, count: 1 }, { device: b, first: hour - 1, count: 1 }]), [rw.attester]);
+      model.supplierStake("a", stake);
+      const before = model.device("a").weight;
+      const target = works ? WORKING : WEIGHT_PER_GPU;
+      model.setWeight("a", target, amount(hour));
+      model.supplierStake("b", stake);
+      const changed = parseEvents(rewardsIdl, res.logs).filter((e) => e.name === "DeviceWeightChanged");
+      expect(changed.map((e) => toBigInt(e.data.weight))).to.deep.equal(before === target ? [] : [target]);
+      const r = await rw.record(a);
+      expect([toBigInt(r.weight), r.working]).to.deep.equal([target, works]);
+      expect(toBigInt((await rw.pool()).pendingAdd) - toBigInt((await rw.pool()).pendingSub)).to.equal(target - before);
+      // A claim in the middle: the hour in progress, held back at the old weight, is not paid yet.
+      if (hour === 9) {
+        const tokens = rw.payout.get(a.address.toBase58())!;
+        const was = await rw.w.balance(tokens);
+        await rw.ok("claim", await rw.claimIx(a), [a.supplier.wallet]);
+        expect((await rw.w.balance(tokens)) - was).to.equal(model.claim("a", stake));
+        await rw.checkNothingStranded(40n);
+      }
+    }
+    await rw.engine.warp(2 * HOUR);
+    await rw.catchUp();
+    model.emit(amount(hour));
+    model.emit(amount(hour + 1));
+    const total: Record<string, bigint> = {};
+    for (const [d, id] of [[a, "a"], [b, "b"]] as const) {
+      const tokens = rw.payout.get(d.address.toBase58())!;
+      total[id] = await rw.w.balance(tokens);
+      const was = total[id];
+      await rw.ok("claim", await rw.claimIx(d), [d.supplier.wallet]);
+      total[id] = await rw.w.balance(tokens);
+      expect(total[id] - was, id).to.equal(model.claim(id, stake));
+    }
+    // A weighed 2.5x B in hours 6, 7, 10, 11 and 13 (hour 6 also shared out hours 0-5), 1x in 8, 9 and 12.
+    expect(total.a * 10n > total.b * 18n && total.a * 10n < total.b * 25n, `${total.a} vs ${total.b}`).to.equal(true);
+    const l = await rw.checkNothingStranded(40n);
+    expect(l.supplierAccrued + l.coOwed + l.unsettled + l.ahead).to.equal(0n);
+    await rw.w.checkVaultInvariant();
+  });
+
+  it("initialize_pool refuses a work factor under 1x or over 5x", async function () {
+    const { World } = await import("./support/world.ts");
+    for (const bad of [9_999, 50_001]) {
+      const w = await World.create("litesvm");
+      const mint = await createMint(w.engine, w.authority, poolPda()[0], DECIMALS);
+      const ix = await new RewardsClient().initializePool({ authority: w.authority.publicKey, rewardMint: mint, hourLengthSeconds: HOUR, graceHours: 2, breakerWindowHours: 24, breakerCap: 1n, workFactorBps: bad });
+      const res = await w.engine.send([ix], [w.authority]);
+      expect(res.errorCode, `${bad}`).to.equal(6301);
+    }
   });
 });
