@@ -13,7 +13,8 @@ export * from "./schedule.ts";
 export * from "./model.ts";
 
 export const UPTIME_MESSAGE_LEN = 62;
-export const MAX_UPTIME_ATTESTATIONS = 4;
+/** Three per transaction: each takes a DeviceReward, a Device and a lease account besides its Ed25519 entry. */
+export const MAX_UPTIME_ATTESTATIONS = 3;
 /** A working hour's weight over an idle one when initialize_pool is given 0 (basis points): 2x. */
 export const DEFAULT_WORK_FACTOR_BPS = 20_000;
 /** `Device.status` of a paused device (staking). */

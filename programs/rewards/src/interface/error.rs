@@ -16,7 +16,7 @@ error_enum! {
         WrongProgram = 6309 => "The attestation is for another program",
         UptimeReplayed = 6310 => "These hours are already recorded",
         FutureHour = 6311 => "The attestation covers hours that have not ended",
-        BadAttestationData = 6312 => "Attestation data must be 1 to 4 messages of 62 bytes with one DeviceReward account each",
+        BadAttestationData = 6312 => "Attestation data must be 1 to 3 messages of 62 bytes with a DeviceReward, Device and lease account each",
         NotBehind = 6313 => "The device is still eligible: not behind by more than the grace, staked at its minimum, not paused and registered",
         NotNominated = 6314 => "The device is not nominated",
         NotOwner = 6315 => "Only the device's supplier may claim",

@@ -28,7 +28,9 @@ instruction_set! {
 
 pub const MESSAGE_LEN: usize = 62;
 pub const MESSAGES_OFFSET: usize = 12;
-pub const MAX_UPTIME_ATTESTATIONS: usize = 4;
+/// Three: with its DeviceReward, Device and lease accounts and its Ed25519 entry, a fourth would take a
+/// legacy transaction over 1,232 bytes.
+pub const MAX_UPTIME_ATTESTATIONS: usize = 3;
 /// Most hours one crank emits: each logs a HourEmitted event, and a transaction's log is cut at
 /// 10,000 bytes, so 96 events (about 60 bytes each) stay well inside it.
 pub const MAX_HOURS_PER_CRANK: u32 = 96;

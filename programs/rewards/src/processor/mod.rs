@@ -102,6 +102,9 @@ impl LiveDevice {
     }
 }
 
+/// The lease program's `Lease` account discriminator (computed at compile time).
+const LEASE_DISCRIMINATOR: [u8; 8] = hourglass_core::discriminator::account("Lease");
+
 /// Whether the device served proven lease hours since its last record: its current lease (which
 /// `lease` must be; the system program when it has none) shows more proven hours in its slot than
 /// `record` saw last time. Records what it saw.
@@ -123,7 +126,7 @@ pub(crate) fn saw_work(device: Option<&LiveDevice>, lease: &AccountView, record:
     }
     hourglass_core::loaders::owned_by(lease, &crate::interface::LEASES_ID)?;
     let data = lease.try_borrow()?;
-    if data.len() < LEASE_HEADER_LEN || data[..8] != hourglass_core::discriminator::account("Lease") {
+    if data.len() < LEASE_HEADER_LEN || data[..8] != LEASE_DISCRIMINATOR {
         return Err(CoreError::WrongDiscriminator.into());
     }
     let max_devices = u16::from_le_bytes([data[LEASE_MAX_DEVICES_OFFSET], data[LEASE_MAX_DEVICES_OFFSET + 1]]) as usize;
