@@ -624,3 +624,83 @@ describe("rewards: hours that served a proven lease weigh more (LiteSVM)", funct
     }
   });
 });
+
+describe("rewards: co-stakes at their effective amount, deregistered devices (LiteSVM)", function () {
+  it("a co-stake shrunk by a slash (the device's co-stake scale) is credited at its effective amount; what it forfeits goes to the supplier", async function () {
+    const rw = await RewardsWorld.create("litesvm");
+    const [d] = await rw.devices(1);
+    const supplierStake = rw.w.minimum(d);
+    const backer = await rw.w.newSupplier(100_000n * 10n ** BigInt(DECIMALS));
+    const coStake = supplierStake / 2n;
+    await rw.w.ok("co_stake", await rw.w.coStakeIx(d, backer, coStake), [backer.wallet]);
+    await rw.ok("sync_co_stake", await rw.syncIx(d, backer.wallet.publicKey), [backer.wallet]);
+    const backerTokens = await createTokenAccount(rw.engine, backer.wallet, rw.rewardMint, backer.wallet.publicKey);
+    const model = new RewardsModel();
+    model.register("d", supplierStake);
+    model.coCheckpoint("backer", "d", coStake);
+    await rw.engine.warp(5 * HOUR);
+    await rw.catchUp();
+    for (const amount of scheduleAmounts(DECIMALS, 0, 5)) model.emit(amount);
+    await rw.ok("record_uptime", await rw.uptimeIxs([{ device: d, first: 0, count: 5 }]), [rw.attester]);
+    model.supplierStake("d", supplierStake);
+    model.nominate("d", WEIGHT_PER_GPU, scheduleAmounts(DECIMALS, 5, 1)[0]);
+    await rw.engine.warp(4 * HOUR);
+    await rw.catchUp();
+    for (const amount of scheduleAmounts(DECIMALS, 5, 4)) model.emit(amount);
+
+    // A slash that takes half of every co-stake, as the staking program records it: the device's
+    // co-stake scale (co_factor, 2^48 = untouched) and its co-stake total halve; the CoStake account
+    // itself is brought to the scale lazily.
+    const acc = (await rw.engine.getAccount(d.address))!;
+    const data = Buffer.from(acc.data);
+    const CO_STAKE_OFFSET = 8 + 3 * 32 + 4 * 2 + 1 + 1 + 2 + 4 + 8;
+    const CO_FACTOR_OFFSET = CO_STAKE_OFFSET + 8 * 6 + 4 + 8;
+    data.writeBigUInt64LE(coStake / 2n, CO_STAKE_OFFSET);
+    data.writeBigUInt64LE(1n << 47n, CO_FACTOR_OFFSET);
+    await rw.engine.setAccount(d.address, { ...acc, data });
+    const decoded = rw.w.staking.decodeDevice(data) as unknown as { coStake: { toString(): string }; coFactor: { toString(): string } };
+    expect([toBigInt(decoded.coStake), toBigInt(decoded.coFactor)]).to.deep.equal([coStake / 2n, 1n << 47n]);
+
+    const before = await rw.w.balance(backerTokens);
+    await rw.ok("claim_co_stake", await rw.rewards.claimCoStake({ staker: backer.wallet.publicKey, device: d.address, destination: backerTokens }), [backer.wallet]);
+    const got = (await rw.w.balance(backerTokens)) - before;
+    expect(got).to.equal(model.claimCo("backer", coStake / 2n));
+    const supplierTokens = rw.payout.get(d.address.toBase58())!;
+    const was = await rw.w.balance(supplierTokens);
+    await rw.ok("claim", await rw.claimIx(d), [d.supplier.wallet]);
+    const supplierGot = (await rw.w.balance(supplierTokens)) - was;
+    expect(supplierGot).to.equal(model.claim("d", supplierStake));
+    // The backer's third of hours 0-8 counted at half: a sixth; the supplier has the other five sixths.
+    const all = scheduleAmounts(DECIMALS, 0, 9).reduce((x, y) => x + y, 0n);
+    expect(all - 6n * got >= 0n && all - 6n * got < 40n, `${got} of ${all}`).to.equal(true);
+    expect(all - got - supplierGot <= 3n).to.equal(true);
+    // From now on its recorded co-stake is the effective one.
+    expect(toBigInt((await rw.record(d)).basis)).to.equal(supplierStake + coStake / 2n);
+    await rw.checkNothingStranded(6n);
+  });
+
+  it("a nominated device deregistered before anyone denominated it is taken out with its closed Device account", async function () {
+    this.timeout(60_000);
+    const rw = await RewardsWorld.create("litesvm", { graceHours: 1_000 });
+    const [a, b] = await rw.devices(2);
+    await rw.engine.warp(5 * HOUR);
+    await rw.catchUp();
+    await rw.ok("record_uptime", await rw.uptimeIxs([{ device: a, first: 0, count: 5 }, { device: b, first: 0, count: 5 }]), [rw.attester]);
+    // B's supplier leaves entirely; nobody runs the keeper meanwhile.
+    await rw.w.ok("request_unstake", await rw.w.staking.requestUnstake({ supplier: b.supplier.wallet.publicKey, deviceKey: b.key.publicKey, amount: rw.w.minimum(b) }), [b.supplier.wallet]);
+    await rw.engine.warp(UNBONDING_SECONDS + HOUR);
+    await rw.catchUp();
+    await rw.w.ok("withdraw", await rw.w.staking.withdraw({ supplier: b.supplier.wallet.publicKey, deviceKey: b.key.publicKey, destination: b.supplier.tokens }), [b.supplier.wallet]);
+    await rw.w.ok("deregister", await rw.w.staking.deregister({ supplier: b.supplier.wallet.publicKey, deviceKey: b.key.publicKey }), [b.supplier.wallet]);
+    // A passes: it is still eligible and not behind the (long) grace.
+    await rw.rejects(await rw.rewards.denominate({ caller: rw.attester.publicKey, device: a.address }), [rw.attester], E.NotBehind);
+    await rw.ok("denominate", await rw.rewards.denominate({ caller: rw.attester.publicKey, device: b.address }), [rw.attester]);
+    expect(toBigInt((await rw.pool()).pendingSub)).to.equal(WEIGHT_PER_GPU);
+    // Its supplier still claims everything B earned while nominated.
+    const tokens = rw.payout.get(b.address.toBase58())!;
+    const before = await rw.w.balance(tokens);
+    await rw.ok("claim", await rw.claimIx(b), [b.supplier.wallet]);
+    expect((await rw.w.balance(tokens)) - before > 0n).to.equal(true);
+    await rw.checkNothingStranded(8n);
+  });
+});
