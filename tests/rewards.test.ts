@@ -10,7 +10,7 @@ import { LeaseWorld } from "./support/lease-world.ts";
 import { PRICE } from "./support/network-history.ts";
 import { HOUR, RewardsModel, RewardsWorld } from "./support/rewards-world.ts";
 import { createMint, createTokenAccount } from "../client/src/svm/index.ts";
-import { DECIMALS, ENGINES, UNBONDING_SECONDS } from "./support/world.ts";
+import { DECIMALS, ENGINES, RTX4070, UNBONDING_SECONDS } from "./support/world.ts";
 
 const E = {
   NotPoolAuthority: 6300,
@@ -702,5 +702,16 @@ describe("rewards: co-stakes at their effective amount, deregistered devices (Li
     await rw.ok("claim", await rw.claimIx(b), [b.supplier.wallet]);
     expect((await rw.w.balance(tokens)) - before > 0n).to.equal(true);
     await rw.checkNothingStranded(8n);
+    // The same device key registered again by another wallet and staked: the old reward record (whose
+    // owner is B's first supplier) is never nominated again.
+    const other = await rw.w.newSupplier(100_000n * 10n ** BigInt(DECIMALS));
+    await rw.w.ok("register_device", await rw.w.staking.registerDevice({ supplier: other.wallet.publicKey, deviceKey: b.key.publicKey, gpuModel: RTX4070.code, gpuCount: 1, vramGb: 24, region: 276, bandwidthTier: 3 }), [other.wallet, b.key]);
+    const again = { ...b, supplier: other };
+    await rw.w.ok("stake", await rw.w.stakeIx(again, rw.w.minimum(again)), [other.wallet]);
+    const next = (await rw.record(b)).nextHour;
+    const clock = (await rw.pool()).nextHour;
+    const res = await rw.ok("record_uptime", await rw.uptimeIxs([{ device: b, first: Math.max(next, clock - 5), count: clock - Math.max(next, clock - 5) }]), [rw.attester]);
+    expect(parseEvents(rewardsIdl, res.logs).map((e) => e.name)).to.deep.equal(["UptimeRecorded"]);
+    expect((await rw.record(b)).nominated).to.equal(false);
   });
 });

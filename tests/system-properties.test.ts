@@ -216,14 +216,14 @@ describe("system properties across staking, leases and rewards (fast-check, Lite
               if (!r.nominated) continue;
               const acc = await h.engine.getAccount(d.address);
               const dev = acc ? w.staking.decodeDevice(acc.data) : null;
-              if (deviceEligible(dev, mintDecimals)) continue;
+              if (deviceEligible(dev, mintDecimals, r.owner)) continue;
               await rw.ok("denominate", await rw.rewards.denominate({ caller: rw.attester.publicKey, device: d.address }), [rw.attester]);
               record("denominate");
             }
             for (const d of devices) {
               const r = await rw.record(d);
               const acc = await h.engine.getAccount(d.address);
-              if (r.nominated) expect(deviceEligible(acc ? w.staking.decodeDevice(acc.data) : null, mintDecimals), `${d.address.toBase58()} nominated while ineligible`).to.equal(true);
+              if (r.nominated) expect(deviceEligible(acc ? w.staking.decodeDevice(acc.data) : null, mintDecimals, r.owner), `${d.address.toBase58()} nominated while ineligible`).to.equal(true);
             }
             res = undefined;
           } else if (lease && o.kind === "fault") {

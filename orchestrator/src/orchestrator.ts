@@ -438,10 +438,11 @@ export class Orchestrator {
     // The keeper's part: a nominated device no longer eligible (stake under its minimum, paused,
     // deregistered) leaves the pool from the next hour, so the delay is at most one loop.
     for (const device of nominated) {
-      const rec = await this.o.engine.getAccount(deviceRewardPda(device)[0]);
-      if (!rec || !this.rewards.decodeDeviceReward(rec.data).nominated) continue;
+      const acc = await this.o.engine.getAccount(deviceRewardPda(device)[0]);
+      const rec = acc ? this.rewards.decodeDeviceReward(acc.data) : null;
+      if (!rec?.nominated) continue;
       const dev = await this.o.engine.getAccount(device);
-      if (deviceEligible(dev && dev.data.length > 0 ? this.staking.decodeDevice(dev.data) : null, this.o.stakeDecimals)) continue;
+      if (deviceEligible(dev && dev.data.length > 0 ? this.staking.decodeDevice(dev.data) : null, this.o.stakeDecimals, rec.owner)) continue;
       await this.send("denominate", [await this.rewards.denominate({ caller: this.o.attester.publicKey, device })]);
     }
   }

@@ -22,10 +22,12 @@ const DEVICE_PAUSED = 1;
 
 /**
  * Whether a staking Device may draw block rewards (the rewards program's rule): supplier + co-stake at
- * least its minimum and not paused. A deregistered device (no account) is not eligible.
+ * least its minimum, not paused, and (when `owner`, the reward record's owner, is given) still that
+ * supplier's. A deregistered device (no account) is not eligible.
  */
-export function deviceEligible(device: { stake: BN; coStake: BN; status: number; multiplierBps: number; gpuCount: number } | null | undefined, mintDecimals: number): boolean {
+export function deviceEligible(device: { owner: PublicKey; stake: BN; coStake: BN; status: number; multiplierBps: number; gpuCount: number } | null | undefined, mintDecimals: number, owner?: PublicKey): boolean {
   if (!device) return false;
+  if (owner && !device.owner.equals(owner)) return false;
   const total = BigInt(device.stake.toString()) + BigInt(device.coStake.toString());
   return device.status !== DEVICE_PAUSED && total >= minimumStake(mintDecimals, device.multiplierBps, device.gpuCount);
 }

@@ -37,7 +37,7 @@ pub fn process(accounts: &mut [AccountView]) -> ProgramResult {
     }
     let behind = clock > r.next_hour.get().saturating_add(p.grace_hours.get());
     let eligible = match &live {
-        Some(d) => d.eligible(mint_decimals)?,
+        Some(d) => d.eligible(mint_decimals, &r.owner)?,
         None => false,
     };
     if !behind && eligible {

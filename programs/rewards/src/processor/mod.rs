@@ -92,13 +92,15 @@ pub(crate) fn live_device(account: &AccountView, expected: &Address) -> Result<O
 }
 
 impl LiveDevice {
-    /// Eligible for block rewards: supplier + co-stake at least the minimum, and not paused.
-    pub fn eligible(&self, mint_decimals: u8) -> Result<bool, ProgramError> {
+    /// Eligible for block rewards: supplier + co-stake at least the minimum, not paused, and still the
+    /// supplier's who registered the reward record (`owner`; a device key registered again under
+    /// another wallet does not pay the old record's owner).
+    pub fn eligible(&self, mint_decimals: u8, owner: &Address) -> Result<bool, ProgramError> {
         use hourglass_staking_interface::state::{device_status, minimum_stake};
         let d = &self.device;
         let minimum = minimum_stake(mint_decimals, d.multiplier_bps.get(), d.gpu_count.get()).ok_or(CoreError::Overflow)?;
         let total = d.total_stake().ok_or(CoreError::Overflow)?;
-        Ok(d.status != device_status::PAUSED && total >= minimum)
+        Ok(d.status != device_status::PAUSED && total >= minimum && &d.owner == owner)
     }
 }
 

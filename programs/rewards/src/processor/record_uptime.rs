@@ -103,7 +103,7 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
         r.checkpoint_supplier(live.map_or(0, |d| d.device.stake.get())).ok_or(CoreError::Overflow)?;
         let working = saw_work(live.as_ref(), lease, &mut r)?;
         let eligible = match &live {
-            Some(d) => d.eligible(mint_decimals)?,
+            Some(d) => d.eligible(mint_decimals, &r.owner)?,
             None => false,
         };
         let nominal = r.nominal_weight.get();
