@@ -1,7 +1,7 @@
 //! `claim`: the supplier takes its share of what the device earned: the device's earnings since its
 //! checkpoint are split (co-stakers' share set aside, the rest credited to the supplier) and the
-//! supplier's recorded stake follows the Device (zero once deregistered), in O(1). One transfer signed by the pool, within the circuit
-//! breaker's cap (a refused claim logs a BreakerTripped event).
+//! supplier's recorded stake follows the Device (zero once deregistered), in O(1). One transfer signed
+//! by the pool, within the circuit breaker's cap (a refused claim logs a BreakerTripped event).
 
 use hourglass_core::cpi::TokenTransfer;
 use hourglass_core::error::CoreError;
