@@ -5,10 +5,12 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { Keypair } from "@solana/web3.js";
 import { parseEvents, rewardsIdl, toBigInt } from "../client/src/index.ts";
-import { deviceRewardPda, HOURS, scheduleAmounts } from "../client/src/rewards/index.ts";
-import { AccumulatorModel, HOUR, RewardsWorld } from "./support/rewards-world.ts";
-import { createTokenAccount } from "../client/src/svm/index.ts";
-import { DECIMALS, ENGINES } from "./support/world.ts";
+import { deviceRewardPda, HOURS, poolPda, RewardsClient, scheduleAmounts, signUptime } from "../client/src/rewards/index.ts";
+import { LeaseWorld } from "./support/lease-world.ts";
+import { PRICE } from "./support/network-history.ts";
+import { HOUR, RewardsModel, RewardsWorld } from "./support/rewards-world.ts";
+import { createMint, createTokenAccount } from "../client/src/svm/index.ts";
+import { DECIMALS, ENGINES, RTX4070, UNBONDING_SECONDS } from "./support/world.ts";
 
 const E = {
   NotPoolAuthority: 6300,
@@ -17,12 +19,15 @@ const E = {
   NothingToEmit: 6304,
   NotAttester: 6305,
   WrongDeviceKey: 6308,
+  NotNominated: 6314,
   UptimeReplayed: 6310,
   FutureHour: 6311,
   NotBehind: 6313,
   NotOwner: 6315,
   NothingToClaim: 6316,
   BreakerTripped: 6317,
+  WrongDevice: 6320,
+  WrongLease: 6321,
 } as const;
 const WEIGHT_PER_GPU = 3_000n; // RTX 4070: 2,500 bps x bandwidth tier 3 (12,000 bps) / 10,000
 
@@ -49,7 +54,7 @@ for (const engineName of ENGINES) {
     it("nominates after five proven hours and pays shares that follow the weights exactly", async function () {
       const rw = await RewardsWorld.create(engineName);
       const [a, b] = await rw.devices(2, 1);
-      const model = new AccumulatorModel();
+      const model = new RewardsModel();
       const stake = rw.w.minimum(a);
       model.register("a", stake);
       model.register("b", stake);
@@ -58,30 +63,41 @@ for (const engineName of ENGINES) {
       for (const amount of scheduleAmounts(DECIMALS, 0, 5)) model.emit(amount);
       const nominated = await rw.ok("record_uptime", await rw.uptimeIxs([{ device: a, first: 0, count: 5 }, { device: b, first: 0, count: 3 }]), [rw.attester]);
       expect(parseEvents(rewardsIdl, nominated.logs).map((e) => e.name)).to.deep.equal(["UptimeRecorded", "DeviceNominated", "UptimeRecorded"]);
+      model.supplierStake("a", stake);
       model.nominate("a", WEIGHT_PER_GPU, scheduleAmounts(DECIMALS, 5, 1)[0]);
+      model.supplierStake("b", stake);
       expect((await rw.record(a)).nominated).to.equal(true);
       expect((await rw.record(b)).nominated).to.equal(false);
 
       await rw.engine.warp(3 * HOUR);
       await rw.crank();
       for (const amount of scheduleAmounts(DECIMALS, 5, 3)) model.emit(amount);
+      // Hours 0-5 had no weight: carried whole into hour 6, A's first.
+      expect(toBigInt((await rw.pool()).unallocated)).to.equal(0n);
       await rw.rejects(await rw.claimIx(b), [b.supplier.wallet], E.NothingToClaim);
       // B catches up to a streak of 8 during hour 8 and counts from hour 9; A keeps proving.
       await rw.ok("record_uptime", await rw.uptimeIxs([{ device: b, first: 3, count: 5 }, { device: a, first: 5, count: 3 }]), [rw.attester]);
+      model.supplierStake("b", stake);
       model.nominate("b", WEIGHT_PER_GPU, scheduleAmounts(DECIMALS, 8, 1)[0]);
+      model.supplierStake("a", stake);
       await rw.engine.warp(4 * HOUR);
       await rw.crank();
       for (const amount of scheduleAmounts(DECIMALS, 8, 4)) model.emit(amount);
 
+      let paid = 0n;
       for (const [d, id] of [[a, "a"], [b, "b"]] as const) {
         const before = await rw.w.balance(rw.payout.get(d.address.toBase58())!);
         await rw.ok("claim", await rw.claimIx(d), [d.supplier.wallet]);
         const got = (await rw.w.balance(rw.payout.get(d.address.toBase58())!)) - before;
-        expect(got, id).to.equal(model.claim(`${id}:supplier`, stake));
+        expect(got, id).to.equal(model.claim(id, stake));
+        paid += got;
       }
+      // Everything emitted went to the two suppliers, less a base unit of rounding per settlement.
+      const emitted = scheduleAmounts(DECIMALS, 0, 12).reduce((x, y) => x + y, 0n);
+      expect(emitted - paid >= 0n && emitted - paid <= 6n, `${emitted - paid}`).to.equal(true);
       await rw.rejects(await rw.claimIx(a), [a.supplier.wallet], E.NothingToClaim);
       await rw.rejects(await rw.rewards.claim({ owner: b.supplier.wallet.publicKey, device: a.address, destination: rw.payout.get(b.address.toBase58())! }), [b.supplier.wallet], E.NotOwner);
-      await rw.checkPool();
+      await rw.checkNothingStranded(6n);
     });
 
     it("pauses without losing accrued rewards and resumes at the same hour", async function () {
@@ -109,21 +125,23 @@ for (const engineName of ENGINES) {
 
     it("the circuit breaker rejects claims over its cap in the window, then lets them through", async function () {
       const perHour = scheduleAmounts(DECIMALS, 0, 1)[0];
-      const rw = await RewardsWorld.create(engineName, { breakerWindowHours: 24, breakerCap: (perHour * 5n) / 2n, graceHours: 2 });
+      // Hour 6 (A's first) also shares out what hours 0-5, without weight, left unallocated.
+      const firstClaim = scheduleAmounts(DECIMALS, 0, 7).reduce((x, y) => x + y, 0n);
+      const rw = await RewardsWorld.create(engineName, { breakerWindowHours: 24, breakerCap: firstClaim + (perHour * 3n) / 2n, graceHours: 2 });
       const [a] = await rw.devices(1);
       await rw.engine.warp(5 * HOUR);
       await rw.crank();
       await rw.ok("record_uptime", await rw.uptimeIxs([{ device: a, first: 0, count: 5 }]), [rw.attester]); // earns from hour 6
       await rw.engine.warp(2 * HOUR);
       await rw.crank();
-      await rw.ok("claim", await rw.claimIx(a), [a.supplier.wallet]); // hour 6: one hour of the 2.5-hour cap
+      await rw.ok("claim", await rw.claimIx(a), [a.supplier.wallet]); // hours 0-6, leaving 1.5 hours of the cap
       // The device stops proving; taken out during hour 8, it keeps hours 7 and 8.
       await rw.engine.warp(HOUR);
       await rw.catchUp();
       await rw.ok("denominate", await rw.rewards.denominate({ caller: rw.attester.publicKey, device: a.address }), [rw.attester]);
       await rw.engine.warp(HOUR);
       await rw.catchUp();
-      // Two more hours would take the window's outflow to three hours' worth.
+      // Two more hours would take the window's outflow over the cap.
       const tripped = await rw.rejects(await rw.claimIx(a), [a.supplier.wallet], E.BreakerTripped, [deviceRewardPda(a.address)[0]]);
       const logged = tripped.logs.find((l) => l.startsWith("Program data: "))!;
       expect(parseEvents(rewardsIdl, [tripped.logs[0], logged]).map((e) => e.name)).to.deep.equal(["BreakerTripped"]);
@@ -143,17 +161,18 @@ describe("rewards: co-stakers share pro rata (LiteSVM)", function () {
     const backer = await rw.w.newSupplier(100_000n * 10n ** BigInt(DECIMALS));
     const coStake = supplierStake / 2n;
     await rw.w.ok("co_stake", await rw.w.coStakeIx(d, backer, coStake), [backer.wallet]);
-    await rw.ok("sync_co_stake", await rw.rewards.syncCoStake({ payer: backer.wallet.publicKey, device: d.address, staker: backer.wallet.publicKey }), [backer.wallet]);
+    await rw.ok("sync_co_stake", await rw.syncIx(d, backer.wallet.publicKey), [backer.wallet]);
     const backerTokens = await createTokenAccount(rw.engine, backer.wallet, rw.rewardMint, backer.wallet.publicKey);
-    const model = new AccumulatorModel();
+    const model = new RewardsModel();
     model.register("d", supplierStake);
-    model.checkpoint("backer", "d", coStake);
+    model.coCheckpoint("backer", "d", coStake);
     expect(toBigInt((await rw.record(d)).basis)).to.equal(supplierStake + coStake);
 
     await rw.engine.warp(5 * HOUR);
     await rw.catchUp();
     for (const amount of scheduleAmounts(DECIMALS, 0, 5)) model.emit(amount);
     await rw.ok("record_uptime", await rw.uptimeIxs([{ device: d, first: 0, count: 5 }]), [rw.attester]);
+    model.supplierStake("d", supplierStake);
     model.nominate("d", WEIGHT_PER_GPU, scheduleAmounts(DECIMALS, 5, 1)[0]);
     await rw.engine.warp(6 * HOUR);
     await rw.catchUp();
@@ -163,24 +182,37 @@ describe("rewards: co-stakers share pro rata (LiteSVM)", function () {
     let before = await rw.w.balance(backerTokens);
     await rw.ok("claim_co_stake", await claimBacker(), [backer.wallet]);
     const backerGot = (await rw.w.balance(backerTokens)) - before;
-    expect(backerGot).to.equal(model.claim("backer", coStake));
+    expect(backerGot).to.equal(model.claimCo("backer", coStake));
     const supplierTokens = rw.payout.get(d.address.toBase58())!;
     before = await rw.w.balance(supplierTokens);
     await rw.ok("claim", await rw.claimIx(d), [d.supplier.wallet]);
     const supplierGot = (await rw.w.balance(supplierTokens)) - before;
-    expect(supplierGot).to.equal(model.claim("d:supplier", supplierStake));
-    // 2 : 1, to within rounding.
+    expect(supplierGot).to.equal(model.claim("d", supplierStake));
+    // 2 : 1, to within rounding, and nothing of the 11 hours left over (the supplier takes the rounding).
     expect(supplierGot - 2n * backerGot < 10n && 2n * backerGot - supplierGot < 10n).to.equal(true);
+    const emitted = scheduleAmounts(DECIMALS, 0, 11).reduce((x, y) => x + y, 0n);
+    expect(emitted - supplierGot - backerGot <= 3n).to.equal(true);
+    await rw.checkNothingStranded(3n);
 
-    // The backer withdraws half its co-stake without syncing: its next share is on the smaller stake.
+    // The backer withdraws half its co-stake without syncing: it is paid on the smaller stake, and the
+    // share of the half it took away goes to the supplier, not into the vault for ever.
     await rw.w.ok("co_unstake", await rw.w.staking.coUnstake({ staker: backer.wallet.publicKey, deviceKey: d.key.publicKey, amount: coStake / 2n }), [backer.wallet]);
     await rw.engine.warp(2 * HOUR);
     await rw.catchUp();
     for (const amount of scheduleAmounts(DECIMALS, 11, 2)) model.emit(amount);
     before = await rw.w.balance(backerTokens);
     await rw.ok("claim_co_stake", await claimBacker(), [backer.wallet]);
-    expect((await rw.w.balance(backerTokens)) - before).to.equal(model.claim("backer", coStake / 2n));
+    const second = (await rw.w.balance(backerTokens)) - before;
+    expect(second).to.equal(model.claimCo("backer", coStake / 2n));
     await rw.rejects(await claimBacker(), [backer.wallet], E.NothingToClaim);
+    before = await rw.w.balance(supplierTokens);
+    await rw.ok("claim", await rw.claimIx(d), [d.supplier.wallet]);
+    const supplierSecond = (await rw.w.balance(supplierTokens)) - before;
+    expect(supplierSecond).to.equal(model.claim("d", supplierStake));
+    // Two hours: the backer got a sixth (half its third), the supplier the other five sixths.
+    const twoHours = scheduleAmounts(DECIMALS, 11, 2).reduce((x, y) => x + y, 0n);
+    expect(5n * second - supplierSecond < 10n && supplierSecond - 5n * second < 10n, `${second} ${supplierSecond}`).to.equal(true);
+    expect(twoHours - second - supplierSecond <= 2n).to.equal(true);
     // Someone else cannot claim the backer's share.
     const thief = await rw.w.newSupplier(0n);
     const thiefTokens = await createTokenAccount(rw.engine, thief.wallet, rw.rewardMint, thief.wallet.publicKey);
@@ -226,17 +258,20 @@ describe("rewards: uptime rules, denomination, claim cost (LiteSVM)", function (
     await rw.engine.warp(HOUR);
     await rw.catchUp();
     await rw.ok("denominate", denominate, [rw.attester]);
-    // Nominated during hour 5, denominated during hour 8: it earns hours 6, 7 and 8.
-    const earned = scheduleAmounts(DECIMALS, 6, 3).reduce((x, y) => x + y, 0n);
+    // Nominated during hour 5, denominated during hour 8: it earns hours 6, 7 and 8, and hour 6 shares
+    // out what hours 0-5 (no weight) left unallocated.
+    const earned = scheduleAmounts(DECIMALS, 0, 9).reduce((x, y) => x + y, 0n);
     expect((await rw.record(a)).nominated).to.equal(false);
     await rw.engine.warp(3 * HOUR);
     await rw.catchUp();
     const before = await rw.w.balance(rw.payout.get(a.address.toBase58())!);
     await rw.ok("claim", await rw.claimIx(a), [a.supplier.wallet]);
     const paid = (await rw.w.balance(rw.payout.get(a.address.toBase58())!)) - before;
-    // The only device and staker: hours 5-7 less a few base units of rounding, nothing after.
+    // The only device and staker: hours 0-8 less a few base units of rounding, nothing after; the
+    // hours since, without weight, wait in the unallocated bucket.
     expect(paid <= earned && paid >= earned - 5n, `${paid} vs ${earned}`).to.equal(true);
-    await rw.checkPool();
+    const l = await rw.checkNothingStranded(5n);
+    expect(l.unallocated).to.equal(scheduleAmounts(DECIMALS, 9, 2).reduce((x, y) => x + y, 0n));
   });
 
   it("a claim costs the same after 1 hour and after 10,000 hours", async function () {
@@ -292,6 +327,7 @@ describe("rewards: uptime rules, denomination, claim cost (LiteSVM)", function (
         await rw.catchUp();
         await rw.ok("record_uptime", await rw.uptimeIxs([{ device: devices[0], first: 0, count: 5 }, { device: devices[1], first: 0, count: 5 }]), [rw.attester]);
         let claimed = 0n;
+        let settles = 4;
         let hour = 5;
         const next = [5, 5, 0];
         for (const o of ops) {
@@ -310,7 +346,7 @@ describe("rewards: uptime rules, denomination, claim cost (LiteSVM)", function (
             const amount = (rw.w.minimum(d) * BigInt(o.percent)) / 100n;
             const res = await rw.w.send("co_stake", await rw.w.coStakeIx(d, backer, amount), [backer.wallet]);
             if (!res.ok) expect(res.errorCode).to.equal(6116); // over 50%
-            await rw.ok("sync_co_stake", await rw.rewards.syncCoStake({ payer: backer.wallet.publicKey, device: d.address, staker: backer.wallet.publicKey }), [backer.wallet]);
+            await rw.ok("sync_co_stake", await rw.syncIx(d, backer.wallet.publicKey), [backer.wallet]);
           } else {
             const d = devices[o.device];
             const co = o.kind === "coClaim";
@@ -326,7 +362,8 @@ describe("rewards: uptime rules, denomination, claim cost (LiteSVM)", function (
               expect([E.NothingToClaim, 6002]).to.include(res.errorCode);
             }
           }
-          await rw.checkPool();
+          settles += 4;
+          await rw.checkNothingStranded(BigInt(settles));
         }
         const p = await rw.pool();
         expect(toBigInt(p.totalClaimed)).to.equal(claimed);
@@ -343,5 +380,338 @@ describe("rewards: uptime rules, denomination, claim cost (LiteSVM)", function (
     const all = scheduleAmounts(DECIMALS, 0, HOURS);
     expect(all.reduce((x, y) => x + y, 0n)).to.equal(300_000_000n * 10n ** BigInt(DECIMALS));
     expect(all[HOURS - 2] > 400n * 10n ** 6n && all[HOURS - 2] < 420n * 10n ** 6n).to.equal(true);
+  });
+});
+
+describe("rewards follow live stake (LiteSVM)", function () {
+  it("a device whose supplier unstakes everything leaves from the next hour; the staked device then earns every hour; the share it earned stays its supplier's, even after deregistering", async function () {
+    this.timeout(120_000);
+    const rw = await RewardsWorld.create("litesvm", { graceHours: 2 });
+    const [a, b] = await rw.devices(2);
+    const stake = rw.w.minimum(a);
+    const model = new RewardsModel();
+    model.register("a", stake);
+    model.register("b", stake);
+    const amount = (h: number) => scheduleAmounts(DECIMALS, h, 1)[0];
+    await rw.engine.warp(5 * HOUR);
+    await rw.catchUp();
+    for (let h = 0; h < 5; h++) model.emit(amount(h));
+    await rw.ok("record_uptime", await rw.uptimeIxs([{ device: a, first: 0, count: 5 }, { device: b, first: 0, count: 5 }]), [rw.attester]);
+    for (const id of ["a", "b"]) {
+      model.supplierStake(id, stake);
+      model.nominate(id, WEIGHT_PER_GPU, amount(5));
+    }
+    await rw.engine.warp(2 * HOUR);
+    await rw.catchUp();
+    for (let h = 5; h < 7; h++) model.emit(amount(h));
+
+    const stranger = Keypair.generate();
+    await rw.engine.airdrop(stranger.publicKey, 1_000_000_000n);
+    const denominateB = await rw.rewards.denominate({ caller: stranger.publicKey, device: b.address });
+    // Staked, up to date and not paused: nobody can take it out.
+    await rw.rejects(denominateB, [stranger], E.NotBehind, [deviceRewardPda(b.address)[0]]);
+    // During hour 7 B's supplier unstakes everything; anyone may then take B out, from hour 8.
+    await rw.w.ok("request_unstake", await rw.w.staking.requestUnstake({ supplier: b.supplier.wallet.publicKey, deviceKey: b.key.publicKey, amount: stake }), [b.supplier.wallet]);
+    const out = await rw.ok("denominate", denominateB, [stranger]);
+    const event = parseEvents(rewardsIdl, out.logs).find((e) => e.name === "DeviceDenominated")!;
+    expect(event.data.from_hour ?? event.data.fromHour).to.equal(8);
+    model.denominate("b", amount(7));
+    model.supplierStake("b", 0n);
+    await rw.rejects(denominateB, [stranger], E.NotNominated);
+
+    // The next ten hours: A is the only weight. Uptime keeps coming for both; B is not nominated again.
+    await rw.engine.warp(10 * HOUR);
+    await rw.catchUp();
+    for (let h = 7; h < 17; h++) model.emit(amount(h));
+    const rec = await rw.ok("record_uptime", await rw.uptimeIxs([{ device: b, first: 5, count: 12 }, { device: a, first: 5, count: 12 }]), [rw.attester]);
+    expect(parseEvents(rewardsIdl, rec.logs).map((e) => e.name)).to.deep.equal(["UptimeRecorded", "UptimeRecorded"]);
+    model.supplierStake("b", 0n);
+    model.supplierStake("a", stake);
+    expect((await rw.record(b)).nominated).to.equal(false);
+    expect(toBigInt((await rw.pool()).totalWeight)).to.equal(WEIGHT_PER_GPU);
+
+    const aTokens = rw.payout.get(a.address.toBase58())!;
+    let before = await rw.w.balance(aTokens);
+    await rw.ok("claim", await rw.claimIx(a), [a.supplier.wallet]);
+    const aPaid = (await rw.w.balance(aTokens)) - before;
+    expect(aPaid).to.equal(model.claim("a", stake));
+    // A earned all of hours 8-16 and half of hours 0-7 (hours 0-5 carried into hour 6).
+    const all = (from: number, n: number) => scheduleAmounts(DECIMALS, from, n).reduce((x, y) => x + y, 0n);
+    const aExpected = all(8, 9) + all(0, 8) / 2n;
+    expect(aExpected - aPaid >= 0n && aExpected - aPaid <= 4n, `${aPaid} vs ${aExpected}`).to.equal(true);
+    await rw.checkNothingStranded(8n);
+
+    // B's supplier waits out the unbonding, withdraws and deregisters (the Device account is closed):
+    // what B earned while staked is still its supplier's to claim.
+    await rw.engine.warp(UNBONDING_SECONDS + HOUR);
+    await rw.catchUp();
+    await rw.w.ok("withdraw", await rw.w.staking.withdraw({ supplier: b.supplier.wallet.publicKey, deviceKey: b.key.publicKey, destination: b.supplier.tokens }), [b.supplier.wallet]);
+    await rw.w.ok("deregister", await rw.w.staking.deregister({ supplier: b.supplier.wallet.publicKey, deviceKey: b.key.publicKey }), [b.supplier.wallet]);
+    expect(await rw.engine.getAccount(b.address)).to.equal(null);
+    const bTokens = rw.payout.get(b.address.toBase58())!;
+    before = await rw.w.balance(bTokens);
+    await rw.ok("claim", await rw.claimIx(b), [b.supplier.wallet]);
+    const bPaid = (await rw.w.balance(bTokens)) - before;
+    expect(bPaid).to.equal(model.claim("b", 0n));
+    const bExpected = all(0, 8) / 2n;
+    expect(bExpected - bPaid >= 0n && bExpected - bPaid <= 4n, `${bPaid} vs ${bExpected}`).to.equal(true);
+    await rw.rejects(await rw.claimIx(b), [b.supplier.wallet], E.NothingToClaim);
+    // A fell behind during the unbonding and is taken out too; the hours since wait, unallocated.
+    await rw.ok("denominate", await rw.rewards.denominate({ caller: stranger.publicKey, device: a.address }), [stranger]);
+    await rw.checkNothingStranded(10n);
+  });
+
+  it("a paused or under-staked device leaves through record_uptime or denominate and returns only through a fresh nomination; wrong Device or lease accounts are refused", async function () {
+    const rw = await RewardsWorld.create("litesvm", { graceHours: 2 });
+    const [a, other] = await rw.devices(2);
+    await rw.engine.warp(5 * HOUR);
+    await rw.catchUp();
+    // Signed for A, but B's staking Device passed: refused.
+    const [ed, ix] = await rw.uptimeIxs([{ device: a, first: 0, count: 5 }]);
+    ix.keys[5].pubkey = other.address;
+    await rw.rejects([ed, ix], [rw.attester], E.WrongDevice, [deviceRewardPda(a.address)[0]]);
+    // A lease account for a device with none: refused.
+    const [ed2, ix2] = await rw.uptimeIxs([{ device: a, first: 0, count: 5 }]);
+    ix2.keys[6].pubkey = rw.w.vault;
+    await rw.rejects([ed2, ix2], [rw.attester], E.WrongLease, [deviceRewardPda(a.address)[0]]);
+
+    // Paused before its fifth hour is recorded: not nominated.
+    const pause = (paused: boolean) => rw.w.staking.setDevicePaused({ supplier: a.supplier.wallet.publicKey, deviceKey: a.key.publicKey, paused });
+    await rw.w.ok("set_device_paused", await pause(true), [a.supplier.wallet]);
+    let res = await rw.ok("record_uptime", await rw.uptimeIxs([{ device: a, first: 0, count: 5 }]), [rw.attester]);
+    expect(parseEvents(rewardsIdl, res.logs).map((e) => e.name)).to.deep.equal(["UptimeRecorded"]);
+    await rw.w.ok("set_device_paused", await pause(false), [a.supplier.wallet]);
+    await rw.engine.warp(HOUR);
+    await rw.catchUp();
+    res = await rw.ok("record_uptime", await rw.uptimeIxs([{ device: a, first: 5, count: 1 }]), [rw.attester]);
+    expect(parseEvents(rewardsIdl, res.logs).map((e) => e.name)).to.deep.equal(["UptimeRecorded", "DeviceNominated"]);
+    // Paused while nominated: its next record takes it out, from the next hour.
+    await rw.engine.warp(HOUR);
+    await rw.catchUp();
+    await rw.w.ok("set_device_paused", await pause(true), [a.supplier.wallet]);
+    res = await rw.ok("record_uptime", await rw.uptimeIxs([{ device: a, first: 6, count: 1 }]), [rw.attester]);
+    expect(parseEvents(rewardsIdl, res.logs).map((e) => e.name)).to.deep.equal(["UptimeRecorded", "DeviceDenominated"]);
+    let r = await rw.record(a);
+    expect([r.nominated, toBigInt(r.weight), r.streak]).to.deep.equal([false, 0n, 0]);
+    expect(toBigInt((await rw.pool()).pendingSub)).to.equal(WEIGHT_PER_GPU);
+    // Resumed: it needs five fresh consecutive hours again.
+    await rw.w.ok("set_device_paused", await pause(false), [a.supplier.wallet]);
+    await rw.engine.warp(4 * HOUR);
+    await rw.catchUp();
+    res = await rw.ok("record_uptime", await rw.uptimeIxs([{ device: a, first: 7, count: 4 }]), [rw.attester]);
+    expect(parseEvents(rewardsIdl, res.logs).map((e) => e.name)).to.deep.equal(["UptimeRecorded"]);
+    await rw.engine.warp(HOUR);
+    await rw.catchUp();
+    res = await rw.ok("record_uptime", await rw.uptimeIxs([{ device: a, first: 11, count: 1 }]), [rw.attester]);
+    expect(parseEvents(rewardsIdl, res.logs).map((e) => e.name)).to.deep.equal(["UptimeRecorded", "DeviceNominated"]);
+    // One base unit below the minimum: anyone may take it out at once.
+    await rw.w.ok("request_unstake", await rw.w.staking.requestUnstake({ supplier: a.supplier.wallet.publicKey, deviceKey: a.key.publicKey, amount: 1n }), [a.supplier.wallet]);
+    await rw.ok("denominate", await rw.rewards.denominate({ caller: rw.attester.publicKey, device: a.address }), [rw.attester]);
+    r = await rw.record(a);
+    expect(r.nominated).to.equal(false);
+    // Co-stake brings it back to its minimum: eligible again, but only through nomination.
+    const backer = await rw.w.newSupplier(1_000n * 10n ** BigInt(DECIMALS));
+    await rw.w.ok("co_stake", await rw.w.coStakeIx(a, backer, 1n), [backer.wallet]);
+    rw.w.coStakers.push({ device: a, staker: backer });
+    await rw.ok("sync_co_stake", await rw.syncIx(a, backer.wallet.publicKey), [backer.wallet]);
+    await rw.engine.warp(HOUR);
+    await rw.catchUp();
+    res = await rw.ok("record_uptime", await rw.uptimeIxs([{ device: a, first: 12, count: 1 }]), [rw.attester]);
+    expect(parseEvents(rewardsIdl, res.logs).map((e) => e.name)).to.deep.equal(["UptimeRecorded"]);
+    await rw.engine.warp(12 * HOUR);
+    await rw.catchUp();
+    await rw.checkNothingStranded(12n);
+    await rw.w.checkVaultInvariant();
+  });
+});
+
+describe("rewards: hours that served a proven lease weigh more (LiteSVM)", function () {
+  it("a nominated device whose lease shows new proven hours weighs nominal x the work factor from the next hour, idle again when none; payouts match the exact model", async function () {
+    this.timeout(120_000);
+    const lw = await LeaseWorld.create("litesvm", 25 * HOUR);
+    const rw = await RewardsWorld.attach(lw.w, { workFactorBps: 25_000 });
+    expect((await rw.pool()).workFactorBps).to.equal(25_000);
+    const [a, b] = await rw.devices(2);
+    const stake = rw.w.minimum(a);
+    const WORKING = (WEIGHT_PER_GPU * 25_000n) / 10_000n;
+    const model = new RewardsModel();
+    model.register("a", stake);
+    model.register("b", stake);
+    const amount = (h: number) => scheduleAmounts(DECIMALS, h, 1)[0];
+    const renter = await lw.newRenter();
+    const lease = await lw.open(renter, { gpus: 1, hours: 20, price: PRICE });
+    await lw.assign(lease, a);
+
+    // Hours 0-4: A serves the lease (proven), B idles. Both are nominated during hour 5; A's record sees
+    // five proven lease hours, so it starts at the working weight.
+    await rw.engine.warp(5 * HOUR);
+    await rw.catchUp();
+    for (let h = 0; h < 5; h++) model.emit(amount(h));
+    await lw.ok("prove_time", await lw.proveIxs(lease, [lw.attest(lease, 0, 0, 5)]), [lw.attester]);
+    // The lease account must be A's current lease.
+    await rw.rejects(await rw.rewards.recordUptime({ attester: rw.attester.publicKey, attestations: [signUptime(a.key, 0, 5)], leases: [null] }), [rw.attester], E.WrongLease, [deviceRewardPda(a.address)[0]]);
+    let res = await rw.ok("record_uptime", await rw.uptimeIxs([{ device: a, first: 0, count: 5 }, { device: b, first: 0, count: 5 }]), [rw.attester]);
+    const nominated = parseEvents(rewardsIdl, res.logs).filter((e) => e.name === "DeviceNominated").map((e) => toBigInt(e.data.weight));
+    expect(nominated).to.deep.equal([WORKING, WEIGHT_PER_GPU]);
+    model.supplierStake("a", stake);
+    model.nominate("a", WORKING, amount(5));
+    model.supplierStake("b", stake);
+    model.nominate("b", WEIGHT_PER_GPU, amount(5));
+    expect((await rw.record(a)).working).to.equal(true);
+
+    // Each later hour: the pool is cranked, A's lease hour may be proven, then both records are made.
+    // A record that saw no new proven hour puts A back to idle weight from the next hour.
+    const plan = [true, false, false, true, true, false, true];
+    let proven = 5;
+    let hour = 5;
+    for (const works of plan) {
+      await rw.engine.warp(HOUR);
+      await rw.catchUp();
+      model.emit(amount(hour));
+      if (works) {
+        await lw.ok("prove_time", await lw.proveIxs(lease, [lw.attest(lease, 0, proven, hour + 1 - proven)]), [lw.attester]);
+        proven = hour + 1;
+      }
+      hour++;
+      res = await rw.ok("record_uptime", await rw.uptimeIxs([{ device: a, first: hour - 1, count: 1 }, { device: b, first: hour - 1, count: 1 }]), [rw.attester]);
+      model.supplierStake("a", stake);
+      const before = model.device("a").weight;
+      const target = works ? WORKING : WEIGHT_PER_GPU;
+      model.setWeight("a", target, amount(hour));
+      model.supplierStake("b", stake);
+      const changed = parseEvents(rewardsIdl, res.logs).filter((e) => e.name === "DeviceWeightChanged");
+      expect(changed.map((e) => toBigInt(e.data.weight))).to.deep.equal(before === target ? [] : [target]);
+      const r = await rw.record(a);
+      expect([toBigInt(r.weight), r.working]).to.deep.equal([target, works]);
+      expect(toBigInt((await rw.pool()).pendingAdd) - toBigInt((await rw.pool()).pendingSub)).to.equal(target - before);
+      // A claim in the middle: the hour in progress, held back at the old weight, is not paid yet.
+      if (hour === 9) {
+        const tokens = rw.payout.get(a.address.toBase58())!;
+        const was = await rw.w.balance(tokens);
+        await rw.ok("claim", await rw.claimIx(a), [a.supplier.wallet]);
+        expect((await rw.w.balance(tokens)) - was).to.equal(model.claim("a", stake));
+        await rw.checkNothingStranded(40n);
+      }
+    }
+    await rw.engine.warp(2 * HOUR);
+    await rw.catchUp();
+    model.emit(amount(hour));
+    model.emit(amount(hour + 1));
+    const total: Record<string, bigint> = {};
+    for (const [d, id] of [[a, "a"], [b, "b"]] as const) {
+      const tokens = rw.payout.get(d.address.toBase58())!;
+      total[id] = await rw.w.balance(tokens);
+      const was = total[id];
+      await rw.ok("claim", await rw.claimIx(d), [d.supplier.wallet]);
+      total[id] = await rw.w.balance(tokens);
+      expect(total[id] - was, id).to.equal(model.claim(id, stake));
+    }
+    // A weighed 2.5x B in hours 6, 7, 10, 11 and 13 (hour 6 also shared out hours 0-5), 1x in 8, 9 and 12.
+    expect(total.a * 10n > total.b * 18n && total.a * 10n < total.b * 25n, `${total.a} vs ${total.b}`).to.equal(true);
+    const l = await rw.checkNothingStranded(40n);
+    expect(l.supplierAccrued + l.coOwed + l.unsettled + l.ahead).to.equal(0n);
+    await rw.w.checkVaultInvariant();
+  });
+
+  it("initialize_pool refuses a work factor under 1x or over 5x", async function () {
+    const { World } = await import("./support/world.ts");
+    for (const bad of [9_999, 50_001]) {
+      const w = await World.create("litesvm");
+      const mint = await createMint(w.engine, w.authority, poolPda()[0], DECIMALS);
+      const ix = await new RewardsClient().initializePool({ authority: w.authority.publicKey, rewardMint: mint, hourLengthSeconds: HOUR, graceHours: 2, breakerWindowHours: 24, breakerCap: 1n, workFactorBps: bad });
+      const res = await w.engine.send([ix], [w.authority]);
+      expect(res.errorCode, `${bad}`).to.equal(6301);
+    }
+  });
+});
+
+describe("rewards: co-stakes at their effective amount, deregistered devices (LiteSVM)", function () {
+  it("a co-stake shrunk by a slash (the device's co-stake scale) is credited at its effective amount; what it forfeits goes to the supplier", async function () {
+    const rw = await RewardsWorld.create("litesvm");
+    const [d] = await rw.devices(1);
+    const supplierStake = rw.w.minimum(d);
+    const backer = await rw.w.newSupplier(100_000n * 10n ** BigInt(DECIMALS));
+    const coStake = supplierStake / 2n;
+    await rw.w.ok("co_stake", await rw.w.coStakeIx(d, backer, coStake), [backer.wallet]);
+    await rw.ok("sync_co_stake", await rw.syncIx(d, backer.wallet.publicKey), [backer.wallet]);
+    const backerTokens = await createTokenAccount(rw.engine, backer.wallet, rw.rewardMint, backer.wallet.publicKey);
+    const model = new RewardsModel();
+    model.register("d", supplierStake);
+    model.coCheckpoint("backer", "d", coStake);
+    await rw.engine.warp(5 * HOUR);
+    await rw.catchUp();
+    for (const amount of scheduleAmounts(DECIMALS, 0, 5)) model.emit(amount);
+    await rw.ok("record_uptime", await rw.uptimeIxs([{ device: d, first: 0, count: 5 }]), [rw.attester]);
+    model.supplierStake("d", supplierStake);
+    model.nominate("d", WEIGHT_PER_GPU, scheduleAmounts(DECIMALS, 5, 1)[0]);
+    await rw.engine.warp(4 * HOUR);
+    await rw.catchUp();
+    for (const amount of scheduleAmounts(DECIMALS, 5, 4)) model.emit(amount);
+
+    // A slash that takes half of every co-stake, as the staking program records it: the device's
+    // co-stake scale (co_factor, 2^48 = untouched) and its co-stake total halve; the CoStake account
+    // itself is brought to the scale lazily.
+    const acc = (await rw.engine.getAccount(d.address))!;
+    const data = Buffer.from(acc.data);
+    const CO_STAKE_OFFSET = 8 + 3 * 32 + 4 * 2 + 1 + 1 + 2 + 4 + 8;
+    const CO_FACTOR_OFFSET = CO_STAKE_OFFSET + 8 * 6 + 4 + 8;
+    data.writeBigUInt64LE(coStake / 2n, CO_STAKE_OFFSET);
+    data.writeBigUInt64LE(1n << 47n, CO_FACTOR_OFFSET);
+    await rw.engine.setAccount(d.address, { ...acc, data });
+    const decoded = rw.w.staking.decodeDevice(data) as unknown as { coStake: { toString(): string }; coFactor: { toString(): string } };
+    expect([toBigInt(decoded.coStake), toBigInt(decoded.coFactor)]).to.deep.equal([coStake / 2n, 1n << 47n]);
+
+    const before = await rw.w.balance(backerTokens);
+    await rw.ok("claim_co_stake", await rw.rewards.claimCoStake({ staker: backer.wallet.publicKey, device: d.address, destination: backerTokens }), [backer.wallet]);
+    const got = (await rw.w.balance(backerTokens)) - before;
+    expect(got).to.equal(model.claimCo("backer", coStake / 2n));
+    const supplierTokens = rw.payout.get(d.address.toBase58())!;
+    const was = await rw.w.balance(supplierTokens);
+    await rw.ok("claim", await rw.claimIx(d), [d.supplier.wallet]);
+    const supplierGot = (await rw.w.balance(supplierTokens)) - was;
+    expect(supplierGot).to.equal(model.claim("d", supplierStake));
+    // The backer's third of hours 0-8 counted at half: a sixth; the supplier has the other five sixths.
+    const all = scheduleAmounts(DECIMALS, 0, 9).reduce((x, y) => x + y, 0n);
+    expect(all - 6n * got >= 0n && all - 6n * got < 40n, `${got} of ${all}`).to.equal(true);
+    expect(all - got - supplierGot <= 3n).to.equal(true);
+    // From now on its recorded co-stake is the effective one.
+    expect(toBigInt((await rw.record(d)).basis)).to.equal(supplierStake + coStake / 2n);
+    await rw.checkNothingStranded(6n);
+  });
+
+  it("a nominated device deregistered before anyone denominated it is taken out with its closed Device account", async function () {
+    this.timeout(60_000);
+    const rw = await RewardsWorld.create("litesvm", { graceHours: 1_000 });
+    const [a, b] = await rw.devices(2);
+    await rw.engine.warp(5 * HOUR);
+    await rw.catchUp();
+    await rw.ok("record_uptime", await rw.uptimeIxs([{ device: a, first: 0, count: 5 }, { device: b, first: 0, count: 5 }]), [rw.attester]);
+    // B's supplier leaves entirely; nobody runs the keeper meanwhile.
+    await rw.w.ok("request_unstake", await rw.w.staking.requestUnstake({ supplier: b.supplier.wallet.publicKey, deviceKey: b.key.publicKey, amount: rw.w.minimum(b) }), [b.supplier.wallet]);
+    await rw.engine.warp(UNBONDING_SECONDS + HOUR);
+    await rw.catchUp();
+    await rw.w.ok("withdraw", await rw.w.staking.withdraw({ supplier: b.supplier.wallet.publicKey, deviceKey: b.key.publicKey, destination: b.supplier.tokens }), [b.supplier.wallet]);
+    await rw.w.ok("deregister", await rw.w.staking.deregister({ supplier: b.supplier.wallet.publicKey, deviceKey: b.key.publicKey }), [b.supplier.wallet]);
+    // A passes: it is still eligible and not behind the (long) grace.
+    await rw.rejects(await rw.rewards.denominate({ caller: rw.attester.publicKey, device: a.address }), [rw.attester], E.NotBehind);
+    await rw.ok("denominate", await rw.rewards.denominate({ caller: rw.attester.publicKey, device: b.address }), [rw.attester]);
+    expect(toBigInt((await rw.pool()).pendingSub)).to.equal(WEIGHT_PER_GPU);
+    // Its supplier still claims everything B earned while nominated.
+    const tokens = rw.payout.get(b.address.toBase58())!;
+    const before = await rw.w.balance(tokens);
+    await rw.ok("claim", await rw.claimIx(b), [b.supplier.wallet]);
+    expect((await rw.w.balance(tokens)) - before > 0n).to.equal(true);
+    await rw.checkNothingStranded(8n);
+    // The same device key registered again by another wallet and staked: the old reward record (whose
+    // owner is B's first supplier) is never nominated again.
+    const other = await rw.w.newSupplier(100_000n * 10n ** BigInt(DECIMALS));
+    await rw.w.ok("register_device", await rw.w.staking.registerDevice({ supplier: other.wallet.publicKey, deviceKey: b.key.publicKey, gpuModel: RTX4070.code, gpuCount: 1, vramGb: 24, region: 276, bandwidthTier: 3 }), [other.wallet, b.key]);
+    const again = { ...b, supplier: other };
+    await rw.w.ok("stake", await rw.w.stakeIx(again, rw.w.minimum(again)), [other.wallet]);
+    const next = (await rw.record(b)).nextHour;
+    const clock = (await rw.pool()).nextHour;
+    const res = await rw.ok("record_uptime", await rw.uptimeIxs([{ device: b, first: Math.max(next, clock - 5), count: clock - Math.max(next, clock - 5) }]), [rw.attester]);
+    expect(parseEvents(rewardsIdl, res.logs).map((e) => e.name)).to.deep.equal(["UptimeRecorded"]);
+    expect((await rw.record(b)).nominated).to.equal(false);
   });
 });

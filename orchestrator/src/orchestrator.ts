@@ -9,7 +9,7 @@ import { Keypair, PublicKey, type TransactionInstruction } from "@solana/web3.js
 import { leasesIdl, parseEvents, rewardsIdl, stakingIdl, toBigInt, LeasesClient, RewardsClient, StakingClient } from "@hourglass/client";
 import type { Idl } from "@coral-xyz/anchor";
 import { LeaseStatus, MAX_ATTESTATIONS, SlotStatus, type LeaseAccount, type SlotAccount, type Attestation } from "@hourglass/client/src/leases/index.ts";
-import { deviceRewardPda, MAX_UPTIME_ATTESTATIONS, poolPda } from "@hourglass/client/src/rewards/index.ts";
+import { deviceEligible, deviceRewardPda, MAX_UPTIME_ATTESTATIONS, poolPda } from "@hourglass/client/src/rewards/index.ts";
 import { configPda, minimumStake } from "@hourglass/client/src/staking/index.ts";
 import type { ObservedEngine, TxResult } from "@hourglass/client/src/svm/index.ts";
 import { DeviceAgent } from "./agent.ts";
@@ -400,7 +400,10 @@ export class Orchestrator {
     this.log(`lease ${t.address.toBase58()}: settled`);
   }
 
-  /** Cranks the pool up to date and records every agent's uptime (idle or leased) since its last record. */
+  /**
+   * Cranks the pool up to date, records every agent's uptime (idle or leased) since its last record,
+   * and denominates nominated devices that are no longer eligible.
+   */
   private async emissions(): Promise<void> {
     const mint = this.o.rewardMint!;
     for (;;) {
@@ -413,16 +416,34 @@ export class Orchestrator {
     }
     const pool = this.rewards.decodePool((await this.o.engine.getAccount(poolPda()[0]))!.data);
     const atts: Attestation[] = [];
+    const leases: (PublicKey | null)[] = [];
+    const nominated: PublicKey[] = [];
     for (const agent of this.o.agents.values()) {
-      if (!agent.online) continue;
       const acc = await this.o.engine.getAccount(deviceRewardPda(agent.device)[0]);
       if (!acc) continue;
       const rec = this.rewards.decodeDeviceReward(acc.data);
+      if (rec.nominated) nominated.push(agent.device);
+      if (!agent.online) continue;
       const first = Math.max(rec.nextHour, pool.nextHour - pool.graceHours);
-      if (first < pool.nextHour) atts.push(agent.attestUptime(first, pool.nextHour - first));
+      if (first >= pool.nextHour) continue;
+      // The record reads the Device's current lease (its proven hours raise the weight).
+      const dev = await this.o.engine.getAccount(agent.device);
+      const lease = dev && dev.data.length > 0 ? this.staking.decodeDevice(dev.data).currentLease : PublicKey.default;
+      atts.push(agent.attestUptime(first, pool.nextHour - first, lease));
+      leases.push(lease.equals(PublicKey.default) ? null : lease);
     }
     for (let i = 0; i < atts.length; i += MAX_UPTIME_ATTESTATIONS) {
-      await this.send("record_uptime", await this.rewards.recordUptime({ attester: this.o.attester.publicKey, attestations: atts.slice(i, i + MAX_UPTIME_ATTESTATIONS) }));
+      await this.send("record_uptime", await this.rewards.recordUptime({ attester: this.o.attester.publicKey, attestations: atts.slice(i, i + MAX_UPTIME_ATTESTATIONS), leases: leases.slice(i, i + MAX_UPTIME_ATTESTATIONS) }));
+    }
+    // The keeper's part: a nominated device no longer eligible (stake under its minimum, paused,
+    // deregistered) leaves the pool from the next hour, so the delay is at most one loop.
+    for (const device of nominated) {
+      const acc = await this.o.engine.getAccount(deviceRewardPda(device)[0]);
+      const rec = acc ? this.rewards.decodeDeviceReward(acc.data) : null;
+      if (!rec?.nominated) continue;
+      const dev = await this.o.engine.getAccount(device);
+      if (deviceEligible(dev && dev.data.length > 0 ? this.staking.decodeDevice(dev.data) : null, this.o.stakeDecimals, rec.owner)) continue;
+      await this.send("denominate", [await this.rewards.denominate({ caller: this.o.attester.publicKey, device })]);
     }
   }
 

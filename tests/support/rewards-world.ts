@@ -1,14 +1,22 @@
 // A rewards world: the staking world plus a reward mint whose mint authority is the pool, an
 // initialised pool, a registered attester, and helpers to register devices, record uptime, crank and
-// claim, with an exact TypeScript model of the accumulator to compare payouts against.
+// claim, a ledger of where every token in the reward vault stands, and the exact TypeScript model of
+// the accounting (client/src/rewards/model.ts) to compare payouts against.
 import { expect } from "chai";
 import { Keypair, PublicKey, type TransactionInstruction } from "@solana/web3.js";
 import { REWARDS_PROGRAM_ID, RewardsClient, toBigInt } from "../../client/src/index.ts";
-import { deviceRewardPda, poolPda, rewardVaultPda, signUptime } from "../../client/src/rewards/index.ts";
+import { coRewardPda, deviceRewardPda, poolPda, rewardVaultPda, rewardsLedger, signUptime, type RewardsLedger } from "../../client/src/rewards/index.ts";
 import { createMint, createTokenAccount, programComputeUnits, type EngineName, type TxResult } from "../../client/src/svm/index.ts";
 import { DECIMALS, RTX4070, World, type DeviceHandle } from "./world.ts";
 
 export const HOUR = 3_600;
+
+export interface PoolOptions {
+  graceHours?: number;
+  breakerWindowHours?: number;
+  breakerCap?: bigint;
+  workFactorBps?: number;
+}
 
 export class RewardsWorld {
   readonly rewards = new RewardsClient();
@@ -17,15 +25,18 @@ export class RewardsWorld {
   readonly cu = new Map<string, number>();
   /** Reward token accounts of each device's supplier. */
   readonly payout = new Map<string, PublicKey>();
+  /** Every DeviceReward and CoStakeReward this world made (for the ledger check). */
+  readonly records = new Set<string>();
+  readonly positions = new Set<string>();
 
   private constructor(readonly w: World) {}
 
-  static async create(engine: EngineName, opts: { graceHours?: number; breakerWindowHours?: number; breakerCap?: bigint } = {}): Promise<RewardsWorld> {
+  static async create(engine: EngineName, opts: PoolOptions = {}): Promise<RewardsWorld> {
     return RewardsWorld.attach(await World.create(engine), opts);
   }
 
   /** The rewards pool on an existing world (so one chain can carry leases and rewards together). */
-  static async attach(w: World, opts: { graceHours?: number; breakerWindowHours?: number; breakerCap?: bigint } = {}): Promise<RewardsWorld> {
+  static async attach(w: World, opts: PoolOptions = {}): Promise<RewardsWorld> {
     const rw = new RewardsWorld(w);
     await w.engine.airdrop(rw.attester.publicKey, 10_000_000_000n);
     await w.ok("set_attester", await w.staking.setAttester({ authority: w.authority.publicKey, attester: rw.attester.publicKey, enabled: true }), [w.authority]);
@@ -39,6 +50,7 @@ export class RewardsWorld {
         graceHours: opts.graceHours ?? 2,
         breakerWindowHours: opts.breakerWindowHours ?? 24,
         breakerCap: opts.breakerCap ?? 2n ** 63n,
+        workFactorBps: opts.workFactorBps,
       }),
       [w.authority],
     );
@@ -49,9 +61,15 @@ export class RewardsWorld {
     return this.w.engine;
   }
 
+  /** Rewards transactions that succeeded (each settles at most four devices: a bound on rounding dust). */
+  sent = 0;
+
   async send(name: string, ixs: TransactionInstruction | TransactionInstruction[], signers: Keypair[]): Promise<TxResult> {
     const res = await this.engine.send(Array.isArray(ixs) ? ixs : [ixs], signers);
-    if (res.ok) this.cu.set(name, programComputeUnits(res.logs, REWARDS_PROGRAM_ID));
+    if (res.ok) {
+      this.cu.set(name, programComputeUnits(res.logs, REWARDS_PROGRAM_ID));
+      this.sent++;
+    }
     return res;
   }
 
@@ -79,6 +97,7 @@ export class RewardsWorld {
       const d = await this.w.registerDevice(s, RTX4070, gpus);
       await this.w.ok("stake", await this.w.stakeIx(d, this.w.minimum(d)), [s.wallet]);
       await this.ok("register_reward", await this.rewards.registerReward({ payer: s.wallet.publicKey, device: d.address }), [s.wallet]);
+      this.records.add(deviceRewardPda(d.address)[0].toBase58());
       this.payout.set(d.address.toBase58(), await createTokenAccount(this.engine, s.wallet, this.rewardMint, s.wallet.publicKey));
       out.push(d);
     }
@@ -100,11 +119,25 @@ export class RewardsWorld {
     }
   }
 
-  uptimeIxs(list: { device: DeviceHandle; first: number; count: number; signer?: Keypair }[]) {
+  /** record_uptime for these ranges; each device's current lease is read from its staking account. */
+  async uptimeIxs(list: { device: DeviceHandle; first: number; count: number; signer?: Keypair }[]) {
+    const leases: (PublicKey | null)[] = [];
+    for (const u of list) {
+      const acc = await this.engine.getAccount(u.device.address);
+      const lease = acc && acc.data.length > 0 ? this.w.staking.decodeDevice(acc.data).currentLease : PublicKey.default;
+      leases.push(lease.equals(PublicKey.default) ? null : lease);
+    }
     return this.rewards.recordUptime({
       attester: this.attester.publicKey,
-      attestations: list.map((u) => signUptime(u.signer ?? u.device.key, u.first, u.count)),
+      attestations: list.map((u, i) => signUptime(u.signer ?? u.device.key, u.first, u.count, leases[i] ?? PublicKey.default)),
+      leases,
     });
+  }
+
+  /** sync_co_stake for `staker` on `device` (and remembers the position for the ledger). */
+  async syncIx(device: DeviceHandle, staker: PublicKey, payer = staker) {
+    this.positions.add(coRewardPda(device.address, staker)[0].toBase58());
+    return this.rewards.syncCoStake({ payer, device: device.address, staker });
   }
 
   async pool() {
@@ -125,89 +158,39 @@ export class RewardsWorld {
     const vault = await this.w.balance(rewardVaultPda()[0]);
     expect(toBigInt(p.totalClaimed) + vault).to.equal(toBigInt(p.totalEmitted));
   }
-}
 
-/**
- * The two accumulators replayed exactly: per hour the pool's acc += (amount << 64) / totalWeight; a
- * weight change made during the hour in progress counts from the next hour; a device's earnings
- * weight x dAcc >> 64 go into its per-stake accumulator (earned << 64) / basis; a staker is paid
- * stake x dAccStake >> 64.
- */
-export class AccumulatorModel {
-  acc = 0n;
-  private pending: { id: string; weight: bigint }[] = [];
-  private readonly devices = new Map<string, { weight: bigint; active: bigint; debt: bigint; accStake: bigint; basis: bigint }>();
-  private readonly stakers = new Map<string, { device: string; snapshot: bigint; debt: bigint; accrued: bigint }>();
-
-  private total(): bigint {
-    let t = 0n;
-    for (const d of this.devices.values()) t += d.active;
-    return t;
-  }
-
-  /** Emits one hour, then applies the weight changes made while it was in progress. */
-  emit(amount: bigint) {
-    const t = this.total();
-    if (t > 0n) this.acc += (amount << 64n) / t;
-    for (const p of this.pending) this.devices.get(p.id)!.active = p.weight;
-    this.pending = [];
-  }
-
-  private accAfter(nextAmount: bigint): bigint {
-    const t = this.total();
-    return t > 0n ? this.acc + (nextAmount << 64n) / t : this.acc;
-  }
-
-  private settleDevice(id: string, acc = this.acc) {
-    const d = this.devices.get(id)!;
-    if (acc <= d.debt) return;
-    const earned = ((acc - d.debt) * d.weight) >> 64n;
-    d.debt = acc;
-    if (earned > 0n && d.basis > 0n) d.accStake += (earned << 64n) / d.basis;
-  }
-
-  /** A device joins with its supplier (`${id}:supplier`) holding `stake`. */
-  register(id: string, stake: bigint) {
-    this.devices.set(id, { weight: 0n, active: 0n, debt: this.acc, accStake: 0n, basis: stake });
-    this.stakers.set(`${id}:supplier`, { device: id, snapshot: stake, debt: 0n, accrued: 0n });
-  }
-
-  /** Nominated during the hour in progress, which will emit `nextAmount`. */
-  nominate(id: string, w: bigint, nextAmount: bigint) {
-    const d = this.devices.get(id)!;
-    d.debt = this.accAfter(nextAmount);
-    d.weight = w;
-    this.pending.push({ id, weight: w });
-  }
-
-  denominate(id: string, nextAmount: bigint) {
-    this.settleDevice(id, this.accAfter(nextAmount));
-    this.devices.get(id)!.weight = 0n;
-    this.pending.push({ id, weight: 0n });
-  }
-
-  /** A staker's checkpoint with its current stake `live` (creating the position at first sync). */
-  checkpoint(staker: string, device: string, live: bigint) {
-    this.settleDevice(device);
-    const d = this.devices.get(device)!;
-    let s = this.stakers.get(staker);
-    if (!s) {
-      s = { device, snapshot: 0n, debt: d.accStake, accrued: 0n };
-      this.stakers.set(staker, s);
+  /** Where the vault's tokens stand, from every reward record and co-stake position. */
+  async ledger(): Promise<RewardsLedger & { vault: bigint; dust: bigint }> {
+    const p = await this.pool();
+    const records = [];
+    for (const k of this.records) {
+      const a = await this.engine.getAccount(new PublicKey(k));
+      if (a) records.push(this.rewards.decodeDeviceReward(a.data));
     }
-    const credit = s.snapshot < live ? s.snapshot : live;
-    s.accrued += (credit * (d.accStake - s.debt)) >> 64n;
-    s.debt = d.accStake;
-    d.basis = d.basis - s.snapshot + live;
-    s.snapshot = live;
+    const positions = [];
+    for (const k of this.positions) {
+      const a = await this.engine.getAccount(new PublicKey(k));
+      if (a && a.data.length > 0) positions.push(this.rewards.decodeCoStakeReward(a.data));
+    }
+    const l = rewardsLedger(p, records, positions);
+    const vault = await this.w.balance(rewardVaultPda()[0]);
+    return { ...l, vault, dust: vault - l.named };
   }
 
-  /** What a claim pays `staker` given its current stake. */
-  claim(staker: string, live: bigint): bigint {
-    const s = this.stakers.get(staker)!;
-    this.checkpoint(staker, s.device, live);
-    const a = s.accrued;
-    s.accrued = 0n;
-    return a;
+  /**
+   * Nothing stranded: every base unit in the vault is claimable by a named supplier or co-staker, or
+   * unallocated (carried into the next hour with weight), except floor-rounding dust of the pool's
+   * accumulator: less than one base unit per device settlement, so at most `maxDust`. The vault never
+   * holds less than is named.
+   */
+  async checkNothingStranded(maxDust: bigint): Promise<RewardsLedger & { vault: bigint; dust: bigint }> {
+    await this.checkPool();
+    const l = await this.ledger();
+    expect(l.dust >= 0n, `vault ${l.vault} holds less than is named ${l.named}`).to.equal(true);
+    expect(l.dust <= maxDust, `dust ${l.dust} over its bound ${maxDust}`).to.equal(true);
+    return l;
   }
 }
+
+/** The exact model of the program's accounting (client/src/rewards/model.ts). */
+export { RewardsModel } from "../../client/src/rewards/model.ts";

@@ -7,11 +7,36 @@ import { REWARDS_PROGRAM_ID, STAKING_PROGRAM_ID } from "../idl.ts";
 import { ed25519Instruction, signAttestation, statusDigest, type Attestation } from "../leases/attestation.ts";
 import { rewardsProgram } from "../program.ts";
 import { coStakePda, configPda } from "../staking/pdas.ts";
+import { minimumStake } from "../staking/index.ts";
 
 export * from "./schedule.ts";
+export * from "./model.ts";
 
 export const UPTIME_MESSAGE_LEN = 62;
-export const MAX_UPTIME_ATTESTATIONS = 4;
+/** Three per transaction: each takes a DeviceReward, a Device and a lease account besides its Ed25519 entry. */
+export const MAX_UPTIME_ATTESTATIONS = 3;
+/** A working hour's weight over an idle one when initialize_pool is given 0 (basis points): 2x. */
+export const DEFAULT_WORK_FACTOR_BPS = 20_000;
+/** `Device.status` of a paused device (staking). */
+const DEVICE_PAUSED = 1;
+
+/**
+ * Whether a staking Device may draw block rewards (the rewards program's rule): supplier + co-stake at
+ * least its minimum, not paused, and (when `owner`, the reward record's owner, is given) still that
+ * supplier's. A deregistered device (no account) is not eligible.
+ */
+export function deviceEligible(device: { owner: PublicKey; stake: BN; coStake: BN; status: number; multiplierBps: number; gpuCount: number } | null | undefined, mintDecimals: number, owner?: PublicKey): boolean {
+  if (!device) return false;
+  if (owner && !device.owner.equals(owner)) return false;
+  const total = BigInt(device.stake.toString()) + BigInt(device.coStake.toString());
+  return device.status !== DEVICE_PAUSED && total >= minimumStake(mintDecimals, device.multiplierBps, device.gpuCount);
+}
+
+/** The lease an uptime attestation names (its context), or null for idle uptime. */
+export function uptimeContext(a: Attestation): PublicKey | null {
+  const context = new PublicKey(a.message.subarray(8, 40));
+  return context.equals(PublicKey.default) ? null : context;
+}
 
 export function poolPda(programId = REWARDS_PROGRAM_ID): [PublicKey, number] {
   return PublicKey.findProgramAddressSync([Buffer.from("pool")], programId);
@@ -51,6 +76,13 @@ export interface PoolAccount {
   cap: BN;
   breakerCap: BN;
   windowOutflow: BN;
+  accHi: BN;
+  accLo: BN;
+  rateHi: BN;
+  rateLo: BN;
+  pendingAdd: BN;
+  pendingSub: BN;
+  workFactorBps: number;
 }
 
 export interface DeviceRewardAccount {
@@ -60,12 +92,34 @@ export interface DeviceRewardAccount {
   weight: BN;
   streak: number;
   nextHour: number;
+  debtHi: BN;
+  debtLo: BN;
+  accStakeHi: BN;
+  accStakeLo: BN;
   basis: BN;
   supplierSnapshot: BN;
-  unassigned: BN;
+  supplierDebtHi: BN;
+  supplierDebtLo: BN;
+  coOwed: BN;
   accrued: BN;
   claimed: BN;
   nominated: boolean;
+  ahead: BN;
+  aheadHour: number;
+  workLease: BN;
+  workProven: number;
+  working: boolean;
+}
+
+export interface CoStakeRewardAccount {
+  device: PublicKey;
+  staker: PublicKey;
+  coStake: PublicKey;
+  snapshot: BN;
+  debtHi: BN;
+  debtLo: BN;
+  accrued: BN;
+  claimed: BN;
 }
 
 export class RewardsClient {
@@ -75,9 +129,10 @@ export class RewardsClient {
     return this.program.programId;
   }
 
-  initializePool(p: { authority: PublicKey; rewardMint: PublicKey; hourLengthSeconds: number; graceHours: number; breakerWindowHours: number; breakerCap: bigint | number }): Promise<TransactionInstruction> {
+  /** `workFactorBps`: a working hour's weight over an idle one (0 or omitted: 20,000, i.e. 2x). */
+  initializePool(p: { authority: PublicKey; rewardMint: PublicKey; hourLengthSeconds: number; graceHours: number; breakerWindowHours: number; breakerCap: bigint | number; workFactorBps?: number }): Promise<TransactionInstruction> {
     return this.program.methods
-      .initializePool(new BN(p.hourLengthSeconds), p.graceHours, p.breakerWindowHours, new BN(p.breakerCap.toString()))
+      .initializePool(new BN(p.hourLengthSeconds), p.graceHours, p.breakerWindowHours, new BN(p.breakerCap.toString()), p.workFactorBps ?? 0)
       .accountsStrict({
         authority: p.authority,
         pool: poolPda(this.programId)[0],
@@ -107,22 +162,37 @@ export class RewardsClient {
       .instruction();
   }
 
-  /** The Ed25519 verification and record_uptime instructions (the first at `ed25519Index`). */
-  async recordUptime(p: { attester: PublicKey; attestations: Attestation[]; ed25519Index?: number }): Promise<TransactionInstruction[]> {
+  /**
+   * The Ed25519 verification and record_uptime instructions (the first at `ed25519Index`). Each
+   * attestation takes its DeviceReward, its staking Device and the Device's current lease: `leases[i]`
+   * when given (null: none), else the lease the attestation names as its context, else none (the
+   * system program). The program refuses a lease that is not the Device's current one.
+   */
+  async recordUptime(p: { attester: PublicKey; attestations: Attestation[]; leases?: (PublicKey | null)[]; ed25519Index?: number }): Promise<TransactionInstruction[]> {
     if (p.attestations.length === 0 || p.attestations.length > MAX_UPTIME_ATTESTATIONS) throw new Error(`record_uptime takes 1 to ${MAX_UPTIME_ATTESTATIONS} attestations`);
     const ix = await this.program.methods
       .recordUptime(Buffer.concat(p.attestations.map((a) => Buffer.from(a.message))))
       .accountsStrict({ attester: p.attester, stakingConfig: configPda(STAKING_PROGRAM_ID)[0], pool: poolPda(this.programId)[0], instructions: SYSVAR_INSTRUCTIONS_PUBKEY })
-      .remainingAccounts(p.attestations.map((a) => ({ pubkey: deviceRewardPda(a.deviceKey, this.programId)[0], isSigner: false, isWritable: true })))
+      .remainingAccounts(
+        p.attestations.flatMap((a, i) => {
+          const lease = p.leases && i < p.leases.length ? p.leases[i] : uptimeContext(a);
+          return [
+            { pubkey: deviceRewardPda(a.deviceKey, this.programId)[0], isSigner: false, isWritable: true },
+            { pubkey: a.deviceKey, isSigner: false, isWritable: false },
+            { pubkey: lease ?? SystemProgram.programId, isSigner: false, isWritable: false },
+          ];
+        }),
+      )
       .instruction();
     const index = p.ed25519Index ?? 0;
     return [ed25519Instruction(p.attestations, index, { first: 12, stride: UPTIME_MESSAGE_LEN }), ix];
   }
 
+  /** Removes a nominated device that fell behind or is no longer eligible (anyone may send it). */
   denominate(p: { caller: PublicKey; device: PublicKey }): Promise<TransactionInstruction> {
     return this.program.methods
       .denominate()
-      .accountsStrict({ caller: p.caller, pool: poolPda(this.programId)[0], deviceReward: deviceRewardPda(p.device, this.programId)[0] })
+      .accountsStrict({ caller: p.caller, pool: poolPda(this.programId)[0], deviceReward: deviceRewardPda(p.device, this.programId)[0], stakingConfig: configPda(STAKING_PROGRAM_ID)[0], device: p.device })
       .instruction();
   }
 
@@ -148,6 +218,7 @@ export class RewardsClient {
       .accountsStrict({
         payer: p.payer,
         pool: poolPda(this.programId)[0],
+        device: p.device,
         coStake: coStakePda(p.device, p.staker, STAKING_PROGRAM_ID)[0],
         deviceReward: deviceRewardPda(p.device, this.programId)[0],
         coReward: coRewardPda(p.device, p.staker, this.programId)[0],
@@ -163,6 +234,7 @@ export class RewardsClient {
         staker: p.staker,
         pool: poolPda(this.programId)[0],
         deviceReward: deviceRewardPda(p.device, this.programId)[0],
+        device: p.device,
         coStake: coStakePda(p.device, p.staker, STAKING_PROGRAM_ID)[0],
         coReward: coRewardPda(p.device, p.staker, this.programId)[0],
         rewardVault: rewardVaultPda(this.programId)[0],
@@ -178,5 +250,9 @@ export class RewardsClient {
 
   decodeDeviceReward(data: Buffer | Uint8Array): DeviceRewardAccount {
     return this.program.coder.accounts.decode("deviceReward", Buffer.from(data));
+  }
+
+  decodeCoStakeReward(data: Buffer | Uint8Array): CoStakeRewardAccount {
+    return this.program.coder.accounts.decode("coStakeReward", Buffer.from(data));
   }
 }

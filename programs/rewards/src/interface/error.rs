@@ -5,7 +5,7 @@ use hourglass_core::error_enum;
 error_enum! {
     pub enum RewardsError {
         NotPoolAuthority = 6300 => "Only the pool authority may do this",
-        InvalidPoolParams = 6301 => "Hour length must be 1 s to 1 day, the mint must have at least 2 decimals and its mint authority must be the pool",
+        InvalidPoolParams = 6301 => "Hour length must be 1 s to 1 day, the work factor 0 (default) or 10,000 to 50,000 bps, the mint must have at least 2 decimals and its mint authority must be the pool",
         PoolBehind = 6302 => "Crank the pool up to the current hour first",
         PoolPaused = 6303 => "Emissions are paused",
         NothingToEmit = 6304 => "The pool is up to date",
@@ -16,8 +16,8 @@ error_enum! {
         WrongProgram = 6309 => "The attestation is for another program",
         UptimeReplayed = 6310 => "These hours are already recorded",
         FutureHour = 6311 => "The attestation covers hours that have not ended",
-        BadAttestationData = 6312 => "Attestation data must be 1 to 4 messages of 62 bytes with one DeviceReward account each",
-        NotBehind = 6313 => "The device is not behind by more than the grace",
+        BadAttestationData = 6312 => "Attestation data must be 1 to 3 messages of 62 bytes with a DeviceReward, Device and lease account each",
+        NotBehind = 6313 => "The device is still eligible: not behind by more than the grace, staked at its minimum, not paused and registered",
         NotNominated = 6314 => "The device is not nominated",
         NotOwner = 6315 => "Only the device's supplier may claim",
         NothingToClaim = 6316 => "Nothing to claim",
@@ -25,6 +25,7 @@ error_enum! {
         WrongVault = 6318 => "The reward vault is not the pool's",
         AlreadyPaused = 6319 => "The pool is already in that state",
         WrongDevice = 6320 => "The DeviceReward belongs to another device",
+        WrongLease = 6321 => "The lease account must be the device's current lease (the system program when it has none)",
     }
 }
 

@@ -60,6 +60,17 @@ pod_struct! {
 }
 
 pod_struct! {
+    /// A nominated device's weight changes from `from_hour` (working: nominal x the work factor).
+    pub struct DeviceWeightChanged {
+        pub device: Address,
+        pub weight: PodU64,
+        pub working: PodBool,
+        pub from_hour: PodU32,
+        pub total_weight: PodU64,
+    }
+}
+
+pod_struct! {
     pub struct RewardsClaimed {
         pub device: Address,
         pub owner: Address,
@@ -89,6 +100,7 @@ impl Event for RewardRegistered {}
 impl Event for UptimeRecorded {}
 impl Event for DeviceNominated {}
 impl Event for DeviceDenominated {}
+impl Event for DeviceWeightChanged {}
 impl Event for RewardsClaimed {}
 impl Event for PoolPaused {}
 impl Event for BreakerTripped {}
@@ -100,6 +112,7 @@ pub const TYPES: &[TypeSpec] = &[
     TypeSpec { name: UptimeRecorded::NAME, fields: UptimeRecorded::FIELDS },
     TypeSpec { name: DeviceNominated::NAME, fields: DeviceNominated::FIELDS },
     TypeSpec { name: DeviceDenominated::NAME, fields: DeviceDenominated::FIELDS },
+    TypeSpec { name: DeviceWeightChanged::NAME, fields: DeviceWeightChanged::FIELDS },
     TypeSpec { name: RewardsClaimed::NAME, fields: RewardsClaimed::FIELDS },
     TypeSpec { name: PoolPaused::NAME, fields: PoolPaused::FIELDS },
     TypeSpec { name: BreakerTripped::NAME, fields: BreakerTripped::FIELDS },

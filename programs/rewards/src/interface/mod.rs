@@ -14,6 +14,11 @@ include!(concat!(env!("OUT_DIR"), "/program_id.rs"));
 /// The rewards program's address (from Anchor.toml).
 pub const ID: Address = Address::from_str_const(ID_BASE58);
 
+include!(concat!(env!("OUT_DIR"), "/leases_id.rs"));
+
+/// The lease program, whose Lease accounts show proven lease hours.
+pub const LEASES_ID: Address = Address::from_str_const(LEASES_ID_BASE58);
+
 /// The program description the IDL is generated from.
 pub const SPEC: hourglass_core::idl::ProgramSpec = hourglass_core::idl::ProgramSpec {
     name: "hourglass_rewards",

@@ -1,7 +1,7 @@
 //! `claim`: the supplier takes its share of what the device earned: the device's earnings since its
-//! checkpoint go into its per-stake accumulator, and the supplier is credited for its recorded stake
-//! (or its current stake if smaller), in O(1). One transfer signed by the pool, within the circuit
-//! breaker's cap (a refused claim logs a BreakerTripped event).
+//! checkpoint are split (co-stakers' share set aside, the rest credited to the supplier) and the
+//! supplier's recorded stake follows the Device (zero once deregistered), in O(1). One transfer signed
+//! by the pool, within the circuit breaker's cap (a refused claim logs a BreakerTripped event).
 
 use hourglass_core::cpi::TokenTransfer;
 use hourglass_core::error::CoreError;
@@ -9,9 +9,8 @@ use hourglass_core::event::Event;
 use hourglass_core::loaders;
 use hourglass_core::pod::PodU64;
 use hourglass_core::{AccountView, ProgramResult};
-use hourglass_staking_interface::state::Device;
 
-use super::{now, take_from_pool, with_pool_signer};
+use super::{live_device, now, take_from_pool, with_pool_signer};
 use crate::interface::error::RewardsError;
 use crate::interface::events::RewardsClaimed;
 use crate::interface::state::{DeviceReward, Pool};
@@ -38,11 +37,9 @@ pub fn process(accounts: &mut [AccountView]) -> ProgramResult {
         if &r.owner != owner.address() {
             return Err(RewardsError::NotOwner.into());
         }
-        if &r.device != device.address() {
-            return Err(RewardsError::WrongDevice.into());
-        }
-        let live = loaders::load::<Device>(device, &hourglass_staking_interface::ID)?.stake.get();
-        r.settle(p.acc()).ok_or(CoreError::Overflow)?;
+        // A deregistered device holds no stake; what it earned stays the supplier's.
+        let live = live_device(device, &r.device)?.map_or(0, |d| d.device.stake.get());
+        r.settle(p.acc(), p.next_hour.get()).ok_or(CoreError::Overflow)?;
         r.checkpoint_supplier(live).ok_or(CoreError::Overflow)?;
         let amount = r.accrued.get();
         if amount == 0 {

@@ -1,6 +1,6 @@
-//! `claim_co_stake`: a co-staker takes its share of the device's rewards (its recorded co-stake, or its
-//! current one if smaller; zero once the CoStake is closed), in one transfer signed by the pool, within
-//! the circuit breaker's cap.
+//! `claim_co_stake`: a co-staker takes its share of the device's rewards (on its recorded co-stake, or
+//! its current effective one if smaller, zero once the CoStake is closed; what it forfeits goes to the
+//! supplier), in one transfer signed by the pool, within the circuit breaker's cap.
 
 use hourglass_core::cpi::TokenTransfer;
 use hourglass_core::error::CoreError;
@@ -10,14 +10,14 @@ use hourglass_core::pod::PodU64;
 use hourglass_core::{AccountView, ProgramResult};
 use hourglass_staking_interface::state::CoStake;
 
-use super::{now, take_from_pool, with_pool_signer};
+use super::{live_device, now, take_from_pool, with_pool_signer};
 use crate::interface::error::RewardsError;
 use crate::interface::events::RewardsClaimed;
 use crate::interface::state::{CoStakeReward, DeviceReward, Pool};
 use crate::ID;
 
 pub fn process(accounts: &mut [AccountView]) -> ProgramResult {
-    let [staker, pool, device_reward, co_stake, co_reward, reward_vault, destination, token_program, ..] = accounts else {
+    let [staker, pool, device_reward, device, co_stake, co_reward, reward_vault, destination, token_program, ..] = accounts else {
         return Err(CoreError::NotEnoughAccounts.into());
     };
     loaders::signer(staker)?;
@@ -40,13 +40,23 @@ pub fn process(accounts: &mut [AccountView]) -> ProgramResult {
         if co_stake.address() != &position.co_stake {
             return Err(RewardsError::WrongDevice.into());
         }
-        // A closed CoStake (the staker withdrew everything) holds no stake.
-        let live = if co_stake.is_data_empty() { 0 } else { loaders::load::<CoStake>(co_stake, &hourglass_staking_interface::ID)?.amount.get() };
         let mut r = loaders::load_mut::<DeviceReward>(device_reward, &ID)?;
         if r.device != position.device {
             return Err(RewardsError::WrongDevice.into());
         }
-        r.settle(p.acc()).ok_or(CoreError::Overflow)?;
+        let d = live_device(device, &r.device)?;
+        // A closed CoStake (the staker withdrew everything) holds no stake; an open one counts at the
+        // device's co-stake scale (slashes shrink every co-stake lazily).
+        let live = if co_stake.is_data_empty() {
+            0
+        } else {
+            let c = loaders::load::<CoStake>(co_stake, &hourglass_staking_interface::ID)?;
+            match &d {
+                Some(d) => c.effective(&d.device).ok_or(CoreError::Overflow)?.0,
+                None => 0,
+            }
+        };
+        r.settle(p.acc(), p.next_hour.get()).ok_or(CoreError::Overflow)?;
         position.checkpoint(&mut r, live).ok_or(CoreError::Overflow)?;
         let amount = position.accrued.get();
         if amount == 0 {

@@ -1,6 +1,7 @@
 //! `crank`: anyone emits the hours that have ended, oldest first, up to `max_hours` (at most 96) per
 //! transaction. Each hour's reward follows the schedule; it raises the reward-per-weight accumulator by
-//! amount / total weight (or, with nobody nominated, stays unallocated in the vault). The total is
+//! amount / total weight (or, with nobody nominated, goes to `unallocated`, which the next hour with
+//! weight shares out on top of its own reward). The total is
 //! minted into the vault in one CPI signed by the pool. Nominations and denominations made while the
 //! first of these hours was in progress take effect after it.
 
@@ -52,7 +53,10 @@ pub fn process(accounts: &mut [AccountView], args: &CrankArgs) -> ProgramResult 
             if weight == 0 {
                 unallocated = unallocated.checked_add(amount).ok_or(CoreError::Overflow)?;
             } else {
-                let (per_weight, _) = U128::new(amount, 0).div_rem_u64(weight).ok_or(CoreError::Overflow)?;
+                // What hours without weight left is shared out with this hour's reward.
+                let shared = amount.checked_add(unallocated).ok_or(CoreError::Overflow)?;
+                unallocated = 0;
+                let (per_weight, _) = U128::new(shared, 0).div_rem_u64(weight).ok_or(CoreError::Overflow)?;
                 acc = acc.checked_add(per_weight).ok_or(CoreError::Overflow)?;
             }
             emitted = emitted.checked_add(amount).ok_or(CoreError::Overflow)?;

@@ -15,7 +15,7 @@ use crate::interface::events::PoolInitialized;
 use crate::interface::instruction::InitializePoolArgs;
 use crate::interface::schedule::{cap, first_rate};
 use crate::interface::seeds;
-use crate::interface::state::Pool;
+use crate::interface::state::{Pool, DEFAULT_WORK_FACTOR_BPS, MAX_WORK_FACTOR_BPS, MIN_WORK_FACTOR_BPS};
 use crate::ID;
 
 pub fn process(accounts: &mut [AccountView], args: &InitializePoolArgs) -> ProgramResult {
@@ -41,8 +41,12 @@ pub fn process(accounts: &mut [AccountView], args: &InitializePoolArgs) -> Progr
         }
     }
     let hour_length = args.hour_length.get();
+    let work_factor = match args.work_factor_bps.get() {
+        0 => DEFAULT_WORK_FACTOR_BPS,
+        f => f,
+    };
     let (rate, cap) = match (first_rate(decimals), cap(decimals)) {
-        (Some(r), Some(c)) if (1..=86_400).contains(&hour_length) => (r, c),
+        (Some(r), Some(c)) if (1..=86_400).contains(&hour_length) && (MIN_WORK_FACTOR_BPS..=MAX_WORK_FACTOR_BPS).contains(&work_factor) => (r, c),
         _ => return Err(RewardsError::InvalidPoolParams.into()),
     };
     let start = now()?;
@@ -72,6 +76,7 @@ pub fn process(accounts: &mut [AccountView], args: &InitializePoolArgs) -> Progr
     p.decimals = decimals;
     p.bump = bump;
     p.vault_bump = vault_bump;
+    p.work_factor_bps = PodU32::new(work_factor);
 
     PoolInitialized { pool: pool_address, reward_mint: p.reward_mint, start_time: p.start_time, hour_length: p.hour_length, cap: p.cap }.emit();
     Ok(())

@@ -70,3 +70,89 @@ fn take_from_pool(p: &mut crate::interface::state::Pool, now: i64, device: Addre
     p.total_claimed = PodU64::new(p.total_claimed.get().checked_add(amount).ok_or(CoreError::Overflow)?);
     Ok(())
 }
+
+/// What the rewards program reads of a staking Device.
+#[derive(Clone, Copy)]
+pub(crate) struct LiveDevice {
+    pub device: hourglass_staking_interface::state::Device,
+}
+
+/// The staking Device at `account`, which must be the device `expected`; `None` once it is
+/// deregistered (closed: no data, or no longer the staking program's).
+pub(crate) fn live_device(account: &AccountView, expected: &Address) -> Result<Option<LiveDevice>, ProgramError> {
+    use hourglass_staking_interface::state::Device;
+    if account.address() != expected {
+        return Err(crate::interface::error::RewardsError::WrongDevice.into());
+    }
+    if account.is_data_empty() || !account.owned_by(&hourglass_staking_interface::ID) {
+        return Ok(None);
+    }
+    let d = hourglass_core::loaders::load::<Device>(account, &hourglass_staking_interface::ID)?;
+    Ok(Some(LiveDevice { device: *d }))
+}
+
+impl LiveDevice {
+    /// Eligible for block rewards: supplier + co-stake at least the minimum, not paused, and still the
+    /// supplier's who registered the reward record (`owner`; a device key registered again under
+    /// another wallet does not pay the old record's owner).
+    pub fn eligible(&self, mint_decimals: u8, owner: &Address) -> Result<bool, ProgramError> {
+        use hourglass_staking_interface::state::{device_status, minimum_stake};
+        let d = &self.device;
+        let minimum = minimum_stake(mint_decimals, d.multiplier_bps.get(), d.gpu_count.get()).ok_or(CoreError::Overflow)?;
+        let total = d.total_stake().ok_or(CoreError::Overflow)?;
+        Ok(d.status != device_status::PAUSED && total >= minimum && &d.owner == owner)
+    }
+}
+
+/// The lease program's `Lease` account discriminator (computed at compile time).
+const LEASE_DISCRIMINATOR: [u8; 8] = hourglass_core::discriminator::account("Lease");
+
+/// Whether the device served proven lease hours since its last record: its current lease (which
+/// `lease` must be; the system program when it has none) shows more proven hours in its slot than
+/// `record` saw last time. Records what it saw.
+pub(crate) fn saw_work(device: Option<&LiveDevice>, lease: &AccountView, record: &mut crate::interface::state::DeviceReward) -> Result<bool, ProgramError> {
+    use crate::interface::error::RewardsError;
+    use crate::interface::state::{LEASE_DEVICE_COUNT_OFFSET, LEASE_HEADER_LEN, LEASE_MAX_DEVICES_OFFSET, LEASE_SLOT_LEN, LEASE_SLOT_PROVEN_OFFSET};
+    use hourglass_core::pod::{PodU32, PodU64};
+    let current = match device {
+        Some(d) if d.device.current_lease != Address::default() => d.device.current_lease,
+        _ => {
+            if lease.address() != &pinocchio_system::ID {
+                return Err(RewardsError::WrongLease.into());
+            }
+            return Ok(false);
+        }
+    };
+    if lease.address() != &current {
+        return Err(RewardsError::WrongLease.into());
+    }
+    hourglass_core::loaders::owned_by(lease, &crate::interface::LEASES_ID)?;
+    let data = lease.try_borrow()?;
+    if data.len() < LEASE_HEADER_LEN || data[..8] != LEASE_DISCRIMINATOR {
+        return Err(CoreError::WrongDiscriminator.into());
+    }
+    let max_devices = u16::from_le_bytes([data[LEASE_MAX_DEVICES_OFFSET], data[LEASE_MAX_DEVICES_OFFSET + 1]]) as usize;
+    let count = core::cmp::min(u16::from_le_bytes([data[LEASE_DEVICE_COUNT_OFFSET], data[LEASE_DEVICE_COUNT_OFFSET + 1]]) as usize, max_devices);
+    if data.len() < LEASE_HEADER_LEN + max_devices * LEASE_SLOT_LEN {
+        return Err(CoreError::WrongLength.into());
+    }
+    let key = record.device.as_ref();
+    let mut proven = None;
+    for i in 0..count {
+        let slot = &data[LEASE_HEADER_LEN + i * LEASE_SLOT_LEN..LEASE_HEADER_LEN + (i + 1) * LEASE_SLOT_LEN];
+        if slot[..32] == key[..] {
+            let o = LEASE_SLOT_PROVEN_OFFSET;
+            proven = Some(u32::from_le_bytes([slot[o], slot[o + 1], slot[o + 2], slot[o + 3]]));
+            break;
+        }
+    }
+    // The staking program marks a device leased only when the lease assigns it a slot.
+    let Some(proven) = proven else { return Ok(false) };
+    let mut tag = [0u8; 8];
+    tag.copy_from_slice(&current.as_ref()[..8]);
+    let tag = u64::from_le_bytes(tag);
+    let before = if record.work_lease.get() == tag { record.work_proven.get() } else { 0 };
+    record.work_lease = PodU64::new(tag);
+    record.work_proven = PodU32::new(proven);
+    Ok(proven > before)
+}
