@@ -10,7 +10,8 @@ import { LeaseWorld } from "./support/lease-world.ts";
 import { PRICE } from "./support/network-history.ts";
 import { HOUR, RewardsModel, RewardsWorld } from "./support/rewards-world.ts";
 import { createMint, createTokenAccount } from "../client/src/svm/index.ts";
-import { DECIMALS, ENGINES, RTX4070, UNBONDING_SECONDS } from "./support/world.ts";
+import { DECIMALS, ENGINES, MAX_SLASH_BPS, RTX4070, UNBONDING_SECONDS } from "./support/world.ts";
+import { SlashReason, effectiveCoStake } from "../client/src/staking/index.ts";
 
 const E = {
   NotPoolAuthority: 6300,
@@ -626,7 +627,7 @@ describe("rewards: hours that served a proven lease weigh more (LiteSVM)", funct
 });
 
 describe("rewards: co-stakes at their effective amount, deregistered devices (LiteSVM)", function () {
-  it("a co-stake shrunk by a slash (the device's co-stake scale) is credited at its effective amount; what it forfeits goes to the supplier", async function () {
+  it("a co-stake shrunk by a real slash is credited at its effective amount; what it forfeits goes to the supplier", async function () {
     const rw = await RewardsWorld.create("litesvm");
     const [d] = await rw.devices(1);
     const supplierStake = rw.w.minimum(d);
@@ -648,34 +649,40 @@ describe("rewards: co-stakes at their effective amount, deregistered devices (Li
     await rw.catchUp();
     for (const amount of scheduleAmounts(DECIMALS, 5, 4)) model.emit(amount);
 
-    // A slash that takes half of every co-stake, as the staking program records it: the device's
-    // co-stake scale (co_factor, 2^48 = untouched) and its co-stake total halve; the CoStake account
-    // itself is brought to the scale lazily.
-    const acc = (await rw.engine.getAccount(d.address))!;
-    const data = Buffer.from(acc.data);
-    const CO_STAKE_OFFSET = 8 + 3 * 32 + 4 * 2 + 1 + 1 + 2 + 4 + 8;
-    const CO_FACTOR_OFFSET = CO_STAKE_OFFSET + 8 * 6 + 4 + 8;
-    data.writeBigUInt64LE(coStake / 2n, CO_STAKE_OFFSET);
-    data.writeBigUInt64LE(1n << 47n, CO_FACTOR_OFFSET);
-    await rw.engine.setAccount(d.address, { ...acc, data });
-    const decoded = rw.w.staking.decodeDevice(data) as unknown as { coStake: { toString(): string }; coFactor: { toString(): string } };
-    expect([toBigInt(decoded.coStake), toBigInt(decoded.coFactor)]).to.deep.equal([coStake / 2n, 1n << 47n]);
+    // A real slash of 10%, through the config authority's two steps (a one-hour delay here): the
+    // supplier's stake and every co-stake lose a tenth; the CoStake account itself is brought to the
+    // device's co-stake scale lazily, so rewards must read it through CoStake::effective.
+    const cfg = rw.w.staking.decodeConfig((await rw.engine.getAccount(rw.w.config))!.data);
+    await rw.w.ok("update_config", await rw.w.staking.updateConfig({ authority: rw.w.authority.publicKey, treasury: rw.w.treasury, unbondingPeriodSeconds: UNBONDING_SECONDS, maxSlashBps: MAX_SLASH_BPS, leaseAuthority: cfg.leaseAuthority, slashDelaySeconds: HOUR }), [rw.w.authority]);
+    const proposal = { authority: rw.w.authority.publicKey, deviceKey: d.key.publicKey };
+    await rw.w.ok("propose_slash", await rw.w.staking.proposeSlash({ ...proposal, bps: MAX_SLASH_BPS, reason: SlashReason.FailedJob }), [rw.w.authority]);
+    await rw.engine.warp(HOUR);
+    await rw.catchUp();
+    for (const amount of scheduleAmounts(DECIMALS, 9, 1)) model.emit(amount);
+    await rw.w.ok("execute_slash", await rw.w.staking.executeSlash({ ...proposal, treasury: rw.w.treasury }), [rw.w.authority]);
+    const slashed = await rw.w.device(d);
+    const position = (await rw.w.coStake(d, backer))!;
+    expect(toBigInt(position.amount), "the CoStake account is not rewritten by the slash").to.equal(coStake);
+    const liveCo = effectiveCoStake(position, slashed).amount;
+    const liveStake = toBigInt(slashed.stake);
+    expect(liveCo).to.equal(coStake - coStake / 10n);
+    expect(liveStake).to.equal(supplierStake - supplierStake / 10n);
 
     const before = await rw.w.balance(backerTokens);
     await rw.ok("claim_co_stake", await rw.rewards.claimCoStake({ staker: backer.wallet.publicKey, device: d.address, destination: backerTokens }), [backer.wallet]);
     const got = (await rw.w.balance(backerTokens)) - before;
-    expect(got).to.equal(model.claimCo("backer", coStake / 2n));
+    expect(got).to.equal(model.claimCo("backer", liveCo));
     const supplierTokens = rw.payout.get(d.address.toBase58())!;
     const was = await rw.w.balance(supplierTokens);
     await rw.ok("claim", await rw.claimIx(d), [d.supplier.wallet]);
     const supplierGot = (await rw.w.balance(supplierTokens)) - was;
-    expect(supplierGot).to.equal(model.claim("d", supplierStake));
-    // The backer's third of hours 0-8 counted at half: a sixth; the supplier has the other five sixths.
-    const all = scheduleAmounts(DECIMALS, 0, 9).reduce((x, y) => x + y, 0n);
-    expect(all - 6n * got >= 0n && all - 6n * got < 40n, `${got} of ${all}`).to.equal(true);
+    expect(supplierGot).to.equal(model.claim("d", liveStake));
+    // The backer's third of hours 0-9 counted at nine tenths: 30%; the supplier has the other 70%.
+    const all = scheduleAmounts(DECIMALS, 0, 10).reduce((x, y) => x + y, 0n);
+    expect(10n * got <= 3n * all && 3n * all - 10n * got < 400n, `${got} of ${all}`).to.equal(true);
     expect(all - got - supplierGot <= 3n).to.equal(true);
-    // From now on its recorded co-stake is the effective one.
-    expect(toBigInt((await rw.record(d)).basis)).to.equal(supplierStake + coStake / 2n);
+    // From now on the recorded stakes are the effective ones.
+    expect(toBigInt((await rw.record(d)).basis)).to.equal(liveStake + liveCo);
     await rw.checkNothingStranded(6n);
   });
 
