@@ -154,19 +154,25 @@ for (const engineName of ENGINES) {
   });
 }
 
+/** A device at its minimum stake with a co-staker holding half as much, synced, and the exact model. */
+async function backedDevice(rw: RewardsWorld, devices: [number, number?] = [1]) {
+  const [d] = await rw.devices(...devices);
+  const supplierStake = rw.w.minimum(d);
+  const backer = await rw.w.newSupplier(100_000n * 10n ** BigInt(DECIMALS));
+  const coStake = supplierStake / 2n;
+  await rw.w.ok("co_stake", await rw.w.coStakeIx(d, backer, coStake), [backer.wallet]);
+  await rw.ok("sync_co_stake", await rw.syncIx(d, backer.wallet.publicKey), [backer.wallet]);
+  const backerTokens = await createTokenAccount(rw.engine, backer.wallet, rw.rewardMint, backer.wallet.publicKey);
+  const model = new RewardsModel();
+  model.register("d", supplierStake);
+  model.coCheckpoint("backer", "d", coStake);
+  return { d, supplierStake, backer, coStake, backerTokens, model };
+}
+
 describe("rewards: co-stakers share pro rata (LiteSVM)", function () {
   it("splits a device's rewards between its supplier and co-stakers by recorded stake", async function () {
     const rw = await RewardsWorld.create("litesvm");
-    const [d] = await rw.devices(1, 1);
-    const supplierStake = rw.w.minimum(d);
-    const backer = await rw.w.newSupplier(100_000n * 10n ** BigInt(DECIMALS));
-    const coStake = supplierStake / 2n;
-    await rw.w.ok("co_stake", await rw.w.coStakeIx(d, backer, coStake), [backer.wallet]);
-    await rw.ok("sync_co_stake", await rw.syncIx(d, backer.wallet.publicKey), [backer.wallet]);
-    const backerTokens = await createTokenAccount(rw.engine, backer.wallet, rw.rewardMint, backer.wallet.publicKey);
-    const model = new RewardsModel();
-    model.register("d", supplierStake);
-    model.coCheckpoint("backer", "d", coStake);
+    const { d, supplierStake, backer, coStake, backerTokens, model } = await backedDevice(rw, [1, 1]);
     expect(toBigInt((await rw.record(d)).basis)).to.equal(supplierStake + coStake);
 
     await rw.engine.warp(5 * HOUR);
@@ -629,16 +635,7 @@ describe("rewards: hours that served a proven lease weigh more (LiteSVM)", funct
 describe("rewards: co-stakes at their effective amount, deregistered devices (LiteSVM)", function () {
   it("a co-stake shrunk by a real slash is credited at its effective amount; what it forfeits goes to the supplier", async function () {
     const rw = await RewardsWorld.create("litesvm");
-    const [d] = await rw.devices(1);
-    const supplierStake = rw.w.minimum(d);
-    const backer = await rw.w.newSupplier(100_000n * 10n ** BigInt(DECIMALS));
-    const coStake = supplierStake / 2n;
-    await rw.w.ok("co_stake", await rw.w.coStakeIx(d, backer, coStake), [backer.wallet]);
-    await rw.ok("sync_co_stake", await rw.syncIx(d, backer.wallet.publicKey), [backer.wallet]);
-    const backerTokens = await createTokenAccount(rw.engine, backer.wallet, rw.rewardMint, backer.wallet.publicKey);
-    const model = new RewardsModel();
-    model.register("d", supplierStake);
-    model.coCheckpoint("backer", "d", coStake);
+    const { d, supplierStake, backer, coStake, backerTokens, model } = await backedDevice(rw);
     await rw.engine.warp(5 * HOUR);
     await rw.catchUp();
     for (const amount of scheduleAmounts(DECIMALS, 0, 5)) model.emit(amount);
