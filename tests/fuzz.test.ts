@@ -9,7 +9,7 @@
 import { expect } from "chai";
 import { Keypair, MessageV0, PublicKey, SystemProgram, SYSVAR_CLOCK_PUBKEY, SYSVAR_INSTRUCTIONS_PUBKEY, SYSVAR_RENT_PUBKEY, VersionedTransaction } from "@solana/web3.js";
 import { TOKEN_PROGRAM_ID } from "@solana/spl-token";
-import { leasesIdl, parseEvents, rewardsIdl, stakingIdl } from "../client/src/index.ts";
+import { leasesIdl, parseEvents, rewardsIdl, stakingIdl, toBigInt } from "../client/src/index.ts";
 import { NetworkHistory } from "./support/network-history.ts";
 import { rng } from "./support/random.ts";
 
@@ -158,7 +158,7 @@ describe(`instruction fuzzer (${TOTAL.toLocaleString("en-US")} instructions, Lit
         for (const e of parseEvents(leasesIdl, res.logs)) {
           if (e.name !== "FeesBurned") continue;
           const mint = (e.data.mint as PublicKey).toBase58();
-          burned.set(mint, (burned.get(mint) ?? 0n) + BigInt((e.data.amount as { toString(): string }).toString()));
+          burned.set(mint, (burned.get(mint) ?? 0n) + toBigInt(e.data.amount));
         }
         const written = new Set(named.filter((_, i) => message.message.isAccountWritable(i)).map((k) => k.toBase58()));
         const now = await snapshot();

@@ -2,6 +2,7 @@
 // fee vault; stable-mint fees are not burned and stay in the stable treasury).
 import { PublicKey } from "@solana/web3.js";
 import { LeasesClient, marketPda } from "../leases/index.ts";
+import { toBigInt } from "../program.ts";
 import { UsageError, type Parsed } from "./args.ts";
 import { context, out, readKeypair, send } from "./context.ts";
 
@@ -57,7 +58,7 @@ export async function market(p: Parsed) {
       if (amount === 0n) throw new Error(`the fee vault ${before.networkTreasury.toBase58()} holds nothing to burn`);
       const signature = await send(conn, [caller], [await leases.burnFees({ caller: caller.publicKey, networkMint: before.networkMint })], txOpts);
       const after = await load();
-      const burned = BigInt(after.totalBurned.toString()) - BigInt(before.totalBurned.toString());
+      const burned = toBigInt(after.totalBurned) - toBigInt(before.totalBurned);
       out(
         json,
         { command: "burn-fees", mint: after.networkMint.toBase58(), burned: burned.toString(), totalBurned: after.totalBurned.toString(), signature },

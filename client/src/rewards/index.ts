@@ -5,7 +5,7 @@ import { PublicKey, SYSVAR_INSTRUCTIONS_PUBKEY, SystemProgram, type Keypair, typ
 import BN from "bn.js";
 import { REWARDS_PROGRAM_ID, STAKING_PROGRAM_ID } from "../idl.ts";
 import { ed25519Instruction, signAttestation, statusDigest, type Attestation } from "../leases/attestation.ts";
-import { rewardsProgram } from "../program.ts";
+import { rewardsProgram, toBigInt } from "../program.ts";
 import { coStakePda, configPda } from "../staking/pdas.ts";
 import { minimumStake } from "../staking/index.ts";
 
@@ -28,7 +28,7 @@ const DEVICE_PAUSED = 1;
 export function deviceEligible(device: { owner: PublicKey; stake: BN; coStake: BN; status: number; multiplierBps: number; gpuCount: number } | null | undefined, mintDecimals: number, owner?: PublicKey): boolean {
   if (!device) return false;
   if (owner && !device.owner.equals(owner)) return false;
-  const total = BigInt(device.stake.toString()) + BigInt(device.coStake.toString());
+  const total = toBigInt(device.stake) + toBigInt(device.coStake);
   return device.status !== DEVICE_PAUSED && total >= minimumStake(mintDecimals, device.multiplierBps, device.gpuCount);
 }
 

@@ -11,6 +11,7 @@
 // the rest at once. A co-staker is paid min(recorded, live) x dAccStake >> 64 out of coOwed, and the
 // part it forfeits (recorded - live) goes to the supplier. With no co-stake recorded, coOwed goes to
 // the supplier.
+import { toBigInt } from "../program.ts";
 
 const Q = 64n;
 
@@ -213,8 +214,9 @@ export interface RewardsLedger {
   named: bigint;
 }
 
-type Big = { toString(): string };
-const big = (v: Big): bigint => BigInt(v.toString());
+type Big = bigint | number | { toString(base?: number): string };
+/** Decoded integers through the base-16 path (toBigInt: bn.js's base 10 can misprint under V8's optimiser). */
+const big = (v: Big): bigint => toBigInt(v);
 
 export function rewardsLedger(
   pool: { accHi: Big; accLo: Big; nextHour: number; unallocated: Big },
