@@ -17,6 +17,8 @@ import { useRayHead } from "./support/ray-head.ts";
 import { deviceHistory, openDb, Pipeline, SvmSource } from "../indexer/src/index.ts";
 import { H100, type DeviceHandle } from "./support/world.ts";
 import { toBigInt } from "../client/src/index.ts";
+import { deviceRewardPda } from "../client/src/rewards/index.ts";
+import { RewardsWorld } from "./support/rewards-world.ts";
 
 const PRICE = 3n * TOKENS;
 const GRACE = 2 * HOUR;
@@ -32,6 +34,36 @@ describe("orchestrator with a real Ray head", function () {
   const setup = (failing = new Set<string>(), sleeping = new Set<string>()) => orchestratorWorld({ head, ray, grace: GRACE, failing, sleeping });
 
   const byDevice = (devices: DeviceHandle[], key: PublicKey) => devices.find((d) => d.address.equals(key))!;
+
+  it("its emissions loop records uptime, nominates the devices, and takes out one whose stake fell under its minimum", async function () {
+    const { lw, devices, make, agents } = await setup();
+    const rw = await RewardsWorld.attach(lw.w);
+    for (const d of devices) await rw.ok("register_reward", await rw.rewards.registerReward({ payer: d.supplier.wallet.publicKey, device: d.address }), [d.supplier.wallet]);
+    const orch = make({ rewardMint: rw.rewardMint });
+    await orch.recover([]);
+    // Five hours of uptime, recorded by the loop hour by hour: every device is nominated.
+    for (let h = 0; h < 5; h++) {
+      await lw.engine.warp(HOUR);
+      await orch.tick();
+    }
+    const record = async (d: DeviceHandle) => rw.rewards.decodeDeviceReward((await lw.engine.getAccount(deviceRewardPda(d.address)[0]))!.data);
+    for (const d of devices) expect((await record(d)).nominated, d.address.toBase58()).to.equal(true);
+    // Device 0's supplier unstakes just under its minimum and its agent goes quiet (so no uptime record
+    // takes it out): the keeper's pass in the next loop denominates it, and only it.
+    const [gone, ...kept] = devices;
+    agents.get(gone.address.toBase58())!.online = false;
+    const stake = toBigInt((await lw.w.device(gone)).stake);
+    await lw.w.ok("request_unstake", await lw.w.staking.requestUnstake({ supplier: gone.supplier.wallet.publicKey, deviceKey: gone.key.publicKey, amount: stake - lw.w.minimum(gone) + 1n }), [gone.supplier.wallet]);
+    const pendingBefore = toBigInt((await rw.pool()).pendingSub);
+    await orch.tick();
+    expect((await record(gone)).nominated).to.equal(false);
+    for (const d of kept) expect((await record(d)).nominated).to.equal(true);
+    expect(toBigInt((await rw.pool()).pendingSub) - pendingBefore).to.equal(toBigInt((await record(kept[0])).weight));
+    // It earns nothing from the next hour; the others go on.
+    await lw.engine.warp(2 * HOUR);
+    await orch.tick();
+    expect((await record(gone)).nominated).to.equal(false);
+  });
 
   it("places a 16-GPU lease, runs it on Ray, proves its hours, settles and pays the suppliers", async function () {
     const { lw, devices, orch } = await setup();
