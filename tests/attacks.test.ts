@@ -40,7 +40,6 @@ const SLOT_NAMES = new Map(IDLS.flatMap((idl) => idl.instructions.map((ix) => [`
  * for any account of that type, so another one is a different but valid request, not an attack.
  */
 const MISMATCH_ACCEPTED: Record<string, string> = {
-  "update_config.treasury (same mint, other owner)": "the staking authority names the treasury: any token account of the stake mint",
   "assign_device.device (another Device)": "the attester places leases: any free, staked device of the lease's GPU model is a valid placement",
   "claim.destination (same mint, other owner)": "the supplier signs and sends its block rewards to any account of the reward mint",
   "claim_co_stake.destination (same mint, other owner)": "the co-staker signs and sends its rewards to any account of the reward mint",

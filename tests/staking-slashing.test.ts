@@ -81,6 +81,8 @@ for (const engineName of ENGINES) {
       await w.rejects(await config({ unbonding: 3_600 }), [w.authority], E.InvalidSlashDelay);
       await w.rejects(await config({ delay: 3_599 }), [w.authority], E.InvalidSlashDelay);
       await w.rejects(await config({ delay: UNBONDING_SECONDS }), [w.authority], E.InvalidSlashDelay);
+      // The stake vault cannot be the treasury: a slash would leave the tokens in the vault, owned by nobody.
+      await w.rejects(await w.staking.updateConfig({ authority: w.authority.publicKey, treasury: w.vault, unbondingPeriodSeconds: UNBONDING_SECONDS, maxSlashBps: MAX_SLASH_BPS, leaseAuthority: leaseAuthority.publicKey }), [w.authority], 6126);
       await w.ok("update_config", await config({ unbonding: 2 * 3_600, delay: 3_600 }), [w.authority]);
       expect(w.staking.decodeConfig((await w.engine.getAccount(w.config))!.data).slashDelay.toNumber()).to.equal(3_600);
       await w.ok("update_config", await config({}), [w.authority]);

@@ -17,6 +17,10 @@ pub fn process(accounts: &mut [AccountView], args: &UpdateConfigArgs) -> Program
     };
     let mut config = load_config_for_authority(config, authority)?;
     loaders::token_account(treasury, &config.stake_mint, None)?;
+    // Slashes paid into the stake vault would take stake from its owners and leave the tokens unowned.
+    if treasury.address() == &config.stake_vault {
+        return Err(StakingError::WrongTreasury.into());
+    }
     let (unbonding_period, slash_delay) = config_periods(args.unbonding_period.get(), args.slash_delay.get())?;
     if args.max_slash_bps.get() as u64 > BPS {
         return Err(StakingError::InvalidSlashBound.into());
