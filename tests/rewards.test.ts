@@ -646,16 +646,15 @@ describe("rewards: co-stakes at their effective amount, deregistered devices (Li
     await rw.catchUp();
     for (const amount of scheduleAmounts(DECIMALS, 5, 4)) model.emit(amount);
 
-    // A real slash of 10%, through the config authority's two steps (a one-hour delay here): the
-    // supplier's stake and every co-stake lose a tenth; the CoStake account itself is brought to the
+    // A real slash of 10%, through the config authority's two steps (proposed, executed 48 hours later):
+    // the supplier's stake and every co-stake lose a tenth; the CoStake account itself is brought to the
     // device's co-stake scale lazily, so rewards must read it through CoStake::effective.
-    const cfg = rw.w.staking.decodeConfig((await rw.engine.getAccount(rw.w.config))!.data);
-    await rw.w.ok("update_config", await rw.w.staking.updateConfig({ authority: rw.w.authority.publicKey, treasury: rw.w.treasury, unbondingPeriodSeconds: UNBONDING_SECONDS, maxSlashBps: MAX_SLASH_BPS, leaseAuthority: cfg.leaseAuthority, slashDelaySeconds: HOUR }), [rw.w.authority]);
+    const delayHours = rw.w.staking.decodeConfig((await rw.engine.getAccount(rw.w.config))!.data).slashDelay.toNumber() / HOUR;
     const proposal = { authority: rw.w.authority.publicKey, deviceKey: d.key.publicKey };
     await rw.w.ok("propose_slash", await rw.w.staking.proposeSlash({ ...proposal, bps: MAX_SLASH_BPS, reason: SlashReason.FailedJob }), [rw.w.authority]);
-    await rw.engine.warp(HOUR);
+    await rw.engine.warp(delayHours * HOUR);
     await rw.catchUp();
-    for (const amount of scheduleAmounts(DECIMALS, 9, 1)) model.emit(amount);
+    for (const amount of scheduleAmounts(DECIMALS, 9, delayHours)) model.emit(amount);
     await rw.w.ok("execute_slash", await rw.w.staking.executeSlash({ ...proposal, treasury: rw.w.treasury }), [rw.w.authority]);
     const slashed = await rw.w.device(d);
     const position = (await rw.w.coStake(d, backer))!;
@@ -674,8 +673,8 @@ describe("rewards: co-stakes at their effective amount, deregistered devices (Li
     await rw.ok("claim", await rw.claimIx(d), [d.supplier.wallet]);
     const supplierGot = (await rw.w.balance(supplierTokens)) - was;
     expect(supplierGot).to.equal(model.claim("d", liveStake));
-    // The backer's third of hours 0-9 counted at nine tenths: 30%; the supplier has the other 70%.
-    const all = scheduleAmounts(DECIMALS, 0, 10).reduce((x, y) => x + y, 0n);
+    // The backer's third of every hour so far counted at nine tenths: 30%; the supplier has the other 70%.
+    const all = scheduleAmounts(DECIMALS, 0, 9 + delayHours).reduce((x, y) => x + y, 0n);
     expect(10n * got <= 3n * all && 3n * all - 10n * got < 400n, `${got} of ${all}`).to.equal(true);
     expect(all - got - supplierGot <= 3n).to.equal(true);
     // From now on the recorded stakes are the effective ones.

@@ -21,6 +21,10 @@ const E = {
   SlashOverTotalBound: 6131,
   SlashNotExecutable: 6132,
   WrongProposal: 6133,
+  LeaseAuthorityFixed: 6134,
+  ConfigChangeNotDue: 6135,
+  CoStakeScaleWorn: 6136,
+  StillUnbonding: 6106,
 } as const;
 
 const TOKENS = 10n ** BigInt(DECIMALS);
@@ -83,9 +87,27 @@ for (const engineName of ENGINES) {
       await w.rejects(await config({ delay: UNBONDING_SECONDS }), [w.authority], E.InvalidSlashDelay);
       // The stake vault cannot be the treasury: a slash would leave the tokens in the vault, owned by nobody.
       await w.rejects(await w.staking.updateConfig({ authority: w.authority.publicKey, treasury: w.vault, unbondingPeriodSeconds: UNBONDING_SECONDS, maxSlashBps: MAX_SLASH_BPS, leaseAuthority: leaseAuthority.publicKey }), [w.authority], 6126);
-      await w.ok("update_config", await config({ unbonding: 2 * 3_600, delay: 3_600 }), [w.authority]);
-      expect(w.staking.decodeConfig((await w.engine.getAccount(w.config))!.data).slashDelay.toNumber()).to.equal(3_600);
+      // The lease authority, which may slash in one stroke, is set once.
+      await w.rejects(await w.staking.updateConfig({ authority: w.authority.publicKey, treasury: w.treasury, unbondingPeriodSeconds: UNBONDING_SECONDS, maxSlashBps: MAX_SLASH_BPS, leaseAuthority: w.authority.publicKey }), [w.authority], E.LeaseAuthorityFixed);
+      // Loosening (a shorter unbonding and delay, a higher bound) is queued for one unbonding period.
+      const cfgBefore = w.staking.decodeConfig((await w.engine.getAccount(w.config))!.data);
+      const queued = await w.ok("update_config", await config({ unbonding: 2 * 3_600, delay: 3_600, maxSlashBps: 2_000 }), [w.authority]);
+      const [q] = parseEvents(stakingIdl, queued.logs);
+      expect(q.name).to.equal("ConfigChangeQueued");
+      expect(toBigInt(q.data.effective_at)).to.equal((await w.engine.unixTime()) + BigInt(UNBONDING_SECONDS));
+      const pending = w.staking.decodeConfig((await w.engine.getAccount(w.config))!.data);
+      expect([pending.unbondingPeriod.toNumber(), pending.slashDelay.toNumber(), pending.maxSlashBps]).to.deep.equal([cfgBefore.unbondingPeriod.toNumber(), cfgBefore.slashDelay.toNumber(), cfgBefore.maxSlashBps]);
+      expect([pending.pendingUnbondingPeriod.toNumber(), pending.pendingSlashDelay.toNumber(), pending.pendingMaxSlashBps]).to.deep.equal([2 * 3_600, 3_600, 2_000]);
+      await w.engine.warp(UNBONDING_SECONDS - 60);
+      await w.rejects(await config({ unbonding: 2 * 3_600, delay: 3_600, maxSlashBps: 2_000 }), [w.authority], E.ConfigChangeNotDue);
+      await w.engine.warp(60);
+      await w.ok("update_config", await config({ unbonding: 2 * 3_600, delay: 3_600, maxSlashBps: 2_000 }), [w.authority]);
+      const applied = w.staking.decodeConfig((await w.engine.getAccount(w.config))!.data);
+      expect([applied.unbondingPeriod.toNumber(), applied.slashDelay.toNumber(), applied.maxSlashBps, applied.pendingAt.toNumber()]).to.deep.equal([2 * 3_600, 3_600, 2_000, 0]);
+      // Tightening applies at once.
       await w.ok("update_config", await config({}), [w.authority]);
+      const back = w.staking.decodeConfig((await w.engine.getAccount(w.config))!.data);
+      expect([back.unbondingPeriod.toNumber(), back.slashDelay.toNumber(), back.maxSlashBps]).to.deep.equal([UNBONDING_SECONDS, DELAY, MAX_SLASH_BPS]);
     });
 
     it("the config authority cannot slash in one stroke; the lease authority's fault slash takes from everyone pro rata", async function () {
@@ -229,12 +251,14 @@ for (const engineName of ENGINES) {
       await w.engine.warp(DELAY);
       await w.ok("update_config", await config({ maxSlashBps: 900 }), [w.authority]);
       await w.rejects(await execute(other.d), [w.authority], E.SlashOverTotalBound, [proposalOf(other.d)]);
+      await w.ok("cancel_slash", await cancel(other.d), [w.authority]);
+      // Raising the bound back is a loosening: it waits one unbonding period.
       await w.ok("update_config", await config({}), [w.authority]);
-      await w.ok("execute_slash", await execute(other.d), [w.authority]);
-      expect((await w.device(other.d)).slashWindowBps).to.equal(MAX_SLASH_BPS);
-      await w.rejects(await propose(other.d, 1), [w.authority], E.SlashOverTotalBound);
-      // Once an unbonding period has passed without an execution, a new window opens.
+      await w.rejects(await propose(other.d, 300), [w.authority], E.SlashOverTotalBound);
+      // Once an unbonding period has passed without an execution, a new window opens (and the raised
+      // bound applies).
       await w.engine.warp(UNBONDING_SECONDS);
+      await w.ok("update_config", await config({}), [w.authority]);
       await w.ok("propose_slash", await propose(d, MAX_SLASH_BPS), [w.authority]);
       await w.engine.warp(DELAY);
       const before = toBigInt((await w.device(d)).stake);
@@ -282,6 +306,38 @@ for (const engineName of ENGINES) {
       w.coStakers.push({ device: d, staker: late });
       await w.ok("co_stake", await w.coStakeIx(d, late, 1_000n), [late.wallet]);
       expect(effectiveCoStake((await w.coStake(d, late))!, await w.device(d)).amount).to.equal(1_000n);
+    });
+
+    it("a position slashed down to nothing is closed at once; a worn-out scale takes no new co-stake until everyone left", async function () {
+      const { d } = await stakedDevice(4n, H100);
+      const dust = await w.newSupplier(100_000n * TOKENS);
+      const backer = await w.newSupplier(100_000n * TOKENS);
+      for (const b of [dust, backer]) w.coStakers.push({ device: d, staker: b });
+      await w.ok("co_stake", await w.coStakeIx(d, dust, 1n), [dust.wallet]);
+      await w.ok("co_stake", await w.coStakeIx(d, backer, toBigInt((await w.device(d)).stake) / 2n), [backer.wallet]);
+      const slash = async () => w.ok("slash", await w.staking.slash({ authority: leaseAuthority.publicKey, deviceKey: d.key.publicKey, treasury: w.treasury, bps: MAX_SLASH_BPS, reason: SlashReason.MissedHeartbeats }), [leaseAuthority]);
+      await slash();
+      // One base unit less 10% rounds to nothing: closed without an unbonding wait, no longer counted.
+      expect(effectiveCoStake((await w.coStake(d, dust))!, await w.device(d)).amount).to.equal(0n);
+      expect((await w.device(d)).coStakerCount).to.equal(2);
+      await w.ok("co_withdraw", await w.staking.coWithdraw({ staker: dust.wallet.publicKey, deviceKey: d.key.publicKey, destination: dust.tokens }), [dust.wallet]);
+      expect(await w.coStake(d, dust)).to.equal(null);
+      expect((await w.device(d)).coStakerCount).to.equal(1);
+      // Fault after fault wears the scale down below 10^-8.
+      while (toBigInt((await w.device(d)).coFactor) >= 100_000_000n) await slash();
+      await w.rejects(await w.coStakeIx(d, dust, 1n), [dust.wallet], E.CoStakeScaleWorn);
+      await w.checkVaultInvariant();
+      // The last co-staker leaves; the scale starts afresh and takes new co-stake at face value.
+      const left = effectiveCoStake((await w.coStake(d, backer))!, await w.device(d)).amount;
+      expect(left > 0n).to.equal(true);
+      await w.ok("co_unstake", await w.staking.coUnstake({ staker: backer.wallet.publicKey, deviceKey: d.key.publicKey, amount: left }), [backer.wallet]);
+      await w.rejects(await w.staking.coWithdraw({ staker: backer.wallet.publicKey, deviceKey: d.key.publicKey, destination: backer.tokens }), [backer.wallet], E.StillUnbonding);
+      await w.engine.warp(UNBONDING_SECONDS);
+      await w.ok("co_withdraw", await w.staking.coWithdraw({ staker: backer.wallet.publicKey, deviceKey: d.key.publicKey, destination: backer.tokens }), [backer.wallet]);
+      const fresh = await w.device(d);
+      expect([fresh.coStakerCount, toBigInt(fresh.coFactor), toBigInt(fresh.coStake), toBigInt(fresh.coUnbonding)]).to.deep.equal([0, 0n, 0n, 0n]);
+      await w.ok("co_stake", await w.coStakeIx(d, dust, 5n), [dust.wallet]);
+      expect(effectiveCoStake((await w.coStake(d, dust))!, await w.device(d)).amount).to.equal(5n);
     });
   });
 }

@@ -27,6 +27,11 @@ export interface ConfigAccount {
   attesterCount: number;
   attesters: PublicKey[];
   slashDelay: BN;
+  /** A queued loosening of the slashing terms (applies from pendingAt; 0 = none). */
+  pendingMaxSlashBps: number;
+  pendingUnbondingPeriod: BN;
+  pendingSlashDelay: BN;
+  pendingAt: BN;
 }
 
 export interface DeviceAccount {

@@ -37,7 +37,10 @@ error_enum! {
         InvalidSlashDelay = 6130 => "The slash delay must be at least one hour and shorter than the unbonding period (0 = 48 hours)",
         SlashOverTotalBound = 6131 => "Slashes within one unbonding period would exceed the configured maximum",
         SlashNotExecutable = 6132 => "The slash proposal's delay has not passed",
-        WrongProposal = 6133 => "The slash proposal belongs to another device",
+        WrongProposal = 6133 => "The slash proposal belongs to another device or to an earlier registration of it",
+        LeaseAuthorityFixed = 6134 => "The lease authority is set once and cannot be changed",
+        ConfigChangeNotDue = 6135 => "A loosening of the slashing terms applies only one unbonding period after it was queued",
+        CoStakeScaleWorn = 6136 => "This device's co-stakes were slashed too far to take new ones until every co-staker has left",
     }
 }
 

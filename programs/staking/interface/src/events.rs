@@ -30,6 +30,17 @@ pod_struct! {
 }
 
 pod_struct! {
+    /// `update_config` queued a loosening of the slashing terms; the same call repeated from
+    /// `effective_at` applies it.
+    pub struct ConfigChangeQueued {
+        pub unbonding_period: PodI64,
+        pub max_slash_bps: PodU16,
+        pub slash_delay: PodI64,
+        pub effective_at: PodI64,
+    }
+}
+
+pod_struct! {
     pub struct AuthorityChanged {
         pub previous: Address,
         pub authority: Address,
@@ -207,6 +218,7 @@ impl Event for DeviceSlashed {}
 impl Event for SlashProposed {}
 impl Event for SlashCancelled {}
 impl Event for SlashExecuted {}
+impl Event for ConfigChangeQueued {}
 impl Event for DeviceDeregistered {}
 
 macro_rules! types {
@@ -235,4 +247,5 @@ types!(
     SlashProposed,
     SlashCancelled,
     SlashExecuted,
+    ConfigChangeQueued,
 );

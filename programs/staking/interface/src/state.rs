@@ -24,6 +24,9 @@ pub const MIN_SLASH_DELAY_SECONDS: i64 = 60 * 60;
 /// `Device::co_factor` of a device never slashed (`0` in the account also reads as this): 10^16, so
 /// the first four slashes of whole basis points scale it exactly.
 pub const CO_FACTOR_ONE: u64 = 10_000_000_000_000_000;
+/// Below this co-stake scale (10^-8 of untouched) a device takes no new co-stake until every co-staker
+/// has left and the scale starts afresh: there is too little precision left to scale new stake.
+pub const CO_FACTOR_MIN: u64 = 100_000_000;
 /// Most attesters (orchestrator keys) the Config holds.
 pub const MAX_ATTESTERS: usize = 8;
 
@@ -50,12 +53,18 @@ pod_struct! {
         pub bump: u8,
         pub vault_bump: u8,
         pub attester_count: u8,
-        pub reserved0: [u8; 2],
+        /// A queued loosening of the slashing terms (see `update_config`): the bound it would set.
+        pub pending_max_slash_bps: PodU16,
         /// Registered attesters (orchestrator operator keys); the first `attester_count` are valid.
         pub attesters: [Address; MAX_ATTESTERS],
         /// Seconds between `propose_slash` and the earliest `execute_slash`.
         pub slash_delay: PodI64,
-        pub reserved: [u8; 56],
+        /// The queued unbonding period and slash delay.
+        pub pending_unbonding_period: PodI64,
+        pub pending_slash_delay: PodI64,
+        /// When the queued change may be applied (0 = nothing queued).
+        pub pending_at: PodI64,
+        pub reserved: [u8; 32],
     }
 }
 
@@ -177,6 +186,13 @@ impl AccountType for CoStake {}
 impl AccountType for SlashProposal {}
 
 impl Config {
+    /// Whether `(unbonding_period, max_slash_bps, slash_delay)` would let slashes come faster or bigger
+    /// than now: a higher bound, a shorter delay, or a shorter unbonding period (the window the bound
+    /// applies to, and the time stake takes to leave).
+    pub fn loosens(&self, unbonding_period: i64, max_slash_bps: u16, slash_delay: i64) -> bool {
+        max_slash_bps > self.max_slash_bps.get() || slash_delay < self.slash_delay.get() || unbonding_period < self.unbonding_period.get()
+    }
+
     /// Whether `key` is a registered attester.
     pub fn is_attester(&self, key: &Address) -> bool {
         self.attesters[..self.attester_count as usize].iter().any(|a| a == key)

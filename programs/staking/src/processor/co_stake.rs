@@ -14,7 +14,7 @@ use crate::interface::error::StakingError;
 use crate::interface::events::CoStaked;
 use crate::interface::instruction::AmountArgs;
 use crate::interface::seeds;
-use crate::interface::state::{CoStake, Device};
+use crate::interface::state::{CoStake, Device, CO_FACTOR_MIN};
 use crate::ID;
 
 pub fn process(accounts: &mut [AccountView], args: &AmountArgs) -> ProgramResult {
@@ -41,6 +41,11 @@ pub fn process(accounts: &mut [AccountView], args: &AmountArgs) -> ProgramResult
     if &device_state.owner == staker.address() {
         return Err(StakingError::SelfCoStake.into());
     }
+    // After very deep slashes the scale has no precision left for new stake: wait until every co-staker
+    // has left (the scale then starts afresh).
+    if device_state.co_factor() < CO_FACTOR_MIN {
+        return Err(StakingError::CoStakeScaleWorn.into());
+    }
     let device_co_stake = device_state.co_stake.get().checked_add(amount).ok_or(CoreError::Overflow)?;
     if device_co_stake > device_state.stake.get() {
         return Err(StakingError::CoStakeOverHalf.into());
@@ -65,9 +70,11 @@ pub fn process(accounts: &mut [AccountView], args: &AmountArgs) -> ProgramResult
     if position.device != device_address || &position.staker != staker.address() {
         return Err(StakingError::WrongDevice.into());
     }
+    // Counted among the device's co-stakers unless it holds nothing at all (even if slashes have since
+    // rounded it down to nothing: it is still counted until co_withdraw closes it).
+    let was_empty = position.amount.get() == 0 && position.unbonding_amount.get() == 0;
     // Slashes since this position last moved scale it first (a new position starts at today's scale).
     position.apply_factor(&device_state).ok_or(CoreError::Overflow)?;
-    let was_empty = position.amount.get() == 0 && position.unbonding_amount.get() == 0;
     let staker_amount = position.amount.get().checked_add(amount).ok_or(CoreError::Overflow)?;
 
     hourglass_core::cpi::TokenTransfer { from: staker_tokens, to: stake_vault, authority: staker, amount }.invoke()?;

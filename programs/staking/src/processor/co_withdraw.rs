@@ -1,6 +1,7 @@
 //! `co_withdraw`: after the unbonding period, pays a co-staker's unbonded amount (after any slashes)
 //! out of the vault. A CoStake left with nothing is closed and its rent returned to the staker; the
-//! last co-staker to leave a device also takes the rounding remainder of the device's co-stake totals.
+//! last co-staker to leave a device also takes the rounding remainder of the device's co-stake totals,
+//! and the device's co-stake scale starts afresh. A position slashed down to nothing is closed at once.
 
 use hourglass_core::error::CoreError;
 use hourglass_core::event::Event;
@@ -33,10 +34,11 @@ pub fn process(accounts: &mut [AccountView]) -> ProgramResult {
         }
         position.apply_factor(&device).ok_or(CoreError::Overflow)?;
         let mut amount = position.unbonding_amount.get();
-        if amount == 0 {
+        // A position that slashes rounded down to nothing is closed without waiting.
+        if amount == 0 && position.amount.get() != 0 {
             return Err(StakingError::NothingToWithdraw.into());
         }
-        if syscalls::clock()?.unix_timestamp < position.unbonding_unlock_at.get() {
+        if amount != 0 && syscalls::clock()?.unix_timestamp < position.unbonding_unlock_at.get() {
             return Err(StakingError::StillUnbonding.into());
         }
         position.unbonding_amount.set(0);
@@ -52,12 +54,16 @@ pub fn process(accounts: &mut [AccountView]) -> ProgramResult {
                 amount = amount.checked_add(device.co_stake.get()).and_then(|a| a.checked_add(device.co_unbonding.get())).ok_or(CoreError::Overflow)?;
                 device.co_stake.set(0);
                 device.co_unbonding.set(0);
+                // No position is expressed at the old scale any more: start the next ones afresh.
+                device.co_factor.set(0);
             }
         }
         (amount, now_empty)
     };
 
-    pay_from_vault(stake_vault, destination, config, bump, amount)?;
+    if amount > 0 {
+        pay_from_vault(stake_vault, destination, config, bump, amount)?;
+    }
     if now_empty {
         loaders::close(co_stake, staker)?;
     }

@@ -26,7 +26,9 @@ pub fn process(accounts: &mut [AccountView]) -> ProgramResult {
     let now = syscalls::clock()?.unix_timestamp;
     let (bps, reason) = {
         let p = loaders::load::<SlashProposal>(proposal, &ID)?;
-        if &p.device != device.address() {
+        // The proposal is for this device as registered when it was made, not for a later registration
+        // of the same key.
+        if &p.device != device.address() || loaders::load::<Device>(device, &ID)?.registered_at.get() > p.proposed_at.get() {
             return Err(StakingError::WrongProposal.into());
         }
         if now < p.executable_at.get() {

@@ -1,13 +1,16 @@
 //! `update_config`: the authority sets the unbonding period, slash bound and delay, treasury and lease
-//! authority (0 picks the default period or delay, as at initialisation).
+//! authority (0 picks the default period or delay, as at initialisation). The lease authority is set
+//! once; a loosening of the slashing terms waits one unbonding period (see below).
 
+use hourglass_core::error::CoreError;
 use hourglass_core::event::Event;
 use hourglass_core::loaders;
-use hourglass_core::{AccountView, ProgramResult};
+use hourglass_core::pod::{PodI64, PodU16};
+use hourglass_core::{syscalls, AccountView, Address, ProgramResult};
 
 use super::load_config_for_authority;
 use crate::interface::error::StakingError;
-use crate::interface::events::ConfigUpdated;
+use crate::interface::events::{ConfigChangeQueued, ConfigUpdated};
 use crate::interface::instruction::UpdateConfigArgs;
 use crate::interface::state::{config_periods, BPS};
 
@@ -22,14 +25,51 @@ pub fn process(accounts: &mut [AccountView], args: &UpdateConfigArgs) -> Program
         return Err(StakingError::WrongTreasury.into());
     }
     let (unbonding_period, slash_delay) = config_periods(args.unbonding_period.get(), args.slash_delay.get())?;
-    if args.max_slash_bps.get() as u64 > BPS {
+    let max_slash_bps = args.max_slash_bps.get();
+    if max_slash_bps as u64 > BPS {
         return Err(StakingError::InvalidSlashBound.into());
+    }
+    // The lease program's authority is set once: a key that could slash in one stroke must not be
+    // swappable by the config authority.
+    let zero = Address::new_from_array([0; 32]);
+    if config.lease_authority != zero && config.lease_authority != args.lease_authority {
+        return Err(StakingError::LeaseAuthorityFixed.into());
+    }
+    config.treasury = *treasury.address();
+    config.lease_authority = args.lease_authority;
+
+    // Tightening applies at once. A loosening (higher bound, shorter delay or unbonding) is queued for
+    // one unbonding period, so stakers see it coming and can leave first; the same call repeated once
+    // that has passed applies it, and any other call replaces the queued change.
+    if config.loosens(unbonding_period, max_slash_bps, slash_delay) {
+        let queued = config.pending_at.get() != 0
+            && config.pending_unbonding_period.get() == unbonding_period
+            && config.pending_max_slash_bps.get() == max_slash_bps
+            && config.pending_slash_delay.get() == slash_delay;
+        let now = syscalls::clock()?.unix_timestamp;
+        if !queued {
+            let effective_at = now.checked_add(config.unbonding_period.get()).ok_or(CoreError::Overflow)?;
+            config.pending_unbonding_period.set(unbonding_period);
+            config.pending_max_slash_bps.set(max_slash_bps);
+            config.pending_slash_delay.set(slash_delay);
+            config.pending_at.set(effective_at);
+            ConfigChangeQueued {
+                unbonding_period: PodI64::new(unbonding_period),
+                max_slash_bps: PodU16::new(max_slash_bps),
+                slash_delay: PodI64::new(slash_delay),
+                effective_at: PodI64::new(effective_at),
+            }
+            .emit();
+            return Ok(());
+        }
+        if now < config.pending_at.get() {
+            return Err(StakingError::ConfigChangeNotDue.into());
+        }
     }
     config.unbonding_period.set(unbonding_period);
     config.slash_delay.set(slash_delay);
-    config.max_slash_bps = args.max_slash_bps;
-    config.treasury = *treasury.address();
-    config.lease_authority = args.lease_authority;
+    config.max_slash_bps.set(max_slash_bps);
+    config.pending_at.set(0);
 
     ConfigUpdated {
         authority: config.authority,
