@@ -29,6 +29,16 @@ if ! command -v cargo >/dev/null; then
   export PATH="$PATH:/usr/bin"
 fi
 
+# 2b. rustfmt and clippy for the test command's format and lint checks (rustup's components).
+if command -v rustup >/dev/null; then
+  if cargo fmt --version >/dev/null 2>&1 && cargo clippy --version >/dev/null 2>&1; then
+    step "rustfmt and clippy present"
+  else
+    step "rustup component add rustfmt clippy"
+    rustup component add rustfmt clippy
+  fi
+fi
+
 # 3. bpf-linker (links rustc's bitcode into one eBPF object), pinned, built against LLVM 22.
 #    hourglass-relink (programs/relink) then makes the SBPF v0 shared object; build-programs.sh builds it.
 linker_version=$("$BPF_LINKER" --version 2>/dev/null | head -n1 || true)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README test command: sets up the machine (idempotent), builds the programs to SBF, then runs every
-# suite: Rust host tests (cargo test), the TypeScript type check, and the mocha suites that execute the
+# suite: Rust host tests (cargo test), rustfmt and clippy, the TypeScript type check, and the mocha suites that execute the
 # SBF programs in LiteSVM and solana-bankrun. Ends with one line: "N passed, N failed".
 # Extra arguments go to mocha (e.g. `bash scripts/test.sh tests/idl.test.ts`).
 set -uo pipefail
@@ -22,6 +22,13 @@ cargo test --locked --workspace 2>&1 | tee "$logdir/cargo.log"
 while read -r p f; do
   passed=$((passed + p)); failed=$((failed + f))
 done < <(sed -n 's/^test result: [a-zA-Z]*\. \([0-9]*\) passed; \([0-9]*\) failed.*/\1 \2/p' "$logdir/cargo.log")
+
+echo "== rustfmt --check, clippy (warnings denied) =="
+if cargo fmt --all -- --check && cargo clippy --workspace --all-targets --locked --quiet -- -D warnings; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1)); status=1
+fi
 
 echo "== tsc --noEmit =="
 if npx tsc --noEmit -p tsconfig.json; then

@@ -31,14 +31,8 @@ impl NewAccount<'_> {
         let required = crate::syscalls::rent_exempt_minimum(self.space)?;
         let current = self.account.lamports();
         if current == 0 {
-            return CreateAccount {
-                from: self.payer,
-                to: self.account,
-                lamports: required,
-                space: self.space as u64,
-                owner: self.owner,
-            }
-            .invoke_signed(signers);
+            return CreateAccount { from: self.payer, to: self.account, lamports: required, space: self.space as u64, owner: self.owner }
+                .invoke_signed(signers);
         }
         if current < required {
             SystemTransfer { from: self.payer, to: self.account, lamports: required - current }.invoke()?;

@@ -40,19 +40,6 @@ pub const fn event(pascal_name: &str) -> [u8; 8] {
     first8(sha256_concat(b"event:", pascal_name.as_bytes()))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn anchor_known_values() {
-        // Values Anchor itself produces: `initialize` is the default instruction of `anchor init`,
-        // and the SPL-style `global:transfer`.
-        assert_eq!(instruction("initialize"), [175, 175, 109, 31, 13, 152, 155, 237]);
-        assert_ne!(account("Device"), event("Device"));
-    }
-}
-
 /// Declares a program's instruction enum from `(Variant, "snake_name")` pairs: `ALL`, `name()`,
 /// `discriminator()` and `unpack()` (split data into instruction and argument bytes; unknown
 /// discriminators and data shorter than 8 bytes get their numbered errors).
@@ -100,4 +87,17 @@ macro_rules! instruction_set {
             }
         }
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn anchor_known_values() {
+        // Values Anchor itself produces: `initialize` is the default instruction of `anchor init`,
+        // and the SPL-style `global:transfer`.
+        assert_eq!(instruction("initialize"), [175, 175, 109, 31, 13, 152, 155, 237]);
+        assert_ne!(account("Device"), event("Device"));
+    }
 }

@@ -64,8 +64,7 @@ error_enum! {
 
 /// Checks that the codes of a program's error tables are unique, ascending and inside `range`.
 pub fn check_error_table(specs: &[ErrorSpec], range: core::ops::RangeInclusive<u32>) -> bool {
-    specs.windows(2).all(|w| w[0].code < w[1].code)
-        && specs.iter().all(|s| range.contains(&s.code) && !s.msg.is_empty())
+    specs.windows(2).all(|w| w[0].code < w[1].code) && specs.iter().all(|s| range.contains(&s.code) && !s.msg.is_empty())
 }
 
 #[cfg(test)]
@@ -77,9 +76,6 @@ mod tests {
         assert!(check_error_table(CoreError::SPECS, 6000..=6099));
         assert_eq!(CoreError::MissingSigner.code(), 6000);
         assert_eq!(CoreError::InvalidTokenAccount.code(), 6015);
-        assert_eq!(
-            crate::ProgramError::from(CoreError::WrongPda),
-            crate::ProgramError::Custom(6005)
-        );
+        assert_eq!(crate::ProgramError::from(CoreError::WrongPda), crate::ProgramError::Custom(6005));
     }
 }

@@ -40,7 +40,7 @@ mod tests {
     fn serialize(ixs: &[(u8, &[u8], usize)], current: u16) -> ([u8; 512], usize) {
         let mut out = [0u8; 512];
         let mut n = 0;
-        let mut put = |bytes: &[u8], out: &mut [u8; 512], n: &mut usize| {
+        let put = |bytes: &[u8], out: &mut [u8; 512], n: &mut usize| {
             out[*n..*n + bytes.len()].copy_from_slice(bytes);
             *n += bytes.len();
         };

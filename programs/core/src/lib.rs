@@ -34,8 +34,8 @@ pub mod sha256;
 pub mod syscalls;
 
 pub use pinocchio;
-pub use pinocchio::{AccountView, Address, ProgramResult};
 pub use pinocchio::error::ProgramError;
+pub use pinocchio::{AccountView, Address, ProgramResult};
 
 /// Declares a program's SBF entrypoint around `$process` (the dispatcher), with no heap allocator and
 /// a panic handler; host builds (tests, the IDL generator) get std's instead. Sixteen accounts are

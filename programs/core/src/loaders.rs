@@ -135,10 +135,7 @@ pub fn load<'a, T: AccountType>(a: &'a AccountView, program_id: &Address) -> Res
 
 /// Mutably borrows a writable program-owned account of type `T`.
 #[inline(always)]
-pub fn load_mut<'a, T: AccountType>(
-    a: &'a mut AccountView,
-    program_id: &Address,
-) -> Result<RefMut<'a, T>, ProgramError> {
+pub fn load_mut<'a, T: AccountType>(a: &'a mut AccountView, program_id: &Address) -> Result<RefMut<'a, T>, ProgramError> {
     writable(a)?;
     check_type::<T>(a, program_id)?;
     let data = a.try_borrow_mut()?;
@@ -174,11 +171,7 @@ pub const MINT_LEN: usize = 82;
 /// Reads an initialised SPL Token account owned by the token program and checks its mint and,
 /// if given, its owner.
 #[inline(always)]
-pub fn token_account(
-    a: &AccountView,
-    mint: &Address,
-    owner: Option<&Address>,
-) -> Result<TokenAccountInfo, ProgramError> {
+pub fn token_account(a: &AccountView, mint: &Address, owner: Option<&Address>) -> Result<TokenAccountInfo, ProgramError> {
     owned_by(a, &pinocchio_token::ID)?;
     let data = a.try_borrow()?;
     // state byte 108: 1 = initialised, 2 = frozen.
@@ -248,10 +241,7 @@ fn writable_tail_account<T: AccountType, E: crate::pod::Pod>(a: &AccountView, pr
 /// discriminator and a length of `T::LEN + n * size_of::<E>()` checked). Returns the raw data; split
 /// it with [`split_with_tail`].
 #[inline(always)]
-pub fn load_mut_with_tail<'a, T: AccountType, E: crate::pod::Pod>(
-    a: &'a mut AccountView,
-    program_id: &Address,
-) -> Result<RefMut<'a, [u8]>, ProgramError> {
+pub fn load_mut_with_tail<'a, T: AccountType, E: crate::pod::Pod>(a: &'a mut AccountView, program_id: &Address) -> Result<RefMut<'a, [u8]>, ProgramError> {
     writable_tail_account::<T, E>(a, program_id)?;
     let data = a.try_borrow_mut()?;
     if data[..8] != T::DISCRIMINATOR {
@@ -274,10 +264,7 @@ pub fn split_with_tail<T: AccountType, E: crate::pod::Pod>(data: &mut [u8]) -> (
 /// Writes the discriminator of a freshly created account of type `T` followed by a table of `E`
 /// entries, and returns its data (split it with [`split_with_tail`]).
 #[inline(always)]
-pub fn init_with_tail<'a, T: AccountType, E: crate::pod::Pod>(
-    a: &'a mut AccountView,
-    program_id: &Address,
-) -> Result<RefMut<'a, [u8]>, ProgramError> {
+pub fn init_with_tail<'a, T: AccountType, E: crate::pod::Pod>(a: &'a mut AccountView, program_id: &Address) -> Result<RefMut<'a, [u8]>, ProgramError> {
     writable_tail_account::<T, E>(a, program_id)?;
     let mut data = a.try_borrow_mut()?;
     if data[..8] != [0u8; 8] {

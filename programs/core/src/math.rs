@@ -136,10 +136,7 @@ pub fn mul_wide(a: u64, b: u64) -> U128 {
     let hh = a_hi * b_hi;
     // At most 3 * (2^32 - 1): no overflow.
     let mid = (ll >> 32) + (lh & LOW32) + (hl & LOW32);
-    U128 {
-        hi: hh + (lh >> 32) + (hl >> 32) + (mid >> 32),
-        lo: (ll & LOW32) | (mid << 32),
-    }
+    U128 { hi: hh + (lh >> 32) + (hl >> 32) + (mid >> 32), lo: (ll & LOW32) | (mid << 32) }
 }
 
 /// `a * b` if it fits in a `u64`.
@@ -158,11 +155,7 @@ fn div_128_by_64(hi: u64, lo: u64, d: u64) -> (u64, u64) {
     debug_assert!(hi < d);
     let s = d.leading_zeros();
     let d = d << s;
-    let (un64, un10) = if s == 0 {
-        (hi, lo)
-    } else {
-        ((hi << s) | (lo >> (64 - s)), lo << s)
-    };
+    let (un64, un10) = if s == 0 { (hi, lo) } else { ((hi << s) | (lo >> (64 - s)), lo << s) };
     let (vn1, vn0) = (d >> 32, d & LOW32);
     let (un1, un0) = (un10 >> 32, un10 & LOW32);
 

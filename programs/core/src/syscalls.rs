@@ -198,14 +198,7 @@ pub fn create_program_address(seeds: &[&[u8]], program_id: &Address) -> Result<A
     {
         let mut out = [0u8; 32];
         // SAFETY: `seeds` is a slice of (pointer, length) pairs; `program_id` and `out` are 32 bytes.
-        let rc = unsafe {
-            sys::sol_create_program_address(
-                seeds.as_ptr() as *const u8,
-                seeds.len() as u64,
-                program_id.as_ref().as_ptr(),
-                out.as_mut_ptr(),
-            )
-        };
+        let rc = unsafe { sys::sol_create_program_address(seeds.as_ptr() as *const u8, seeds.len() as u64, program_id.as_ref().as_ptr(), out.as_mut_ptr()) };
         if rc == 0 {
             Ok(Address::new_from_array(out))
         } else {
@@ -228,13 +221,7 @@ pub fn find_program_address(seeds: &[&[u8]], program_id: &Address) -> Result<(Ad
         let mut bump = 0u8;
         // SAFETY: as in `create_program_address`; `bump` is a valid one-byte slot.
         let rc = unsafe {
-            sys::sol_try_find_program_address(
-                seeds.as_ptr() as *const u8,
-                seeds.len() as u64,
-                program_id.as_ref().as_ptr(),
-                out.as_mut_ptr(),
-                &mut bump,
-            )
+            sys::sol_try_find_program_address(seeds.as_ptr() as *const u8, seeds.len() as u64, program_id.as_ref().as_ptr(), out.as_mut_ptr(), &mut bump)
         };
         if rc == 0 {
             Ok((Address::new_from_array(out), bump))

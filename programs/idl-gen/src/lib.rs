@@ -75,22 +75,9 @@ pub fn idl(spec: &ProgramSpec) -> Value {
             Value::Object(v)
         })
         .collect();
-    let accounts: Vec<Value> = spec
-        .accounts
-        .iter()
-        .map(|a| json!({ "name": a.name, "discriminator": discriminator::account(a.name) }))
-        .collect();
-    let events: Vec<Value> = spec
-        .events
-        .iter()
-        .map(|e| json!({ "name": e.name, "discriminator": discriminator::event(e.name) }))
-        .collect();
-    let errors: Vec<Value> = spec
-        .errors
-        .iter()
-        .flat_map(|table| table.iter())
-        .map(|e| json!({ "code": e.code, "name": e.name, "msg": e.msg }))
-        .collect();
+    let accounts: Vec<Value> = spec.accounts.iter().map(|a| json!({ "name": a.name, "discriminator": discriminator::account(a.name) })).collect();
+    let events: Vec<Value> = spec.events.iter().map(|e| json!({ "name": e.name, "discriminator": discriminator::event(e.name) })).collect();
+    let errors: Vec<Value> = spec.errors.iter().flat_map(|table| table.iter()).map(|e| json!({ "code": e.code, "name": e.name, "msg": e.msg })).collect();
     let types: Vec<Value> = spec
         .accounts
         .iter()
@@ -131,13 +118,8 @@ mod tests {
     fn committed_idls_match_the_programs() {
         for (file, spec) in programs() {
             let path = idl_dir().join(file);
-            let committed = std::fs::read_to_string(&path)
-                .unwrap_or_else(|e| panic!("{}: {e}; run scripts/gen-idl.sh", path.display()));
-            assert!(
-                committed == render(&spec),
-                "{} differs from the program's interface; run scripts/gen-idl.sh and commit the result",
-                path.display()
-            );
+            let committed = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}; run scripts/gen-idl.sh", path.display()));
+            assert!(committed == render(&spec), "{} differs from the program's interface; run scripts/gen-idl.sh and commit the result", path.display());
         }
     }
 

@@ -160,9 +160,7 @@ pub fn relink(input: &[u8]) -> Result<Relinked, RelinkError> {
             layout.ro.extend_from_slice(data);
             layout.placements[index.0] = Some(Placement { region: Region::Ro, offset });
         } else if flags & u64::from(elf::SHF_WRITE) != 0 {
-            return err(format!(
-                "section {name} is writable data; SBPF v0 programs cannot have writable statics (no `static mut`)"
-            ));
+            return err(format!("section {name} is writable data; SBPF v0 programs cannot have writable statics (no `static mut`)"));
         }
     }
     if layout.text.is_empty() {
@@ -191,9 +189,12 @@ pub fn relink(input: &[u8]) -> Result<Relinked, RelinkError> {
             // Address of the symbol in the output, when it is defined in a placed section.
             let sym_addr = if defined {
                 let shndx = sym.st_shndx(endian) as usize;
-                let p = layout.placements.get(shndx).copied().flatten().ok_or_else(|| {
-                    RelinkError(format!("relocation against {sym_name:?} in a section that is not loaded"))
-                })?;
+                let p = layout
+                    .placements
+                    .get(shndx)
+                    .copied()
+                    .flatten()
+                    .ok_or_else(|| RelinkError(format!("relocation against {sym_name:?} in a section that is not loaded")))?;
                 Some(layout.addr(p) + sym.st_value(endian) as usize)
             } else {
                 None
@@ -206,8 +207,7 @@ pub fn relink(input: &[u8]) -> Result<Relinked, RelinkError> {
                     let Some(base) = sym_addr else {
                         return err(format!("lddw of undefined symbol {sym_name:?}"));
                     };
-                    let addend = u64::from(read_u32(&layout.text, offset + 4))
-                        | (u64::from(read_u32(&layout.text, offset + 12)) << 32);
+                    let addend = u64::from(read_u32(&layout.text, offset + 4)) | (u64::from(read_u32(&layout.text, offset + 12)) << 32);
                     let addr = base as u64 + addend;
                     write_u32(&mut layout.text, offset + 4, addr as u32);
                     write_u32(&mut layout.text, offset + 12, (addr >> 32) as u32);
@@ -324,11 +324,8 @@ fn write_elf(layout: &Layout, entry: usize, dynrel: Vec<(u64, u32, String)>, int
             sym_index.insert(name.clone(), i);
         }
     }
-    let mut syscalls: Vec<String> = dynrel
-        .iter()
-        .filter(|(_, t, name)| *t == reloc::R_BPF_64_32 && !name.is_empty() && !sym_index.contains_key(name))
-        .map(|(_, _, n)| n.clone())
-        .collect();
+    let mut syscalls: Vec<String> =
+        dynrel.iter().filter(|(_, t, name)| *t == reloc::R_BPF_64_32 && !name.is_empty() && !sym_index.contains_key(name)).map(|(_, _, n)| n.clone()).collect();
     syscalls.sort();
     syscalls.dedup();
     for name in &syscalls {
@@ -476,20 +473,18 @@ fn write_elf(layout: &Layout, entry: usize, dynrel: Vec<(u64, u32, String)>, int
     let shstrtab_name = name_of(".shstrtab");
     let shstrtab_addr = out.len();
     out.extend_from_slice(&shstrtab);
-    headers.push(Sh {
-        name: shstrtab_name,
-        kind: elf::SHT_STRTAB,
-        flags: 0,
-        addr: 0,
-        size: shstrtab.len() as u64,
-        link: 0,
-        info: 0,
-        align: 1,
-        entsize: 0,
-    });
+    headers.push(Sh { name: shstrtab_name, kind: elf::SHT_STRTAB, flags: 0, addr: 0, size: shstrtab.len() as u64, link: 0, info: 0, align: 1, entsize: 0 });
     pad8(&mut out);
     let shoff = out.len();
-    let offsets_for = |h: &Sh| if h.kind == elf::SHT_NULL { 0 } else if h.addr != 0 { h.addr } else { shstrtab_addr as u64 };
+    let offsets_for = |h: &Sh| {
+        if h.kind == elf::SHT_NULL {
+            0
+        } else if h.addr != 0 {
+            h.addr
+        } else {
+            shstrtab_addr as u64
+        }
+    };
     for h in &headers {
         out.extend_from_slice(&h.name.to_le_bytes());
         out.extend_from_slice(&h.kind.to_le_bytes());
@@ -522,13 +517,7 @@ fn write_elf(layout: &Layout, entry: usize, dynrel: Vec<(u64, u32, String)>, int
     eh.extend_from_slice(&((headers.len() - 1) as u16).to_le_bytes()); // e_shstrndx
     out[..64].copy_from_slice(&eh);
 
-    Relinked {
-        bytes: out,
-        text_size: layout.text.len(),
-        rodata_size: layout.ro.len(),
-        dynamic_relocations: sorted.len(),
-        syscalls,
-    }
+    Relinked { bytes: out, text_size: layout.text.len(), rodata_size: layout.ro.len(), dynamic_relocations: sorted.len(), syscalls }
 }
 
 #[cfg(test)]

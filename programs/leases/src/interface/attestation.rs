@@ -27,8 +27,7 @@ pub const fn message_offset(j: usize) -> usize {
 pub const MAX_ATTESTATIONS: usize = 5;
 
 /// The instructions sysvar.
-pub const INSTRUCTIONS_SYSVAR: hourglass_core::Address =
-    hourglass_core::Address::from_str_const("Sysvar1nstructions1111111111111111111111111");
+pub const INSTRUCTIONS_SYSVAR: hourglass_core::Address = hourglass_core::Address::from_str_const("Sysvar1nstructions1111111111111111111111111");
 
 /// A decoded message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -117,14 +117,7 @@ pub const SPECS: &[InstructionSpec] = &[
     InstructionSpec {
         name: "assign_device",
         docs: "An attester places a staked, active device of the right model on the lease.",
-        accounts: &[
-            A::new("attester", "A registered attester").signer(),
-            STAKING_CONFIG,
-            LEASE,
-            DEVICE,
-            AUTHORITY,
-            STAKING_PROGRAM,
-        ],
+        accounts: &[A::new("attester", "A registered attester").signer(), STAKING_CONFIG, LEASE, DEVICE, AUTHORITY, STAKING_PROGRAM],
         args: NoArgs::FIELDS,
     },
     InstructionSpec {
@@ -141,14 +134,7 @@ pub const SPECS: &[InstructionSpec] = &[
     InstructionSpec {
         name: "extend",
         docs: "The renter books more hours (and resumes a paused lease).",
-        accounts: &[
-            A::new("renter", "The renter").signer(),
-            LEASE,
-            ESCROW,
-            RENTER_TOKENS,
-            A::new("treasury", "The lease's treasury").writable(),
-            TOKEN,
-        ],
+        accounts: &[A::new("renter", "The renter").signer(), LEASE, ESCROW, RENTER_TOKENS, A::new("treasury", "The lease's treasury").writable(), TOKEN],
         args: ExtendArgs::FIELDS,
     },
     InstructionSpec {

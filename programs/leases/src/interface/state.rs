@@ -182,10 +182,7 @@ pub const fn lease_len(max_devices: u16) -> usize {
 }
 
 /// Every account type, for the IDL (`Slot` entries follow the Lease header).
-pub const TYPES: &[TypeSpec] = &[
-    TypeSpec { name: Market::NAME, fields: Market::FIELDS },
-    TypeSpec { name: Lease::NAME, fields: Lease::FIELDS },
-];
+pub const TYPES: &[TypeSpec] = &[TypeSpec { name: Market::NAME, fields: Market::FIELDS }, TypeSpec { name: Lease::NAME, fields: Lease::FIELDS }];
 
 /// The slot entry layout, for clients decoding the table after the Lease header.
 pub const SLOT_TYPE: TypeSpec = TypeSpec { name: Slot::NAME, fields: Slot::FIELDS };

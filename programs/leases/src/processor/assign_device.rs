@@ -63,13 +63,7 @@ pub fn process(accounts: &mut [AccountView]) -> ProgramResult {
 
     with_authority_signer(bump, |signer| AssignLease { lease_authority, config: staking_config, device, lease: &lease_address }.invoke_signed(signer))?;
 
-    DeviceAssigned {
-        lease: lease_address,
-        device: device_address,
-        slot: PodU16::new(index),
-        gpus: PodU16::new(gpus),
-        first_hour: PodU32::new(first_hour),
-    }
-    .emit();
+    DeviceAssigned { lease: lease_address, device: device_address, slot: PodU16::new(index), gpus: PodU16::new(gpus), first_hour: PodU32::new(first_hour) }
+        .emit();
     Ok(())
 }

@@ -52,14 +52,6 @@ pub fn process(accounts: &mut [AccountView], args: &SlotArgs) -> ProgramResult {
     };
     pay_from_escrow(escrow, treasury, lease_authority, bump, fee)?;
     pay_from_escrow(escrow, supplier_tokens, lease_authority, bump, gross - fee)?;
-    PayoutClaimed {
-        lease: lease_address,
-        device,
-        supplier: owner,
-        hours: PodU32::new(hours),
-        gross: PodU64::new(gross),
-        fee: PodU64::new(fee),
-    }
-    .emit();
+    PayoutClaimed { lease: lease_address, device, supplier: owner, hours: PodU32::new(hours), gross: PodU64::new(gross), fee: PodU64::new(fee) }.emit();
     Ok(())
 }

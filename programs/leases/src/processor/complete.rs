@@ -34,12 +34,7 @@ pub fn process(accounts: &mut [AccountView]) -> ProgramResult {
         if now < end {
             return Err(LeaseError::LeaseNotEnded.into());
         }
-        let refund = l
-            .principal
-            .get()
-            .checked_sub(l.earned_total.get())
-            .and_then(|v| v.checked_sub(l.refunded.get()))
-            .ok_or(CoreError::Overflow)?;
+        let refund = l.principal.get().checked_sub(l.earned_total.get()).and_then(|v| v.checked_sub(l.refunded.get())).ok_or(CoreError::Overflow)?;
         let refunded = l.refunded.get() + refund;
         l.refunded = PodU64::new(refunded);
         l.status = lease_status::SETTLED;

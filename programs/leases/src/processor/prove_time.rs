@@ -4,9 +4,9 @@
 //! the signatures. Each device-hour is proven once (ranges start at or after the slot's next hour),
 //! only for hours that have ended and were booked, and only within the grace period.
 
+use hourglass_core::ed25519::{BatchError, MessageLayout, SignatureBatch};
 use hourglass_core::error::CoreError;
 use hourglass_core::event::Event;
-use hourglass_core::ed25519::{BatchError, MessageLayout, SignatureBatch};
 use hourglass_core::loaders;
 use hourglass_core::pod::{PodU16, PodU32, PodU64};
 use hourglass_core::{AccountView, ProgramResult};

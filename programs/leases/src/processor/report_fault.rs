@@ -66,11 +66,25 @@ pub fn process(accounts: &mut [AccountView], args: &SlotArgs) -> ProgramResult {
         let d = loaders::load::<Device>(device, &hourglass_staking_interface::ID)?;
         let bps = core::cmp::min(fault_bps, config.max_slash_bps.get());
         let amount = mul_div_floor(d.stake.get(), bps as u64, BPS).ok_or(CoreError::Overflow)?;
-        if amount == 0 { 0 } else { bps }
+        if amount == 0 {
+            0
+        } else {
+            bps
+        }
     };
     with_authority_signer(bump, |signer| {
         if bps > 0 {
-            Slash { lease_authority, config: staking_config, device, stake_vault, treasury: staking_treasury, token_program, bps, reason: slash_reason::MISSED_HEARTBEATS }.invoke_signed(signer)?;
+            Slash {
+                lease_authority,
+                config: staking_config,
+                device,
+                stake_vault,
+                treasury: staking_treasury,
+                token_program,
+                bps,
+                reason: slash_reason::MISSED_HEARTBEATS,
+            }
+            .invoke_signed(signer)?;
         }
         ReleaseLease { lease_authority, config: staking_config, device }.invoke_signed(signer)
     })?;

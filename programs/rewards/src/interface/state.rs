@@ -341,7 +341,7 @@ mod tests {
         slot[LEASE_SLOT_PROVEN_OFFSET] = 9;
         let s: &Slot = hourglass_core::pod::from_bytes(&slot).unwrap();
         assert_eq!(s.proven_hours.get(), 9);
-        assert_eq!(DeviceReward::LEN, 8 + 32 * 2 + 8 * 14 + 4 * 4 + 1 + 1 + 1 + 5 + 8 * 2 - 8 * 1);
+        assert_eq!(DeviceReward::LEN, 8 + 32 * 2 + 8 * 14 + 4 * 4 + 1 + 1 + 1 + 5 + 8);
         assert_eq!(Pool::LEN, 8 + 32 * 3 + 8 * 3 + 4 * 2 + 8 * 5 + 4 * 2 + 8 * 5 + 4 + 4 + 8 * 3 + 4 + 44);
     }
 

@@ -62,19 +62,11 @@ pub fn process(accounts: &mut [AccountView], args: &CrankArgs) -> ProgramResult 
             emitted = emitted.checked_add(amount).ok_or(CoreError::Overflow)?;
             minted = minted.checked_add(amount).ok_or(CoreError::Overflow)?;
             rate = next_rate(rate);
-            HourEmitted {
-                hour: PodU32::new(hour),
-                amount: PodU64::new(amount),
-                total_weight: PodU64::new(weight),
-                nominated_devices: p.nominated_devices,
-            }
-            .emit();
+            HourEmitted { hour: PodU32::new(hour), amount: PodU64::new(amount), total_weight: PodU64::new(weight), nominated_devices: p.nominated_devices }
+                .emit();
             if hour == start {
                 // Weight changes made during this hour count from the next one.
-                weight = weight
-                    .checked_add(p.pending_add.get())
-                    .and_then(|w| w.checked_sub(p.pending_sub.get()))
-                    .ok_or(CoreError::Overflow)?;
+                weight = weight.checked_add(p.pending_add.get()).and_then(|w| w.checked_sub(p.pending_sub.get())).ok_or(CoreError::Overflow)?;
                 p.pending_add = PodU64::new(0);
                 p.pending_sub = PodU64::new(0);
             }

@@ -54,12 +54,7 @@ pub fn process(accounts: &mut [AccountView], args: &AmountArgs) -> ProgramResult
     if co_stake.is_data_empty() {
         let bump = loaders::canonical_pda(co_stake, &[seeds::CO_STAKE, device_address.as_ref(), staker.address().as_ref()], &ID)?;
         let bump_seed = [bump];
-        let signer_seeds = [
-            Seed::from(seeds::CO_STAKE),
-            Seed::from(device_address.as_ref()),
-            Seed::from(staker.address().as_ref()),
-            Seed::from(&bump_seed),
-        ];
+        let signer_seeds = [Seed::from(seeds::CO_STAKE), Seed::from(device_address.as_ref()), Seed::from(staker.address().as_ref()), Seed::from(&bump_seed)];
         NewAccount { payer: staker, account: co_stake, space: CoStake::LEN, owner: &ID }.create_pda(&Signer::from(&signer_seeds))?;
         let mut state = loaders::init::<CoStake>(co_stake, &ID)?;
         state.staker = *staker.address();

@@ -21,7 +21,12 @@ pub fn process(accounts: &mut [AccountView]) -> ProgramResult {
         if state.status == device_status::LEASED {
             return Err(StakingError::DeviceLeased.into());
         }
-        if state.stake.get() != 0 || state.co_stake.get() != 0 || state.co_unbonding.get() != 0 || state.unbonding_amount.get() != 0 || state.co_staker_count.get() != 0 {
+        if state.stake.get() != 0
+            || state.co_stake.get() != 0
+            || state.co_unbonding.get() != 0
+            || state.unbonding_amount.get() != 0
+            || state.co_staker_count.get() != 0
+        {
             return Err(StakingError::DeviceHasStake.into());
         }
     }

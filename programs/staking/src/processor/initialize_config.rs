@@ -44,13 +44,8 @@ pub fn process(accounts: &mut [AccountView], args: &InitializeConfigArgs) -> Pro
 
     let vault_bump_seed = [vault_bump];
     let vault_seeds = [Seed::from(seeds::STAKE_VAULT), Seed::from(&vault_bump_seed)];
-    NewAccount {
-        payer: authority,
-        account: stake_vault,
-        space: loaders::TOKEN_ACCOUNT_LEN,
-        owner: &pinocchio_token::ID,
-    }
-    .create_pda(&Signer::from(&vault_seeds))?;
+    NewAccount { payer: authority, account: stake_vault, space: loaders::TOKEN_ACCOUNT_LEN, owner: &pinocchio_token::ID }
+        .create_pda(&Signer::from(&vault_seeds))?;
     hourglass_core::cpi::initialize_token_account(stake_vault, stake_mint, config.address())?;
 
     let config_address = *config.address();

@@ -52,8 +52,7 @@ pub fn process(accounts: &mut [AccountView], args: &RegisterDeviceArgs) -> Progr
     if args.bandwidth_tier > MAX_BANDWIDTH_TIER {
         return Err(StakingError::InvalidBandwidthTier.into());
     }
-    let minimum = minimum_stake(mint_decimals, multiplier_bps, gpu_count)
-        .ok_or(hourglass_core::error::CoreError::Overflow)?;
+    let minimum = minimum_stake(mint_decimals, multiplier_bps, gpu_count).ok_or(hourglass_core::error::CoreError::Overflow)?;
     let now = syscalls::clock()?.unix_timestamp;
 
     NewAccount { payer: supplier, account: device, space: Device::LEN, owner: &ID }.create(&[])?;

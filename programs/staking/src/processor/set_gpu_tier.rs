@@ -42,8 +42,7 @@ pub fn process(accounts: &mut [AccountView], args: &SetGpuTierArgs) -> ProgramRe
         let bump = loaders::canonical_pda(gpu_tier, &[seeds::GPU_TIER, &model], &ID)?;
         let bump_seed = [bump];
         let signer_seeds = [Seed::from(seeds::GPU_TIER), Seed::from(&model), Seed::from(&bump_seed)];
-        NewAccount { payer: authority, account: gpu_tier, space: GpuTier::LEN, owner: &ID }
-            .create_pda(&Signer::from(&signer_seeds))?;
+        NewAccount { payer: authority, account: gpu_tier, space: GpuTier::LEN, owner: &ID }.create_pda(&Signer::from(&signer_seeds))?;
         let mut tier = loaders::init::<GpuTier>(gpu_tier, &ID)?;
         tier.model_code = args.model_code;
         tier.multiplier_bps.set(multiplier_bps);
