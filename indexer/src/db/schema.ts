@@ -65,7 +65,7 @@ export const devices = sqliteTable(
     unbonding: integer("unbonding").notNull().default(0),
     /** Co-stakers' stake waiting out the unbonding period (still slashable). */
     coUnbonding: integer("co_unbonding").notNull().default(0),
-    /** Staking program status code (0 idle, 1 leased, 2 unbonding, ...). */
+    /** The staking Device status: 0 active, 1 paused, 2 leased (the staking interface's `device_status`). */
     status: integer("status").notNull().default(0),
     lease: text("lease"),
     provenHours: integer("proven_hours").notNull().default(0),
