@@ -10,7 +10,7 @@ import { LeaseWorld } from "./support/lease-world.ts";
 import { PRICE } from "./support/network-history.ts";
 import { HOUR, RewardsModel, RewardsWorld } from "./support/rewards-world.ts";
 import { createMint, createTokenAccount } from "../client/src/svm/index.ts";
-import { DECIMALS, ENGINES, MAX_SLASH_BPS, RTX4070, UNBONDING_SECONDS } from "./support/world.ts";
+import { DECIMALS, ENGINES, MAX_SLASH_BPS, RTX4070, UNBONDING_SECONDS, type DeviceHandle } from "./support/world.ts";
 import { SlashReason, effectiveCoStake } from "../client/src/staking/index.ts";
 
 const E = {
@@ -59,9 +59,7 @@ for (const engineName of ENGINES) {
       const stake = rw.w.minimum(a);
       model.register("a", stake);
       model.register("b", stake);
-      await rw.engine.warp(5 * HOUR);
-      await rw.crank();
-      for (const amount of scheduleAmounts(DECIMALS, 0, 5)) model.emit(amount);
+      await rw.pass(model, 5);
       const nominated = await rw.ok("record_uptime", await rw.uptimeIxs([{ device: a, first: 0, count: 5 }, { device: b, first: 0, count: 3 }]), [rw.attester]);
       expect(parseEvents(rewardsIdl, nominated.logs).map((e) => e.name)).to.deep.equal(["UptimeRecorded", "DeviceNominated", "UptimeRecorded"]);
       model.supplierStake("a", stake);
@@ -70,9 +68,7 @@ for (const engineName of ENGINES) {
       expect((await rw.record(a)).nominated).to.equal(true);
       expect((await rw.record(b)).nominated).to.equal(false);
 
-      await rw.engine.warp(3 * HOUR);
-      await rw.crank();
-      for (const amount of scheduleAmounts(DECIMALS, 5, 3)) model.emit(amount);
+      await rw.pass(model, 3);
       // Hours 0-5 had no weight: carried whole into hour 6, A's first.
       expect(toBigInt((await rw.pool()).unallocated)).to.equal(0n);
       await rw.rejects(await rw.claimIx(b), [b.supplier.wallet], E.NothingToClaim);
@@ -81,9 +77,7 @@ for (const engineName of ENGINES) {
       model.supplierStake("b", stake);
       model.nominate("b", WEIGHT_PER_GPU, scheduleAmounts(DECIMALS, 8, 1)[0]);
       model.supplierStake("a", stake);
-      await rw.engine.warp(4 * HOUR);
-      await rw.crank();
-      for (const amount of scheduleAmounts(DECIMALS, 8, 4)) model.emit(amount);
+      await rw.pass(model, 4);
 
       let paid = 0n;
       for (const [d, id] of [[a, "a"], [b, "b"]] as const) {
@@ -169,21 +163,22 @@ async function backedDevice(rw: RewardsWorld, devices: [number, number?] = [1]) 
   return { d, supplierStake, backer, coStake, backerTokens, model };
 }
 
+/** Five hours of uptime from hour 0 nominate `d` ("d" in the model) from hour 6. */
+async function nominateAfterFiveHours(rw: RewardsWorld, d: DeviceHandle, model: RewardsModel, supplierStake: bigint) {
+  await rw.pass(model, 5);
+  await rw.ok("record_uptime", await rw.uptimeIxs([{ device: d, first: 0, count: 5 }]), [rw.attester]);
+  model.supplierStake("d", supplierStake);
+  model.nominate("d", WEIGHT_PER_GPU, scheduleAmounts(DECIMALS, 5, 1)[0]);
+}
+
 describe("rewards: co-stakers share pro rata (LiteSVM)", function () {
   it("splits a device's rewards between its supplier and co-stakers by recorded stake", async function () {
     const rw = await RewardsWorld.create("litesvm");
     const { d, supplierStake, backer, coStake, backerTokens, model } = await backedDevice(rw, [1, 1]);
     expect(toBigInt((await rw.record(d)).basis)).to.equal(supplierStake + coStake);
 
-    await rw.engine.warp(5 * HOUR);
-    await rw.catchUp();
-    for (const amount of scheduleAmounts(DECIMALS, 0, 5)) model.emit(amount);
-    await rw.ok("record_uptime", await rw.uptimeIxs([{ device: d, first: 0, count: 5 }]), [rw.attester]);
-    model.supplierStake("d", supplierStake);
-    model.nominate("d", WEIGHT_PER_GPU, scheduleAmounts(DECIMALS, 5, 1)[0]);
-    await rw.engine.warp(6 * HOUR);
-    await rw.catchUp();
-    for (const amount of scheduleAmounts(DECIMALS, 5, 6)) model.emit(amount);
+    await nominateAfterFiveHours(rw, d, model, supplierStake);
+    await rw.pass(model, 6);
 
     const claimBacker = () => rw.rewards.claimCoStake({ staker: backer.wallet.publicKey, device: d.address, destination: backerTokens });
     let before = await rw.w.balance(backerTokens);
@@ -204,9 +199,7 @@ describe("rewards: co-stakers share pro rata (LiteSVM)", function () {
     // The backer withdraws half its co-stake without syncing: it is paid on the smaller stake, and the
     // share of the half it took away goes to the supplier, not into the vault for ever.
     await rw.w.ok("co_unstake", await rw.w.staking.coUnstake({ staker: backer.wallet.publicKey, deviceKey: d.key.publicKey, amount: coStake / 2n }), [backer.wallet]);
-    await rw.engine.warp(2 * HOUR);
-    await rw.catchUp();
-    for (const amount of scheduleAmounts(DECIMALS, 11, 2)) model.emit(amount);
+    await rw.pass(model, 2);
     before = await rw.w.balance(backerTokens);
     await rw.ok("claim_co_stake", await claimBacker(), [backer.wallet]);
     const second = (await rw.w.balance(backerTokens)) - before;
@@ -636,15 +629,8 @@ describe("rewards: co-stakes at their effective amount, deregistered devices (Li
   it("a co-stake shrunk by a real slash is credited at its effective amount; what it forfeits goes to the supplier", async function () {
     const rw = await RewardsWorld.create("litesvm");
     const { d, supplierStake, backer, coStake, backerTokens, model } = await backedDevice(rw);
-    await rw.engine.warp(5 * HOUR);
-    await rw.catchUp();
-    for (const amount of scheduleAmounts(DECIMALS, 0, 5)) model.emit(amount);
-    await rw.ok("record_uptime", await rw.uptimeIxs([{ device: d, first: 0, count: 5 }]), [rw.attester]);
-    model.supplierStake("d", supplierStake);
-    model.nominate("d", WEIGHT_PER_GPU, scheduleAmounts(DECIMALS, 5, 1)[0]);
-    await rw.engine.warp(4 * HOUR);
-    await rw.catchUp();
-    for (const amount of scheduleAmounts(DECIMALS, 5, 4)) model.emit(amount);
+    await nominateAfterFiveHours(rw, d, model, supplierStake);
+    await rw.pass(model, 4);
 
     // A real slash of 10%, through the config authority's two steps (proposed, executed 48 hours later):
     // the supplier's stake and every co-stake lose a tenth; the CoStake account itself is brought to the
@@ -652,9 +638,7 @@ describe("rewards: co-stakes at their effective amount, deregistered devices (Li
     const delayHours = rw.w.staking.decodeConfig((await rw.engine.getAccount(rw.w.config))!.data).slashDelay.toNumber() / HOUR;
     const proposal = { authority: rw.w.authority.publicKey, deviceKey: d.key.publicKey };
     await rw.w.ok("propose_slash", await rw.w.staking.proposeSlash({ ...proposal, bps: MAX_SLASH_BPS, reason: SlashReason.FailedJob }), [rw.w.authority]);
-    await rw.engine.warp(delayHours * HOUR);
-    await rw.catchUp();
-    for (const amount of scheduleAmounts(DECIMALS, 9, delayHours)) model.emit(amount);
+    await rw.pass(model, delayHours);
     await rw.w.ok("execute_slash", await rw.w.staking.executeSlash({ ...proposal, treasury: rw.w.treasury }), [rw.w.authority]);
     const slashed = await rw.w.device(d);
     const position = (await rw.w.coStake(d, backer))!;

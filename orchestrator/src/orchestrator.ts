@@ -417,32 +417,32 @@ export class Orchestrator {
     const pool = this.rewards.decodePool((await this.o.engine.getAccount(poolPda()[0]))!.data);
     const atts: Attestation[] = [];
     const leases: (PublicKey | null)[] = [];
-    const nominated: PublicKey[] = [];
+    // Nominated devices no longer eligible (stake under the minimum, paused, deregistered), judged from
+    // the Device read here: recording uptime does not change it.
+    const ineligible: PublicKey[] = [];
     for (const agent of this.o.agents.values()) {
       const acc = await this.o.engine.getAccount(deviceRewardPda(agent.device)[0]);
       if (!acc) continue;
       const rec = this.rewards.decodeDeviceReward(acc.data);
-      if (rec.nominated) nominated.push(agent.device);
+      const devAcc = await this.o.engine.getAccount(agent.device);
+      const dev = devAcc && devAcc.data.length > 0 ? this.staking.decodeDevice(devAcc.data) : null;
+      if (rec.nominated && !deviceEligible(dev, this.o.stakeDecimals, rec.owner)) ineligible.push(agent.device);
       if (!agent.online) continue;
       const first = Math.max(rec.nextHour, pool.nextHour - pool.graceHours);
       if (first >= pool.nextHour) continue;
       // The record reads the Device's current lease (its proven hours raise the weight).
-      const dev = await this.o.engine.getAccount(agent.device);
-      const lease = dev && dev.data.length > 0 ? this.staking.decodeDevice(dev.data).currentLease : PublicKey.default;
+      const lease = dev ? dev.currentLease : PublicKey.default;
       atts.push(agent.attestUptime(first, pool.nextHour - first, lease));
       leases.push(lease.equals(PublicKey.default) ? null : lease);
     }
     for (let i = 0; i < atts.length; i += MAX_UPTIME_ATTESTATIONS) {
       await this.send("record_uptime", await this.rewards.recordUptime({ attester: this.o.attester.publicKey, attestations: atts.slice(i, i + MAX_UPTIME_ATTESTATIONS), leases: leases.slice(i, i + MAX_UPTIME_ATTESTATIONS) }));
     }
-    // The keeper's part: a nominated device no longer eligible (stake under its minimum, paused,
-    // deregistered) leaves the pool from the next hour, so the delay is at most one loop.
-    for (const device of nominated) {
+    // The keeper's part: those the uptime records did not already take out leave the pool from the
+    // next hour, so the delay is at most one loop.
+    for (const device of ineligible) {
       const acc = await this.o.engine.getAccount(deviceRewardPda(device)[0]);
-      const rec = acc ? this.rewards.decodeDeviceReward(acc.data) : null;
-      if (!rec?.nominated) continue;
-      const dev = await this.o.engine.getAccount(device);
-      if (deviceEligible(dev && dev.data.length > 0 ? this.staking.decodeDevice(dev.data) : null, this.o.stakeDecimals, rec.owner)) continue;
+      if (!acc || !this.rewards.decodeDeviceReward(acc.data).nominated) continue;
       await this.send("denominate", [await this.rewards.denominate({ caller: this.o.attester.publicKey, device })]);
     }
   }

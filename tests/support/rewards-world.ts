@@ -5,7 +5,7 @@
 import { expect } from "chai";
 import { Keypair, PublicKey, type TransactionInstruction } from "@solana/web3.js";
 import { REWARDS_PROGRAM_ID, RewardsClient, toBigInt } from "../../client/src/index.ts";
-import { coRewardPda, deviceRewardPda, poolPda, rewardVaultPda, rewardsLedger, signUptime, type RewardsLedger } from "../../client/src/rewards/index.ts";
+import { coRewardPda, deviceRewardPda, poolPda, rewardVaultPda, rewardsLedger, scheduleAmounts, signUptime, type RewardsLedger, type RewardsModel } from "../../client/src/rewards/index.ts";
 import { createMint, createTokenAccount, programComputeUnits, type EngineName, type TxResult } from "../../client/src/svm/index.ts";
 import { DECIMALS, RTX4070, World, type DeviceHandle } from "./world.ts";
 
@@ -117,6 +117,13 @@ export class RewardsWorld {
       if (p.nextHour >= clock) return;
       await this.crank();
     }
+  }
+
+  /** `hours` hours pass: the pool is cranked through them and `model` emits them on the schedule. */
+  async pass(model: RewardsModel, hours: number): Promise<void> {
+    await this.engine.warp(hours * HOUR);
+    await this.catchUp();
+    for (const amount of scheduleAmounts(DECIMALS, model.hour, hours)) model.emit(amount);
   }
 
   /** record_uptime for these ranges; each device's current lease is read from its staking account. */

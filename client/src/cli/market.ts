@@ -1,6 +1,7 @@
 // `hourglass market ...` for anyone: status (fees collected and burned), burn-fees (burns the network
 // fee vault; stable-mint fees are not burned and stay in the stable treasury).
-import { PublicKey } from "@solana/web3.js";
+import { getAccount, getMint } from "@solana/spl-token";
+import type { PublicKey } from "@solana/web3.js";
 import { LeasesClient, marketPda } from "../leases/index.ts";
 import { toBigInt } from "../program.ts";
 import { UsageError, type Parsed } from "./args.ts";
@@ -14,14 +15,8 @@ export async function market(p: Parsed) {
     if (!info || !info.owner.equals(leases.programId)) throw new Error(`no Hourglass lease Market at ${marketPda()[0].toBase58()} on ${url}`);
     return leases.decodeMarket(info.data);
   };
-  // Read from the accounts themselves (SPL layouts: a token account's amount at 64, a mint's supply at 36).
-  const u64At = async (account: PublicKey, offset: number, what: string) => {
-    const info = await conn.getAccountInfo(account);
-    if (!info || info.data.length < offset + 8) throw new Error(`no ${what} at ${account.toBase58()}`);
-    return info.data.readBigUInt64LE(offset);
-  };
-  const tokens = (account: PublicKey) => u64At(account, 64, "token account");
-  const supply = (mint: PublicKey) => u64At(mint, 36, "mint");
+  const tokens = async (account: PublicKey) => (await getAccount(conn, account)).amount;
+  const supply = async (mint: PublicKey) => (await getMint(conn, mint)).supply;
 
   switch (p.command) {
     case "status": {

@@ -1,33 +1,28 @@
 // `hourglass slash ...` for the staking config authority: propose a discretionary slash, cancel it, or
 // execute it once the Config's delay has passed; `status` (anyone) shows a device's open proposal.
 import { PublicKey } from "@solana/web3.js";
-import { SlashReason, StakingClient, configPda, slashProposalPda } from "../staking/index.ts";
+import { SLASH_REASON_NAMES, SlashReason, StakingClient, slashProposalPda, type SlashProposalAccount } from "../staking/index.ts";
 import { UsageError, type Parsed } from "./args.ts";
 import { context, out, readKeypair, send } from "./context.ts";
+import { openSlashProposal, stakingConfig } from "./staking-accounts.ts";
 
 /** Reasons the config authority may give (missed heartbeats is the lease program's fault slash). */
 const REASONS: Record<string, number> = { "failed-job": SlashReason.FailedJob, admin: SlashReason.Admin };
-const REASON_NAMES: Record<number, string> = { [SlashReason.MissedHeartbeats]: "missed-heartbeats", [SlashReason.FailedJob]: "failed-job", [SlashReason.Admin]: "admin" };
+/** A reason code as the CLI writes it: the shared name in flag form ("failed-job"). */
+const reasonFlag = (code: number) => SLASH_REASON_NAMES[code]?.replaceAll(" ", "-") ?? `unknown(${code})`;
 
 const iso = (unix: number) => new Date(unix * 1000).toISOString();
 
 export async function slash(p: Parsed) {
   const { json, url, conn, keypairFile, txOpts } = context(p);
   const staking = new StakingClient();
-  const config = async () => {
-    const info = await conn.getAccountInfo(configPda()[0]);
-    if (!info || !info.owner.equals(staking.programId)) throw new Error(`no Hourglass staking Config at ${configPda()[0].toBase58()} on ${url}`);
-    return staking.decodeConfig(info.data);
-  };
-  const proposal = async (device: PublicKey) => {
-    const info = await conn.getAccountInfo(slashProposalPda(device)[0]);
-    return info && info.owner.equals(staking.programId) ? staking.decodeSlashProposal(info.data) : null;
-  };
-  const describe = (device: PublicKey, s: NonNullable<Awaited<ReturnType<typeof proposal>>>) => ({
+  const config = () => stakingConfig(conn, url, staking);
+  const proposal = (device: PublicKey) => openSlashProposal(conn, device, staking);
+  const describe = (device: PublicKey, s: SlashProposalAccount) => ({
     device: device.toBase58(),
     proposal: slashProposalPda(device)[0].toBase58(),
     bps: s.bps,
-    reason: REASON_NAMES[s.reason] ?? `unknown(${s.reason})`,
+    reason: reasonFlag(s.reason),
     proposedAt: s.proposedAt.toNumber(),
     executableAt: s.executableAt.toNumber(),
   });

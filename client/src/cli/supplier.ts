@@ -1,9 +1,10 @@
 // `hourglass supplier ...`: register, stake, unstake, withdraw, status, co-stake.
 import { getAssociatedTokenAddressSync } from "@solana/spl-token";
 import { PublicKey } from "@solana/web3.js";
-import { StakingClient, configPda, slashProposalPda } from "../staking/index.ts";
+import { StakingClient } from "../staking/index.ts";
 import { UsageError, type Parsed } from "./args.ts";
 import { context, out, readKeypair, send } from "./context.ts";
+import { openSlashProposal, stakingConfig } from "./staking-accounts.ts";
 
 const DEVICE_STATUS = ["active", "paused", "leased"];
 
@@ -11,11 +12,7 @@ export async function supplier(p: Parsed) {
   const { json, url, conn, keypairFile, txOpts } = context(p);
   const staking = new StakingClient();
 
-  const needConfig = async () => {
-    const info = await conn.getAccountInfo(configPda()[0]);
-    if (!info) throw new Error(`no Hourglass staking Config at ${configPda()[0].toBase58()} on ${url}`);
-    return staking.decodeConfig(info.data);
-  };
+  const needConfig = () => stakingConfig(conn, url, staking);
   const tokenAccount = async (given: string | undefined, owner: PublicKey) =>
     given ? p.pubkey("from", given) : getAssociatedTokenAddressSync((await needConfig()).stakeMint, owner);
 
@@ -78,8 +75,7 @@ export async function supplier(p: Parsed) {
       const info = await conn.getAccountInfo(device);
       if (!info || !info.owner.equals(staking.programId)) throw new Error(`no Hourglass device at ${device.toBase58()}`);
       const d = staking.decodeDevice(info.data);
-      const proposalInfo = await conn.getAccountInfo(slashProposalPda(device)[0]);
-      const proposal = proposalInfo && proposalInfo.owner.equals(staking.programId) ? staking.decodeSlashProposal(proposalInfo.data) : null;
+      const proposal = await openSlashProposal(conn, device, staking);
       const data = {
         device: device.toBase58(),
         owner: d.owner.toBase58(),

@@ -7,7 +7,7 @@ import { REWARDS_PROGRAM_ID, STAKING_PROGRAM_ID } from "../idl.ts";
 import { ed25519Instruction, signAttestation, statusDigest, type Attestation } from "../leases/attestation.ts";
 import { rewardsProgram, toBigInt } from "../program.ts";
 import { coStakePda, configPda } from "../staking/pdas.ts";
-import { minimumStake } from "../staking/index.ts";
+import { DeviceStatus, minimumStake } from "../staking/index.ts";
 
 export * from "./schedule.ts";
 export * from "./model.ts";
@@ -17,8 +17,6 @@ export const UPTIME_MESSAGE_LEN = 62;
 export const MAX_UPTIME_ATTESTATIONS = 3;
 /** A working hour's weight over an idle one when initialize_pool is given 0 (basis points): 2x. */
 export const DEFAULT_WORK_FACTOR_BPS = 20_000;
-/** `Device.status` of a paused device (staking). */
-const DEVICE_PAUSED = 1;
 
 /**
  * Whether a staking Device may draw block rewards (the rewards program's rule): supplier + co-stake at
@@ -29,7 +27,7 @@ export function deviceEligible(device: { owner: PublicKey; stake: BN; coStake: B
   if (!device) return false;
   if (owner && !device.owner.equals(owner)) return false;
   const total = toBigInt(device.stake) + toBigInt(device.coStake);
-  return device.status !== DEVICE_PAUSED && total >= minimumStake(mintDecimals, device.multiplierBps, device.gpuCount);
+  return device.status !== DeviceStatus.Paused && total >= minimumStake(mintDecimals, device.multiplierBps, device.gpuCount);
 }
 
 /** The lease an uptime attestation names (its context), or null for idle uptime. */

@@ -15,9 +15,6 @@ import { toBigInt } from "../program.ts";
 
 const Q = 64n;
 
-/** Bounds of a working hour's weight: nominal x factor / 10,000 (floor). */
-export const workWeight = (nominal: bigint, factorBps: number): bigint => (nominal * BigInt(factorBps)) / 10_000n;
-
 interface ModelDevice {
   weight: bigint;
   debt: bigint;

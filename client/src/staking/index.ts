@@ -12,6 +12,13 @@ export * from "./pdas.ts";
 export const DeviceStatus = { Active: 0, Paused: 1, Leased: 2 } as const;
 /** `slash` reason codes. */
 export const SlashReason = { MissedHeartbeats: 1, FailedJob: 2, Admin: 3 } as const;
+/** `slash` reason names, by code. */
+export const SLASH_REASON_NAMES: Record<number, string> = { [SlashReason.MissedHeartbeats]: "missed heartbeats", [SlashReason.FailedJob]: "failed job", [SlashReason.Admin]: "admin" };
+
+/** A slash reason's name ("reason N" for a code the program does not know). */
+export function slashReasonName(code: number): string {
+  return SLASH_REASON_NAMES[code] ?? `reason ${code}`;
+}
 
 export interface ConfigAccount {
   authority: PublicKey;

@@ -5,6 +5,7 @@ import type { IndexerDb } from "../db/open.ts";
 import { decodeCursor, page } from "./cursor.ts";
 import { gpuModelName } from "./gpu-models.ts";
 import { isVerified, SUPPLIER_WINDOW_COLUMNS } from "./verified.ts";
+import { slashReasonName } from "@hourglass/client/src/staking/index.ts";
 
 const DEVICE_COLUMNS = `address, owner, device_key AS deviceKey, gpu_model AS gpuModel, gpu_count AS gpuCount, vram_gb AS vramGb, region,
   bandwidth_tier AS bandwidthTier, multiplier_bps AS multiplierBps, CAST(minimum_stake AS TEXT) AS minimumStake, CAST(stake AS TEXT) AS stake,
@@ -69,12 +70,6 @@ export function listDevices(db: IndexerDb, f: DeviceFilter) {
   return { items: p.items.map(shape), nextCursor: p.nextCursor };
 }
 
-/** The staking program's slash reason codes. */
-const SLASH_REASONS: Record<number, string> = { 1: "missed heartbeats", 2: "failed job", 3: "admin" };
-
-export function slashReasonName(code: number): string {
-  return SLASH_REASONS[code] ?? `reason ${code}`;
-}
 
 interface ProposalRow {
   proposal: string;

@@ -10,7 +10,7 @@ use hourglass_core::loaders;
 use hourglass_core::pod::PodU64;
 use hourglass_core::{AccountView, ProgramResult};
 
-use super::{live_device, now, take_from_pool, with_pool_signer};
+use super::{live_device, now, supplier_stake, take_from_pool, with_pool_signer};
 use crate::interface::error::RewardsError;
 use crate::interface::events::RewardsClaimed;
 use crate::interface::state::{DeviceReward, Pool};
@@ -38,7 +38,7 @@ pub fn process(accounts: &mut [AccountView]) -> ProgramResult {
             return Err(RewardsError::NotOwner.into());
         }
         // A deregistered device holds no stake; what it earned stays the supplier's.
-        let live = live_device(device, &r.device)?.map_or(0, |d| d.device.stake.get());
+        let live = supplier_stake(live_device(device, &r.device)?.as_ref());
         r.settle(p.acc(), p.next_hour.get()).ok_or(CoreError::Overflow)?;
         r.checkpoint_supplier(live).ok_or(CoreError::Overflow)?;
         let amount = r.accrued.get();

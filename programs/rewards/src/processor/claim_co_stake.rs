@@ -52,7 +52,7 @@ pub fn process(accounts: &mut [AccountView]) -> ProgramResult {
         } else {
             let c = loaders::load::<CoStake>(co_stake, &hourglass_staking_interface::ID)?;
             match &d {
-                Some(d) => c.effective(&d.device).ok_or(CoreError::Overflow)?.0,
+                Some(d) => c.effective(d).ok_or(CoreError::Overflow)?.0,
                 None => 0,
             }
         };

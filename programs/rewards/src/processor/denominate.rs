@@ -12,7 +12,7 @@ use hourglass_core::pod::{PodBool, PodU32, PodU64};
 use hourglass_core::{AccountView, ProgramResult};
 use hourglass_staking_interface::state::Config as StakingConfig;
 
-use super::{live_device, now};
+use super::{eligible, live_device, now, supplier_stake};
 use crate::interface::error::RewardsError;
 use crate::interface::events::DeviceDenominated;
 use crate::interface::state::{DeviceReward, Pool};
@@ -36,17 +36,13 @@ pub fn process(accounts: &mut [AccountView]) -> ProgramResult {
         return Err(RewardsError::PoolBehind.into());
     }
     let behind = clock > r.next_hour.get().saturating_add(p.grace_hours.get());
-    let eligible = match &live {
-        Some(d) => d.eligible(mint_decimals, &r.owner)?,
-        None => false,
-    };
-    if !behind && eligible {
+    if !behind && eligible(live.as_ref(), mint_decimals, &r.owner)? {
         return Err(RewardsError::NotBehind.into());
     }
     // The device keeps its share of the hour in progress and leaves from the next one.
     let next_hour = p.next_hour.get();
     r.settle_through_hour(&p.hour_point().ok_or(CoreError::Overflow)?).ok_or(CoreError::Overflow)?;
-    r.checkpoint_supplier(live.map_or(0, |d| d.device.stake.get())).ok_or(CoreError::Overflow)?;
+    r.checkpoint_supplier(supplier_stake(live.as_ref())).ok_or(CoreError::Overflow)?;
     let weight = r.weight.get();
     p.pending_sub = PodU64::new(p.pending_sub.get().checked_add(weight).ok_or(CoreError::Overflow)?);
     p.nominated_devices = PodU32::new(p.nominated_devices.get().saturating_sub(1));

@@ -14,6 +14,7 @@ use hourglass_core::discriminator::no_args;
 use hourglass_core::error::CoreError;
 use hourglass_core::syscalls::{Seed, Signer};
 use hourglass_core::{AccountView, Address, ProgramError, ProgramResult};
+use hourglass_staking_interface::state::Device;
 
 use crate::interface::instruction::{args, RewardsInstruction as I};
 
@@ -71,37 +72,32 @@ fn take_from_pool(p: &mut crate::interface::state::Pool, now: i64, device: Addre
     Ok(())
 }
 
-/// What the rewards program reads of a staking Device.
-#[derive(Clone, Copy)]
-pub(crate) struct LiveDevice {
-    pub device: hourglass_staking_interface::state::Device,
-}
-
 /// The staking Device at `account`, which must be the device `expected`; `None` once it is
 /// deregistered (closed: no data, or no longer the staking program's).
-pub(crate) fn live_device(account: &AccountView, expected: &Address) -> Result<Option<LiveDevice>, ProgramError> {
-    use hourglass_staking_interface::state::Device;
+pub(crate) fn live_device(account: &AccountView, expected: &Address) -> Result<Option<Device>, ProgramError> {
     if account.address() != expected {
         return Err(crate::interface::error::RewardsError::WrongDevice.into());
     }
     if account.is_data_empty() || !account.owned_by(&hourglass_staking_interface::ID) {
         return Ok(None);
     }
-    let d = hourglass_core::loaders::load::<Device>(account, &hourglass_staking_interface::ID)?;
-    Ok(Some(LiveDevice { device: *d }))
+    Ok(Some(*hourglass_core::loaders::load::<Device>(account, &hourglass_staking_interface::ID)?))
 }
 
-impl LiveDevice {
-    /// Eligible for block rewards: supplier + co-stake at least the minimum, not paused, and still the
-    /// supplier's who registered the reward record (`owner`; a device key registered again under
-    /// another wallet does not pay the old record's owner).
-    pub fn eligible(&self, mint_decimals: u8, owner: &Address) -> Result<bool, ProgramError> {
-        use hourglass_staking_interface::state::{device_status, minimum_stake};
-        let d = &self.device;
-        let minimum = minimum_stake(mint_decimals, d.multiplier_bps.get(), d.gpu_count.get()).ok_or(CoreError::Overflow)?;
-        let total = d.total_stake().ok_or(CoreError::Overflow)?;
-        Ok(d.status != device_status::PAUSED && total >= minimum && &d.owner == owner)
-    }
+/// Eligible for block rewards: registered (`device` is `Some`), supplier + co-stake at least its
+/// minimum, not paused, and still the supplier's who registered the reward record (`owner`; a device
+/// key registered again under another wallet does not pay the old record's owner).
+pub(crate) fn eligible(device: Option<&Device>, mint_decimals: u8, owner: &Address) -> Result<bool, ProgramError> {
+    use hourglass_staking_interface::state::device_status;
+    let Some(d) = device else { return Ok(false) };
+    let minimum = d.minimum_stake(mint_decimals).ok_or(CoreError::Overflow)?;
+    let total = d.total_stake().ok_or(CoreError::Overflow)?;
+    Ok(d.status != device_status::PAUSED && total >= minimum && &d.owner == owner)
+}
+
+/// The supplier's live stake on `device` (none once it is deregistered).
+pub(crate) fn supplier_stake(device: Option<&Device>) -> u64 {
+    device.map_or(0, |d| d.stake.get())
 }
 
 /// The lease program's `Lease` account discriminator (computed at compile time).
@@ -110,12 +106,12 @@ const LEASE_DISCRIMINATOR: [u8; 8] = hourglass_core::discriminator::account("Lea
 /// Whether the device served proven lease hours since its last record: its current lease (which
 /// `lease` must be; the system program when it has none) shows more proven hours in its slot than
 /// `record` saw last time. Records what it saw.
-pub(crate) fn saw_work(device: Option<&LiveDevice>, lease: &AccountView, record: &mut crate::interface::state::DeviceReward) -> Result<bool, ProgramError> {
+pub(crate) fn saw_work(device: Option<&Device>, lease: &AccountView, record: &mut crate::interface::state::DeviceReward) -> Result<bool, ProgramError> {
     use crate::interface::error::RewardsError;
     use crate::interface::state::{LEASE_DEVICE_COUNT_OFFSET, LEASE_HEADER_LEN, LEASE_MAX_DEVICES_OFFSET, LEASE_SLOT_LEN, LEASE_SLOT_PROVEN_OFFSET};
     use hourglass_core::pod::{PodU32, PodU64};
     let current = match device {
-        Some(d) if d.device.current_lease != Address::default() => d.device.current_lease,
+        Some(d) if d.current_lease != Address::default() => d.current_lease,
         _ => {
             if lease.address() != &pinocchio_system::ID {
                 return Err(RewardsError::WrongLease.into());

@@ -17,7 +17,7 @@ use hourglass_core::pod::{PodBool, PodU32, PodU64};
 use hourglass_core::{AccountView, ProgramResult};
 use hourglass_staking_interface::state::Config as StakingConfig;
 
-use super::{live_device, now, saw_work};
+use super::{eligible, live_device, now, saw_work, supplier_stake};
 use crate::interface::error::RewardsError;
 use crate::interface::events::{DeviceDenominated, DeviceNominated, DeviceWeightChanged, UptimeRecorded};
 use crate::interface::instruction::{MAX_UPTIME_ATTESTATIONS, MESSAGES_OFFSET, MESSAGE_LEN, UPTIME_ACCOUNTS_PER_ATTESTATION};
@@ -100,12 +100,9 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
         // The supplier's recorded stake follows the Device (settled first, so it moves the split only
         // of what is earned from now on).
         r.settle(at.acc, next_hour).ok_or(CoreError::Overflow)?;
-        r.checkpoint_supplier(live.map_or(0, |d| d.device.stake.get())).ok_or(CoreError::Overflow)?;
+        r.checkpoint_supplier(supplier_stake(live.as_ref())).ok_or(CoreError::Overflow)?;
         let working = saw_work(live.as_ref(), lease, &mut r)?;
-        let eligible = match &live {
-            Some(d) => d.eligible(mint_decimals, &r.owner)?,
-            None => false,
-        };
+        let eligible = eligible(live.as_ref(), mint_decimals, &r.owner)?;
         let nominal = r.nominal_weight.get();
         let target = if eligible && nominal > 0 && (r.nominated.get() || streak >= NOMINATION_HOURS) {
             if working {

@@ -193,6 +193,16 @@ impl Config {
         max_slash_bps > self.max_slash_bps.get() || slash_delay < self.slash_delay.get() || unbonding_period < self.unbonding_period.get()
     }
 
+    /// Whether the lease program's authority has been set (it may be set once).
+    pub fn lease_authority_set(&self) -> bool {
+        self.lease_authority != Address::new_from_array([0; 32])
+    }
+
+    /// Whether `key` is the lease program's authority (never true before it is set).
+    pub fn is_lease_authority(&self, key: &Address) -> bool {
+        self.lease_authority_set() && &self.lease_authority == key
+    }
+
     /// Whether `key` is a registered attester.
     pub fn is_attester(&self, key: &Address) -> bool {
         self.attesters[..self.attester_count as usize].iter().any(|a| a == key)
@@ -248,10 +258,21 @@ impl Device {
 
     /// The co-stake scale now ([`CO_FACTOR_ONE`] for a device never slashed).
     pub fn co_factor(&self) -> u64 {
-        match self.co_factor.get() {
-            0 => CO_FACTOR_ONE,
-            f => f,
-        }
+        stored_factor(self.co_factor.get())
+    }
+
+    /// This device's minimum stake for a stake mint of `mint_decimals` (see [`minimum_stake`]).
+    pub fn minimum_stake(&self, mint_decimals: u8) -> Option<u64> {
+        minimum_stake(mint_decimals, self.multiplier_bps.get(), self.gpu_count.get())
+    }
+}
+
+/// A stored co-stake scale: 0 (an account from before any slash) reads as [`CO_FACTOR_ONE`].
+fn stored_factor(v: u64) -> u64 {
+    if v == 0 {
+        CO_FACTOR_ONE
+    } else {
+        v
     }
 }
 
@@ -268,10 +289,7 @@ impl CoStake {
     /// This position's active and unbonding amounts at the device's current co-stake scale, rounded
     /// down (the device's totals keep the remainders, which the last co-staker to leave takes).
     pub fn effective(&self, device: &Device) -> Option<(u64, u64)> {
-        let at = match self.factor.get() {
-            0 => CO_FACTOR_ONE,
-            f => f,
-        };
+        let at = stored_factor(self.factor.get());
         let now = device.co_factor();
         if at == now {
             return Some((self.amount.get(), self.unbonding_amount.get()));

@@ -6,8 +6,7 @@ use hourglass_core::event::Event;
 use hourglass_core::loaders;
 use hourglass_core::{AccountView, ProgramResult};
 
-use super::load_config;
-use crate::interface::error::StakingError;
+use super::{load_config, require_authority};
 use crate::interface::events::SlashCancelled;
 use crate::interface::state::SlashProposal;
 use crate::ID;
@@ -18,9 +17,7 @@ pub fn process(accounts: &mut [AccountView]) -> ProgramResult {
     };
     loaders::signer(authority)?;
     loaders::writable(authority)?;
-    if &load_config(config)?.authority != authority.address() {
-        return Err(StakingError::NotAuthority.into());
-    }
+    require_authority(&*load_config(config)?, authority)?;
     let event = {
         let p = loaders::load::<SlashProposal>(proposal, &ID)?;
         SlashCancelled { device: p.device, proposal: *proposal.address(), bps: p.bps, reason: p.reason }

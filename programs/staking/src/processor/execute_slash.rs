@@ -11,7 +11,7 @@ use hourglass_core::pod::{PodI64, PodU16, PodU64};
 use hourglass_core::syscalls;
 use hourglass_core::{AccountView, ProgramResult};
 
-use super::{check_slash, load_config, slash_device, SlashTarget};
+use super::{check_slash, load_config, require_authority, slash_device, SlashTarget};
 use crate::interface::error::StakingError;
 use crate::interface::events::SlashExecuted;
 use crate::interface::state::{Device, SlashProposal};
@@ -24,32 +24,28 @@ pub fn process(accounts: &mut [AccountView]) -> ProgramResult {
     loaders::signer(authority)?;
     loaders::writable(authority)?;
     let now = syscalls::clock()?.unix_timestamp;
-    let (bps, reason) = {
+    let device_address = *device.address();
+    let (bps, reason, bump) = {
         let p = loaders::load::<SlashProposal>(proposal, &ID)?;
+        let mut d = loaders::load_mut::<Device>(device, &ID)?;
         // The proposal is for this device as registered when it was made, not for a later registration
         // of the same key.
-        if &p.device != device.address() || loaders::load::<Device>(device, &ID)?.registered_at.get() > p.proposed_at.get() {
+        if p.device != device_address || d.registered_at.get() > p.proposed_at.get() {
             return Err(StakingError::WrongProposal.into());
         }
         if now < p.executable_at.get() {
             return Err(StakingError::SlashNotExecutable.into());
         }
-        (p.bps.get(), p.reason)
-    };
-    let bump = {
+        let (bps, reason) = (p.bps.get(), p.reason);
         let state = load_config(config)?;
-        if &state.authority != authority.address() {
-            return Err(StakingError::NotAuthority.into());
-        }
+        require_authority(&state, authority)?;
         check_slash(&state, bps, reason, stake_vault, treasury, token_program)?;
-        let mut d = loaders::load_mut::<Device>(device, &ID)?;
         let used = d.slash_window_room(now, state.unbonding_period.get(), bps, state.max_slash_bps.get()).ok_or(StakingError::SlashOverTotalBound)?;
         d.last_slash_at = PodI64::new(now);
         d.slash_window_bps = PodU16::new(used);
-        state.bump
+        (bps, reason, state.bump)
     };
     let amount = slash_device(SlashTarget { device, stake_vault, treasury, config, bump }, bps, reason, authority.address())?;
-    let device_address = *device.address();
     let proposal_address = *proposal.address();
     loaders::close(proposal, authority)?;
     SlashExecuted { device: device_address, proposal: proposal_address, bps: PodU16::new(bps), reason, amount: PodU64::new(amount) }.emit();

@@ -30,7 +30,7 @@ use hourglass_core::{AccountView, Address, ProgramError, ProgramResult};
 
 use crate::interface::error::StakingError;
 use crate::interface::instruction::{args, StakingInstruction as I};
-use crate::interface::state::{minimum_stake, slash_reason, Config, Device, BPS};
+use crate::interface::state::{slash_reason, Config, Device, BPS};
 
 #[inline(always)]
 pub fn process_instruction(program_id: &Address, accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
@@ -71,12 +71,19 @@ fn load_config(account: &AccountView) -> Result<Ref<'_, Config>, ProgramError> {
 /// Loads the Config for a change by its authority (`authority` must sign and match).
 #[inline(always)]
 fn load_config_for_authority<'a>(account: &'a mut AccountView, authority: &AccountView) -> Result<RefMut<'a, Config>, ProgramError> {
-    loaders::signer(authority)?;
     let config = loaders::load_mut::<Config>(account, &crate::ID)?;
-    if &config.authority != authority.address() {
+    require_authority(&config, authority)?;
+    Ok(config)
+}
+
+/// Checks `signer` signed and is the Config's authority.
+#[inline(always)]
+fn require_authority(config: &Config, signer: &AccountView) -> ProgramResult {
+    loaders::signer(signer)?;
+    if &config.authority != signer.address() {
         return Err(StakingError::NotAuthority.into());
     }
-    Ok(config)
+    Ok(())
 }
 
 /// Loads a Device for its owner: `supplier` must sign and be `device.owner`.
@@ -94,7 +101,7 @@ fn load_device_mut<'a>(account: &'a mut AccountView, supplier: &AccountView) -> 
 #[inline(always)]
 fn require_lease_authority(config: &Config, signer: &AccountView) -> ProgramResult {
     loaders::signer(signer)?;
-    if config.lease_authority == Address::new_from_array([0; 32]) || &config.lease_authority != signer.address() {
+    if !config.is_lease_authority(signer.address()) {
         return Err(StakingError::NotLeaseAuthority.into());
     }
     Ok(())
@@ -103,7 +110,7 @@ fn require_lease_authority(config: &Config, signer: &AccountView) -> ProgramResu
 /// The device's minimum stake under this Config.
 #[inline(always)]
 fn device_minimum(config: &Config, device: &Device) -> Result<u64, ProgramError> {
-    minimum_stake(config.mint_decimals, device.multiplier_bps.get(), device.gpu_count.get()).ok_or_else(|| CoreError::Overflow.into())
+    device.minimum_stake(config.mint_decimals).ok_or_else(|| CoreError::Overflow.into())
 }
 
 /// The recorded stake vault, and the Config's signer bump for transfers out of it.

@@ -12,7 +12,7 @@ use hourglass_core::pod::PodI64;
 use hourglass_core::syscalls::{self, Seed, Signer};
 use hourglass_core::{AccountView, ProgramResult};
 
-use super::{check_slash_terms, load_config};
+use super::{check_slash_terms, load_config, require_authority};
 use crate::interface::error::StakingError;
 use crate::interface::events::SlashProposed;
 use crate::interface::instruction::SlashArgs;
@@ -31,9 +31,7 @@ pub fn process(accounts: &mut [AccountView], args: &SlashArgs) -> ProgramResult 
     let now = syscalls::clock()?.unix_timestamp;
     let executable_at = {
         let state = load_config(config)?;
-        if &state.authority != authority.address() {
-            return Err(StakingError::NotAuthority.into());
-        }
+        require_authority(&state, authority)?;
         check_slash_terms(&state, args.bps.get(), args.reason)?;
         let d = loaders::load::<Device>(device, &ID)?;
         d.slash_window_room(now, state.unbonding_period.get(), args.bps.get(), state.max_slash_bps.get()).ok_or(StakingError::SlashOverTotalBound)?;

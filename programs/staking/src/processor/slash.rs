@@ -6,7 +6,7 @@
 
 use hourglass_core::error::CoreError;
 use hourglass_core::loaders;
-use hourglass_core::{AccountView, Address, ProgramResult};
+use hourglass_core::{AccountView, ProgramResult};
 
 use super::{check_slash, load_config, slash_device, SlashTarget};
 use crate::interface::error::StakingError;
@@ -19,7 +19,7 @@ pub fn process(accounts: &mut [AccountView], args: &SlashArgs) -> ProgramResult 
     loaders::signer(authority)?;
     let bump = {
         let state = load_config(config)?;
-        if state.lease_authority == Address::new_from_array([0; 32]) || &state.lease_authority != authority.address() {
+        if !state.is_lease_authority(authority.address()) {
             return Err(StakingError::NotSlashAuthority.into());
         }
         check_slash(&state, args.bps.get(), args.reason, stake_vault, treasury, token_program)?;

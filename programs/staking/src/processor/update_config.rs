@@ -6,7 +6,7 @@ use hourglass_core::error::CoreError;
 use hourglass_core::event::Event;
 use hourglass_core::loaders;
 use hourglass_core::pod::{PodI64, PodU16};
-use hourglass_core::{syscalls, AccountView, Address, ProgramResult};
+use hourglass_core::{syscalls, AccountView, ProgramResult};
 
 use super::load_config_for_authority;
 use crate::interface::error::StakingError;
@@ -31,8 +31,7 @@ pub fn process(accounts: &mut [AccountView], args: &UpdateConfigArgs) -> Program
     }
     // The lease program's authority is set once: a key that could slash in one stroke must not be
     // swappable by the config authority.
-    let zero = Address::new_from_array([0; 32]);
-    if config.lease_authority != zero && config.lease_authority != args.lease_authority {
+    if config.lease_authority_set() && config.lease_authority != args.lease_authority {
         return Err(StakingError::LeaseAuthorityFixed.into());
     }
     config.treasury = *treasury.address();
