@@ -190,8 +190,12 @@ describe("indexer: slash proposals, pro-rata slashes, verified suppliers, burned
     const net = await x.get("/api/network");
     expect(net.asOf).to.equal(now);
     expect(net.suppliers).to.deep.equal({ total: 6, active: 6, verified: 3 });
-    const suppliers = new Map<string, any>((await x.get("/api/suppliers?limit=100")).items.map((i: any) => [i.address, i]));
-    expect(s.map((a) => [suppliers.get(a).recentHours, suppliers.get(a).recentFault, suppliers.get(a).verified])).to.deep.equal([
+    // Each supplier's [hours up in the window, a fault in it, verified], in the order of `s`.
+    const windowOf = async (v: typeof x) => {
+      const items = new Map<string, any>((await v.get("/api/suppliers?limit=100")).items.map((i: any) => [i.address, i]));
+      return s.map((a) => [items.get(a).recentHours, items.get(a).recentFault, items.get(a).verified]);
+    };
+    expect(await windowOf(x)).to.deep.equal([
       [24, false, true],
       [24, false, true],
       [23, false, false],
@@ -220,8 +224,7 @@ describe("indexer: slash proposals, pro-rata slashes, verified suppliers, burned
     y.db.$client.close();
     h.at(t1 + HOUR).emit("staking", "Staked", { device: d1, staker: s[0], amount: 1, total_stake: 10_002 });
     const z = fold(h.c.txs);
-    const later = new Map<string, any>((await z.get("/api/suppliers?limit=100")).items.map((i: any) => [i.address, i]));
-    expect(s.map((a) => [later.get(a).recentHours, later.get(a).recentFault, later.get(a).verified])).to.deep.equal([
+    expect(await windowOf(z)).to.deep.equal([
       [23, false, false],
       [24, false, true],
       [22, false, false],
