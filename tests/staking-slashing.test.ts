@@ -92,8 +92,12 @@ for (const engineName of ENGINES) {
       // Loosening (a shorter unbonding and delay, a higher bound) is queued for one unbonding period.
       const cfgBefore = w.staking.decodeConfig((await w.engine.getAccount(w.config))!.data);
       const queued = await w.ok("update_config", await config({ unbonding: 2 * 3_600, delay: 3_600, maxSlashBps: 2_000 }), [w.authority]);
-      const [q] = parseEvents(stakingIdl, queued.logs);
+      const [q, updated] = parseEvents(stakingIdl, queued.logs);
       expect(q.name).to.equal("ConfigChangeQueued");
+      // The rest of the call (treasury, lease authority) applies at once and is reported as usual.
+      expect(updated.name).to.equal("ConfigUpdated");
+      expect(String(updated.data.treasury)).to.equal(w.treasury.toBase58());
+      expect(Number(updated.data.max_slash_bps)).to.equal(cfgBefore.maxSlashBps);
       expect(toBigInt(q.data.effective_at)).to.equal((await w.engine.unixTime()) + BigInt(UNBONDING_SECONDS));
       const pending = w.staking.decodeConfig((await w.engine.getAccount(w.config))!.data);
       expect([pending.unbondingPeriod.toNumber(), pending.slashDelay.toNumber(), pending.maxSlashBps]).to.deep.equal([cfgBefore.unbondingPeriod.toNumber(), cfgBefore.slashDelay.toNumber(), cfgBefore.maxSlashBps]);

@@ -39,14 +39,20 @@ pub fn process(accounts: &mut [AccountView], args: &UpdateConfigArgs) -> Program
 
     // Tightening applies at once. A loosening (higher bound, shorter delay or unbonding) is queued for
     // one unbonding period, so stakers see it coming and can leave first; the same call repeated once
-    // that has passed applies it, and any other call replaces the queued change.
+    // that has passed applies it, and any other call replaces the queued change. The treasury and the
+    // lease authority above apply either way.
+    let mut apply = true;
     if config.loosens(unbonding_period, max_slash_bps, slash_delay) {
         let queued = config.pending_at.get() != 0
             && config.pending_unbonding_period.get() == unbonding_period
             && config.pending_max_slash_bps.get() == max_slash_bps
             && config.pending_slash_delay.get() == slash_delay;
         let now = syscalls::clock()?.unix_timestamp;
+        if queued && now < config.pending_at.get() {
+            return Err(StakingError::ConfigChangeNotDue.into());
+        }
         if !queued {
+            apply = false;
             let effective_at = now.checked_add(config.unbonding_period.get()).ok_or(CoreError::Overflow)?;
             config.pending_unbonding_period.set(unbonding_period);
             config.pending_max_slash_bps.set(max_slash_bps);
@@ -59,16 +65,14 @@ pub fn process(accounts: &mut [AccountView], args: &UpdateConfigArgs) -> Program
                 effective_at: PodI64::new(effective_at),
             }
             .emit();
-            return Ok(());
-        }
-        if now < config.pending_at.get() {
-            return Err(StakingError::ConfigChangeNotDue.into());
         }
     }
-    config.unbonding_period.set(unbonding_period);
-    config.slash_delay.set(slash_delay);
-    config.max_slash_bps.set(max_slash_bps);
-    config.pending_at.set(0);
+    if apply {
+        config.unbonding_period.set(unbonding_period);
+        config.slash_delay.set(slash_delay);
+        config.max_slash_bps.set(max_slash_bps);
+        config.pending_at.set(0);
+    }
 
     ConfigUpdated {
         authority: config.authority,
