@@ -25,9 +25,9 @@ async function main() {
   let fit = 0;
   for (let n = 1; n <= 8; n++) {
     const atts = Array.from({ length: n }, (_, j) => lw.attest(o, j, 0, 24));
-    const ed = (await import("../client/src/leases/index.ts")).ed25519Instruction(atts, 0);
+    const ed = (await import("@hourglass/client")).ed25519Instruction(atts, 0);
     const prove = await lw.leases.program.methods
-      .proveTime((await import("../client/src/leases/index.ts")).attestationBytes(atts))
+      .proveTime((await import("@hourglass/client")).attestationBytes(atts))
       .accountsStrict({
         attester: lw.attester.publicKey,
         stakingConfig: lw.w.config,

@@ -61,7 +61,7 @@ async function main() {
   row("sync_co_stake CU (new position)", rw.cu.get("sync_co_stake")!);
   await rw.engine.warp(HOUR);
   await rw.catchUp();
-  const { createTokenAccount } = await import("../client/src/svm/index.ts");
+  const { createTokenAccount } = await import("@hourglass/localchain");
   const backerTokens = await createTokenAccount(rw.engine, backer.wallet, rw.rewardMint, backer.wallet.publicKey);
   await rw.ok("claim_co_stake", await rw.rewards.claimCoStake({ staker: backer.wallet.publicKey, device: c.address, destination: backerTokens }), [backer.wallet]);
   row("claim_co_stake CU", rw.cu.get("claim_co_stake")!, 5_000);

@@ -3,8 +3,8 @@
 // Run: npx tsx bench/staking-cu.ts [--json]
 import { GoalTable } from "./table.ts";
 import { Keypair } from "@solana/web3.js";
-import { STAKING_PROGRAM_ID } from "../client/src/index.ts";
-import { programComputeUnits } from "../client/src/svm/index.ts";
+import { STAKING_PROGRAM_ID } from "@hourglass/client";
+import { programComputeUnits } from "@hourglass/localchain";
 import { DECIMALS, H100, RTX4070, UNBONDING_SECONDS, MAX_SLASH_BPS, World } from "../tests/support/world.ts";
 
 /** Goals from the staking issue; other rows are reported without a goal. */

@@ -12,29 +12,14 @@
 // (target/localnet/indexer.sqlite, `--db PATH`) and serves the API and explorer on 127.0.0.1:8787
 // (`--explorer-port N`) from the start.
 import { Keypair, PublicKey } from "@solana/web3.js";
-import { LEASES_PROGRAM_ID, LeasesClient, REWARDS_PROGRAM_ID, RewardsClient, STAKING_PROGRAM_ID, StakingClient, toBigInt } from "../client/src/index.ts";
-import { poolPda } from "../client/src/rewards/index.ts";
-import { leaseAuthorityPda, marketPda, networkTreasuryPda } from "../client/src/leases/index.ts";
-import { configPda, minimumStake, stakeVaultPda } from "../client/src/staking/index.ts";
-import {
-  createMint,
-  createTokenAccount,
-  mintTo,
-  programComputeUnits,
-  startEngine,
-  startRpcServer,
-  tokenBalance,
-  type Engine,
-  type ObservedEngine,
-} from "../client/src/svm/index.ts";
-import { LeaseStatus } from "../client/src/leases/index.ts";
+import { LEASES_PROGRAM_ID, LeasesClient, REWARDS_PROGRAM_ID, RewardsClient, STAKING_PROGRAM_ID, StakingClient, toBigInt, poolPda, leaseAuthorityPda, marketPda, networkTreasuryPda, configPda, minimumStake, stakeVaultPda, LeaseStatus } from "@hourglass/client";
+import { createMint, createTokenAccount, mintTo, programComputeUnits, startEngine, startRpcServer, tokenBalance, type Engine, type ObservedEngine, observe } from "@hourglass/localchain";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import fs from "node:fs";
 import os from "node:os";
 import { createAssociatedTokenAccountIdempotentInstruction, getAssociatedTokenAddressSync } from "@solana/spl-token";
 import { DeviceAgent, Orchestrator, RayHead, RayJobsClient } from "../orchestrator/src/index.ts";
-import { observe } from "../client/src/svm/index.ts";
 import { createApp, deviceHistory, openDb, Pipeline, startServer, SvmSource } from "../indexer/src/index.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");

@@ -11,8 +11,8 @@
 import { expect } from "chai";
 import { TOKEN_PROGRAM_ID, unpackAccount } from "@solana/spl-token";
 import { Keypair, PublicKey, SystemProgram, Transaction, TransactionInstruction, type AccountInfo } from "@solana/web3.js";
-import { leasesIdl, LEASES_PROGRAM_ID, REWARDS_PROGRAM_ID, rewardsIdl, STAKING_PROGRAM_ID, stakingIdl } from "../client/src/index.ts";
-import type { ObservedEngine, TxResult } from "../client/src/svm/index.ts";
+import { leasesIdl, LEASES_PROGRAM_ID, REWARDS_PROGRAM_ID, rewardsIdl, STAKING_PROGRAM_ID, stakingIdl } from "@hourglass/client";
+import type { ObservedEngine, TxResult } from "@hourglass/localchain";
 import { NetworkHistory } from "./support/network-history.ts";
 
 const OURS = new Set([STAKING_PROGRAM_ID, LEASES_PROGRAM_ID, REWARDS_PROGRAM_ID].map((p) => p.toBase58()));

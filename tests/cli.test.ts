@@ -8,8 +8,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { startRpcServer, type RpcServer } from "../client/src/svm/index.ts";
-import { toBigInt } from "../client/src/index.ts";
+import { startRpcServer, type RpcServer } from "@hourglass/localchain";
+import { toBigInt } from "@hourglass/client";
 import { DECIMALS, RTX4070, ROOT, UNBONDING_SECONDS, World } from "./support/world.ts";
 import { HOUR, LeaseWorld, type OpenLease } from "./support/lease-world.ts";
 

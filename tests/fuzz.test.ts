@@ -9,7 +9,7 @@
 import { expect } from "chai";
 import { Keypair, MessageV0, PublicKey, SystemProgram, SYSVAR_CLOCK_PUBKEY, SYSVAR_INSTRUCTIONS_PUBKEY, SYSVAR_RENT_PUBKEY, VersionedTransaction } from "@solana/web3.js";
 import { TOKEN_PROGRAM_ID } from "@solana/spl-token";
-import { leasesIdl, parseEvents, rewardsIdl, stakingIdl, toBigInt } from "../client/src/index.ts";
+import { leasesIdl, parseEvents, rewardsIdl, stakingIdl, toBigInt } from "@hourglass/client";
 import { NetworkHistory } from "./support/network-history.ts";
 import { rng } from "./support/random.ts";
 

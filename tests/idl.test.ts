@@ -6,9 +6,8 @@ import { Keypair, PublicKey, TransactionInstruction } from "@solana/web3.js";
 import BN from "bn.js";
 import fs from "node:fs";
 import path from "node:path";
-import { LEASES_PROGRAM_ID, REWARDS_PROGRAM_ID, STAKING_PROGRAM_ID, leasesIdl, leasesProgram, rewardsIdl, rewardsProgram, stakingIdl, stakingProgram } from "../client/src/index.ts";
-import { startEngine, type Engine } from "../client/src/svm/index.ts";
-import { SlashReason, coStakePda, gpuTierPda, slashProposalPda } from "../client/src/staking/index.ts";
+import { LEASES_PROGRAM_ID, REWARDS_PROGRAM_ID, STAKING_PROGRAM_ID, leasesIdl, leasesProgram, rewardsIdl, rewardsProgram, stakingIdl, stakingProgram, SlashReason, coStakePda, gpuTierPda, slashProposalPda } from "@hourglass/client";
+import { startEngine, type Engine } from "@hourglass/localchain";
 import { DECIMALS, H100, PROGRAMS, PROGRAMS_DIR, ROOT, World } from "./support/world.ts";
 
 const NOT_ENOUGH_ACCOUNTS = 6012;
@@ -136,7 +135,7 @@ describe("IDL and program agree", function () {
     const slotSize = (slotType.type as { fields: { type: unknown }[] }).fields.reduce((n: number, f) => n + sizeOf(f.type), 0);
     expect(slotSize).to.equal(80);
     expect(acc.data.length).to.equal(program.coder.accounts.size("lease") + 3 * slotSize);
-    const market = (await lw.engine.getAccount((await import("../client/src/leases/index.ts")).marketPda()[0]))!;
+    const market = (await lw.engine.getAccount((await import("@hourglass/client")).marketPda()[0]))!;
     expect(market.data.length).to.equal(program.coder.accounts.size("market"));
   });
 });

@@ -7,7 +7,7 @@ import autocannon from "autocannon";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { startRpcServer, type RpcServer } from "../client/src/svm/index.ts";
+import { startRpcServer, type RpcServer } from "@hourglass/localchain";
 import { openDb, Pipeline, startServer } from "../indexer/src/index.ts";
 import { viewsDigest } from "../indexer/src/db/digest.ts";
 import { NetworkHistory } from "./support/network-history.ts";

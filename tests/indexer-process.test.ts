@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { startRpcServer, type RpcServer } from "../client/src/svm/index.ts";
+import { startRpcServer, type RpcServer } from "@hourglass/localchain";
 import { ConfigError, loadConfig } from "../indexer/src/index.ts";
 import { NetworkHistory } from "./support/network-history.ts";
 import { ROOT } from "./support/world.ts";

@@ -9,7 +9,7 @@ import path from "node:path";
 import { createHelius } from "helius-sdk";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { startRpcServer, type RpcServer } from "../client/src/svm/index.ts";
+import { startRpcServer, type RpcServer } from "@hourglass/localchain";
 import { heliusBackfill, openDb, Pipeline, RpcSource, startServer, SvmSource, type ChainTx, type HeliusHistory, type IndexerDb } from "../indexer/src/index.ts";
 import { viewsDigest } from "../indexer/src/db/digest.ts";
 import { JsonRpcClient, JsonRpcError } from "../indexer/src/sources/json-rpc.ts";

@@ -3,7 +3,7 @@
 import { expect } from "chai";
 import { PublicKey } from "@solana/web3.js";
 import BN from "bn.js";
-import { leasesIdl, parseEvents, rewardsIdl, stakingIdl, toBigInt } from "../client/src/index.ts";
+import { leasesIdl, parseEvents, rewardsIdl, stakingIdl, toBigInt } from "@hourglass/client";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";

@@ -3,10 +3,8 @@
 // Ed25519 checks run on LiteSVM only: solana-bankrun 0.4 does not verify precompile signatures.
 import { expect } from "chai";
 import { Keypair, PublicKey, SystemProgram, TransactionInstruction } from "@solana/web3.js";
-import { parseEvents, leasesIdl, stakingIdl, toBigInt } from "../client/src/index.ts";
-import { LeaseStatus, LeasesClient, SlotStatus, ed25519Instruction, marketPda, networkTreasuryPda } from "../client/src/leases/index.ts";
-import { DeviceStatus } from "../client/src/staking/index.ts";
-import { createMint, createTokenAccount } from "../client/src/svm/index.ts";
+import { parseEvents, leasesIdl, stakingIdl, toBigInt, LeaseStatus, LeasesClient, SlotStatus, ed25519Instruction, marketPda, networkTreasuryPda, DeviceStatus } from "@hourglass/client";
+import { createMint, createTokenAccount } from "@hourglass/localchain";
 import { FEES, GRACE, HOUR, LeaseWorld, TOKENS, type OpenLease } from "./support/lease-world.ts";
 import { DECIMALS, ENGINES, World } from "./support/world.ts";
 
@@ -372,7 +370,7 @@ describe("lease proofs: forgeries and replays (LiteSVM verifies Ed25519)", funct
     await lw.rejects(await lw.proveIxs(o, [{ ...forOther, slot: 1, deviceKey: other.devices[0].key.publicKey }]), [lw.attester], E.WrongDeviceKey, o);
     // The right device, a message naming another lease.
     const signedForOther = lw.attest(o, 1, 0, 1);
-    const reSigned = (await import("../client/src/leases/index.ts")).signAttestation(o.devices[1].key, 1, other.lease.publicKey, 0, 1, new Uint8Array(16));
+    const reSigned = (await import("@hourglass/client")).signAttestation(o.devices[1].key, 1, other.lease.publicKey, 0, 1, new Uint8Array(16));
     await lw.rejects(await lw.proveIxs(o, [reSigned]), [lw.attester], E.WrongLease, o);
     expect(signedForOther.slot).to.equal(1);
     await lw.rejects(await lw.proveIxs(o, [lw.attest(o, 1, 2, 2)]), [lw.attester], E.FutureHour, o);

@@ -5,7 +5,7 @@ import { expect } from "chai";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import path from "node:path";
-import { LEASES_PROGRAM_ID, STAKING_PROGRAM_ID } from "../client/src/index.ts";
+import { LEASES_PROGRAM_ID, STAKING_PROGRAM_ID } from "@hourglass/client";
 import { ROOT } from "./support/world.ts";
 
 const run = promisify(execFile);

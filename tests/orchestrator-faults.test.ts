@@ -5,15 +5,14 @@
 import { expect } from "chai";
 import { Keypair } from "@solana/web3.js";
 import { getAssociatedTokenAddressSync } from "@solana/spl-token";
-import type { ObservedEngine } from "../client/src/svm/index.ts";
-import { LeaseStatus, SlotStatus } from "../client/src/leases/index.ts";
+import type { ObservedEngine } from "@hourglass/localchain";
+import { LeaseStatus, SlotStatus, toBigInt } from "@hourglass/client";
 import type { RayJobsClient } from "../orchestrator/src/index.ts";
 import { HOUR, TOKENS } from "./support/lease-world.ts";
 import { orchestratorWorld } from "./support/orchestrator-world.ts";
 import { rng } from "./support/random.ts";
 import { useRayHead } from "./support/ray-head.ts";
 import { H100 } from "./support/world.ts";
-import { toBigInt } from "../client/src/index.ts";
 
 const PRICE = 3n * TOKENS;
 const GRACE = 2 * HOUR;

@@ -9,15 +9,12 @@ import path from "node:path";
 import { Keypair, PublicKey } from "@solana/web3.js";
 import { getAssociatedTokenAddressSync } from "@solana/spl-token";
 import type { RayJobsClient } from "../orchestrator/src/index.ts";
-import { LeaseStatus, SlotStatus } from "../client/src/leases/index.ts";
-import { DeviceStatus } from "../client/src/staking/index.ts";
+import { LeaseStatus, SlotStatus, DeviceStatus, toBigInt, deviceRewardPda } from "@hourglass/client";
 import { HOUR, TOKENS } from "./support/lease-world.ts";
 import { orchestratorWorld } from "./support/orchestrator-world.ts";
 import { useRayHead } from "./support/ray-head.ts";
 import { deviceHistory, openDb, Pipeline, SvmSource } from "../indexer/src/index.ts";
 import { H100, type DeviceHandle } from "./support/world.ts";
-import { toBigInt } from "../client/src/index.ts";
-import { deviceRewardPda } from "../client/src/rewards/index.ts";
 import { RewardsWorld } from "./support/rewards-world.ts";
 
 const PRICE = 3n * TOKENS;

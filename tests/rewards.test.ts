@@ -4,14 +4,12 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { Keypair } from "@solana/web3.js";
-import { parseEvents, rewardsIdl, toBigInt } from "../client/src/index.ts";
-import { deviceRewardPda, HOURS, poolPda, RewardsClient, scheduleAmounts, signUptime } from "../client/src/rewards/index.ts";
+import { parseEvents, rewardsIdl, toBigInt, deviceRewardPda, HOURS, poolPda, RewardsClient, scheduleAmounts, signUptime, SlashReason, effectiveCoStake } from "@hourglass/client";
 import { LeaseWorld } from "./support/lease-world.ts";
 import { PRICE } from "./support/network-history.ts";
 import { HOUR, RewardsModel, RewardsWorld } from "./support/rewards-world.ts";
-import { createMint, createTokenAccount } from "../client/src/svm/index.ts";
+import { createMint, createTokenAccount } from "@hourglass/localchain";
 import { DECIMALS, ENGINES, MAX_SLASH_BPS, RTX4070, UNBONDING_SECONDS, type DeviceHandle } from "./support/world.ts";
-import { SlashReason, effectiveCoStake } from "../client/src/staking/index.ts";
 
 const E = {
   NotPoolAuthority: 6300,
@@ -241,7 +239,7 @@ describe("rewards: uptime rules, denomination, claim cost (LiteSVM)", function (
     await rw.rejects([ed, ix], [rw.attester], E.WrongDeviceKey);
     const impostor = Keypair.generate();
     await rw.engine.airdrop(impostor.publicKey, 1_000_000_000n);
-    const [ed2, ix2] = await rw.rewards.recordUptime({ attester: impostor.publicKey, attestations: [(await import("../client/src/rewards/index.ts")).signUptime(a.key, 3, 1)] });
+    const [ed2, ix2] = await rw.rewards.recordUptime({ attester: impostor.publicKey, attestations: [(await import("@hourglass/client")).signUptime(a.key, 3, 1)] });
     await rw.rejects([ed2, ix2], [impostor], E.NotAttester);
   });
 

@@ -2,8 +2,7 @@
 // specific error and leaves every watched account unchanged (World.rejects snapshots them).
 import { expect } from "chai";
 import { Keypair, PublicKey, SystemProgram } from "@solana/web3.js";
-import { STAKING_PROGRAM_ID } from "../client/src/index.ts";
-import { coStakePda } from "../client/src/staking/index.ts";
+import { STAKING_PROGRAM_ID, coStakePda } from "@hourglass/client";
 import { DECIMALS, ENGINES, RTX4070, UNBONDING_SECONDS, World, type DeviceHandle, type Supplier } from "./support/world.ts";
 
 const E = {

@@ -3,9 +3,8 @@
 // nothing, and the vault checked against every stake, co-stake and unbonding amount after each test.
 import { expect } from "chai";
 import { Keypair, PublicKey } from "@solana/web3.js";
-import { parseEvents, stakingIdl, toBigInt } from "../client/src/index.ts";
-import { DeviceStatus, SlashReason, coStakePda, gpuTierPda } from "../client/src/staking/index.ts";
-import { createTokenAccount } from "../client/src/svm/index.ts";
+import { parseEvents, stakingIdl, toBigInt, DeviceStatus, SlashReason, coStakePda, gpuTierPda } from "@hourglass/client";
+import { createTokenAccount } from "@hourglass/localchain";
 import { DECIMALS, ENGINES, H100, MAX_SLASH_BPS, RTX4070, UNBONDING_SECONDS, World, type DeviceHandle, type Supplier } from "./support/world.ts";
 
 const E = {

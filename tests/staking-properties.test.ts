@@ -8,8 +8,7 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { Keypair } from "@solana/web3.js";
 import { DECIMALS, RTX4070, H100, UNBONDING_SECONDS, World, type DeviceHandle, type Supplier } from "./support/world.ts";
-import { SlashReason, slashProposalPda } from "../client/src/staking/index.ts";
-import { toBigInt } from "../client/src/index.ts";
+import { SlashReason, slashProposalPda, toBigInt } from "@hourglass/client";
 
 const TOKENS = 10n ** BigInt(DECIMALS);
 

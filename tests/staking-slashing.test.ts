@@ -5,8 +5,7 @@
 // every stake after each test.
 import { expect } from "chai";
 import { Keypair, PublicKey } from "@solana/web3.js";
-import { parseEvents, stakingIdl, toBigInt } from "../client/src/index.ts";
-import { SlashReason, effectiveCoStake, slashProposalPda } from "../client/src/staking/index.ts";
+import { parseEvents, stakingIdl, toBigInt, SlashReason, effectiveCoStake, slashProposalPda } from "@hourglass/client";
 import { DECIMALS, ENGINES, H100, MAX_SLASH_BPS, RTX4070, UNBONDING_SECONDS, World, type DeviceHandle, type Supplier } from "./support/world.ts";
 
 const E = {

@@ -4,9 +4,8 @@
 import { expect } from "chai";
 import { Keypair, PublicKey } from "@solana/web3.js";
 import { unpackAccount, TOKEN_PROGRAM_ID } from "@solana/spl-token";
-import { parseEvents, stakingIdl } from "../client/src/index.ts";
-import { DeviceStatus, configPda } from "../client/src/staking/index.ts";
-import { createMint, createTokenAccount, mintTo } from "../client/src/svm/index.ts";
+import { parseEvents, stakingIdl, DeviceStatus, configPda } from "@hourglass/client";
+import { createMint, createTokenAccount, mintTo } from "@hourglass/localchain";
 import { DECIMALS, ENGINES, H100, INELIGIBLE, MAX_SLASH_BPS, RTX4070, UNBONDING_SECONDS, World } from "./support/world.ts";
 
 const E = {

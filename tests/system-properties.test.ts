@@ -13,13 +13,11 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { PublicKey } from "@solana/web3.js";
-import { deviceEligible, scheduleAmounts } from "../client/src/rewards/index.ts";
-import { coStakePda } from "../client/src/staking/pdas.ts";
-import { createTokenAccount } from "../client/src/svm/index.ts";
+import { deviceEligible, scheduleAmounts, coStakePda, toBigInt } from "@hourglass/client";
+import { createTokenAccount } from "@hourglass/localchain";
 import { HOUR, type OpenLease } from "./support/lease-world.ts";
 import { NetworkHistory, PRICE } from "./support/network-history.ts";
 import { DECIMALS, UNBONDING_SECONDS, type DeviceHandle } from "./support/world.ts";
-import { toBigInt } from "../client/src/index.ts";
 
 type Op =
   | { kind: "open"; gpus: number; hours: number; stable: boolean }

@@ -1,10 +1,12 @@
+// @hourglass/client: the SDK wallets and services import. This is its one public entry point.
 export * from "./idl.ts";
 export * from "./errors.ts";
+export * from "./keys.ts";
 export * from "./program.ts";
 export * from "./transaction.ts";
+export * from "./staking/index.ts";
+export * from "./leases/index.ts";
+export * from "./rewards/index.ts";
 export * as staking from "./staking/index.ts";
-export { StakingClient } from "./staking/index.ts";
 export * as leases from "./leases/index.ts";
-export { LeasesClient } from "./leases/index.ts";
 export * as rewards from "./rewards/index.ts";
-export { RewardsClient } from "./rewards/index.ts";

@@ -4,10 +4,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { Keypair, PublicKey, type TransactionInstruction } from "@solana/web3.js";
-import { StakingClient } from "@hourglass/client";
-import { readKeypair } from "@hourglass/client/src/cli/context.ts";
-import { signAttestation, statusDigest, type Attestation } from "@hourglass/client/src/leases/index.ts";
-import { signUptime } from "@hourglass/client/src/rewards/index.ts";
+import { StakingClient, readKeypair, signAttestation, statusDigest, type Attestation, signUptime } from "@hourglass/client";
 
 const run = promisify(execFile);
 

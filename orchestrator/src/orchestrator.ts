@@ -6,12 +6,9 @@
 // the chain and Ray by `recover`.
 import { createAssociatedTokenAccountIdempotentInstruction, getAssociatedTokenAddressSync } from "@solana/spl-token";
 import { Keypair, PublicKey, type TransactionInstruction } from "@solana/web3.js";
-import { leasesIdl, parseEvents, rewardsIdl, stakingIdl, toBigInt, LeasesClient, RewardsClient, StakingClient } from "@hourglass/client";
+import { leasesIdl, parseEvents, rewardsIdl, stakingIdl, toBigInt, LeasesClient, RewardsClient, StakingClient, LeaseStatus, MAX_ATTESTATIONS, SlotStatus, type LeaseAccount, type SlotAccount, type Attestation, deviceEligible, deviceRewardPda, MAX_UPTIME_ATTESTATIONS, poolPda, configPda, minimumStake } from "@hourglass/client";
 import type { Idl } from "@coral-xyz/anchor";
-import { LeaseStatus, MAX_ATTESTATIONS, SlotStatus, type LeaseAccount, type SlotAccount, type Attestation } from "@hourglass/client/src/leases/index.ts";
-import { deviceEligible, deviceRewardPda, MAX_UPTIME_ATTESTATIONS, poolPda } from "@hourglass/client/src/rewards/index.ts";
-import { configPda, minimumStake } from "@hourglass/client/src/staking/index.ts";
-import type { ObservedEngine, TxResult } from "@hourglass/client/src/svm/index.ts";
+import type { ObservedEngine, TxResult } from "@hourglass/localchain";
 import { DeviceAgent } from "./agent.ts";
 import { PlacementIndex, type DeviceInfo } from "./placement/index.ts";
 import { RayJobsClient, type JobStatus } from "./ray/jobs-client.ts";

@@ -3,9 +3,8 @@
 // leases, prove hours and check the escrow and the conservation of tokens.
 import { expect } from "chai";
 import { Keypair, PublicKey, type TransactionInstruction } from "@solana/web3.js";
-import { LEASES_PROGRAM_ID, LeasesClient, toBigInt } from "../../client/src/index.ts";
-import { leaseAuthorityPda, marketPda, networkTreasuryPda, signAttestation, statusDigest, type Attestation } from "../../client/src/leases/index.ts";
-import { createMint, createTokenAccount, mintTo, programComputeUnits, type EngineName, type ObservedEngine, type TxResult } from "../../client/src/svm/index.ts";
+import { LEASES_PROGRAM_ID, LeasesClient, toBigInt, leaseAuthorityPda, marketPda, networkTreasuryPda, signAttestation, statusDigest, type Attestation } from "@hourglass/client";
+import { createMint, createTokenAccount, mintTo, programComputeUnits, type EngineName, type ObservedEngine, type TxResult } from "@hourglass/localchain";
 import { DECIMALS, MAX_SLASH_BPS, RTX4070, UNBONDING_SECONDS, World, type DeviceHandle, type Supplier } from "./world.ts";
 
 export const HOUR = 3_600;

@@ -5,12 +5,10 @@
 import { Keypair } from "@solana/web3.js";
 import { LeaseWorld, HOUR, type OpenLease } from "./lease-world.ts";
 import { RewardsWorld } from "./rewards-world.ts";
-import type { EngineName, ObservedEngine } from "../../client/src/svm/index.ts";
+import { type EngineName, type ObservedEngine, createTokenAccount } from "@hourglass/localchain";
 import type { DeviceHandle } from "./world.ts";
 import { DECIMALS, UNBONDING_SECONDS } from "./world.ts";
-import { createTokenAccount } from "../../client/src/svm/index.ts";
-import { toBigInt } from "../../client/src/index.ts";
-import { SlashReason } from "../../client/src/staking/index.ts";
+import { toBigInt, SlashReason } from "@hourglass/client";
 
 export const PRICE = 2n * 10n ** BigInt(DECIMALS);
 

@@ -2,7 +2,7 @@
 // head; the workload per lease is the shipped batch job (or a failing one, or one that sleeps).
 import type { PublicKey } from "@solana/web3.js";
 import path from "node:path";
-import type { ObservedEngine } from "../../client/src/svm/index.ts";
+import type { ObservedEngine } from "@hourglass/localchain";
 import { DeviceAgent, Orchestrator, type OrchestratorOptions, type RayHead, type RayJobsClient } from "../../orchestrator/src/index.ts";
 import { LeaseWorld } from "./lease-world.ts";
 import { DECIMALS, H100, ROOT } from "./world.ts";

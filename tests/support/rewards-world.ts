@@ -4,9 +4,8 @@
 // the accounting (client/src/rewards/model.ts) to compare payouts against.
 import { expect } from "chai";
 import { Keypair, PublicKey, type TransactionInstruction } from "@solana/web3.js";
-import { REWARDS_PROGRAM_ID, RewardsClient, toBigInt } from "../../client/src/index.ts";
-import { coRewardPda, deviceRewardPda, poolPda, rewardVaultPda, rewardsLedger, scheduleAmounts, signUptime, type RewardsLedger, type RewardsModel } from "../../client/src/rewards/index.ts";
-import { createMint, createTokenAccount, programComputeUnits, type EngineName, type TxResult } from "../../client/src/svm/index.ts";
+import { REWARDS_PROGRAM_ID, RewardsClient, toBigInt, coRewardPda, deviceRewardPda, poolPda, rewardVaultPda, rewardsLedger, scheduleAmounts, signUptime, type RewardsLedger, type RewardsModel } from "@hourglass/client";
+import { createMint, createTokenAccount, programComputeUnits, type EngineName, type TxResult } from "@hourglass/localchain";
 import { DECIMALS, RTX4070, World, type DeviceHandle } from "./world.ts";
 
 export const HOUR = 3_600;
@@ -200,4 +199,4 @@ export class RewardsWorld {
 }
 
 /** The exact model of the program's accounting (client/src/rewards/model.ts). */
-export { RewardsModel } from "../../client/src/rewards/model.ts";
+export { RewardsModel } from "@hourglass/client";

@@ -1,5 +1,5 @@
 // A chain's history as a JSON-RPC client (or a Helius webhook) sees it.
-import { LEASES_PROGRAM_ID, REWARDS_PROGRAM_ID, STAKING_PROGRAM_ID } from "../../client/src/index.ts";
+import { LEASES_PROGRAM_ID, REWARDS_PROGRAM_ID, STAKING_PROGRAM_ID } from "@hourglass/client";
 import { chainTxFromJson, type ChainTx } from "../../indexer/src/index.ts";
 import { JsonRpcClient } from "../../indexer/src/sources/json-rpc.ts";
 

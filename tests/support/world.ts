@@ -4,8 +4,7 @@ import { expect } from "chai";
 import { Keypair, PublicKey, type TransactionInstruction } from "@solana/web3.js";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { LEASES_PROGRAM_ID, REWARDS_PROGRAM_ID, STAKING_PROGRAM_ID, StakingClient, stakingIdl, toBigInt } from "../../client/src/index.ts";
-import { coStakePda, configPda, deviceAddress, effectiveCoStake, minimumStake, stakeVaultPda, type DeviceAccount } from "../../client/src/staking/index.ts";
+import { LEASES_PROGRAM_ID, REWARDS_PROGRAM_ID, STAKING_PROGRAM_ID, StakingClient, stakingIdl, toBigInt, coStakePda, configPda, deviceAddress, effectiveCoStake, minimumStake, stakeVaultPda, type DeviceAccount } from "@hourglass/client";
 import {
   createMint,
   createTokenAccount,
@@ -17,7 +16,7 @@ import {
   type EngineName,
   type ObservedEngine,
   type TxResult,
-} from "../../client/src/svm/index.ts";
+} from "@hourglass/localchain";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const PROGRAMS_DIR = path.join(ROOT, "target/deploy");

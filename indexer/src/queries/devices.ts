@@ -5,7 +5,7 @@ import type { IndexerDb } from "../db/open.ts";
 import { decodeCursor, page } from "./cursor.ts";
 import { gpuModelName } from "./gpu-models.ts";
 import { isVerified, SUPPLIER_WINDOW_COLUMNS } from "./verified.ts";
-import { slashReasonName } from "@hourglass/client/src/staking/index.ts";
+import { slashReasonName } from "@hourglass/client";
 
 const DEVICE_COLUMNS = `address, owner, device_key AS deviceKey, gpu_model AS gpuModel, gpu_count AS gpuCount, vram_gb AS vramGb, region,
   bandwidth_tier AS bandwidthTier, multiplier_bps AS multiplierBps, CAST(minimum_stake AS TEXT) AS minimumStake, CAST(stake AS TEXT) AS stake,

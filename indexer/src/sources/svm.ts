@@ -4,7 +4,7 @@
 // cursor is `<index in slot>:<signature>` of the last transaction written, so a source started again
 // on the same chain carries on numbering within that slot (a later transaction of the slot is not
 // taken for a late one, which would make the pipeline replay the views).
-import type { ObservedEngine, TxResult } from "@hourglass/client/src/svm/index.ts";
+import type { ObservedEngine, TxResult } from "@hourglass/localchain";
 import type { ChainTx } from "../ingest/chain-tx.ts";
 import type { Checkpoint } from "../ingest/pipeline.ts";
 

@@ -1,9 +1,9 @@
 // `hourglass slash ...` for the staking config authority: propose a discretionary slash, cancel it, or
 // execute it once the Config's delay has passed; `status` (anyone) shows a device's open proposal.
 import { PublicKey } from "@solana/web3.js";
-import { SLASH_REASON_NAMES, SlashReason, StakingClient, slashProposalPda, type SlashProposalAccount } from "../staking/index.ts";
+import { SLASH_REASON_NAMES, SlashReason, StakingClient, slashProposalPda, type SlashProposalAccount, readKeypair } from "@hourglass/client";
 import { UsageError, type Parsed } from "./args.ts";
-import { context, out, readKeypair, send } from "./context.ts";
+import { context, out, send } from "./context.ts";
 import { openSlashProposal, stakingConfig } from "./staking-accounts.ts";
 
 /** Reasons the config authority may give (missed heartbeats is the lease program's fault slash). */

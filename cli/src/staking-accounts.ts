@@ -1,6 +1,6 @@
 // Staking accounts the supplier and slash commands read over RPC.
 import type { Connection, PublicKey } from "@solana/web3.js";
-import { configPda, slashProposalPda, type ConfigAccount, type SlashProposalAccount, type StakingClient } from "../staking/index.ts";
+import { configPda, slashProposalPda, type ConfigAccount, type SlashProposalAccount, type StakingClient } from "@hourglass/client";
 
 /** The staking Config, or a clear error when `url` has none. */
 export async function stakingConfig(conn: Connection, url: string, staking: StakingClient): Promise<ConfigAccount> {

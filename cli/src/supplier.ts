@@ -1,9 +1,9 @@
 // `hourglass supplier ...`: register, stake, unstake, withdraw, status, co-stake.
 import { getAssociatedTokenAddressSync } from "@solana/spl-token";
 import { PublicKey } from "@solana/web3.js";
-import { StakingClient } from "../staking/index.ts";
+import { StakingClient, readKeypair } from "@hourglass/client";
 import { UsageError, type Parsed } from "./args.ts";
-import { context, out, readKeypair, send } from "./context.ts";
+import { context, out, send } from "./context.ts";
 import { openSlashProposal, stakingConfig } from "./staking-accounts.ts";
 
 const DEVICE_STATUS = ["active", "paused", "leased"];

@@ -1,12 +1,8 @@
 // What every CLI command shares: keys from files, the RPC connection, sending with typed errors,
 // human or JSON output.
-import { Connection, Keypair, SendTransactionError, type TransactionInstruction } from "@solana/web3.js";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { errorFromLogs } from "../errors.ts";
-import { unsignedTransaction, type TxOptions } from "../transaction.ts";
-import { UsageError, type Parsed } from "./args.ts";
+import { Connection, type Keypair, SendTransactionError, type TransactionInstruction } from "@solana/web3.js";
+import { errorFromLogs, unsignedTransaction, type TxOptions } from "@hourglass/client";
+import type { Parsed } from "./args.ts";
 
 export interface Context {
   json: boolean;
@@ -27,26 +23,6 @@ export function context(p: Parsed): Context {
     keypairFile: p.opt("keypair") ?? process.env.ANCHOR_WALLET ?? "~/.config/solana/id.json",
     txOpts: { priorityFeeMicroLamports: p.int("priority-fee"), computeUnitLimit: p.int("compute-limit") },
   };
-}
-
-export function readKeypair(file: string): Keypair {
-  const resolved = file.startsWith("~/") ? path.join(os.homedir(), file.slice(2)) : file;
-  let text: string;
-  try {
-    text = fs.readFileSync(resolved, "utf8");
-  } catch {
-    throw new UsageError(`cannot read keypair file ${resolved}`);
-  }
-  let bytes: unknown;
-  try {
-    bytes = JSON.parse(text);
-  } catch {
-    throw new UsageError(`keypair file ${resolved} is not JSON (expected an array of 64 numbers)`);
-  }
-  if (!Array.isArray(bytes) || bytes.length !== 64 || !bytes.every((b) => Number.isInteger(b) && b >= 0 && b <= 255)) {
-    throw new UsageError(`keypair file ${resolved} must hold an array of 64 bytes`);
-  }
-  return Keypair.fromSecretKey(Uint8Array.from(bytes as number[]));
 }
 
 export function out(json: boolean, data: Record<string, unknown>, human: string) {

@@ -2,10 +2,9 @@
 // fee vault; stable-mint fees are not burned and stay in the stable treasury).
 import { getAccount, getMint } from "@solana/spl-token";
 import type { PublicKey } from "@solana/web3.js";
-import { LeasesClient, marketPda } from "../leases/index.ts";
-import { toBigInt } from "../program.ts";
+import { LeasesClient, marketPda, readKeypair, toBigInt } from "@hourglass/client";
 import { UsageError, type Parsed } from "./args.ts";
-import { context, out, readKeypair, send } from "./context.ts";
+import { context, out, send } from "./context.ts";
 
 export async function market(p: Parsed) {
   const { json, url, conn, keypairFile, txOpts } = context(p);

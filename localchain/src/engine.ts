@@ -11,7 +11,7 @@ import {
   type TransactionInstruction,
 } from "@solana/web3.js";
 import bs58 from "bs58";
-import { customErrorCode } from "../errors.ts";
+import { customErrorCode } from "@hourglass/client";
 
 export type EngineName = "litesvm" | "bankrun";
 

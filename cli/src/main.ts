@@ -1,6 +1,6 @@
 // `hourglass` command line: supplier, lease, rewards, market and slash commands over any Solana JSON-RPC endpoint.
 // Exit codes: 0 done, 1 the transaction or RPC failed, 2 bad usage or input.
-import { errorInfo } from "../errors.ts";
+import { errorInfo, KeypairFileError } from "@hourglass/client";
 import { parseArgs, UsageError } from "./args.ts";
 import { lease } from "./lease.ts";
 import { market } from "./market.ts";
@@ -63,7 +63,7 @@ async function main(argv: string[]) {
 
 main(process.argv.slice(2)).catch((e: unknown) => {
   const json = process.argv.includes("--json");
-  if (e instanceof UsageError) {
+  if (e instanceof UsageError || e instanceof KeypairFileError) {
     if (json) console.error(JSON.stringify({ error: "usage", message: e.message }));
     else console.error(`hourglass: ${e.message}\n\n${USAGE}`);
     process.exit(2);

@@ -1,9 +1,9 @@
 // `hourglass lease ...` for renters: open, extend, terminate, status.
 import { getAssociatedTokenAddressSync } from "@solana/spl-token";
 import { Keypair, PublicKey } from "@solana/web3.js";
-import { LeasesClient, LeaseStatus, marketPda, SlotStatus } from "../leases/index.ts";
+import { LeasesClient, LeaseStatus, marketPda, SlotStatus, readKeypair } from "@hourglass/client";
 import { UsageError, type Parsed } from "./args.ts";
-import { context, out, readKeypair, send } from "./context.ts";
+import { context, out, send } from "./context.ts";
 
 const STATUS = Object.fromEntries(Object.entries(LeaseStatus).map(([k, v]) => [v, k.toLowerCase()]));
 

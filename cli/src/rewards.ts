@@ -1,8 +1,8 @@
 // `hourglass rewards ...` for suppliers and co-stakers: status, claim.
 import { getAssociatedTokenAddressSync } from "@solana/spl-token";
-import { deviceRewardPda, poolPda, RewardsClient } from "../rewards/index.ts";
+import { deviceRewardPda, poolPda, RewardsClient, readKeypair } from "@hourglass/client";
 import { UsageError, type Parsed } from "./args.ts";
-import { context, out, readKeypair, send } from "./context.ts";
+import { context, out, send } from "./context.ts";
 
 export async function rewards(p: Parsed) {
   const { json, url, conn, keypairFile, txOpts } = context(p);
