@@ -2,15 +2,16 @@
 // same rows (same run, same batch size), the time to replay 1,000,000 stored events into the views, and
 // API latency (p50/p99) at 500 requests/s with 1,000,000 events stored, measured with autocannon.
 // Prints a table with the goals; exits 1 if a goal is missed. `--events N` shrinks the run.
-import autocannon from "autocannon";
-import Database from "better-sqlite3";
+
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import autocannon from "autocannon";
+import Database from "better-sqlite3";
+import { openDb, Pipeline } from "../indexer/src/index.ts";
 import { decodeTx } from "../indexer/src/ingest/chain-tx.ts";
 import { syntheticHistory } from "../indexer/src/ingest/synthetic.ts";
-import { spawn } from "node:child_process";
-import { openDb, Pipeline } from "../indexer/src/index.ts";
 import { GoalTable } from "./table.ts";
 
 const arg = (name: string, dflt: number) => {
@@ -33,7 +34,9 @@ async function main() {
   raw.exec(`CREATE TABLE events (id INTEGER PRIMARY KEY, signature TEXT NOT NULL, instruction INTEGER NOT NULL, ordinal INTEGER NOT NULL,
     slot INTEGER NOT NULL, block_index INTEGER NOT NULL, block_time INTEGER, program TEXT NOT NULL, name TEXT NOT NULL, data TEXT NOT NULL,
     commitment TEXT NOT NULL, source TEXT NOT NULL, UNIQUE (signature, instruction, ordinal))`);
-  const rawInsert = raw.prepare("INSERT INTO events (signature, instruction, ordinal, slot, block_index, block_time, program, name, data, commitment, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  const rawInsert = raw.prepare(
+    "INSERT INTO events (signature, instruction, ordinal, slot, block_index, block_time, program, name, data, commitment, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+  );
   const rawBatch = raw.transaction((rows: unknown[][]) => {
     for (const r of rows) rawInsert.run(...r);
   });
@@ -48,7 +51,21 @@ async function main() {
   for (const batch of syntheticHistory({ devices: DEVICES, events: TOTAL })) {
     if (total < RATIO_EVENTS) {
       // Raw: the rows already decoded (decoding is not SQLite's work), inserted with a prepared statement.
-      const rows = batch.flatMap((tx) => decodeTx(tx).map((e) => [e.signature, e.instruction, e.ordinal, e.slot, e.blockIndex, e.blockTime, e.program, e.name, JSON.stringify(e.data), "finalized", "bench"]));
+      const rows = batch.flatMap((tx) =>
+        decodeTx(tx).map((e) => [
+          e.signature,
+          e.instruction,
+          e.ordinal,
+          e.slot,
+          e.blockIndex,
+          e.blockTime,
+          e.program,
+          e.name,
+          JSON.stringify(e.data),
+          "finalized",
+          "bench",
+        ]),
+      );
       let t = performance.now();
       rawBatch(rows);
       rawMs += performance.now() - t;
@@ -98,7 +115,13 @@ async function main() {
   ];
   let i = 0;
   // Warm-up (JIT, page cache, statement caches), not measured.
-  await autocannon({ url: server.url, connections: 10, overallRate: 500, duration: 3, requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, path: paths[i++ % paths.length] }) }] });
+  await autocannon({
+    url: server.url,
+    connections: 10,
+    overallRate: 500,
+    duration: 3,
+    requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, path: paths[i++ % paths.length] }) }],
+  });
   const result = await autocannon({
     url: server.url,
     connections: 10,

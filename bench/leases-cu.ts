@@ -3,8 +3,8 @@
 // attestations, CU per attestation and per device-hour. Prints a table with the goals; exits 1 if a
 // goal is missed. Run: npx tsx bench/leases-cu.ts [--json]
 import { Keypair, Transaction } from "@solana/web3.js";
-import { LeaseWorld, HOUR, TOKENS } from "../tests/support/lease-world.ts";
-import { GoalTable, type Goal } from "./table.ts";
+import { HOUR, LeaseWorld, TOKENS } from "../tests/support/lease-world.ts";
+import { type Goal, GoalTable } from "./table.ts";
 
 const GOALS = { createLeaseCu: 8_000, cuPerAttestation: 2_000, deviceHoursPerTx24h: 100 };
 const table = new GoalTable();
@@ -48,7 +48,14 @@ async function main() {
   row("attestations per prove_time transaction", fit);
 
   // 24-hour attestations, five per transaction.
-  const res24 = await lw.ok("prove_time", await lw.proveIxs(o, Array.from({ length: 5 }, (_, j) => lw.attest(o, j, 0, 24))), [lw.attester]);
+  const res24 = await lw.ok(
+    "prove_time",
+    await lw.proveIxs(
+      o,
+      Array.from({ length: 5 }, (_, j) => lw.attest(o, j, 0, 24)),
+    ),
+    [lw.attester],
+  );
   const cu24 = lw.cu.get("prove_time")!;
   row("device-hours per tx, 24-hour attestations", 5 * 24, { min: GOALS.deviceHoursPerTx24h });
   row("prove_time CU, 5 x 24-hour attestations", cu24);
@@ -57,7 +64,14 @@ async function main() {
   void res24;
 
   // 1-hour attestations on the other five devices.
-  await lw.ok("prove_time", await lw.proveIxs(o, Array.from({ length: 5 }, (_, j) => lw.attest(o, 5 + j, 0, 1))), [lw.attester]);
+  await lw.ok(
+    "prove_time",
+    await lw.proveIxs(
+      o,
+      Array.from({ length: 5 }, (_, j) => lw.attest(o, 5 + j, 0, 1)),
+    ),
+    [lw.attester],
+  );
   const cu1 = lw.cu.get("prove_time")!;
   row("device-hours per tx, 1-hour attestations", 5);
   row("CU per attestation (1-hour)", Math.round(cu1 / 5), { max: GOALS.cuPerAttestation });
@@ -65,20 +79,64 @@ async function main() {
   await lw.ok("prove_time", await lw.proveIxs(o, [lw.attest(o, 5, 1, 1)]), [lw.attester]);
   row("prove_time CU, 1 x 1-hour attestation", lw.cu.get("prove_time")!);
 
-  await lw.ok("claim", await lw.leases.claim({ caller: lw.attester.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey, slot: 0, supplierTokens: devices[0].supplier.tokens, treasury: o.treasury }), [lw.attester]);
+  await lw.ok(
+    "claim",
+    await lw.leases.claim({
+      caller: lw.attester.publicKey,
+      lease: o.lease.publicKey,
+      escrow: o.escrow.publicKey,
+      slot: 0,
+      supplierTokens: devices[0].supplier.tokens,
+      treasury: o.treasury,
+    }),
+    [lw.attester],
+  );
   row("claim CU (2 transfers)", lw.cu.get("claim")!);
-  await lw.ok("extend", await lw.leases.extend({ renter: renter.wallet.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey, renterTokens: renter.network, treasury: o.treasury, hours: 1 }), [renter.wallet]);
+  await lw.ok(
+    "extend",
+    await lw.leases.extend({
+      renter: renter.wallet.publicKey,
+      lease: o.lease.publicKey,
+      escrow: o.escrow.publicKey,
+      renterTokens: renter.network,
+      treasury: o.treasury,
+      hours: 1,
+    }),
+    [renter.wallet],
+  );
   row("extend CU", lw.cu.get("extend")!);
   // Device 9 proved hour 0 only: hour 1's grace (25 h) ends at 27 h.
   await lw.engine.warp(3 * HOUR + 1);
-  await lw.ok("report_fault", await lw.leases.reportFault({ caller: lw.attester.publicKey, lease: o.lease.publicKey, slot: 9, device: devices[9].address, stakingTreasury: lw.w.treasury }), [lw.attester]);
+  await lw.ok(
+    "report_fault",
+    await lw.leases.reportFault({
+      caller: lw.attester.publicKey,
+      lease: o.lease.publicKey,
+      slot: 9,
+      device: devices[9].address,
+      stakingTreasury: lw.w.treasury,
+    }),
+    [lw.attester],
+  );
   row("report_fault CU (slash + release CPIs)", lw.cu.get("report_fault")!);
-  await lw.ok("terminate", await lw.leases.terminate({ renter: renter.wallet.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey, renterTokens: renter.network }), [renter.wallet]);
+  await lw.ok(
+    "terminate",
+    await lw.leases.terminate({ renter: renter.wallet.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey, renterTokens: renter.network }),
+    [renter.wallet],
+  );
   row("terminate CU", lw.cu.get("terminate")!);
   await lw.engine.warp(26 * HOUR);
-  await lw.ok("complete", await lw.leases.complete({ caller: lw.attester.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey, renterTokens: renter.network }), [lw.attester]);
+  await lw.ok(
+    "complete",
+    await lw.leases.complete({ caller: lw.attester.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey, renterTokens: renter.network }),
+    [lw.attester],
+  );
   row("complete CU", lw.cu.get("complete")!);
-  await lw.ok("release_device", await lw.leases.releaseDevice({ caller: lw.attester.publicKey, lease: o.lease.publicKey, slot: 0, device: devices[0].address }), [lw.attester]);
+  await lw.ok(
+    "release_device",
+    await lw.leases.releaseDevice({ caller: lw.attester.publicKey, lease: o.lease.publicKey, slot: 0, device: devices[0].address }),
+    [lw.attester],
+  );
   row("release_device CU (staking CPI)", lw.cu.get("release_device")!);
 
   // The fees collected above (renter fees of the lease and its extension, the supplier fee of the

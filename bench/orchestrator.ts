@@ -7,7 +7,7 @@
 import path from "node:path";
 import { DeviceAgent, Orchestrator, RayHead, RayJobsClient } from "../orchestrator/src/index.ts";
 import { HOUR, LeaseWorld, TOKENS } from "../tests/support/lease-world.ts";
-import { DECIMALS, H100, ROOT, type DeviceHandle } from "../tests/support/world.ts";
+import { DECIMALS, type DeviceHandle, H100, ROOT } from "../tests/support/world.ts";
 import { GoalTable } from "./table.ts";
 
 const GOALS = { smallToRunningMs: 3_000, clusterEndToEndMs: 10_000 };
@@ -16,7 +16,8 @@ const MACHINE_GPUS = 8;
 const SMALL_RUNS = 3;
 
 const table = new GoalTable();
-const row = (metric: string, value: number, unit: string, below?: number) => table.add(metric, Math.round(value), below === undefined ? undefined : { below }, unit);
+const row = (metric: string, value: number, unit: string, below?: number) =>
+  table.add(metric, Math.round(value), below === undefined ? undefined : { below }, unit);
 
 async function main() {
   const head = new RayHead({ gpus: CLUSTER_GPUS + 64, cpus: 4, gcsPort: 6396, dashboardPort: 8277 });

@@ -54,7 +54,8 @@ async function main() {
   const v = Math.max(...all.map((r) => value(r).length), 8);
   const g = Math.max(...all.map((r) => r.goal.length), 6);
   console.log(`${"bench".padEnd(12)} ${"metric".padEnd(w)} ${"value".padStart(v)} ${"goal".padStart(g)}  result`);
-  for (const r of all) console.log(`${r.bench.padEnd(12)} ${r.metric.padEnd(w)} ${value(r).padStart(v)} ${r.goal.padStart(g)}  ${r.ok === null ? "" : r.ok ? "ok" : "MISSED"}`);
+  for (const r of all)
+    console.log(`${r.bench.padEnd(12)} ${r.metric.padEnd(w)} ${value(r).padStart(v)} ${r.goal.padStart(g)}  ${r.ok === null ? "" : r.ok ? "ok" : "MISSED"}`);
   const missed = all.filter((r) => r.ok === false);
   for (const f of failures) console.log(`FAILED ${f}`);
   console.log(`${all.filter((r) => r.ok).length} goals met, ${missed.length} missed${failures.length ? `, ${failures.length} benchmarks failed` : ""}`);

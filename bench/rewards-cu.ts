@@ -5,7 +5,7 @@
 // Prints a table; exits 1 if a goal is missed. Run: npx tsx bench/rewards-cu.ts [--json]
 import { LeaseWorld } from "../tests/support/lease-world.ts";
 import { PRICE } from "../tests/support/network-history.ts";
-import { RewardsWorld, HOUR } from "../tests/support/rewards-world.ts";
+import { HOUR, RewardsWorld } from "../tests/support/rewards-world.ts";
 import { DECIMALS } from "../tests/support/world.ts";
 import { GoalTable } from "./table.ts";
 
@@ -63,11 +63,15 @@ async function main() {
   await rw.catchUp();
   const { createTokenAccount } = await import("@hourglass/localchain");
   const backerTokens = await createTokenAccount(rw.engine, backer.wallet, rw.rewardMint, backer.wallet.publicKey);
-  await rw.ok("claim_co_stake", await rw.rewards.claimCoStake({ staker: backer.wallet.publicKey, device: c.address, destination: backerTokens }), [backer.wallet]);
+  await rw.ok("claim_co_stake", await rw.rewards.claimCoStake({ staker: backer.wallet.publicKey, device: c.address, destination: backerTokens }), [
+    backer.wallet,
+  ]);
   row("claim_co_stake CU", rw.cu.get("claim_co_stake")!, 5_000);
 
   // D's supplier unstakes below the minimum: anyone denominates it.
-  await rw.w.ok("request_unstake", await rw.w.staking.requestUnstake({ supplier: d.supplier.wallet.publicKey, deviceKey: d.key.publicKey, amount: 1n }), [d.supplier.wallet]);
+  await rw.w.ok("request_unstake", await rw.w.staking.requestUnstake({ supplier: d.supplier.wallet.publicKey, deviceKey: d.key.publicKey, amount: 1n }), [
+    d.supplier.wallet,
+  ]);
   await rw.ok("denominate", await rw.rewards.denominate({ caller: rw.attester.publicKey, device: d.address }), [rw.attester]);
   row("denominate CU (below its minimum)", rw.cu.get("denominate")!);
 

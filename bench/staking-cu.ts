@@ -1,11 +1,12 @@
 // Compute units per staking instruction in LiteSVM (our program including its CPIs), measured over
 // several runs with fresh keys, printed as a table with the goals; exits 1 if a goal is missed.
 // Run: npx tsx bench/staking-cu.ts [--json]
-import { GoalTable } from "./table.ts";
-import { Keypair } from "@solana/web3.js";
+
 import { STAKING_PROGRAM_ID } from "@hourglass/client";
 import { programComputeUnits } from "@hourglass/localchain";
-import { DECIMALS, H100, RTX4070, UNBONDING_SECONDS, MAX_SLASH_BPS, World } from "../tests/support/world.ts";
+import { Keypair } from "@solana/web3.js";
+import { DECIMALS, H100, MAX_SLASH_BPS, RTX4070, UNBONDING_SECONDS, World } from "../tests/support/world.ts";
+import { GoalTable } from "./table.ts";
 
 /** Goals from the staking issue; other rows are reported without a goal. */
 const GOALS: Record<string, number> = { register_device: 6_000, stake: 4_000, request_unstake: 4_000, withdraw: 4_000, slash: 4_000, execute_slash: 5_000 };
@@ -27,16 +28,46 @@ async function main() {
       return res;
     };
     await time("initialize_config", await w.initializeConfigIx(), [w.authority]);
-    await time("set_gpu_tier", await w.staking.setGpuTier({ authority: w.authority.publicKey, modelCode: RTX4070.code, multiplierBps: RTX4070.multiplierBps }), [w.authority]);
-    await w.ok("set_gpu_tier", await w.staking.setGpuTier({ authority: w.authority.publicKey, modelCode: H100.code, multiplierBps: H100.multiplierBps }), [w.authority]);
+    await time(
+      "set_gpu_tier",
+      await w.staking.setGpuTier({ authority: w.authority.publicKey, modelCode: RTX4070.code, multiplierBps: RTX4070.multiplierBps }),
+      [w.authority],
+    );
+    await w.ok("set_gpu_tier", await w.staking.setGpuTier({ authority: w.authority.publicKey, modelCode: H100.code, multiplierBps: H100.multiplierBps }), [
+      w.authority,
+    ]);
     const lease = Keypair.generate();
     await w.engine.airdrop(lease.publicKey, 1_000_000_000n);
-    await time("update_config", await w.staking.updateConfig({ authority: w.authority.publicKey, treasury: w.treasury, unbondingPeriodSeconds: UNBONDING_SECONDS, maxSlashBps: MAX_SLASH_BPS, leaseAuthority: lease.publicKey }), [w.authority]);
-    await time("set_attester", await w.staking.setAttester({ authority: w.authority.publicKey, attester: Keypair.generate().publicKey, enabled: true }), [w.authority]);
+    await time(
+      "update_config",
+      await w.staking.updateConfig({
+        authority: w.authority.publicKey,
+        treasury: w.treasury,
+        unbondingPeriodSeconds: UNBONDING_SECONDS,
+        maxSlashBps: MAX_SLASH_BPS,
+        leaseAuthority: lease.publicKey,
+      }),
+      [w.authority],
+    );
+    await time("set_attester", await w.staking.setAttester({ authority: w.authority.publicKey, attester: Keypair.generate().publicKey, enabled: true }), [
+      w.authority,
+    ]);
 
     const s = await w.newSupplier(100_000n * TOKENS);
     const key = Keypair.generate();
-    await time("register_device", await w.staking.registerDevice({ supplier: s.wallet.publicKey, deviceKey: key.publicKey, gpuModel: RTX4070.code, gpuCount: 1, vramGb: 12, region: 276, bandwidthTier: 2 }), [s.wallet, key]);
+    await time(
+      "register_device",
+      await w.staking.registerDevice({
+        supplier: s.wallet.publicKey,
+        deviceKey: key.publicKey,
+        gpuModel: RTX4070.code,
+        gpuCount: 1,
+        vramGb: 12,
+        region: 276,
+        bandwidthTier: 2,
+      }),
+      [s.wallet, key],
+    );
     const d = { key, address: key.publicKey, supplier: s, gpuCount: 1, multiplierBps: RTX4070.multiplierBps };
     w.devices.push(d);
     await time("stake", await w.stakeIx(d, w.minimum(d) * 4n), [s.wallet]);
@@ -45,7 +76,11 @@ async function main() {
     const c = await w.newSupplier(100_000n * TOKENS);
     await time("co_stake", await w.coStakeIx(d, c, 10n * TOKENS), [c.wallet]);
     await time("co_unstake", await w.staking.coUnstake({ staker: c.wallet.publicKey, deviceKey: key.publicKey, amount: 10n * TOKENS }), [c.wallet]);
-    await time("assign_lease", await w.staking.assignLease({ leaseAuthority: lease.publicKey, deviceKey: key.publicKey, lease: Keypair.generate().publicKey }), [lease]);
+    await time(
+      "assign_lease",
+      await w.staking.assignLease({ leaseAuthority: lease.publicKey, deviceKey: key.publicKey, lease: Keypair.generate().publicKey }),
+      [lease],
+    );
     await time("slash", await w.staking.slash({ authority: lease.publicKey, deviceKey: key.publicKey, treasury: w.treasury, bps: 100, reason: 1 }), [lease]);
     await time("release_lease", await w.staking.releaseLease({ leaseAuthority: lease.publicKey, deviceKey: key.publicKey }), [lease]);
     // The two-step discretionary slash (with co-stake and unbonding on the device).

@@ -42,7 +42,8 @@ export class GoalTable {
       const g = Math.max(8, ...this.rows.map((r) => r.goal.length));
       console.log(title);
       console.log(`${"metric".padEnd(w)} ${"value".padStart(v)} ${"goal".padStart(g)}  result`);
-      for (const r of this.rows) console.log(`${r.metric.padEnd(w)} ${value(r).padStart(v)} ${r.goal.padStart(g)}  ${r.ok === null ? "" : r.ok ? "ok" : "MISSED"}`);
+      for (const r of this.rows)
+        console.log(`${r.metric.padEnd(w)} ${value(r).padStart(v)} ${r.goal.padStart(g)}  ${r.ok === null ? "" : r.ok ? "ok" : "MISSED"}`);
     }
     return this.rows.every((r) => r.ok !== false);
   }

@@ -11,16 +11,44 @@
 // The indexer follows the chain from its first transaction (in-process source) into a SQLite file
 // (target/localnet/indexer.sqlite, `--db PATH`) and serves the API and explorer on 127.0.0.1:8787
 // (`--explorer-port N`) from the start.
-import { Keypair, PublicKey } from "@solana/web3.js";
-import { LEASES_PROGRAM_ID, LeasesClient, REWARDS_PROGRAM_ID, RewardsClient, STAKING_PROGRAM_ID, StakingClient, toBigInt, poolPda, leaseAuthorityPda, marketPda, networkTreasuryPda, configPda, minimumStake, stakeVaultPda, LeaseStatus } from "@hourglass/client";
-import { createMint, createTokenAccount, mintTo, programComputeUnits, startEngine, startRpcServer, tokenBalance, type Engine, type ObservedEngine, observe } from "@hourglass/localchain";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
+
 import fs from "node:fs";
 import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import {
+  configPda,
+  LEASES_PROGRAM_ID,
+  LeaseStatus,
+  LeasesClient,
+  leaseAuthorityPda,
+  marketPda,
+  minimumStake,
+  networkTreasuryPda,
+  poolPda,
+  REWARDS_PROGRAM_ID,
+  RewardsClient,
+  STAKING_PROGRAM_ID,
+  StakingClient,
+  stakeVaultPda,
+  toBigInt,
+} from "@hourglass/client";
+import {
+  createMint,
+  createTokenAccount,
+  type Engine,
+  mintTo,
+  type ObservedEngine,
+  observe,
+  programComputeUnits,
+  startEngine,
+  startRpcServer,
+  tokenBalance,
+} from "@hourglass/localchain";
 import { createAssociatedTokenAccountIdempotentInstruction, getAssociatedTokenAddressSync } from "@solana/spl-token";
+import { Keypair, type PublicKey } from "@solana/web3.js";
+import { createApp, deviceHistory, openDb, Pipeline, SvmSource, startServer } from "../indexer/src/index.ts";
 import { DeviceAgent, Orchestrator, RayHead, RayJobsClient } from "../orchestrator/src/index.ts";
-import { createApp, deviceHistory, openDb, Pipeline, startServer, SvmSource } from "../indexer/src/index.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const argv = process.argv.slice(2);
@@ -55,7 +83,9 @@ for (let i = 0; i < argv.length; i++) {
   } else if (a === "--once" || a === "--json") {
     args.add(a);
   } else {
-    console.error(`localnet: unknown option ${a} (known: --once, --json, --rpc-port N, --ray-port N, --ray-dashboard-port N, --explorer-port N, --db PATH, --hour-seconds N)`);
+    console.error(
+      `localnet: unknown option ${a} (known: --once, --json, --rpc-port N, --ray-port N, --ray-dashboard-port N, --explorer-port N, --db PATH, --hour-seconds N)`,
+    );
     process.exit(2);
   }
 }
@@ -123,8 +153,26 @@ async function main() {
   const stableMint = await createMint(engine, admin, admin.publicKey, DECIMALS);
   const treasury = await createTokenAccount(engine, admin, mint, admin.publicKey);
   const stableTreasury = await createTokenAccount(engine, admin, stableMint, admin.publicKey);
-  await must(engine, "initialize_config", [await staking.initializeConfig({ authority: admin.publicKey, stakeMint: mint, treasury, unbondingPeriodSeconds: 14 * 24 * 3600, maxSlashBps: 1_000 })], [admin]);
-  await must(engine, "update_config", [await staking.updateConfig({ authority: admin.publicKey, treasury, unbondingPeriodSeconds: 14 * 24 * 3600, maxSlashBps: 1_000, leaseAuthority: leaseAuthorityPda()[0] })], [admin]);
+  await must(
+    engine,
+    "initialize_config",
+    [await staking.initializeConfig({ authority: admin.publicKey, stakeMint: mint, treasury, unbondingPeriodSeconds: 14 * 24 * 3600, maxSlashBps: 1_000 })],
+    [admin],
+  );
+  await must(
+    engine,
+    "update_config",
+    [
+      await staking.updateConfig({
+        authority: admin.publicKey,
+        treasury,
+        unbondingPeriodSeconds: 14 * 24 * 3600,
+        maxSlashBps: 1_000,
+        leaseAuthority: leaseAuthorityPda()[0],
+      }),
+    ],
+    [admin],
+  );
   await must(engine, "set_attester", [await staking.setAttester({ authority: admin.publicKey, attester: operator.publicKey, enabled: true })], [admin]);
   await must(
     engine,
@@ -146,14 +194,28 @@ async function main() {
     [admin],
   );
   for (const gpu of FLEET) {
-    await must(engine, "set_gpu_tier", [await staking.setGpuTier({ authority: admin.publicKey, modelCode: gpu.code, multiplierBps: gpu.multiplierBps })], [admin]);
+    await must(
+      engine,
+      "set_gpu_tier",
+      [await staking.setGpuTier({ authority: admin.publicKey, modelCode: gpu.code, multiplierBps: gpu.multiplierBps })],
+      [admin],
+    );
   }
 
   const rewardMint = await createMint(engine, admin, poolPda()[0], DECIMALS);
   await must(
     engine,
     "initialize_pool",
-    [await rewards.initializePool({ authority: admin.publicKey, rewardMint, hourLengthSeconds: HOUR, graceHours: 2, breakerWindowHours: 24, breakerCap: 1_000_000n * 10n ** BigInt(DECIMALS) })],
+    [
+      await rewards.initializePool({
+        authority: admin.publicKey,
+        rewardMint,
+        hourLengthSeconds: HOUR,
+        graceHours: 2,
+        breakerWindowHours: 24,
+        breakerCap: 1_000_000n * 10n ** BigInt(DECIMALS),
+      }),
+    ],
     [admin],
   );
 
@@ -169,8 +231,19 @@ async function main() {
       await mintTo(engine, supplier, mint, tokens, admin, need);
       // Each machine's agent registers and stakes it from its declared hardware profile.
       const key = Keypair.generate();
-      const agent = new DeviceAgent(key, { source: "declared", gpus: Array.from({ length: gpu.gpus }, () => ({ name: gpu.name, memoryMiB: gpu.vramGb * 1024 })) });
-      const [register, stake] = await agent.registration({ supplier: supplier.publicKey, supplierTokens: tokens, gpuModel: gpu.code, region: 276, bandwidthTier: 3, stake: need, staking });
+      const agent = new DeviceAgent(key, {
+        source: "declared",
+        gpus: Array.from({ length: gpu.gpus }, () => ({ name: gpu.name, memoryMiB: gpu.vramGb * 1024 })),
+      });
+      const [register, stake] = await agent.registration({
+        supplier: supplier.publicKey,
+        supplierTokens: tokens,
+        gpuModel: gpu.code,
+        region: 276,
+        bandwidthTier: 3,
+        stake: need,
+        staking,
+      });
       const reg = await must(engine, "register_device", [register], [supplier, key]);
       const st = await must(engine, "stake", [stake], [supplier]);
       await must(engine, "register_reward", [await rewards.registerReward({ payer: supplier.publicKey, device: key.publicKey })], [supplier]);
@@ -214,7 +287,9 @@ async function main() {
     // What the explorer shows of the scenario, read back through its own API.
     indexerSource.flush();
     const api = createApp({ db });
-    const explorerLease = (await (await api.request(`/api/leases/${scenario.lease}`)).json()) as { lease: { status: string; earned: string; provenHours: number } };
+    const explorerLease = (await (await api.request(`/api/leases/${scenario.lease}`)).json()) as {
+      lease: { status: string; earned: string; provenHours: number };
+    };
     const claimer = (await (await api.request(`/api/devices/${scenario.rewards.device}`)).json()) as { device: { rewards: string } };
     const summary = {
       network: "embedded (LiteSVM, in-process)",
@@ -254,15 +329,22 @@ async function main() {
       console.log(`  stake mint       ${summary.stakeMint}`);
       console.log(`  stake vault      ${summary.stakeVault.address} holds ${summary.stakeVault.balance} base units`);
       console.log(`  devices          ${devices.length} (${summary.gpus} GPUs)`);
-      for (const d of devices) console.log(`    ${d.device}  ${d.model.padEnd(9)} x${d.gpus}  stake ${d.stake}  (register ${d.registerCu} CU, stake ${d.stakeCu} CU)`);
+      for (const d of devices)
+        console.log(`    ${d.device}  ${d.model.padEnd(9)} x${d.gpus}  stake ${d.stake}  (register ${d.registerCu} CU, stake ${d.stakeCu} CU)`);
       console.log(`  Ray dashboard    ${summary.rayDashboard}`);
       console.log(`  explorer         ${summary.explorer.url}  (${summary.explorer.events} events indexed; API ${summary.explorer.url}/openapi.json)`);
-      console.log(`  scenario lease   ${scenario.lease}: ${scenario.gpus} GPUs on ${scenario.devices.length} devices, Ray job ${scenario.job.status} (running ${scenario.job.timeToRunningMs} ms after the lease opened)`);
+      console.log(
+        `  scenario lease   ${scenario.lease}: ${scenario.gpus} GPUs on ${scenario.devices.length} devices, Ray job ${scenario.job.status} (running ${scenario.job.timeToRunningMs} ms after the lease opened)`,
+      );
       console.log(`                   "${scenario.job.output}"`);
       console.log(`                   ${scenario.provenHours} device-hours proven, ${scenario.earned} earned, ${scenario.status}`);
       for (const d of scenario.devices) console.log(`    ${d.device}  paid ${d.paid}`);
-      console.log(`  block rewards    ${scenario.rewards.hoursEmitted} hours emitted; supplier of ${scenario.rewards.device} claimed ${scenario.rewards.claimed}`);
-      console.log(`  fees burned      ${scenario.fees.burned} network-token base units (renter and supplier fees; ${scenario.fees.totalBurned} in all, supply now ${scenario.fees.supply})`);
+      console.log(
+        `  block rewards    ${scenario.rewards.hoursEmitted} hours emitted; supplier of ${scenario.rewards.device} claimed ${scenario.rewards.claimed}`,
+      );
+      console.log(
+        `  fees burned      ${scenario.fees.burned} network-token base units (renter and supplier fees; ${scenario.fees.totalBurned} in all, supply now ${scenario.fees.supply})`,
+      );
       console.log(`  up in ${summary.startedInMs} ms`);
     }
     if (args.has("--once")) return;
@@ -271,7 +353,9 @@ async function main() {
     const wallet = await demoRenter(engine, admin, mint);
     console.log(`  JSON-RPC         ${rpc.url}  (e.g. ANCHOR_PROVIDER_URL=${rpc.url} bin/hourglass supplier status --device ${devices[0].device})`);
     console.log(`  renter wallet    ${wallet} (10,000 tokens), e.g.`);
-    console.log(`                   bin/hourglass lease open --url ${rpc.url} --keypair ${wallet} --gpu-model 2 --gpus 8 --hours 2 --price 2000000 --max-devices 2`);
+    console.log(
+      `                   bin/hourglass lease open --url ${rpc.url} --keypair ${wallet} --gpu-model 2 --gpus 8 --hours 2 --price 2000000 --max-devices 2`,
+    );
     const clock = hourSeconds > 0 ? `one simulated hour every ${hourSeconds} s (--hour-seconds)` : "the clock stands still (--hour-seconds 0)";
     log(`local network running: the orchestrator places, proves and settles leases opened through JSON-RPC; ${clock}; Ctrl-C to stop`);
     // The orchestrator ticks every 2 s; the simulated clock moves an hour every `hourSeconds`.
@@ -378,16 +462,27 @@ async function runScenario(c: ScenarioContext) {
   const { lease: l, slots } = await orchestrator.readLease(lease.publicKey);
   if (l.status !== LeaseStatus.Settled) throw new Error(`scenario: the lease has status ${l.status}, not settled (${LeaseStatus.Settled})`);
   const earned = toBigInt(l.earnedTotal);
-  if (earned !== PRICE * BigInt(SCENARIO_GPUS * SCENARIO_HOURS)) throw new Error(`scenario: ${earned} earned, expected ${PRICE * BigInt(SCENARIO_GPUS * SCENARIO_HOURS)}`);
+  if (earned !== PRICE * BigInt(SCENARIO_GPUS * SCENARIO_HOURS))
+    throw new Error(`scenario: ${earned} earned, expected ${PRICE * BigInt(SCENARIO_GPUS * SCENARIO_HOURS)}`);
   const placed = [];
   for (const s of slots) {
-    placed.push({ device: s.device.toBase58(), gpus: s.gpus, provenHours: s.provenHours, paid: (await tokenBalance(engine, getAssociatedTokenAddressSync(c.mint, s.owner))).toString() });
+    placed.push({
+      device: s.device.toBase58(),
+      gpus: s.gpus,
+      provenHours: s.provenHours,
+      paid: (await tokenBalance(engine, getAssociatedTokenAddressSync(c.mint, s.owner))).toString(),
+    });
   }
 
   log("      block rewards: the orchestrator cranked emissions and recorded uptime; a supplier claims");
   const claimer = c.fleet.find((f) => f.key.publicKey.equals(slots[0].device))!;
   const rewardTokens = await createTokenAccount(engine, claimer.supplier, c.rewardMint, claimer.supplier.publicKey);
-  await must(engine, "claim rewards", [await rewards.claim({ owner: claimer.supplier.publicKey, device: claimer.key.publicKey, destination: rewardTokens })], [claimer.supplier]);
+  await must(
+    engine,
+    "claim rewards",
+    [await rewards.claim({ owner: claimer.supplier.publicKey, device: claimer.key.publicKey, destination: rewardTokens })],
+    [claimer.supplier],
+  );
   const claimed = await tokenBalance(engine, rewardTokens);
   if (claimed <= 0n) throw new Error("scenario: the supplier's reward claim paid nothing");
 
@@ -397,7 +492,8 @@ async function runScenario(c: ScenarioContext) {
   const supplyBefore = (await engine.getAccount(c.mint))!.data.readBigUInt64LE(36);
   await must(engine, "burn_fees", [await leases.burnFees({ caller: renter.publicKey, networkMint: c.mint })], [renter]);
   const supplyAfter = (await engine.getAccount(c.mint))!.data.readBigUInt64LE(36);
-  if (supplyBefore - supplyAfter !== fees || (await tokenBalance(engine, feeVault)) !== 0n) throw new Error(`scenario: burn_fees burned ${supplyBefore - supplyAfter} of ${fees}`);
+  if (supplyBefore - supplyAfter !== fees || (await tokenBalance(engine, feeVault)) !== 0n)
+    throw new Error(`scenario: burn_fees burned ${supplyBefore - supplyAfter} of ${fees}`);
   const market = leases.decodeMarket((await engine.getAccount(marketPda()[0]))!.data);
   const pool = rewards.decodePool((await engine.getAccount(poolPda()[0]))!.data);
   return {

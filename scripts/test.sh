@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README test command: sets up the machine (idempotent), builds the programs to SBF, then runs every
-# suite: Rust host tests (cargo test), rustfmt and clippy, the TypeScript type check, and the mocha suites that execute the
+# suite: Rust host tests (cargo test), rustfmt and clippy, biome (TypeScript format and lints), the TypeScript type check, and the mocha suites that execute the
 # SBF programs in LiteSVM and solana-bankrun. Ends with one line: "N passed, N failed".
 # Extra arguments go to mocha (e.g. `bash scripts/test.sh tests/idl.test.ts`).
 set -uo pipefail
@@ -25,6 +25,13 @@ done < <(sed -n 's/^test result: [a-zA-Z]*\. \([0-9]*\) passed; \([0-9]*\) faile
 
 echo "== rustfmt --check, clippy (warnings denied) =="
 if cargo fmt --all -- --check && cargo clippy --workspace --all-targets --locked --quiet -- -D warnings; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1)); status=1
+fi
+
+echo "== biome: TypeScript and JSON formatting and lints (warnings denied) =="
+if npx biome ci --error-on-warnings --colors=off .; then
   passed=$((passed + 1))
 else
   failed=$((failed + 1)); status=1

@@ -8,11 +8,12 @@
 // real account of the right type that belongs to someone or something else: another device, lease,
 // escrow or config, a token account of another mint or owner), arbitrary CPI target, spoofed sysvar,
 // duplicate mutable accounts, re-initialisation, and closing plus revival in one transaction.
-import { expect } from "chai";
-import { TOKEN_PROGRAM_ID, unpackAccount } from "@solana/spl-token";
-import { Keypair, PublicKey, SystemProgram, Transaction, TransactionInstruction, type AccountInfo } from "@solana/web3.js";
-import { leasesIdl, LEASES_PROGRAM_ID, REWARDS_PROGRAM_ID, rewardsIdl, STAKING_PROGRAM_ID, stakingIdl } from "@hourglass/client";
+
+import { LEASES_PROGRAM_ID, leasesIdl, REWARDS_PROGRAM_ID, rewardsIdl, STAKING_PROGRAM_ID, stakingIdl } from "@hourglass/client";
 import type { ObservedEngine, TxResult } from "@hourglass/localchain";
+import { TOKEN_PROGRAM_ID, unpackAccount } from "@solana/spl-token";
+import { type AccountInfo, Keypair, PublicKey, SystemProgram, Transaction, TransactionInstruction } from "@solana/web3.js";
+import { expect } from "chai";
 import { NetworkHistory } from "./support/network-history.ts";
 
 const OURS = new Set([STAKING_PROGRAM_ID, LEASES_PROGRAM_ID, REWARDS_PROGRAM_ID].map((p) => p.toBase58()));
@@ -20,20 +21,51 @@ const IDLS = [stakingIdl, leasesIdl, rewardsIdl];
 /** Account-type discriminators of each program (for type cosplay). */
 const TYPES = new Map(IDLS.map((idl) => [idl.address, (idl.accounts ?? []).map((a) => Buffer.from(a.discriminator))]));
 /** Account-type names by program and discriminator. */
-const TYPE_NAMES = new Map(IDLS.flatMap((idl) => (idl.accounts ?? []).map((a) => [`${idl.address}:${Buffer.from(a.discriminator).toString("hex")}`, a.name] as const)));
+const TYPE_NAMES = new Map(
+  IDLS.flatMap((idl) => (idl.accounts ?? []).map((a) => [`${idl.address}:${Buffer.from(a.discriminator).toString("hex")}`, a.name] as const)),
+);
 /** Instruction names by program and discriminator (for the report). */
-const IX_NAMES = new Map(IDLS.flatMap((idl) => idl.instructions.map((ix) => [`${idl.address}:${Buffer.from(ix.discriminator).toString("hex")}`, ix.name] as const)));
+const IX_NAMES = new Map(
+  IDLS.flatMap((idl) => idl.instructions.map((ix) => [`${idl.address}:${Buffer.from(ix.discriminator).toString("hex")}`, ix.name] as const)),
+);
 const SYSVAR_OWNER = new PublicKey("Sysvar1111111111111111111111111111111111111");
-const CORE = { MissingSigner: 6000, NotWritable: 6001, WrongOwner: 6002, WrongDiscriminator: 6003, WrongLength: 6004, WrongPda: 6005, AlreadyInitialized: 6006, WrongProgram: 6007, WrongMint: 6008, WrongTokenOwner: 6009, DuplicateAccount: 6014, InvalidTokenAccount: 6015 };
+const CORE = {
+  MissingSigner: 6000,
+  NotWritable: 6001,
+  WrongOwner: 6002,
+  WrongDiscriminator: 6003,
+  WrongLength: 6004,
+  WrongPda: 6005,
+  AlreadyInitialized: 6006,
+  WrongProgram: 6007,
+  WrongMint: 6008,
+  WrongTokenOwner: 6009,
+  DuplicateAccount: 6014,
+  InvalidTokenAccount: 6015,
+};
 /** A duplicated account is caught by whichever identity check sees it first. */
 /** A real account of the right type in the wrong place fails a relation check (PDA, mint, token owner) or a program-specific one (>= 6100). */
 const MISMATCH = [CORE.WrongPda, CORE.WrongMint, CORE.WrongTokenOwner, CORE.InvalidTokenAccount, CORE.DuplicateAccount];
-const IDENTITY = [CORE.DuplicateAccount, CORE.WrongDiscriminator, CORE.WrongPda, CORE.WrongOwner, CORE.WrongLength, CORE.WrongMint, CORE.WrongTokenOwner, CORE.InvalidTokenAccount];
+const IDENTITY = [
+  CORE.DuplicateAccount,
+  CORE.WrongDiscriminator,
+  CORE.WrongPda,
+  CORE.WrongOwner,
+  CORE.WrongLength,
+  CORE.WrongMint,
+  CORE.WrongTokenOwner,
+  CORE.InvalidTokenAccount,
+];
 /** Runtime errors that are themselves specific (the runtime refused before or during our checks). */
-const RUNTIME = /MissingRequiredSignature|PrivilegeEscalation|ReadonlyDataModified|ExternalAccount|ReadonlyLamportChange|AccountAlreadyInUse|IncorrectProgramId|InvalidAccountOwner|ExecutableLamportChange|UnsupportedSysvar|InvalidArgument|AccountBorrow|AccountDataTooSmall|InvalidAccountData|AccountAlreadyInitialized/;
+const RUNTIME =
+  /MissingRequiredSignature|PrivilegeEscalation|ReadonlyDataModified|ExternalAccount|ReadonlyLamportChange|AccountAlreadyInUse|IncorrectProgramId|InvalidAccountOwner|ExecutableLamportChange|UnsupportedSysvar|InvalidArgument|AccountBorrow|AccountDataTooSmall|InvalidAccountData|AccountAlreadyInitialized/;
 
 /** Instruction account names by program and discriminator (to name a slot). */
-const SLOT_NAMES = new Map(IDLS.flatMap((idl) => idl.instructions.map((ix) => [`${idl.address}:${Buffer.from(ix.discriminator).toString("hex")}`, ix.accounts.map((a) => a.name)] as const)));
+const SLOT_NAMES = new Map(
+  IDLS.flatMap((idl) =>
+    idl.instructions.map((ix) => [`${idl.address}:${Buffer.from(ix.discriminator).toString("hex")}`, ix.accounts.map((a) => a.name)] as const),
+  ),
+);
 
 /**
  * Account-data mismatches the programs accept on purpose, by `instruction.slot`: the signer is trusted
@@ -58,8 +90,17 @@ function slotName(ix: TransactionInstruction, index: number): string {
   return `${ixName(ix)}.${names[index] ?? `remaining[${index - names.length}]`}`;
 }
 
-function replaceKey(ix: TransactionInstruction, index: number, key: PublicKey, patch: Partial<{ isSigner: boolean; isWritable: boolean }> = {}): TransactionInstruction {
-  return new TransactionInstruction({ programId: ix.programId, data: ix.data, keys: ix.keys.map((k, i) => (i === index ? { ...k, pubkey: key, ...patch } : k)) });
+function replaceKey(
+  ix: TransactionInstruction,
+  index: number,
+  key: PublicKey,
+  patch: Partial<{ isSigner: boolean; isWritable: boolean }> = {},
+): TransactionInstruction {
+  return new TransactionInstruction({
+    programId: ix.programId,
+    data: ix.data,
+    keys: ix.keys.map((k, i) => (i === index ? { ...k, pubkey: key, ...patch } : k)),
+  });
 }
 
 class Harness {
@@ -99,7 +140,8 @@ class Harness {
     const ix = ixs[at];
     const payer = signers[0].publicKey;
     const out: Attack[] = [];
-    const withIx = (cls: string, mutated: TransactionInstruction, allowed: number[]) => out.push({ cls, ixs: ixs.map((x, i) => (i === at ? mutated : x)), signers, payer, allowed });
+    const withIx = (cls: string, mutated: TransactionInstruction, allowed: number[]) =>
+      out.push({ cls, ixs: ixs.map((x, i) => (i === at ? mutated : x)), signers, payer, allowed });
     const writable = ix.keys.map((k, i) => [k, i] as const).filter(([k]) => k.isWritable && !k.isSigner);
     for (let i = 0; i < ix.keys.length; i++) {
       const meta = ix.keys[i];
@@ -108,12 +150,30 @@ class Harness {
       if (meta.isSigner && !elsewhereSigner) {
         const mutated = replaceKey(ix, i, meta.pubkey, { isSigner: false });
         if (!meta.pubkey.equals(payer)) withIx("missing signer", mutated, [CORE.MissingSigner]);
-        else out.push({ cls: "missing signer", ixs: ixs.map((x, j) => (j === at ? mutated : x)), signers: [this.attacker, ...signers], payer: this.attacker.publicKey, allowed: [CORE.MissingSigner] });
+        else
+          out.push({
+            cls: "missing signer",
+            ixs: ixs.map((x, j) => (j === at ? mutated : x)),
+            signers: [this.attacker, ...signers],
+            payer: this.attacker.publicKey,
+            allowed: [CORE.MissingSigner],
+          });
       }
-      if (meta.isWritable && !meta.isSigner) withIx("read-only where a write is needed", replaceKey(ix, i, meta.pubkey, { isWritable: false }), [CORE.NotWritable]);
+      if (meta.isWritable && !meta.isSigner)
+        withIx("read-only where a write is needed", replaceKey(ix, i, meta.pubkey, { isWritable: false }), [CORE.NotWritable]);
       if (meta.pubkey.toBase58().startsWith("Sysvar")) {
         // A sysvar the runtime fills in (the instructions sysvar): an ordinary account in its place.
-        withIx("spoofed sysvar", replaceKey(ix, i, await this.clone(acc ?? { lamports: 1_000_000_000, owner: SystemProgram.programId, executable: false, rentEpoch: 0, data: Buffer.alloc(256) }, { owner: SystemProgram.programId })), []);
+        withIx(
+          "spoofed sysvar",
+          replaceKey(
+            ix,
+            i,
+            await this.clone(acc ?? { lamports: 1_000_000_000, owner: SystemProgram.programId, executable: false, rentEpoch: 0, data: Buffer.alloc(256) }, {
+              owner: SystemProgram.programId,
+            }),
+          ),
+          [],
+        );
         continue;
       }
       if (!acc) continue;
@@ -137,7 +197,14 @@ class Harness {
         }
       }
       for (const [substitute, variant] of await this.sameType(ix, meta.pubkey, acc)) {
-        out.push({ cls: "account-data mismatch", ixs: ixs.map((x, j) => (j === at ? replaceKey(ix, i, substitute) : x)), signers, payer, allowed: MISMATCH, slot: `${slotName(ix, i)} (${variant})` });
+        out.push({
+          cls: "account-data mismatch",
+          ixs: ixs.map((x, j) => (j === at ? replaceKey(ix, i, substitute) : x)),
+          signers,
+          payer,
+          allowed: MISMATCH,
+          slot: `${slotName(ix, i)} (${variant})`,
+        });
       }
     }
     // Duplicate mutable accounts: a writable account passed again in another writable slot.
@@ -161,11 +228,14 @@ class Harness {
     for (const [b58, k] of this.seen) {
       if (inIx.has(b58)) continue;
       const other = await this.engine.getAccount(k);
-      if (other && other.owner.equals(acc.owner) && other.data.length === acc.data.length) candidates.push([k, other]);
+      if (other?.owner.equals(acc.owner) && other.data.length === acc.data.length) candidates.push([k, other]);
     }
     if (OURS.has(acc.owner.toBase58()) && acc.data.length >= 8) {
       const type = TYPE_NAMES.get(`${acc.owner.toBase58()}:${acc.data.subarray(0, 8).toString("hex")}`) ?? "account";
-      return candidates.filter(([, o]) => o.data.subarray(0, 8).equals(acc.data.subarray(0, 8))).slice(0, 3).map(([k]) => [k, `another ${type}`]);
+      return candidates
+        .filter(([, o]) => o.data.subarray(0, 8).equals(acc.data.subarray(0, 8)))
+        .slice(0, 3)
+        .map(([k]) => [k, `another ${type}`]);
     }
     if (acc.owner.equals(TOKEN_PROGRAM_ID) && acc.data.length === 165) {
       const mine = unpackAccount(key, acc);
@@ -233,7 +303,10 @@ class Harness {
     if (res.ok && attack.slot) {
       // Put the chain back as it was, so the history goes on from the genuine state either way.
       for (let i = 0; i < keys.length; i++) {
-        await this.engine.setAccount(keys[i], saved[i] ?? { lamports: 0, owner: SystemProgram.programId, executable: false, rentEpoch: 0, data: Buffer.alloc(0) });
+        await this.engine.setAccount(
+          keys[i],
+          saved[i] ?? { lamports: 0, owner: SystemProgram.programId, executable: false, rentEpoch: 0, data: Buffer.alloc(0) },
+        );
       }
       if (attack.slot in MISMATCH_ACCEPTED) this.accepted.set(attack.slot, (this.accepted.get(attack.slot) ?? 0) + 1);
       else this.unexpected.push(`${what} succeeded`);
@@ -261,7 +334,7 @@ class Harness {
 describe("attack suite: every instruction of the network history, every vulnerability class", function () {
   this.timeout(600_000);
 
-  it("refuses every mutated transaction with a specific error and changes nothing", async function () {
+  it("refuses every mutated transaction with a specific error and changes nothing", async () => {
     let harness!: Harness;
     const h = await NetworkHistory.create("litesvm", (engine) => {
       harness = new Harness(engine);
@@ -269,13 +342,24 @@ describe("attack suite: every instruction of the network history, every vulnerab
     });
     await h.runMore(await h.run());
     const instructions = new Set([...harness.covered.values()].flatMap((s) => [...s]));
-    for (const [cls, codes] of harness.codes) console.log(`      ${cls.padEnd(36)} ${[...harness.covered.get(cls)!].length} instructions  ${[...codes].map(([c, n]) => `${c}×${n}`).join(" ")}`);
+    for (const [cls, codes] of harness.codes)
+      console.log(`      ${cls.padEnd(36)} ${[...harness.covered.get(cls)!].length} instructions  ${[...codes].map(([c, n]) => `${c}×${n}`).join(" ")}`);
     console.log(`      ${harness.attempts} attacks over ${instructions.size} instructions`);
     for (const [slot, n] of harness.accepted) console.log(`      accepted by design: ${slot} ×${n} (${MISMATCH_ACCEPTED[slot]})`);
     expect(harness.unexpected, "account-data mismatches that were accepted").to.deep.equal([]);
     // Every mismatch accepted by design was seen (a stale entry would hide nothing, but would mislead).
     expect([...harness.accepted.keys()].sort()).to.deep.equal(Object.keys(MISMATCH_ACCEPTED).sort());
-    for (const cls of ["missing signer", "read-only where a write is needed", "wrong owner", "type cosplay", "account-data mismatch", "arbitrary CPI target", "spoofed sysvar", "duplicate mutable accounts", "re-initialisation"]) {
+    for (const cls of [
+      "missing signer",
+      "read-only where a write is needed",
+      "wrong owner",
+      "type cosplay",
+      "account-data mismatch",
+      "arbitrary CPI target",
+      "spoofed sysvar",
+      "duplicate mutable accounts",
+      "re-initialisation",
+    ]) {
       expect(harness.covered.get(cls)?.size ?? 0, cls).to.be.greaterThan(0);
     }
     // Every instruction of the three programs but those only the lease program may call (staking's
@@ -287,7 +371,7 @@ describe("attack suite: every instruction of the network history, every vulnerab
     expect(missing).to.deep.equal([]);
   });
 
-  it("closing and revival in one transaction: a closed lease refunded in the same transaction is a plain system account", async function () {
+  it("closing and revival in one transaction: a closed lease refunded in the same transaction is a plain system account", async () => {
     const h = await NetworkHistory.create("litesvm");
     const first = await h.run();
     const { lw } = h;
@@ -301,7 +385,11 @@ describe("attack suite: every instruction of the network history, every vulnerab
     expect(revived.owner.equals(SystemProgram.programId)).to.equal(true);
     expect(revived.data.length).to.equal(0);
     // The lease program does not take it for a lease any more.
-    const again = await lw.send("complete", await lw.leases.complete({ caller: lw.attester.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey, renterTokens: o.renterTokens }), [lw.attester]);
+    const again = await lw.send(
+      "complete",
+      await lw.leases.complete({ caller: lw.attester.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey, renterTokens: o.renterTokens }),
+      [lw.attester],
+    );
     expect(again.ok).to.equal(false);
     expect(again.errorCode).to.equal(CORE.WrongOwner);
   });

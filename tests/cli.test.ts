@@ -1,23 +1,24 @@
 // The supplier CLI as a separate process against the embedded network's JSON-RPC endpoint: keys from
 // files and ANCHOR_WALLET, cluster from ANCHOR_PROVIDER_URL, JSON and human output, numbered program
 // errors, and bad input rejected before anything is sent.
-import { expect } from "chai";
-import { Keypair, PublicKey } from "@solana/web3.js";
+
 import { execFile } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { startRpcServer, type RpcServer } from "@hourglass/localchain";
 import { toBigInt } from "@hourglass/client";
-import { DECIMALS, RTX4070, ROOT, UNBONDING_SECONDS, World } from "./support/world.ts";
+import { type RpcServer, startRpcServer } from "@hourglass/localchain";
+import { Keypair, PublicKey } from "@solana/web3.js";
+import { expect } from "chai";
 import { HOUR, LeaseWorld, type OpenLease } from "./support/lease-world.ts";
+import { DECIMALS, ROOT, RTX4070, UNBONDING_SECONDS, World } from "./support/world.ts";
 
 const run = promisify(execFile);
 const CLI = path.join(ROOT, "bin/hourglass");
 const TOKENS = 10n ** BigInt(DECIMALS);
 
-describe("hourglass supplier CLI over JSON-RPC", function () {
+describe("hourglass supplier CLI over JSON-RPC", () => {
   let w: World;
   let rpc: RpcServer;
   let dir: string;
@@ -38,31 +39,65 @@ describe("hourglass supplier CLI over JSON-RPC", function () {
     }
   };
 
-  before(async function () {
+  before(async () => {
     w = await World.create("litesvm");
     rpc = await startRpcServer(w.engine);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "hourglass-cli-"));
     env = { ...process.env, ANCHOR_PROVIDER_URL: rpc.url };
   });
 
-  after(async function () {
+  after(async () => {
     await rpc.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it("register, stake, status, unstake and withdraw a device end to end", async function () {
+  it("register, stake, status, unstake and withdraw a device end to end", async () => {
     const s = await w.newSupplier(10_000n * TOKENS);
     const device = Keypair.generate();
     const wallet = keyFile("supplier", s.wallet);
     const deviceFile = keyFile("device", device);
     w.devices.push({ key: device, address: device.publicKey, supplier: s, gpuCount: 2, multiplierBps: RTX4070.multiplierBps });
 
-    const reg = await cli(["supplier", "register", "--device-key", deviceFile, "--gpu-model", String(RTX4070.code), "--gpus", "2", "--vram", "12", "--region", "276", "--bandwidth", "3", "--json"], { ANCHOR_WALLET: wallet });
+    const reg = await cli(
+      [
+        "supplier",
+        "register",
+        "--device-key",
+        deviceFile,
+        "--gpu-model",
+        String(RTX4070.code),
+        "--gpus",
+        "2",
+        "--vram",
+        "12",
+        "--region",
+        "276",
+        "--bandwidth",
+        "3",
+        "--json",
+      ],
+      { ANCHOR_WALLET: wallet },
+    );
     expect(reg.code, reg.stderr).to.equal(0);
     expect(JSON.parse(reg.stdout)).to.include({ command: "register", device: device.publicKey.toBase58() });
 
     const amount = 400n * TOKENS;
-    const stake = await cli(["supplier", "stake", "--keypair", wallet, "--device", device.publicKey.toBase58(), "--amount", amount.toString(), "--from", s.tokens.toBase58(), "--priority-fee", "1000", "--compute-limit", "100000"]);
+    const stake = await cli([
+      "supplier",
+      "stake",
+      "--keypair",
+      wallet,
+      "--device",
+      device.publicKey.toBase58(),
+      "--amount",
+      amount.toString(),
+      "--from",
+      s.tokens.toBase58(),
+      "--priority-fee",
+      "1000",
+      "--compute-limit",
+      "100000",
+    ]);
     expect(stake.code, stake.stderr).to.equal(0);
     expect(stake.stdout).to.match(/^staked 400000000 on /);
     expect((await w.balance(w.vault)) >= amount).to.equal(true);
@@ -88,7 +123,7 @@ describe("hourglass supplier CLI over JSON-RPC", function () {
     await w.checkVaultInvariant();
   });
 
-  it("slash: the config authority proposes, the supplier sees it coming, execution waits out the delay", async function () {
+  it("slash: the config authority proposes, the supplier sees it coming, execution waits out the delay", async () => {
     const s = await w.newSupplier(10_000n * TOKENS);
     const d = await w.registerDevice(s, RTX4070, 1);
     await w.ok("stake", await w.stakeIx(d, w.minimum(d) * 2n), [s.wallet]);
@@ -132,22 +167,44 @@ describe("hourglass supplier CLI over JSON-RPC", function () {
     await w.checkVaultInvariant();
   });
 
-  it("co-stake from another wallet, and the 50% limit reported by name", async function () {
+  it("co-stake from another wallet, and the 50% limit reported by name", async () => {
     const s = await w.newSupplier(10_000n * TOKENS);
     const d = await w.registerDevice(s, RTX4070, 1);
     await w.ok("stake", await w.stakeIx(d, w.minimum(d)), [s.wallet]);
     const backer = await w.newSupplier(10_000n * TOKENS);
     w.coStakers.push({ device: d, staker: backer });
     const wallet = keyFile("backer", backer.wallet);
-    const ok = await cli(["supplier", "co-stake", "--keypair", wallet, "--device", d.address.toBase58(), "--amount", (w.minimum(d) / 2n).toString(), "--from", backer.tokens.toBase58()]);
+    const ok = await cli([
+      "supplier",
+      "co-stake",
+      "--keypair",
+      wallet,
+      "--device",
+      d.address.toBase58(),
+      "--amount",
+      (w.minimum(d) / 2n).toString(),
+      "--from",
+      backer.tokens.toBase58(),
+    ]);
     expect(ok.code, ok.stderr).to.equal(0);
-    const over = await cli(["supplier", "co-stake", "--keypair", wallet, "--device", d.address.toBase58(), "--amount", w.minimum(d).toString(), "--from", backer.tokens.toBase58()]);
+    const over = await cli([
+      "supplier",
+      "co-stake",
+      "--keypair",
+      wallet,
+      "--device",
+      d.address.toBase58(),
+      "--amount",
+      w.minimum(d).toString(),
+      "--from",
+      backer.tokens.toBase58(),
+    ]);
     expect(over.code).to.equal(1);
     expect(over.stderr).to.contain("CoStakeOverHalf (6116)");
     await w.checkVaultInvariant();
   });
 
-  it("rejects bad input with exit code 2 and a clear message", async function () {
+  it("rejects bad input with exit code 2 and a clear message", async () => {
     const cases: [string[], RegExp][] = [
       [["supplier", "stake", "--device", "nope", "--amount", "1"], /not a base58 public key/],
       [["supplier", "stake", "--device", Keypair.generate().publicKey.toBase58(), "--amount", "-5"], /positive integer/],
@@ -164,35 +221,37 @@ describe("hourglass supplier CLI over JSON-RPC", function () {
     }
   });
 
-  it("reports a missing device plainly", async function () {
+  it("reports a missing device plainly", async () => {
     const r = await cli(["supplier", "status", "--device", Keypair.generate().publicKey.toBase58()]);
     expect(r.code).to.equal(1);
     expect(r.stderr).to.contain("no Hourglass device at");
   });
 });
 
-describe("embedded JSON-RPC endpoint", function () {
+describe("embedded JSON-RPC endpoint", () => {
   let w: World;
   let rpc: RpcServer;
   const call = async (body: string): Promise<any> => (await fetch(rpc.url, { method: "POST", headers: { "content-type": "application/json" }, body })).json();
 
-  before(async function () {
+  before(async () => {
     w = await World.create("litesvm");
     rpc = await startRpcServer(w.engine);
   });
-  after(async function () {
+  after(async () => {
     await rpc.close();
   });
 
-  it("answers JSON-RPC errors for malformed JSON, unknown methods and bad params", async function () {
+  it("answers JSON-RPC errors for malformed JSON, unknown methods and bad params", async () => {
     expect((await call("{not json")).error.code).to.equal(-32700);
     expect((await call(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "getNothing", params: [] }))).error.code).to.equal(-32601);
     expect((await call(JSON.stringify({ jsonrpc: "2.0", id: 2, method: "getAccountInfo", params: ["xyz"] }))).error.code).to.equal(-32602);
     expect((await call(JSON.stringify({ id: 3, method: "getSlot" }))).error.code).to.equal(-32600);
-    expect((await call(JSON.stringify({ jsonrpc: "2.0", id: 4, method: "requestAirdrop", params: [Keypair.generate().publicKey.toBase58(), 1] }))).error.code).to.equal(-32601);
+    expect(
+      (await call(JSON.stringify({ jsonrpc: "2.0", id: 4, method: "requestAirdrop", params: [Keypair.generate().publicKey.toBase58(), 1] }))).error.code,
+    ).to.equal(-32601);
   });
 
-  it("serves accounts in the validator's shape", async function () {
+  it("serves accounts in the validator's shape", async () => {
     const res = await call(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "getAccountInfo", params: [w.config.toBase58(), { encoding: "base64" }] }));
     const acc = (await w.engine.getAccount(w.config))!;
     expect(res.result.value).to.deep.equal({
@@ -207,18 +266,18 @@ describe("embedded JSON-RPC endpoint", function () {
   });
 });
 
-describe("hourglass lease CLI over JSON-RPC", function () {
+describe("hourglass lease CLI over JSON-RPC", () => {
   let lw: LeaseWorld;
   let rpc: RpcServer;
   let dir: string;
 
-  before(async function () {
+  before(async () => {
     lw = await LeaseWorld.create("litesvm", 4 * HOUR);
     rpc = await startRpcServer(lw.engine);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "hourglass-lease-cli-"));
   });
 
-  after(async function () {
+  after(async () => {
     await rpc.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
@@ -233,13 +292,29 @@ describe("hourglass lease CLI over JSON-RPC", function () {
     }
   };
 
-  it("opens, reports, extends and terminates a lease for its renter", async function () {
+  it("opens, reports, extends and terminates a lease for its renter", async () => {
     const renter = await lw.newRenter();
     const wallet = path.join(dir, "renter.json");
     fs.writeFileSync(wallet, JSON.stringify([...renter.wallet.secretKey]));
     const price = 1_500_000n;
     const before = await lw.w.balance(renter.network);
-    const opened = await cli(["lease", "open", "--keypair", wallet, "--gpu-model", String(RTX4070.code), "--gpus", "1", "--hours", "2", "--price", price.toString(), "--from", renter.network.toBase58(), "--json"]);
+    const opened = await cli([
+      "lease",
+      "open",
+      "--keypair",
+      wallet,
+      "--gpu-model",
+      String(RTX4070.code),
+      "--gpus",
+      "1",
+      "--hours",
+      "2",
+      "--price",
+      price.toString(),
+      "--from",
+      renter.network.toBase58(),
+      "--json",
+    ]);
     expect(opened.code, opened.stderr).to.equal(0);
     const { lease: leaseAddress, escrow } = JSON.parse(opened.stdout);
     const cost = price * 2n;
@@ -247,7 +322,15 @@ describe("hourglass lease CLI over JSON-RPC", function () {
     expect(await lw.w.balance(new PublicKey(escrow))).to.equal(cost);
 
     // The orchestrator's part, done here by the attester: place a device, prove an hour.
-    const o = { lease: { publicKey: new PublicKey(leaseAddress) } as Keypair, escrow: { publicKey: new PublicKey(escrow) } as Keypair, renter, mint: lw.w.mint, renterTokens: renter.network, treasury: lw.networkTreasury, devices: [] } as OpenLease;
+    const o = {
+      lease: { publicKey: new PublicKey(leaseAddress) } as Keypair,
+      escrow: { publicKey: new PublicKey(escrow) } as Keypair,
+      renter,
+      mint: lw.w.mint,
+      renterTokens: renter.network,
+      treasury: lw.networkTreasury,
+      devices: [],
+    } as OpenLease;
     const [d] = await lw.stakedDevices(1);
     await lw.assign(o, d);
     await lw.engine.warp(HOUR);
@@ -271,7 +354,7 @@ describe("hourglass lease CLI over JSON-RPC", function () {
     expect(await lw.w.balance(new PublicKey(escrow))).to.equal(price);
   });
 
-  it("rejects bad lease input before sending and reports program errors by name", async function () {
+  it("rejects bad lease input before sending and reports program errors by name", async () => {
     const someone = path.join(dir, "someone.json");
     const kp = Keypair.generate();
     fs.writeFileSync(someone, JSON.stringify([...kp.secretKey]));
@@ -285,12 +368,22 @@ describe("hourglass lease CLI over JSON-RPC", function () {
     const renter = await lw.newRenter();
     const o = await lw.open(renter, { gpus: 1, hours: 1, price: 10n });
     await lw.engine.airdrop(kp.publicKey, 1_000_000_000n);
-    const theirs = await cli(["lease", "terminate", "--keypair", someone, "--lease", o.lease.publicKey.toBase58(), "--to", renter.network.toBase58(), "--json"]);
+    const theirs = await cli([
+      "lease",
+      "terminate",
+      "--keypair",
+      someone,
+      "--lease",
+      o.lease.publicKey.toBase58(),
+      "--to",
+      renter.network.toBase58(),
+      "--json",
+    ]);
     expect(theirs.code).to.equal(1);
     expect(JSON.parse(theirs.stderr)).to.include({ error: "NotRenter", code: 6220 });
   });
 
-  it("market status shows the fees to burn, and anyone's burn-fees burns them", async function () {
+  it("market status shows the fees to burn, and anyone's burn-fees burns them", async () => {
     const anyone = Keypair.generate();
     await lw.engine.airdrop(anyone.publicKey, 1_000_000_000n);
     const wallet = path.join(dir, "anyone.json");
@@ -313,8 +406,8 @@ describe("hourglass lease CLI over JSON-RPC", function () {
   });
 });
 
-describe("hourglass rewards CLI over JSON-RPC", function () {
-  it("shows a device's nomination and claims its rewards", async function () {
+describe("hourglass rewards CLI over JSON-RPC", () => {
+  it("shows a device's nomination and claims its rewards", async () => {
     const { RewardsWorld, HOUR: RH } = await import("./support/rewards-world.ts");
     const rw = await RewardsWorld.create("litesvm");
     const rpc = await startRpcServer(rw.engine);
@@ -336,7 +429,9 @@ describe("hourglass rewards CLI over JSON-RPC", function () {
       const claim = await run(CLI, ["rewards", "claim", "--keypair", wallet, "--device", d.address.toBase58(), "--to", dest.toBase58(), "--json"], { env });
       expect(JSON.parse(claim.stdout)).to.include({ command: "claim", coStake: false });
       expect((await rw.w.balance(dest)) > before).to.equal(true);
-      const again = await run(CLI, ["rewards", "claim", "--keypair", wallet, "--device", d.address.toBase58(), "--to", dest.toBase58(), "--json"], { env }).then(
+      const again = await run(CLI, ["rewards", "claim", "--keypair", wallet, "--device", d.address.toBase58(), "--to", dest.toBase58(), "--json"], {
+        env,
+      }).then(
         () => null,
         (e: { code: number; stderr: string }) => e,
       );

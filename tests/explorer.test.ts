@@ -1,13 +1,14 @@
 // The explorer pages in headless Chromium (Debian's chromium driven by playwright-core): each page
 // renders the indexed history, links lead from list to detail, the wallet search works, pages read
 // the same with JavaScript off, and nothing logs a browser error. Screenshots go to target/screenshots/.
-import { expect } from "chai";
+
 import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
 import { Keypair } from "@solana/web3.js";
-import { openDb, Pipeline, startServer, type IndexerServer } from "../indexer/src/index.ts";
-import { EventHistory, indexedHistory, type IndexedHistory } from "./support/indexed-history.ts";
+import { expect } from "chai";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { type IndexerServer, openDb, Pipeline, startServer } from "../indexer/src/index.ts";
+import { EventHistory, type IndexedHistory, indexedHistory } from "./support/indexed-history.ts";
 import { ROOT } from "./support/world.ts";
 
 const SHOTS = path.join(ROOT, "target/screenshots");
@@ -20,7 +21,7 @@ describe("explorer pages in headless Chromium", function () {
   let browser: Browser;
   const errors: string[] = [];
 
-  before(async function () {
+  before(async () => {
     if (!CHROMIUM) throw new Error("chromium is not installed (scripts/setup.sh installs Debian's chromium)");
     mkdirSync(SHOTS, { recursive: true });
     x = await indexedHistory();
@@ -28,7 +29,7 @@ describe("explorer pages in headless Chromium", function () {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"] });
   });
 
-  after(async function () {
+  after(async () => {
     await browser?.close();
     await server?.close();
     x?.close();
@@ -43,7 +44,7 @@ describe("explorer pages in headless Chromium", function () {
     return page.locator("body").innerText();
   }
 
-  it("home shows GPUs by model, suppliers, supply, leases and block rewards", async function () {
+  it("home shows GPUs by model, suppliers, supply, leases and block rewards", async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const text = await visit(page, "/", "home");
     expect(text).to.contain("GPUs by model");
@@ -59,7 +60,7 @@ describe("explorer pages in headless Chromium", function () {
     await page.close();
   });
 
-  it("devices list links to a device page with its 30-day uptime chart", async function () {
+  it("devices list links to a device page with its 30-day uptime chart", async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const text = await visit(page, "/devices", "devices");
     expect(text).to.contain("Devices");
@@ -75,7 +76,7 @@ describe("explorer pages in headless Chromium", function () {
     await page.close();
   });
 
-  it("lease pages show the cluster; rewards page offers the CSV", async function () {
+  it("lease pages show the cluster; rewards page offers the CSV", async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await visit(page, "/leases", "leases");
     const lease = x.run.settled.lease.publicKey.toBase58();
@@ -94,7 +95,7 @@ describe("explorer pages in headless Chromium", function () {
     await page.close();
   });
 
-  it("the wallet search leads to the wallet page with rewards and payouts", async function () {
+  it("the wallet search leads to the wallet page with rewards and payouts", async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await visit(page, "/", "home-search");
     const owner = x.run.devices[0].supplier.wallet.publicKey.toBase58();
@@ -116,14 +117,20 @@ describe("explorer pages in headless Chromium", function () {
     await page.close();
   });
 
-  it("a device with a pending slash proposal shows it prominently; home shows burned supply beside emitted and the verified suppliers", async function () {
+  it("a device with a pending slash proposal shows it prominently; home shows burned supply beside emitted and the verified suppliers", async () => {
     // Issue 16's events come from instructions still being written: a history written from the IDL.
     const h = new EventHistory();
     const key = () => Keypair.generate().publicKey.toBase58();
     const now = h.start + 40 * 86_400;
     const verified = h.device(undefined, 20_000_000_000n);
     const target = h.device(undefined, 20_000_000_000n);
-    h.emit("staking", "CoStaked", { device: target.device, staker: key(), amount: 5_000_000_000, staker_amount: 5_000_000_000, device_co_stake: 5_000_000_000 });
+    h.emit("staking", "CoStaked", {
+      device: target.device,
+      staker: key(),
+      amount: 5_000_000_000,
+      staker_amount: 5_000_000_000,
+      device_co_stake: 5_000_000_000,
+    });
     h.at(now - 30 * 3600);
     h.uptime(verified.device, h.hour(now) - 30, 26);
     h.uptime(target.device, h.hour(now) - 30, 10);
@@ -174,7 +181,7 @@ describe("explorer pages in headless Chromium", function () {
     }
   });
 
-  it("pages read the same with JavaScript disabled, and no page logged a browser error", async function () {
+  it("pages read the same with JavaScript disabled, and no page logged a browser error", async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
     const text = await visit(page, `/devices/${x.run.devices[0].address.toBase58()}`, "device-nojs");

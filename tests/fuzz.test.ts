@@ -6,10 +6,20 @@
 // A transaction that fails must leave every account it names unchanged (the fee payer's fee aside);
 // whatever happens, no token is created or destroyed (but for network fees a successful burn_fees burns,
 // which its FeesBurned events account for).
-import { expect } from "chai";
-import { Keypair, MessageV0, PublicKey, SystemProgram, SYSVAR_CLOCK_PUBKEY, SYSVAR_INSTRUCTIONS_PUBKEY, SYSVAR_RENT_PUBKEY, VersionedTransaction } from "@solana/web3.js";
-import { TOKEN_PROGRAM_ID } from "@solana/spl-token";
+
 import { leasesIdl, parseEvents, rewardsIdl, stakingIdl, toBigInt } from "@hourglass/client";
+import { TOKEN_PROGRAM_ID } from "@solana/spl-token";
+import {
+  Keypair,
+  MessageV0,
+  PublicKey,
+  SYSVAR_CLOCK_PUBKEY,
+  SYSVAR_INSTRUCTIONS_PUBKEY,
+  SYSVAR_RENT_PUBKEY,
+  SystemProgram,
+  VersionedTransaction,
+} from "@solana/web3.js";
+import { expect } from "chai";
 import { NetworkHistory } from "./support/network-history.ts";
 import { rng } from "./support/random.ts";
 
@@ -20,7 +30,7 @@ const IDLS = [stakingIdl, leasesIdl, rewardsIdl];
 describe(`instruction fuzzer (${TOTAL.toLocaleString("en-US")} instructions, LiteSVM)`, function () {
   this.timeout(3_600_000);
 
-  it("no failed transaction changes anything and no token is created or destroyed", async function () {
+  it("no failed transaction changes anything and no token is created or destroyed", async () => {
     const keys = new Map<string, PublicKey>();
     let unsubscribe = () => {};
     const h = await NetworkHistory.create("litesvm", (engine) => {
@@ -51,7 +61,7 @@ describe(`instruction fuzzer (${TOTAL.toLocaleString("en-US")} instructions, Lit
       const supplies = new Map<string, bigint>();
       for (const k of pool) {
         const a = await engine.getAccount(k);
-        if (!a || !a.owner.equals(TOKEN_PROGRAM_ID)) continue;
+        if (!a?.owner.equals(TOKEN_PROGRAM_ID)) continue;
         if (a.data.length === 165) {
           const mint = new PublicKey(a.data.subarray(0, 32)).toBase58();
           balances.set(mint, (balances.get(mint) ?? 0n) + a.data.readBigUInt64LE(64));
@@ -97,11 +107,25 @@ describe(`instruction fuzzer (${TOTAL.toLocaleString("en-US")} instructions, Lit
         header,
         staticAccountKeys: order.map((at) => pool[at]),
         recentBlockhash: blockhash,
-        compiledInstructions: ixs.map((ix) => ({ programIdIndex: index.get(ix.program)!, accountKeyIndexes: ix.metas.map((m) => index.get(m.at)!), data: ix.data })),
+        compiledInstructions: ixs.map((ix) => ({
+          programIdIndex: index.get(ix.program)!,
+          accountKeyIndexes: ix.metas.map((m) => index.get(m.at)!),
+          data: ix.data,
+        })),
         addressTableLookups: [],
       });
       // version byte + header + keys + blockhash + instructions + lookups, and the signatures.
-      const size = 1 + 3 + 1 + 32 * order.length + 32 + 1 + ixs.reduce((n, ix) => n + 1 + 1 + ix.metas.length + 2 + ix.data.length, 0) + 1 + 1 + 64 * header.numRequiredSignatures;
+      const size =
+        1 +
+        3 +
+        1 +
+        32 * order.length +
+        32 +
+        1 +
+        ixs.reduce((n, ix) => n + 1 + 1 + ix.metas.length + 2 + ix.data.length, 0) +
+        1 +
+        1 +
+        64 * header.numRequiredSignatures;
       return { message, size };
     };
     // Accounts are compared in batches: LiteSVM 0.8's getAccount leaks about 700 bytes of native
@@ -148,7 +172,10 @@ describe(`instruction fuzzer (${TOTAL.toLocaleString("en-US")} instructions, Lit
       }
       // Signature checks are off: random signatures keep every transaction distinct, and the signer
       // flags in the message are what the programs see.
-      const tx = new VersionedTransaction(message.message, Array.from({ length: message.message.header.numRequiredSignatures }, () => r.bytes(64)));
+      const tx = new VersionedTransaction(
+        message.message,
+        Array.from({ length: message.message.header.numRequiredSignatures }, () => r.bytes(64)),
+      );
       const named = message.message.staticAccountKeys;
       const res = await engine.sendSigned(tx);
       if (res.ok) {
@@ -162,14 +189,16 @@ describe(`instruction fuzzer (${TOTAL.toLocaleString("en-US")} instructions, Lit
         }
         const written = new Set(named.filter((_, i) => message.message.isAccountWritable(i)).map((k) => k.toBase58()));
         const now = await snapshot();
-        for (let i = 0; i < pool.length; i++) if (!written.has(pool[i].toBase58()) && now[i] !== baseline[i]) expect.fail(`a transaction before ${res.signature} changed ${pool[i].toBase58()}`);
+        for (let i = 0; i < pool.length; i++)
+          if (!written.has(pool[i].toBase58()) && now[i] !== baseline[i]) expect.fail(`a transaction before ${res.signature} changed ${pool[i].toBase58()}`);
         baseline = now;
       } else {
         failedTx++;
       }
       if ((okTx + failedTx) % BATCH === 0) {
         const now = await snapshot();
-        for (let i = 0; i < pool.length; i++) if (now[i] !== baseline[i]) expect.fail(`a failed transaction changed ${pool[i].toBase58()} (in the last ${BATCH})`);
+        for (let i = 0; i < pool.length; i++)
+          if (now[i] !== baseline[i]) expect.fail(`a failed transaction changed ${pool[i].toBase58()} (in the last ${BATCH})`);
       }
     }
     engine.setSigverify!(true);
@@ -180,6 +209,8 @@ describe(`instruction fuzzer (${TOTAL.toLocaleString("en-US")} instructions, Lit
     }
     expect(end.supplies).to.deep.equal(start.supplies);
     expect(end.balances).to.deep.equal(start.balances);
-    console.log(`      ${sent.toLocaleString("en-US")} instructions in ${(okTx + failedTx).toLocaleString("en-US")} transactions (${failedTx.toLocaleString("en-US")} failed, ${okTx} succeeded) over ${pool.length} accounts in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    console.log(
+      `      ${sent.toLocaleString("en-US")} instructions in ${(okTx + failedTx).toLocaleString("en-US")} transactions (${failedTx.toLocaleString("en-US")} failed, ${okTx} succeeded) over ${pool.length} accounts in ${((Date.now() - t0) / 1000).toFixed(0)} s`,
+    );
   });
 });

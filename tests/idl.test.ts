@@ -1,13 +1,28 @@
 // The IDL JSON against the deployed program: address, discriminators, argument sizes and account
 // sizes must agree, so the committed IDL cannot drift from the code (the Rust side also regenerates
 // the IDL and compares it byte for byte: programs/idl-gen).
-import { expect } from "chai";
-import { Keypair, PublicKey, TransactionInstruction } from "@solana/web3.js";
-import BN from "bn.js";
+
 import fs from "node:fs";
 import path from "node:path";
-import { LEASES_PROGRAM_ID, REWARDS_PROGRAM_ID, STAKING_PROGRAM_ID, leasesIdl, leasesProgram, rewardsIdl, rewardsProgram, stakingIdl, stakingProgram, SlashReason, coStakePda, gpuTierPda, slashProposalPda } from "@hourglass/client";
-import { startEngine, type Engine } from "@hourglass/localchain";
+import {
+  coStakePda,
+  gpuTierPda,
+  LEASES_PROGRAM_ID,
+  leasesIdl,
+  leasesProgram,
+  REWARDS_PROGRAM_ID,
+  rewardsIdl,
+  rewardsProgram,
+  SlashReason,
+  STAKING_PROGRAM_ID,
+  slashProposalPda,
+  stakingIdl,
+  stakingProgram,
+} from "@hourglass/client";
+import { type Engine, startEngine } from "@hourglass/localchain";
+import { Keypair, PublicKey, TransactionInstruction } from "@solana/web3.js";
+import BN from "bn.js";
+import { expect } from "chai";
 import { DECIMALS, H100, PROGRAMS, PROGRAMS_DIR, ROOT, World } from "./support/world.ts";
 
 const NOT_ENOUGH_ACCOUNTS = 6012;
@@ -45,11 +60,11 @@ function anchorTomlId(program: string): string {
   return m[1];
 }
 
-describe("IDL and program agree", function () {
+describe("IDL and program agree", () => {
   let engine: Engine;
   const payer = Keypair.generate();
 
-  before(async function () {
+  before(async () => {
     engine = await startEngine("litesvm", PROGRAMS, PROGRAMS_DIR);
     await engine.airdrop(payer.publicKey, 10_000_000_000n);
   });
@@ -65,47 +80,51 @@ describe("IDL and program agree", function () {
     ["leases", leasesIdl, LEASES_PROGRAM_ID, leasesProgram()],
     ["rewards", rewardsIdl, REWARDS_PROGRAM_ID, rewardsProgram()],
   ] as const) {
-  it(`${label}: the IDL address is the program ID in Anchor.toml`, function () {
-    expect(idl.address).to.equal(anchorTomlId(label));
-  });
+    it(`${label}: the IDL address is the program ID in Anchor.toml`, () => {
+      expect(idl.address).to.equal(anchorTomlId(label));
+    });
 
-  it(`${label}: every instruction discriminator and argument size is the program's`, async function () {
-    const coder = program.coder.instruction;
-    for (const ix of idl.instructions) {
-      // Zero arguments of the IDL's types, encoded by Anchor's coder.
-      const args: Record<string, unknown> = {};
-      for (const a of ix.args) args[camel(a.name)] = zeroOf(a.type);
-      const data = coder.encode(camel(ix.name), args);
-      expect([...data.subarray(0, 8)], ix.name).to.deep.equal(ix.discriminator);
-      // Right discriminator and length: the program gets as far as its accounts.
-      expect(await codeFor(programId, data), `${ix.name} with IDL-sized args`).to.equal(NOT_ENOUGH_ACCOUNTS);
-      // Fixed-size arguments: one byte more or less than the IDL says is rejected as malformed.
-      if (!ix.args.some((a) => a.type === "bytes")) {
-        expect(await codeFor(programId, Buffer.concat([data, Buffer.from([0])])), `${ix.name} + 1 byte`).to.equal(INVALID_INSTRUCTION_DATA);
-        if (data.length > 8) {
-          expect(await codeFor(programId, data.subarray(0, data.length - 1)), `${ix.name} - 1 byte`).to.equal(INVALID_INSTRUCTION_DATA);
+    it(`${label}: every instruction discriminator and argument size is the program's`, async () => {
+      const coder = program.coder.instruction;
+      for (const ix of idl.instructions) {
+        // Zero arguments of the IDL's types, encoded by Anchor's coder.
+        const args: Record<string, unknown> = {};
+        for (const a of ix.args) args[camel(a.name)] = zeroOf(a.type);
+        const data = coder.encode(camel(ix.name), args);
+        expect([...data.subarray(0, 8)], ix.name).to.deep.equal(ix.discriminator);
+        // Right discriminator and length: the program gets as far as its accounts.
+        expect(await codeFor(programId, data), `${ix.name} with IDL-sized args`).to.equal(NOT_ENOUGH_ACCOUNTS);
+        // Fixed-size arguments: one byte more or less than the IDL says is rejected as malformed.
+        if (!ix.args.some((a) => a.type === "bytes")) {
+          expect(await codeFor(programId, Buffer.concat([data, Buffer.from([0])])), `${ix.name} + 1 byte`).to.equal(INVALID_INSTRUCTION_DATA);
+          if (data.length > 8) {
+            expect(await codeFor(programId, data.subarray(0, data.length - 1)), `${ix.name} - 1 byte`).to.equal(INVALID_INSTRUCTION_DATA);
+          }
         }
+        const wrong = Buffer.from(data);
+        wrong[7] ^= 0x01;
+        expect(await codeFor(programId, wrong), `${ix.name} with a flipped discriminator`).to.equal(UNKNOWN_INSTRUCTION);
       }
-      const wrong = Buffer.from(data);
-      wrong[7] ^= 0x01;
-      expect(await codeFor(programId, wrong), `${ix.name} with a flipped discriminator`).to.equal(UNKNOWN_INSTRUCTION);
-    }
-  });
+    });
 
-  it(`${label}: every event has a type for the coder`, function () {
-    const typeNames = new Set((idl.types ?? []).map((t) => t.name));
-    for (const e of idl.events ?? []) expect(typeNames.has(e.name), e.name).to.equal(true);
-  });
+    it(`${label}: every event has a type for the coder`, () => {
+      const typeNames = new Set((idl.types ?? []).map((t) => t.name));
+      for (const e of idl.events ?? []) expect(typeNames.has(e.name), e.name).to.equal(true);
+    });
   }
 
-  it("every account's IDL size and discriminator match live accounts", async function () {
+  it("every account's IDL size and discriminator match live accounts", async () => {
     const w = await World.create("litesvm");
     const supplier = await w.newSupplier(10_000n * 10n ** BigInt(DECIMALS));
     const d = await w.registerDevice(supplier, H100, 1);
     await w.ok("stake", await w.stakeIx(d, w.minimum(d)), [supplier.wallet]);
     const backer = await w.newSupplier(10_000n * 10n ** BigInt(DECIMALS));
     await w.ok("co_stake", await w.coStakeIx(d, backer, 1n), [backer.wallet]);
-    await w.ok("propose_slash", await w.staking.proposeSlash({ authority: w.authority.publicKey, deviceKey: d.key.publicKey, bps: 1, reason: SlashReason.Admin }), [w.authority]);
+    await w.ok(
+      "propose_slash",
+      await w.staking.proposeSlash({ authority: w.authority.publicKey, deviceKey: d.key.publicKey, bps: 1, reason: SlashReason.Admin }),
+      [w.authority],
+    );
     const program = stakingProgram();
     const live: Record<string, import("@solana/web3.js").PublicKey> = {
       config: w.config,
@@ -114,7 +133,9 @@ describe("IDL and program agree", function () {
       coStake: coStakePda(d.address, backer.wallet.publicKey)[0],
       slashProposal: slashProposalPda(d.address)[0],
     };
-    expect(Object.keys(live).sort()).to.deep.equal(stakingIdl.accounts!.map((a) => a.name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()).replace(/^./, (c) => c.toLowerCase())).sort());
+    expect(Object.keys(live).sort()).to.deep.equal(
+      stakingIdl.accounts!.map((a) => a.name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()).replace(/^./, (c) => c.toLowerCase())).sort(),
+    );
     for (const [name, address] of Object.entries(live)) {
       const acc = await w.engine.getAccount(address);
       expect(acc!.owner.equals(STAKING_PROGRAM_ID)).to.equal(true);
@@ -124,7 +145,7 @@ describe("IDL and program agree", function () {
     }
   });
 
-  it("leases: the Lease header matches its IDL size and its slot table the Slot type", async function () {
+  it("leases: the Lease header matches its IDL size and its slot table the Slot type", async () => {
     const { LeaseWorld } = await import("./support/lease-world.ts");
     const lw = await LeaseWorld.create("litesvm");
     const renter = await lw.newRenter();
@@ -140,8 +161,8 @@ describe("IDL and program agree", function () {
   });
 });
 
-describe("program binaries", function () {
-  it("each deployed program is an SBPF v0 ELF shared object for EM_BPF (247)", function () {
+describe("program binaries", () => {
+  it("each deployed program is an SBPF v0 ELF shared object for EM_BPF (247)", () => {
     const files = fs.readdirSync(PROGRAMS_DIR).filter((f) => f.endsWith(".so"));
     expect(files).to.include.members(["hourglass_staking.so", "hourglass_leases.so", "hourglass_rewards.so"]);
     for (const f of files) {

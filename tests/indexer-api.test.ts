@@ -2,7 +2,7 @@
 // feed (SSE over real HTTP), and bad input: every bad parameter is a 400 with a message, never a 500.
 import { expect } from "chai";
 import { createApp, openDb, Pipeline, startServer } from "../indexer/src/index.ts";
-import { indexedHistory, type IndexedHistory } from "./support/indexed-history.ts";
+import { type IndexedHistory, indexedHistory } from "./support/indexed-history.ts";
 import { rng } from "./support/random.ts";
 
 describe("indexer API", function () {
@@ -10,12 +10,12 @@ describe("indexer API", function () {
   let x: IndexedHistory;
   let app: ReturnType<typeof createApp>;
 
-  before(async function () {
+  before(async () => {
     x = await indexedHistory();
     app = createApp({ db: x.db, pipeline: x.pipeline });
   });
 
-  after(function () {
+  after(() => {
     x?.close();
   });
 
@@ -25,15 +25,28 @@ describe("indexer API", function () {
     return r.json() as Promise<any>;
   };
 
-  it("publishes an OpenAPI 3 document covering every route", async function () {
+  it("publishes an OpenAPI 3 document covering every route", async () => {
     const doc = await get("/openapi.json");
     expect(doc.openapi).to.equal("3.0.0");
-    for (const p of ["/api/network", "/api/devices", "/api/devices/{address}", "/api/suppliers", "/api/leases", "/api/leases/{address}", "/api/rewards/hours", "/api/wallets/{address}", "/api/wallets/{address}/activity", "/api/events", "/api/events/stream", "/webhooks/helius"]) {
+    for (const p of [
+      "/api/network",
+      "/api/devices",
+      "/api/devices/{address}",
+      "/api/suppliers",
+      "/api/leases",
+      "/api/leases/{address}",
+      "/api/rewards/hours",
+      "/api/wallets/{address}",
+      "/api/wallets/{address}/activity",
+      "/api/events",
+      "/api/events/stream",
+      "/webhooks/helius",
+    ]) {
       expect(doc.paths, p).to.have.property(p);
     }
   });
 
-  it("pages with cursors through devices, suppliers, leases, events and reward hours without gaps or repeats", async function () {
+  it("pages with cursors through devices, suppliers, leases, events and reward hours without gaps or repeats", async () => {
     for (const [route, key, total] of [
       ["/api/devices", "address", 4],
       ["/api/suppliers", "address", 4],
@@ -55,7 +68,7 @@ describe("indexer API", function () {
     }
   });
 
-  it("filters devices and leases, and returns u64 amounts as decimal strings", async function () {
+  it("filters devices and leases, and returns u64 amounts as decimal strings", async () => {
     // Device 2 is still held by the terminated lease (never released); the others are idle.
     expect((await get("/api/devices?status=active&model=2")).items).to.have.length(3);
     expect((await get("/api/devices?status=leased")).items.map((d: any) => d.address)).to.deep.equal([x.run.devices[2].address.toBase58()]);
@@ -71,14 +84,17 @@ describe("indexer API", function () {
     expect((await get("/api/network")).marketPrices).to.deep.equal([]);
     const early = openDb(":memory:");
     const start = x.txs[0].blockTime!;
-    new Pipeline(early).ingest("test", x.txs.filter((t) => t.blockTime! <= start + 6 * 3600));
+    new Pipeline(early).ingest(
+      "test",
+      x.txs.filter((t) => t.blockTime! <= start + 6 * 3600),
+    );
     const net: any = await (await createApp({ db: early }).request("/api/network")).json();
     // Two leases of model 2 at 2 and 4 tokens per GPU-hour: the median is 3.
     expect(net.marketPrices).to.deep.equal([{ model: 2, name: "A100", leases: 2, medianPerGpuHour: "3000000" }]);
     early.$client.close();
   });
 
-  it("explorer pages: a filter form left at \"any\" is no filter, the next page keeps the filters, detail pages refuse unknown parameters", async function () {
+  it('explorer pages: a filter form left at "any" is no filter, the next page keeps the filters, detail pages refuse unknown parameters', async () => {
     const all = await (await app.request("/devices?limit=50")).text();
     const form = await app.request("/devices?model=&status=&limit=50");
     expect(form.status).to.equal(200);
@@ -99,7 +115,7 @@ describe("indexer API", function () {
     expect(await lease.text()).to.contain("unknown query parameter: junk");
   });
 
-  it("serves block rewards and wallet activity as CSV", async function () {
+  it("serves block rewards and wallet activity as CSV", async () => {
     const json = await get("/api/rewards/hours?limit=1000");
     const r = await app.request("/api/rewards/hours?format=csv&limit=1000");
     expect(r.headers.get("content-type")).to.match(/^text\/csv/);
@@ -116,7 +132,7 @@ describe("indexer API", function () {
     expect(csv).to.contain(",payout,");
   });
 
-  it("answers every bad parameter with 400 and a message, unknown things with 404", async function () {
+  it("answers every bad parameter with 400 and a message, unknown things with 404", async () => {
     const bad = [
       "/api/devices?limit=0",
       "/api/devices?limit=1001",
@@ -147,11 +163,45 @@ describe("indexer API", function () {
     expect((await app.request("/webhooks/helius", { method: "POST", body: "[]" })).status, "webhook off without a secret").to.equal(404);
   });
 
-  it("never answers random input with a 5xx", async function () {
+  it("never answers random input with a 5xx", async () => {
     const rand = rng(99).int;
-    const routes = ["/api/devices", "/api/leases", "/api/suppliers", "/api/rewards/hours", "/api/events", `/api/wallets/${x.run.renter.publicKey.toBase58()}/activity`, "/api/devices/", "/api/leases/", "/devices", "/leases", "/rewards", "/wallet/", "/"];
+    const routes = [
+      "/api/devices",
+      "/api/leases",
+      "/api/suppliers",
+      "/api/rewards/hours",
+      "/api/events",
+      `/api/wallets/${x.run.renter.publicKey.toBase58()}/activity`,
+      "/api/devices/",
+      "/api/leases/",
+      "/devices",
+      "/leases",
+      "/rewards",
+      "/wallet/",
+      "/",
+    ];
     const keys = ["limit", "cursor", "model", "status", "owner", "renter", "format", "kind", "name", "region", "zzz", "limit[]", "__proto__"];
-    const values = ["", "0", "-1", "1e9", "NaN", "abc", "%00", "'", '"', "<script>", "99999999999999999999", "active", "csv", "open", "eyJ4IjoxfQ", "W10", "WyJ6Il0", "%E2%98%83", "11111111111111111111111111111111"];
+    const values = [
+      "",
+      "0",
+      "-1",
+      "1e9",
+      "NaN",
+      "abc",
+      "%00",
+      "'",
+      '"',
+      "<script>",
+      "99999999999999999999",
+      "active",
+      "csv",
+      "open",
+      "eyJ4IjoxfQ",
+      "W10",
+      "WyJ6Il0",
+      "%E2%98%83",
+      "11111111111111111111111111111111",
+    ];
     const statuses = new Map<number, number>();
     for (let i = 0; i < 400; i++) {
       const route = routes[rand(routes.length)];
@@ -165,7 +215,7 @@ describe("indexer API", function () {
     expect(statuses.get(200)).to.be.greaterThan(0);
   });
 
-  it("streams new events live over server-sent events", async function () {
+  it("streams new events live over server-sent events", async () => {
     const server = await startServer({ db: x.db, pipeline: x.pipeline });
     const ac = new AbortController();
     try {

@@ -1,12 +1,13 @@
 // Crash safety: an ingesting process is killed with SIGKILL at random points (at least ten times) and
 // restarted; the finished database's views and event log equal an uninterrupted run's.
-import { expect } from "chai";
+
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { openDb, Pipeline, SvmSource, type ChainTx, type SvmSink } from "../indexer/src/index.ts";
+import { expect } from "chai";
 import { viewsDigest } from "../indexer/src/db/digest.ts";
+import { type ChainTx, openDb, Pipeline, type SvmSink, SvmSource } from "../indexer/src/index.ts";
 import { NetworkHistory } from "./support/network-history.ts";
 import { rng } from "./support/random.ts";
 
@@ -35,8 +36,7 @@ function runChild(dbFile: string, txFile: string, plan: KillPlan | null): Promis
         const [word, arg] = line.split(" ");
         if (word === "done") finished = true;
         else if (word === "ready" && plan) target = plan.target(Number(arg));
-        else if (word === "at" && target !== null && timer === undefined && Number(arg) >= target)
-          timer = setTimeout(() => child.kill("SIGKILL"), plan!.lag);
+        else if (word === "at" && target !== null && timer === undefined && Number(arg) >= target) timer = setTimeout(() => child.kill("SIGKILL"), plan!.lag);
       }
     });
     child.stderr.on("data", (d: Buffer) => (err += d.toString()));
@@ -53,7 +53,7 @@ function runChild(dbFile: string, txFile: string, plan: KillPlan | null): Promis
 describe("indexer: crash safety", function () {
   this.timeout(300_000);
 
-  it("kill -9 during ingestion at random points, restart: the views equal an uninterrupted run's", async function () {
+  it("kill -9 during ingestion at random points, restart: the views equal an uninterrupted run's", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "hourglass-crash-"));
     try {
       // The chain's transactions, as the in-process source hands them over.

@@ -1,14 +1,15 @@
 // The indexer API fuzzed from its own OpenAPI document by Schemathesis (from the project's virtualenv)
 // over an indexed history: every generated request, valid or not, must get an answer that is not a
 // server error and that matches the documented response schema.
-import { expect } from "chai";
+
 import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { startServer, type IndexerServer } from "../indexer/src/index.ts";
-import { indexedHistory, type IndexedHistory } from "./support/indexed-history.ts";
+import { expect } from "chai";
+import { type IndexerServer, startServer } from "../indexer/src/index.ts";
+import { type IndexedHistory, indexedHistory } from "./support/indexed-history.ts";
 
 /** Schemathesis's CLI in the virtualenv setup.sh makes ($SCHEMATHESIS_VENV from scripts/env.sh). */
 const ST = path.join(process.env.SCHEMATHESIS_VENV ?? path.join(os.homedir(), ".cache/hourglass/venv-schemathesis-4.32.5"), "bin/st");
@@ -18,18 +19,18 @@ describe("indexer API fuzzed from its OpenAPI document (Schemathesis)", function
   let x: IndexedHistory;
   let server: IndexerServer;
 
-  before(async function () {
+  before(async () => {
     if (!existsSync(ST)) throw new Error(`schemathesis is not installed at ${ST} (scripts/setup.sh installs it)`);
     x = await indexedHistory();
     server = await startServer({ db: x.db, pipeline: x.pipeline, webhookAuth: "Bearer fuzz-secret-0123456789" });
   });
 
-  after(async function () {
+  after(async () => {
     await server?.close();
     x?.close();
   });
 
-  it("no request gets a 5xx or an undocumented response", async function () {
+  it("no request gets a 5xx or an undocumented response", async () => {
     let out = "";
     let code = 0;
     // Schemathesis keeps a cache in its working directory: a scratch one, not the checkout.
@@ -65,6 +66,13 @@ describe("indexer API fuzzed from its OpenAPI document (Schemathesis)", function
     expect(code, out.slice(-6000)).to.equal(0);
     const summary = /(\d+) passed/.exec(out);
     expect(summary, out.slice(-2000)).to.not.equal(null);
-    console.log(`      ${out.trim().split("\n").filter((l) => /passed|generated|cases/i.test(l)).slice(-3).join(" | ")}`);
+    console.log(
+      `      ${out
+        .trim()
+        .split("\n")
+        .filter((l) => /passed|generated|cases/i.test(l))
+        .slice(-3)
+        .join(" | ")}`,
+    );
   });
 });

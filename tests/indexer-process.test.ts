@@ -1,18 +1,23 @@
 // The indexer as its own process (indexer/src/main.ts) against a JSON-RPC endpoint: configuration from
 // the environment, refused with a clear message when wrong; started right, it backfills, tails and
 // serves the API.
-import { expect } from "chai";
+
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { startRpcServer, type RpcServer } from "@hourglass/localchain";
+import { type RpcServer, startRpcServer } from "@hourglass/localchain";
+import { expect } from "chai";
 import { ConfigError, loadConfig } from "../indexer/src/index.ts";
 import { NetworkHistory } from "./support/network-history.ts";
 import { ROOT } from "./support/world.ts";
 
 function runIndexer(env: Record<string, string>) {
-  const child = spawn(process.execPath, ["--import", "tsx", "indexer/src/main.ts"], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "indexer/src/main.ts"], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
   child.stdout.on("data", (d: Buffer) => (out += d.toString()));
   child.stderr.on("data", (d: Buffer) => (out += d.toString()));
@@ -23,7 +28,7 @@ function runIndexer(env: Record<string, string>) {
 describe("indexer process (indexer/src/main.ts)", function () {
   this.timeout(120_000);
 
-  it("refuses a bad configuration with a message naming the variable", async function () {
+  it("refuses a bad configuration with a message naming the variable", async () => {
     expect(() => loadConfig({ INDEXER_SOURCE: "rpc" })).to.throw(ConfigError, /RPC_URL is required/);
     expect(() => loadConfig({ RPC_URL: "http://127.0.0.1:8899", INDEXER_PORT: "http" })).to.throw(ConfigError, /INDEXER_PORT/);
     expect(() => loadConfig({ INDEXER_SOURCE: "helius", HELIUS_API_KEY: "k" })).to.throw(ConfigError, /HELIUS_WEBHOOK_AUTH/);
@@ -38,7 +43,7 @@ describe("indexer process (indexer/src/main.ts)", function () {
     expect(p.output()).to.match(/invalid indexer configuration: RPC_URL/);
   });
 
-  it("backfills and tails a JSON-RPC endpoint and serves the API", async function () {
+  it("backfills and tails a JSON-RPC endpoint and serves the API", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "hourglass-process-"));
     let rpcStarted!: Promise<RpcServer>;
     const h = await NetworkHistory.create("litesvm", (engine) => {

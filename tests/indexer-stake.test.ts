@@ -3,10 +3,11 @@
 // co-stakers pro rata and from unbonding stake, the verified-supplier rule (24 hours up in the last 30
 // days of chain time, no fault), and burned fees beside emitted rewards. Each history is also folded
 // again from its event log and in shuffled deliveries: the views must come out the same.
-import { expect } from "chai";
+
 import { Keypair, PublicKey } from "@solana/web3.js";
-import { createApp, openDb, Pipeline, type ChainTx, type IndexerDb } from "../indexer/src/index.ts";
+import { expect } from "chai";
 import { viewsDigest } from "../indexer/src/db/digest.ts";
+import { type ChainTx, createApp, type IndexerDb, openDb, Pipeline } from "../indexer/src/index.ts";
 import { EventHistory as History } from "./support/indexed-history.ts";
 import { rng } from "./support/random.ts";
 
@@ -57,7 +58,7 @@ function expectFoldIndependent(db: IndexerDb, pipeline: Pipeline, txs: ChainTx[]
 describe("indexer: slash proposals, pro-rata slashes, verified suppliers, burned fees", function () {
   this.timeout(60_000);
 
-  it("folds slash proposals into the device's API answer and page: pending, executable, executed, cancelled", async function () {
+  it("folds slash proposals into the device's API answer and page: pending, executable, executed, cancelled", async () => {
     const h = new History();
     const { device, owner } = h.device();
     const authority = key();
@@ -70,7 +71,20 @@ describe("indexer: slash proposals, pro-rata slashes, verified suppliers, burned
     let d = await early.get(`/api/devices/${device}`);
     expect(d.asOf).to.equal(t0);
     expect(d.slashProposals).to.deep.equal([
-      { proposal, authority, status: "pending", bps: 500, reason: 1, reasonName: "missed heartbeats", proposedAt: t0, executableAt: t0 + 48 * HOUR, executable: false, resolvedAt: null, amount: null, signature: h.c.txs[h.c.txs.length - 2].signature },
+      {
+        proposal,
+        authority,
+        status: "pending",
+        bps: 500,
+        reason: 1,
+        reasonName: "missed heartbeats",
+        proposedAt: t0,
+        executableAt: t0 + 48 * HOUR,
+        executable: false,
+        resolvedAt: null,
+        amount: null,
+        signature: h.c.txs[h.c.txs.length - 2].signature,
+      },
     ]);
     let page = await early.page(`/devices/${device}`);
     expect(page).to.match(/role="alert"><b>Slash proposed: 5% of stake \(missed heartbeats\)<\/b>/);
@@ -89,7 +103,11 @@ describe("indexer: slash proposals, pro-rata slashes, verified suppliers, burned
     // Executed (with the slash beside it); proposed again at the same PDA (admin) and cancelled; a third
     // (failed job) stays pending.
     h.at(t0 + 49 * HOUR).c.tx("staking", [
-      ["staking", "DeviceSlashed", { device, authority, amount: 500, bps: 500, reason: 1, remaining_stake: 9_501, co_stake_amount: 0, remaining_co_stake: 0, remaining_unbonding: 0 }],
+      [
+        "staking",
+        "DeviceSlashed",
+        { device, authority, amount: 500, bps: 500, reason: 1, remaining_stake: 9_501, co_stake_amount: 0, remaining_co_stake: 0, remaining_unbonding: 0 },
+      ],
       ["staking", "SlashExecuted", { device, proposal, bps: 500, reason: 1, amount: 500 }],
     ]);
     h.at(t0 + 50 * HOUR).emit("staking", "SlashProposed", { device, proposal, authority, bps: 1_000, reason: 3, executable_at: t0 + 98 * HOUR });
@@ -97,18 +115,27 @@ describe("indexer: slash proposals, pro-rata slashes, verified suppliers, burned
     h.at(t0 + 52 * HOUR).emit("staking", "SlashProposed", { device, proposal, authority, bps: 250, reason: 2, executable_at: t0 + 100 * HOUR });
     const all = fold(h.c.txs);
     d = await all.get(`/api/devices/${device}`);
-    expect(d.slashProposals.map((p: any) => [p.status, p.bps, p.reasonName, p.proposedAt, p.executableAt, p.resolvedAt, p.amount, p.executable])).to.deep.equal([
-      ["pending", 250, "failed job", t0 + 52 * HOUR, t0 + 100 * HOUR, null, null, false],
-      ["cancelled", 1_000, "admin", t0 + 50 * HOUR, t0 + 98 * HOUR, t0 + 51 * HOUR, null, false],
-      ["executed", 500, "missed heartbeats", t0, t0 + 48 * HOUR, t0 + 49 * HOUR, "500", false],
-    ]);
+    expect(d.slashProposals.map((p: any) => [p.status, p.bps, p.reasonName, p.proposedAt, p.executableAt, p.resolvedAt, p.amount, p.executable])).to.deep.equal(
+      [
+        ["pending", 250, "failed job", t0 + 52 * HOUR, t0 + 100 * HOUR, null, null, false],
+        ["cancelled", 1_000, "admin", t0 + 50 * HOUR, t0 + 98 * HOUR, t0 + 51 * HOUR, null, false],
+        ["executed", 500, "missed heartbeats", t0, t0 + 48 * HOUR, t0 + 49 * HOUR, "500", false],
+      ],
+    );
     expect(d.device.stake).to.equal("9501");
     expect(d.device.slashed).to.equal("500");
     page = await all.page(`/devices/${device}`);
     expect(page.match(/role="alert"/g)).to.have.length(1);
     expect(page).to.contain("Slash proposed: 2.5% of stake (failed job)");
     expect(page).to.contain("(in 48 h)");
-    for (const cell of ['<span class="tag bad">pending</span>', '<span class="tag good">cancelled</span>', '<span class="tag ">executed</span>', "<td>admin</td>", ">0.0005</td>"]) expect(page).to.contain(cell);
+    for (const cell of [
+      '<span class="tag bad">pending</span>',
+      '<span class="tag good">cancelled</span>',
+      '<span class="tag ">executed</span>',
+      "<td>admin</td>",
+      ">0.0005</td>",
+    ])
+      expect(page).to.contain(cell);
     // A device with none says so; the OpenAPI document describes the proposals.
     const other = h.device();
     const none = fold(h.c.txs);
@@ -122,7 +149,7 @@ describe("indexer: slash proposals, pro-rata slashes, verified suppliers, burned
     all.db.$client.close();
   });
 
-  it("a slash takes from co-stakers pro rata and from unbonding stake: stake, co-stake and unbonding follow the event", async function () {
+  it("a slash takes from co-stakers pro rata and from unbonding stake: stake, co-stake and unbonding follow the event", async () => {
     const h = new History();
     const { device, owner } = h.device(undefined, 10_000n);
     const [a, b] = [key(), key()];
@@ -136,7 +163,17 @@ describe("indexer: slash proposals, pro-rata slashes, verified suppliers, burned
     expect([v0.stake, v0.coStake, v0.unbonding, v0.coUnbonding]).to.deep.equal(["8000", "4000", "2000", "1000"]);
     before.db.$client.close();
     // 10%: the supplier loses 800 active + 200 unbonding, co-stakers 400 active + 100 unbonding.
-    h.at(h.start + DAY).emit("staking", "DeviceSlashed", { device, authority: ZERO, amount: 1_500, bps: 1_000, reason: 3, remaining_stake: 7_200, co_stake_amount: 500, remaining_co_stake: 3_600, remaining_unbonding: 1_800 });
+    h.at(h.start + DAY).emit("staking", "DeviceSlashed", {
+      device,
+      authority: ZERO,
+      amount: 1_500,
+      bps: 1_000,
+      reason: 3,
+      remaining_stake: 7_200,
+      co_stake_amount: 500,
+      remaining_co_stake: 3_600,
+      remaining_unbonding: 1_800,
+    });
     const mid = fold([...h.c.txs]);
     const v1 = (await mid.get(`/api/devices/${device}`)).device;
     expect([v1.stake, v1.coStake, v1.unbonding, v1.coUnbonding, v1.slashed]).to.deep.equal(["7200", "3600", "1800", "900", "1500"]);
@@ -152,7 +189,17 @@ describe("indexer: slash proposals, pro-rata slashes, verified suppliers, burned
     h.at(h.start + 15 * DAY).emit("staking", "Withdrawn", { device, destination: owner, amount: 1_800 });
     h.emit("staking", "CoWithdrawn", { device, staker: b, destination: b, amount: 900 });
     // A second slash with nothing unbonding: 10% of 7,200 and of 3,600, all active.
-    h.emit("staking", "DeviceSlashed", { device, authority: ZERO, amount: 1_080, bps: 1_000, reason: 2, remaining_stake: 6_480, co_stake_amount: 360, remaining_co_stake: 3_240, remaining_unbonding: 0 });
+    h.emit("staking", "DeviceSlashed", {
+      device,
+      authority: ZERO,
+      amount: 1_080,
+      bps: 1_000,
+      reason: 2,
+      remaining_stake: 6_480,
+      co_stake_amount: 360,
+      remaining_co_stake: 3_240,
+      remaining_unbonding: 0,
+    });
     const end = fold(h.c.txs);
     const v2 = (await end.get(`/api/devices/${device}`)).device;
     expect([v2.stake, v2.coStake, v2.unbonding, v2.coUnbonding, v2.slashed]).to.deep.equal(["6480", "3240", "0", "0", "2580"]);
@@ -161,7 +208,7 @@ describe("indexer: slash proposals, pro-rata slashes, verified suppliers, burned
     end.db.$client.close();
   });
 
-  it("a verified supplier's devices proved at least 24 hours in the last 30 days of chain time, with no fault in them", async function () {
+  it("a verified supplier's devices proved at least 24 hours in the last 30 days of chain time, with no fault in them", async () => {
     const h = new History();
     const s = ["s1", "s2", "s3", "s4", "s5", "s6"].map(() => key());
     const d1 = h.device(s[0]).device;
@@ -205,7 +252,11 @@ describe("indexer: slash proposals, pro-rata slashes, verified suppliers, burned
     ]);
     expect(await x.page("/")).to.match(/<b>3<\/b>verified suppliers/);
     const doc = await x.get("/openapi.json");
-    for (const d of [doc.components.schemas.Supplier.properties.verified.description, doc.paths["/api/network"].get.description, doc.paths["/api/suppliers"].get.description]) {
+    for (const d of [
+      doc.components.schemas.Supplier.properties.verified.description,
+      doc.paths["/api/network"].get.description,
+      doc.paths["/api/suppliers"].get.description,
+    ]) {
       expect(d).to.contain("at least 24 hours").and.contain("last 30 days").and.contain("no fault");
     }
     expectFoldIndependent(x.db, x.pipeline, h.c.txs, 3);
@@ -236,7 +287,7 @@ describe("indexer: slash proposals, pro-rata slashes, verified suppliers, burned
     z.db.$client.close();
   });
 
-  it("shows cumulative burned fees beside emitted block rewards", async function () {
+  it("shows cumulative burned fees beside emitted block rewards", async () => {
     const h = new History();
     h.emit("rewards", "HourEmitted", { hour: 0, amount: 4_000_000, total_weight: 10, nominated_devices: 1 });
     h.emit("rewards", "HourEmitted", { hour: 1, amount: 3_500_000, total_weight: 10, nominated_devices: 1 });
@@ -251,14 +302,16 @@ describe("indexer: slash proposals, pro-rata slashes, verified suppliers, burned
     net = await x.get("/api/network");
     expect([net.supply.emitted, net.supply.burned, net.burns]).to.deep.equal(["7500000", "2000000", { count: 2, lastAt: h.start + 9 * HOUR }]);
     const home = await x.page("/");
-    expect(home).to.match(/<b>7\.5<\/b>emitted: block rewards, cumulative<\/div>\s*<div class="card"><b>2<\/b>burned: network-token fees, cumulative \(2 burns, latest 2023-11-15 07:00 UTC\)/);
+    expect(home).to.match(
+      /<b>7\.5<\/b>emitted: block rewards, cumulative<\/div>\s*<div class="card"><b>2<\/b>burned: network-token fees, cumulative \(2 burns, latest 2023-11-15 07:00 UTC\)/,
+    );
     const doc = await x.get("/openapi.json");
     expect(doc.paths["/api/network"].get.description).to.contain("burned");
     expectFoldIndependent(x.db, x.pipeline, h.c.txs, 4);
     x.db.$client.close();
   });
 
-  it("a database folded by an older version of the views is replayed from its event log when opened", async function () {
+  it("a database folded by an older version of the views is replayed from its event log when opened", async () => {
     const h = new History();
     const { device } = h.device();
     h.emit("staking", "SlashProposed", { device, proposal: key(), authority: key(), bps: 100, reason: 3, executable_at: h.start + 2 * DAY });

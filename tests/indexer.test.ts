@@ -1,31 +1,32 @@
 // The indexer end to end on a real chain (LiteSVM): the in-process source folds a network history into
 // the SQLite views, and the API answers from them.
-import { expect } from "chai";
-import { PublicKey } from "@solana/web3.js";
-import BN from "bn.js";
-import { leasesIdl, parseEvents, rewardsIdl, stakingIdl, toBigInt } from "@hourglass/client";
+
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createApp, decodeTx, openDb, Pipeline, SvmSource, type IngestResult } from "../indexer/src/index.ts";
-import { syntheticHistory } from "../indexer/src/ingest/synthetic.ts";
+import { leasesIdl, parseEvents, rewardsIdl, stakingIdl, toBigInt } from "@hourglass/client";
+import { PublicKey } from "@solana/web3.js";
+import BN from "bn.js";
+import { expect } from "chai";
 import { viewsDigest } from "../indexer/src/db/digest.ts";
+import { createApp, decodeTx, type IngestResult, openDb, Pipeline, SvmSource } from "../indexer/src/index.ts";
+import { syntheticHistory } from "../indexer/src/ingest/synthetic.ts";
+import { type IndexedHistory, indexedHistory } from "./support/indexed-history.ts";
 import { NetworkHistory, PRICE } from "./support/network-history.ts";
-import { indexedHistory, type IndexedHistory } from "./support/indexed-history.ts";
 
 describe("indexer: in-process source and views", function () {
   this.timeout(120_000);
   let x: IndexedHistory;
 
-  before(async function () {
+  before(async () => {
     x = await indexedHistory();
   });
 
-  after(function () {
+  after(() => {
     x?.close();
   });
 
-  it("folds devices, leases, payouts and block rewards into the views", async function () {
+  it("folds devices, leases, payouts and block rewards into the views", async () => {
     const { db, run, h } = x;
     const app = createApp({ db });
     const get = async (p: string) => {
@@ -71,7 +72,7 @@ describe("indexer: in-process source and views", function () {
     console.log("      views:", JSON.stringify(viewsDigest(db.$client).rows));
   });
 
-  it("a source started again mid-slot carries on the slot's order: no replay, the same views", async function () {
+  it("a source started again mid-slot carries on the slot's order: no replay, the same views", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "hourglass-svm-restart-"));
     const db = openDb(path.join(dir, "indexer.sqlite"));
     try {
@@ -97,7 +98,11 @@ describe("indexer: in-process source and views", function () {
       source.start();
       await h.runMore(first);
       source.stop();
-      const inSlot = (cmp: string) => db.$client.prepare(`SELECT ${cmp === ">" ? "min" : "max"}(block_index) FROM events WHERE slot = ? AND id ${cmp} ?`).pluck().get(lastSlot, lastId) as number | null;
+      const inSlot = (cmp: string) =>
+        db.$client
+          .prepare(`SELECT ${cmp === ">" ? "min" : "max"}(block_index) FROM events WHERE slot = ? AND id ${cmp} ?`)
+          .pluck()
+          .get(lastSlot, lastId) as number | null;
       const before = inSlot("<=");
       const after = inSlot(">");
       expect(after, "the second phase begins in the first one's last slot").to.not.equal(null);
@@ -132,7 +137,7 @@ describe("indexer: in-process source and views", function () {
     }
   });
 
-  it("decodes events exactly as anchor's coder does (real history and the benchmark's synthetic one)", function () {
+  it("decodes events exactly as anchor's coder does (real history and the benchmark's synthetic one)", () => {
     // BN to decimal through base 16 (toBigInt): see its comment on bn.js's base-10 path under V8.
     const plain = (v: unknown) => (v instanceof PublicKey ? v.toBase58() : BN.isBN(v) ? toBigInt(v).toString() : v);
     const synthetic = [...syntheticHistory({ devices: 20, events: 3_000 })].flat();
@@ -157,7 +162,7 @@ describe("indexer: in-process source and views", function () {
     expect(names.size, [...names].join(",")).to.be.greaterThanOrEqual(20);
   });
 
-  it("skips an event whose data is cut short, even one that ends in a key", function () {
+  it("skips an event whose data is cut short, even one that ends in a key", () => {
     // DeviceStatusChanged ends in a public key: a byte short must not decode as a shorter key.
     const tx = x.txs.find((t) => decodeTx(t).some((e) => e.name === "DeviceStatusChanged"))!;
     const before = decodeTx(tx);

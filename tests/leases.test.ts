@@ -1,11 +1,24 @@
 // The lease program (escrow + proof of time-lock) as SBF: the lifecycle hour by hour, a 64-device
 // cluster, replays and forgeries, early termination, faults, pause and resume, both payment mints.
 // Ed25519 checks run on LiteSVM only: solana-bankrun 0.4 does not verify precompile signatures.
-import { expect } from "chai";
-import { Keypair, PublicKey, SystemProgram, TransactionInstruction } from "@solana/web3.js";
-import { parseEvents, leasesIdl, stakingIdl, toBigInt, LeaseStatus, LeasesClient, SlotStatus, ed25519Instruction, marketPda, networkTreasuryPda, DeviceStatus } from "@hourglass/client";
+
+import {
+  DeviceStatus,
+  ed25519Instruction,
+  LeaseStatus,
+  LeasesClient,
+  leasesIdl,
+  marketPda,
+  networkTreasuryPda,
+  parseEvents,
+  SlotStatus,
+  stakingIdl,
+  toBigInt,
+} from "@hourglass/client";
 import { createMint, createTokenAccount } from "@hourglass/localchain";
-import { FEES, GRACE, HOUR, LeaseWorld, TOKENS, type OpenLease } from "./support/lease-world.ts";
+import { Keypair, PublicKey, SystemProgram, TransactionInstruction } from "@solana/web3.js";
+import { expect } from "chai";
+import { FEES, GRACE, HOUR, LeaseWorld, type OpenLease, TOKENS } from "./support/lease-world.ts";
 import { DECIMALS, ENGINES, World } from "./support/world.ts";
 
 const E = {
@@ -44,34 +57,53 @@ const PRICE = 2n * TOKENS; // per GPU-hour
 const bps = (amount: bigint, rate: number) => (amount * BigInt(rate)) / 10_000n;
 
 for (const engineName of ENGINES) {
-  describe(`lease program on ${engineName}`, function () {
+  describe(`lease program on ${engineName}`, () => {
     let lw: LeaseWorld;
     const opened: OpenLease[] = [];
 
-    before(async function () {
+    before(async () => {
       lw = await LeaseWorld.create(engineName, 4 * HOUR);
     });
 
-    afterEach(async function () {
+    afterEach(async () => {
       for (const o of opened) await lw.checkEscrow(o);
       await lw.w.checkVaultInvariant();
     });
 
     async function settleAndClaim(o: OpenLease) {
       const caller = lw.attester;
-      await lw.ok("complete", await lw.leases.complete({ caller: caller.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey, renterTokens: o.renterTokens }), [caller]);
+      await lw.ok(
+        "complete",
+        await lw.leases.complete({ caller: caller.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey, renterTokens: o.renterTokens }),
+        [caller],
+      );
       const { slots } = await lw.state(o);
       for (let i = 0; i < slots.length; i++) {
         if (slots[i].provenHours > slots[i].claimedHours) {
-          await lw.ok("claim", await lw.leases.claim({ caller: caller.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey, slot: i, supplierTokens: lw.supplierTokens(o.devices[i], o), treasury: o.treasury }), [caller]);
+          await lw.ok(
+            "claim",
+            await lw.leases.claim({
+              caller: caller.publicKey,
+              lease: o.lease.publicKey,
+              escrow: o.escrow.publicKey,
+              slot: i,
+              supplierTokens: lw.supplierTokens(o.devices[i], o),
+              treasury: o.treasury,
+            }),
+            [caller],
+          );
         }
         if (!slots[i].released) {
-          await lw.ok("release_device", await lw.leases.releaseDevice({ caller: caller.publicKey, lease: o.lease.publicKey, slot: i, device: o.devices[i].address }), [caller]);
+          await lw.ok(
+            "release_device",
+            await lw.leases.releaseDevice({ caller: caller.publicKey, lease: o.lease.publicKey, slot: i, device: o.devices[i].address }),
+            [caller],
+          );
         }
       }
     }
 
-    it("runs a two-device lease hour by hour: proofs pay suppliers, settlement refunds nothing, the lease closes", async function () {
+    it("runs a two-device lease hour by hour: proofs pay suppliers, settlement refunds nothing, the lease closes", async () => {
       const renter = await lw.newRenter();
       const devices = await lw.stakedDevices(2);
       const supplyBefore = await lw.supply(lw.w.mint);
@@ -94,20 +126,27 @@ for (const engineName of ENGINES) {
       expect(toBigInt(lease.earnedTotal)).to.equal(principal);
       expect(slots.map((s) => s.provenHours)).to.deep.equal([3, 3]);
 
-      await lw.rejects(await lw.leases.complete({ caller: lw.attester.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey, renterTokens: o.renterTokens }), [lw.attester], E.LeaseNotEnded, o);
+      await lw.rejects(
+        await lw.leases.complete({ caller: lw.attester.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey, renterTokens: o.renterTokens }),
+        [lw.attester],
+        E.LeaseNotEnded,
+        o,
+      );
       await lw.engine.warp(lw.grace);
       const supplierBefore = await lw.w.balance(devices[0].supplier.tokens);
       await settleAndClaim(o);
       const perDevice = PRICE * 3n;
       expect((await lw.w.balance(devices[0].supplier.tokens)) - supplierBefore).to.equal(perDevice - bps(perDevice, FEES.supplier));
       expect((await lw.w.device(devices[0])).status).to.equal(DeviceStatus.Active);
-      await lw.ok("close_lease", await lw.leases.closeLease({ renter: renter.wallet.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey }), [renter.wallet]);
+      await lw.ok("close_lease", await lw.leases.closeLease({ renter: renter.wallet.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey }), [
+        renter.wallet,
+      ]);
       expect(await lw.engine.getAccount(o.lease.publicKey)).to.equal(null);
       expect(await lw.engine.getAccount(o.escrow.publicKey)).to.equal(null);
       expect(await lw.supply(lw.w.mint)).to.equal(supplyBefore);
     });
 
-    it("early termination pays proven hours only and refunds the rest to the base unit", async function () {
+    it("early termination pays proven hours only and refunds the rest to the base unit", async () => {
       const renter = await lw.newRenter();
       const devices = await lw.stakedDevices(3);
       const price = 1_234_567n;
@@ -121,8 +160,17 @@ for (const engineName of ENGINES) {
       await lw.ok("prove_time", await lw.proveIxs(o, [lw.attest(o, 0, 0, 2), lw.attest(o, 1, 0, 1)]), [lw.attester]);
 
       const stranger = await lw.newRenter(0n);
-      await lw.rejects(await lw.leases.terminate({ renter: stranger.wallet.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey, renterTokens: stranger.network }), [stranger.wallet], E.NotRenter, o);
-      const res = await lw.ok("terminate", await lw.leases.terminate({ renter: renter.wallet.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey, renterTokens: renter.network }), [renter.wallet]);
+      await lw.rejects(
+        await lw.leases.terminate({ renter: stranger.wallet.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey, renterTokens: stranger.network }),
+        [stranger.wallet],
+        E.NotRenter,
+        o,
+      );
+      const res = await lw.ok(
+        "terminate",
+        await lw.leases.terminate({ renter: renter.wallet.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey, renterTokens: renter.network }),
+        [renter.wallet],
+      );
       // Hours 2..4 never ran: refunded at once for all 3 GPUs.
       expect(toBigInt(parseEvents(leasesIdl, res.logs)[0].data.refund as { toString(): string })).to.equal(price * 3n * 3n);
       // Hour 1 of device 1 ran and may still be proven within the grace period.
@@ -142,7 +190,7 @@ for (const engineName of ENGINES) {
       expect((await lw.state(o)).lease.status).to.equal(LeaseStatus.Settled);
     });
 
-    it("a device that misses more than the grace is faulted: released, slashed, its hours refunded", async function () {
+    it("a device that misses more than the grace is faulted: released, slashed, its hours refunded", async () => {
       const renter = await lw.newRenter();
       const devices = await lw.stakedDevices(2);
       const supplyBefore = await lw.supply(lw.w.mint);
@@ -153,7 +201,13 @@ for (const engineName of ENGINES) {
       await lw.ok("prove_time", await lw.proveIxs(o, [lw.attest(o, 0, 0, 1), lw.attest(o, 1, 0, 1)]), [lw.attester]);
       await lw.engine.warp(2 * HOUR);
       await lw.ok("prove_time", await lw.proveIxs(o, [lw.attest(o, 0, 1, 2)]), [lw.attester]);
-      const fault = await lw.leases.reportFault({ caller: lw.attester.publicKey, lease: o.lease.publicKey, slot: 1, device: devices[1].address, stakingTreasury: lw.w.treasury });
+      const fault = await lw.leases.reportFault({
+        caller: lw.attester.publicKey,
+        lease: o.lease.publicKey,
+        slot: 1,
+        device: devices[1].address,
+        stakingTreasury: lw.w.treasury,
+      });
       // Device 1's next hour is 1, which ended at 2h; its grace runs to 2h + grace. Now it is 3h.
       await lw.rejects(fault, [lw.attester], E.NotFaulted, o);
       await lw.engine.warp(lw.grace - HOUR + 1);
@@ -186,7 +240,7 @@ for (const engineName of ENGINES) {
       expect(await lw.supply(lw.w.mint)).to.equal(supplyBefore);
     });
 
-    it("pauses when the booked hours run out and resumes where it stopped when extended", async function () {
+    it("pauses when the booked hours run out and resumes where it stopped when extended", async () => {
       const renter = await lw.newRenter();
       const [d] = await lw.stakedDevices(1);
       const o = await lw.open(renter, { gpus: 1, hours: 2, price: PRICE });
@@ -201,7 +255,18 @@ for (const engineName of ENGINES) {
       await lw.engine.warp(5 * HOUR);
       // While paused the hour clock stands still: hour 2 never ran.
       await lw.rejects(await lw.proveIxs(o, [lw.attest(o, 0, 2, 1)]), [lw.attester], E.FutureHour, o);
-      const res = await lw.ok("extend", await lw.leases.extend({ renter: renter.wallet.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey, renterTokens: renter.network, treasury: o.treasury, hours: 1 }), [renter.wallet]);
+      const res = await lw.ok(
+        "extend",
+        await lw.leases.extend({
+          renter: renter.wallet.publicKey,
+          lease: o.lease.publicKey,
+          escrow: o.escrow.publicKey,
+          renterTokens: renter.network,
+          treasury: o.treasury,
+          hours: 1,
+        }),
+        [renter.wallet],
+      );
       expect(Number(parseEvents(leasesIdl, res.logs)[0].data.resumed)).to.equal(1);
       const { lease } = await lw.state(o);
       expect(lease.status).to.equal(LeaseStatus.Active);
@@ -212,7 +277,7 @@ for (const engineName of ENGINES) {
       expect(toBigInt((await lw.state(o)).lease.earnedTotal)).to.equal(PRICE * 3n);
     });
 
-    it("charges the stable surcharge when paid in the stable mint and pays suppliers in it", async function () {
+    it("charges the stable surcharge when paid in the stable mint and pays suppliers in it", async () => {
       const renter = await lw.newRenter();
       const [d] = await lw.stakedDevices(1);
       const stableBefore = await lw.w.balance(renter.stable);
@@ -230,22 +295,47 @@ for (const engineName of ENGINES) {
       const before = await lw.w.balance(supplierStable);
       // A network-token account is not where a stable payout goes.
       await lw.rejects(
-        await lw.leases.claim({ caller: lw.attester.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey, slot: 0, supplierTokens: d.supplier.tokens, treasury: o.treasury }),
+        await lw.leases.claim({
+          caller: lw.attester.publicKey,
+          lease: o.lease.publicKey,
+          escrow: o.escrow.publicKey,
+          slot: 0,
+          supplierTokens: d.supplier.tokens,
+          treasury: o.treasury,
+        }),
         [lw.attester],
         6008,
         o,
       );
-      await lw.ok("claim", await lw.leases.claim({ caller: lw.attester.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey, slot: 0, supplierTokens: supplierStable, treasury: o.treasury }), [lw.attester]);
+      await lw.ok(
+        "claim",
+        await lw.leases.claim({
+          caller: lw.attester.publicKey,
+          lease: o.lease.publicKey,
+          escrow: o.escrow.publicKey,
+          slot: 0,
+          supplierTokens: supplierStable,
+          treasury: o.treasury,
+        }),
+        [lw.attester],
+      );
       expect((await lw.w.balance(supplierStable)) - before).to.equal(principal - bps(principal, FEES.supplier));
       await lw.rejects(
-        await lw.leases.claim({ caller: lw.attester.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey, slot: 0, supplierTokens: supplierStable, treasury: o.treasury }),
+        await lw.leases.claim({
+          caller: lw.attester.publicKey,
+          lease: o.lease.publicKey,
+          escrow: o.escrow.publicKey,
+          slot: 0,
+          supplierTokens: supplierStable,
+          treasury: o.treasury,
+        }),
         [lw.attester],
         E.NothingToClaim,
         o,
       );
     });
 
-    it("collects network fees in the Market's fee vault, and anyone burns exactly them: supply falls, the total accumulates", async function () {
+    it("collects network fees in the Market's fee vault, and anyone burns exactly them: supply falls, the total accumulates", async () => {
       const market = await lw.market();
       const vault = networkTreasuryPda()[0];
       // The fee vault is the PDA, a token account of the network mint held by the Market itself.
@@ -282,7 +372,18 @@ for (const engineName of ENGINES) {
       await lw.assign(s, e);
       await lw.engine.warp(3 * HOUR);
       await lw.ok("prove_time", await lw.proveIxs(o, [lw.attest(o, 0, 0, 3)]), [lw.attester]);
-      await lw.ok("claim", await lw.leases.claim({ caller: lw.attester.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey, slot: 0, supplierTokens: d.supplier.tokens, treasury: o.treasury }), [lw.attester]);
+      await lw.ok(
+        "claim",
+        await lw.leases.claim({
+          caller: lw.attester.publicKey,
+          lease: o.lease.publicKey,
+          escrow: o.escrow.publicKey,
+          slot: 0,
+          supplierTokens: d.supplier.tokens,
+          treasury: o.treasury,
+        }),
+        [lw.attester],
+      );
       const supplierFee = bps(principal, FEES.supplier);
       const fees = renterFee + supplierFee;
       expect(await lw.w.balance(vault)).to.equal(fees);
@@ -321,7 +422,18 @@ for (const engineName of ENGINES) {
       await lw.w.rejects(burn, [stranger], E.NothingToBurn, watched());
 
       // More fees (an extension's renter fee), burned by someone else: the total keeps adding up.
-      await lw.ok("extend", await lw.leases.extend({ renter: renter.wallet.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey, renterTokens: renter.network, treasury: o.treasury, hours: 2 }), [renter.wallet]);
+      await lw.ok(
+        "extend",
+        await lw.leases.extend({
+          renter: renter.wallet.publicKey,
+          lease: o.lease.publicKey,
+          escrow: o.escrow.publicKey,
+          renterTokens: renter.network,
+          treasury: o.treasury,
+          hours: 2,
+        }),
+        [renter.wallet],
+      );
       const more = bps(price * 2n, FEES.renter);
       expect(await lw.w.balance(vault)).to.equal(more);
       await lw.ok("burn_fees", await lw.leases.burnFees({ caller: lw.attester.publicKey, networkMint: lw.w.mint }), [lw.attester]);
@@ -333,12 +445,12 @@ for (const engineName of ENGINES) {
   });
 }
 
-describe("lease proofs: forgeries and replays (LiteSVM verifies Ed25519)", function () {
+describe("lease proofs: forgeries and replays (LiteSVM verifies Ed25519)", () => {
   let lw: LeaseWorld;
   let o: OpenLease;
   let other: OpenLease;
 
-  before(async function () {
+  before(async () => {
     lw = await LeaseWorld.create("litesvm", 4 * HOUR);
     const renter = await lw.newRenter();
     o = await lw.open(renter, { gpus: 2, hours: 10, price: PRICE });
@@ -348,12 +460,12 @@ describe("lease proofs: forgeries and replays (LiteSVM verifies Ed25519)", funct
     await lw.engine.warp(3 * HOUR);
   });
 
-  afterEach(async function () {
+  afterEach(async () => {
     await lw.checkEscrow(o);
     await lw.checkEscrow(other);
   });
 
-  it("a replayed proof of the same hours is rejected", async function () {
+  it("a replayed proof of the same hours is rejected", async () => {
     const ixs = await lw.proveIxs(o, [lw.attest(o, 0, 0, 2)]);
     await lw.ok("prove_time", ixs, [lw.attester]);
     await lw.rejects(ixs, [lw.attester], E.ProofReplayed, o);
@@ -362,7 +474,7 @@ describe("lease proofs: forgeries and replays (LiteSVM verifies Ed25519)", funct
     await lw.rejects(await lw.proveIxs(o, [lw.attest(o, 1, 0, 2), lw.attest(o, 1, 1, 1)]), [lw.attester], E.ProofReplayed, o);
   });
 
-  it("a heartbeat signed by the wrong key, for another lease, or for a future hour is rejected", async function () {
+  it("a heartbeat signed by the wrong key, for another lease, or for a future hour is rejected", async () => {
     await lw.rejects(await lw.proveIxs(o, [lw.attest(o, 1, 0, 1, Keypair.generate())]), [lw.attester], E.WrongDeviceKey, o);
     // Device 1 signs, but slot 0 is another device.
     await lw.rejects(await lw.proveIxs(o, [{ ...lw.attest(o, 1, 2, 1), slot: 0 }]), [lw.attester], E.WrongDeviceKey, o);
@@ -377,7 +489,7 @@ describe("lease proofs: forgeries and replays (LiteSVM verifies Ed25519)", funct
     await lw.rejects(await lw.proveIxs(o, [lw.attest(o, 1, 9, 3)]), [lw.attester], E.FutureHour, o);
   });
 
-  it("a missing, forged or mismatched Ed25519 instruction is rejected", async function () {
+  it("a missing, forged or mismatched Ed25519 instruction is rejected", async () => {
     const att = lw.attest(o, 1, 0, 1);
     const [ed, prove] = await lw.proveIxs(o, [att]);
     await lw.rejects([prove], [lw.attester], E.MissingEd25519, o);
@@ -400,7 +512,7 @@ describe("lease proofs: forgeries and replays (LiteSVM verifies Ed25519)", funct
     await lw.ok("prove_time", [ed, prove], [lw.attester]);
   });
 
-  it("only registered attesters prove or assign", async function () {
+  it("only registered attesters prove or assign", async () => {
     const impostor = Keypair.generate();
     await lw.engine.airdrop(impostor.publicKey, 1_000_000_000n);
     const [ed, prove] = await lw.leases.proveTime({ attester: impostor.publicKey, lease: o.lease.publicKey, attestations: [lw.attest(o, 1, 1, 1)] });
@@ -409,17 +521,32 @@ describe("lease proofs: forgeries and replays (LiteSVM verifies Ed25519)", funct
     await lw.rejects(await lw.leases.assignDevice({ attester: impostor.publicKey, lease: o.lease.publicKey, device: d.address }), [impostor], E.NotAttester, o);
   });
 
-  it("assignment checks the model, the GPUs booked and that the device is free", async function () {
+  it("assignment checks the model, the GPUs booked and that the device is free", async () => {
     const [h100] = await lw.stakedDevices(1, { code: 1, multiplierBps: 100_000 }, 1);
-    await lw.rejects(await lw.leases.assignDevice({ attester: lw.attester.publicKey, lease: other.lease.publicKey, device: h100.address }), [lw.attester], E.WrongGpuModel, other);
+    await lw.rejects(
+      await lw.leases.assignDevice({ attester: lw.attester.publicKey, lease: other.lease.publicKey, device: h100.address }),
+      [lw.attester],
+      E.WrongGpuModel,
+      other,
+    );
     const [spare] = await lw.stakedDevices(1);
-    await lw.rejects(await lw.leases.assignDevice({ attester: lw.attester.publicKey, lease: other.lease.publicKey, device: spare.address }), [lw.attester], E.ClusterFull, other);
+    await lw.rejects(
+      await lw.leases.assignDevice({ attester: lw.attester.publicKey, lease: other.lease.publicKey, device: spare.address }),
+      [lw.attester],
+      E.ClusterFull,
+      other,
+    );
     const renter = await lw.newRenter();
     const third = await lw.open(renter, { gpus: 1, hours: 2, price: PRICE });
-    await lw.rejects(await lw.leases.assignDevice({ attester: lw.attester.publicKey, lease: third.lease.publicKey, device: o.devices[0].address }), [lw.attester], E.DeviceLeased, third);
+    await lw.rejects(
+      await lw.leases.assignDevice({ attester: lw.attester.publicKey, lease: third.lease.publicKey, device: o.devices[0].address }),
+      [lw.attester],
+      E.DeviceLeased,
+      third,
+    );
   });
 
-  it("rejects a booking with no GPUs, hours or price, more devices than GPUs, or over 2,048 devices", async function () {
+  it("rejects a booking with no GPUs, hours or price, more devices than GPUs, or over 2,048 devices", async () => {
     const renter = await lw.newRenter();
     const bad = [
       { gpus: 0, hours: 2, price: PRICE, maxDevices: 1 },
@@ -434,7 +561,7 @@ describe("lease proofs: forgeries and replays (LiteSVM verifies Ed25519)", funct
     }
   });
 
-  it("a proof after its grace period is rejected", async function () {
+  it("a proof after its grace period is rejected", async () => {
     // Now 3h. Warp to 7h + 1 s: hour 2 (ended 3h, grace 4h) is too late; hour 3 (ended 4h) is in time.
     await lw.engine.warp(4 * HOUR + 1);
     await lw.rejects(await lw.proveIxs(o, [lw.attest(o, 1, 2, 1)]), [lw.attester], E.ProofTooLate, o);
@@ -442,7 +569,7 @@ describe("lease proofs: forgeries and replays (LiteSVM verifies Ed25519)", funct
   });
 });
 
-describe("a 64-device cluster lease (LiteSVM)", function () {
+describe("a 64-device cluster lease (LiteSVM)", () => {
   it("is assigned, proven with five 24-hour attestations per transaction, settled and paid out", async function () {
     this.timeout(300_000);
     const lw = await LeaseWorld.create("litesvm", 25 * HOUR);
@@ -467,22 +594,48 @@ describe("a 64-device cluster lease (LiteSVM)", function () {
     expect(toBigInt(lease.earnedTotal)).to.equal(PRICE * 64n * 24n);
     expect(Math.max(...perAttestation)).to.be.at.most(2_000);
     await lw.engine.warp(lw.grace);
-    await lw.ok("complete", await lw.leases.complete({ caller: lw.attester.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey, renterTokens: o.renterTokens }), [lw.attester]);
+    await lw.ok(
+      "complete",
+      await lw.leases.complete({ caller: lw.attester.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey, renterTokens: o.renterTokens }),
+      [lw.attester],
+    );
     for (let i = 0; i < 64; i++) {
-      await lw.ok("claim", await lw.leases.claim({ caller: lw.attester.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey, slot: i, supplierTokens: devices[i].supplier.tokens, treasury: o.treasury }), [lw.attester]);
+      await lw.ok(
+        "claim",
+        await lw.leases.claim({
+          caller: lw.attester.publicKey,
+          lease: o.lease.publicKey,
+          escrow: o.escrow.publicKey,
+          slot: i,
+          supplierTokens: devices[i].supplier.tokens,
+          treasury: o.treasury,
+        }),
+        [lw.attester],
+      );
     }
-    await lw.rejects(await lw.leases.closeLease({ renter: renter.wallet.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey }), [renter.wallet], E.LeaseHasClaims, o);
+    await lw.rejects(
+      await lw.leases.closeLease({ renter: renter.wallet.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey }),
+      [renter.wallet],
+      E.LeaseHasClaims,
+      o,
+    );
     for (let i = 0; i < 64; i++) {
-      await lw.ok("release_device", await lw.leases.releaseDevice({ caller: lw.attester.publicKey, lease: o.lease.publicKey, slot: i, device: devices[i].address }), [lw.attester]);
+      await lw.ok(
+        "release_device",
+        await lw.leases.releaseDevice({ caller: lw.attester.publicKey, lease: o.lease.publicKey, slot: i, device: devices[i].address }),
+        [lw.attester],
+      );
     }
-    await lw.ok("close_lease", await lw.leases.closeLease({ renter: renter.wallet.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey }), [renter.wallet]);
+    await lw.ok("close_lease", await lw.leases.closeLease({ renter: renter.wallet.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey }), [
+      renter.wallet,
+    ]);
     expect(await lw.supply(lw.w.mint)).to.equal(supplyBefore);
     console.log(`      prove_time: ${txs} transactions for 64 devices x 24 h, max ${Math.round(Math.max(...perAttestation))} CU per attestation`);
   });
 });
 
-describe("the network fee vault at market creation (LiteSVM)", function () {
-  it("is the canonical PDA, created even if someone pre-funded its address; no other account is taken", async function () {
+describe("the network fee vault at market creation (LiteSVM)", () => {
+  it("is the canonical PDA, created even if someone pre-funded its address; no other account is taken", async () => {
     const w = await World.create("litesvm");
     const leases = new LeasesClient();
     const stableMint = await createMint(w.engine, w.authority, w.mintAuthority.publicKey, DECIMALS);

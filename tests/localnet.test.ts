@@ -1,20 +1,36 @@
 // The main job's embedded local network starts, deploys the programs, stakes its simulated fleet, starts
 // a Ray head and the orchestrator, and runs its scenario end to end (lease placed and run on Ray, hours
 // proven, settlement, block rewards claimed).
-import { expect } from "chai";
+
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import path from "node:path";
 import { LEASES_PROGRAM_ID, STAKING_PROGRAM_ID } from "@hourglass/client";
+import { expect } from "chai";
 import { ROOT } from "./support/world.ts";
 
 const run = promisify(execFile);
 const NODE = [process.execPath, "--no-allocation-site-pretenuring", "--import", "tsx", "scripts/localnet.ts"] as const;
 
-describe("local network (main job)", function () {
+describe("local network (main job)", () => {
   it("starts with the programs deployed and every simulated device staked, and runs the scenario", async function () {
     this.timeout(240_000);
-    const { stdout } = await run(NODE[0], [...NODE.slice(1), "--once", "--json", "--ray-port", "6393", "--ray-dashboard-port", "8274", "--explorer-port", "8296", "--db", "target/test-localnet/indexer.sqlite"], { cwd: ROOT });
+    const { stdout } = await run(
+      NODE[0],
+      [
+        ...NODE.slice(1),
+        "--once",
+        "--json",
+        "--ray-port",
+        "6393",
+        "--ray-dashboard-port",
+        "8274",
+        "--explorer-port",
+        "8296",
+        "--db",
+        "target/test-localnet/indexer.sqlite",
+      ],
+      { cwd: ROOT },
+    );
     const summary = JSON.parse(stdout);
     expect(summary.programs.staking).to.equal(STAKING_PROGRAM_ID.toBase58());
     expect(summary.programs.leases).to.equal(LEASES_PROGRAM_ID.toBase58());
@@ -55,7 +71,7 @@ describe("local network (main job)", function () {
     expect(summary.explorer.rewardsClaimed).to.equal(sc.rewards.claimed);
   });
 
-  it("rejects an unknown option or a bad value with a clear message, before starting anything", async function () {
+  it("rejects an unknown option or a bad value with a clear message, before starting anything", async () => {
     const cases: [string[], string][] = [
       [["--bogus"], "unknown option --bogus"],
       [["--explorer-port", "http"], "--explorer-port needs a port number"],

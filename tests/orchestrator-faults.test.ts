@@ -2,11 +2,12 @@
 // the Ray head restarted in the middle of a lease, device heartbeats delayed (within the grace) or
 // dropped, and RPC errors on a third of the orchestrator's transactions. Every lease still ends paid
 // for exactly the hours its devices proved and refunded for the rest, to the base unit.
-import { expect } from "chai";
-import { Keypair } from "@solana/web3.js";
-import { getAssociatedTokenAddressSync } from "@solana/spl-token";
-import type { ObservedEngine } from "@hourglass/localchain";
+
 import { LeaseStatus, SlotStatus, toBigInt } from "@hourglass/client";
+import type { ObservedEngine } from "@hourglass/localchain";
+import { getAssociatedTokenAddressSync } from "@solana/spl-token";
+import { Keypair } from "@solana/web3.js";
+import { expect } from "chai";
 import type { RayJobsClient } from "../orchestrator/src/index.ts";
 import { HOUR, TOKENS } from "./support/lease-world.ts";
 import { orchestratorWorld } from "./support/orchestrator-world.ts";
@@ -37,11 +38,11 @@ describe("orchestrator under faults (real Ray head)", function () {
   this.timeout(600_000);
   const { head, ray: client } = useRayHead(6398, 8279);
   let ray: RayJobsClient;
-  beforeEach(function () {
+  beforeEach(() => {
     ray = client();
   });
 
-  it("Ray head restarted mid-lease: the job is resubmitted, every hour proven and paid", async function () {
+  it("Ray head restarted mid-lease: the job is resubmitted, every hour proven and paid", async () => {
     const sleeping = new Set<string>();
     const { lw, orch } = await orchestratorWorld({ head, ray, grace: GRACE, sleeping });
     const renter = await lw.newRenter();
@@ -74,7 +75,7 @@ describe("orchestrator under faults (real Ray head)", function () {
     expect(await lw.w.balance(o.escrow.publicKey)).to.equal(0n);
   });
 
-  it("heartbeats delayed within the grace are still paid; dropped past it, refunded", async function () {
+  it("heartbeats delayed within the grace are still paid; dropped past it, refunded", async () => {
     const { lw, orch, agents } = await orchestratorWorld({ head, ray, grace: GRACE });
     const renter = await lw.newRenter();
     const o = await lw.open(renter, { gpus: 16, hours: 4, price: PRICE, gpuModel: H100.code, maxDevices: 2 });
@@ -103,7 +104,7 @@ describe("orchestrator under faults (real Ray head)", function () {
     expect(await lw.w.balance(o.escrow.publicKey)).to.equal(0n);
   });
 
-  it("RPC errors on a third of the orchestrator's transactions: retried until the lease is paid exactly", async function () {
+  it("RPC errors on a third of the orchestrator's transactions: retried until the lease is paid exactly", async () => {
     const counter = { failed: 0 };
     const { lw, orch } = await orchestratorWorld({ head, ray, grace: GRACE, engine: (e) => flaky(e, counter) });
     const renter = await lw.newRenter();

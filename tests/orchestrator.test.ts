@@ -2,20 +2,21 @@
 // placed, its workload run as a Ray job, hours proven from the device agents' signatures, settlement
 // and payouts; a failing workload ending in the fault path; a restart that resumes without double
 // proofs, and keeps its devices' proven-hour history through the indexer.
-import { expect } from "chai";
+
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Keypair, PublicKey } from "@solana/web3.js";
+import { DeviceStatus, deviceRewardPda, LeaseStatus, SlotStatus, toBigInt } from "@hourglass/client";
 import { getAssociatedTokenAddressSync } from "@solana/spl-token";
+import { Keypair, type PublicKey } from "@solana/web3.js";
+import { expect } from "chai";
+import { deviceHistory, openDb, Pipeline, SvmSource } from "../indexer/src/index.ts";
 import type { RayJobsClient } from "../orchestrator/src/index.ts";
-import { LeaseStatus, SlotStatus, DeviceStatus, toBigInt, deviceRewardPda } from "@hourglass/client";
 import { HOUR, TOKENS } from "./support/lease-world.ts";
 import { orchestratorWorld } from "./support/orchestrator-world.ts";
 import { useRayHead } from "./support/ray-head.ts";
-import { deviceHistory, openDb, Pipeline, SvmSource } from "../indexer/src/index.ts";
-import { H100, type DeviceHandle } from "./support/world.ts";
 import { RewardsWorld } from "./support/rewards-world.ts";
+import { type DeviceHandle, H100 } from "./support/world.ts";
 
 const PRICE = 3n * TOKENS;
 const GRACE = 2 * HOUR;
@@ -24,7 +25,7 @@ describe("orchestrator with a real Ray head", function () {
   this.timeout(300_000);
   const { head, ray: client } = useRayHead(6391, 8272);
   let ray: RayJobsClient;
-  beforeEach(function () {
+  beforeEach(() => {
     ray = client();
   });
 
@@ -32,10 +33,11 @@ describe("orchestrator with a real Ray head", function () {
 
   const byDevice = (devices: DeviceHandle[], key: PublicKey) => devices.find((d) => d.address.equals(key))!;
 
-  it("its emissions loop records uptime, nominates the devices, and takes out one whose stake fell under its minimum", async function () {
+  it("its emissions loop records uptime, nominates the devices, and takes out one whose stake fell under its minimum", async () => {
     const { lw, devices, make, agents } = await setup();
     const rw = await RewardsWorld.attach(lw.w);
-    for (const d of devices) await rw.ok("register_reward", await rw.rewards.registerReward({ payer: d.supplier.wallet.publicKey, device: d.address }), [d.supplier.wallet]);
+    for (const d of devices)
+      await rw.ok("register_reward", await rw.rewards.registerReward({ payer: d.supplier.wallet.publicKey, device: d.address }), [d.supplier.wallet]);
     const orch = make({ rewardMint: rw.rewardMint });
     await orch.recover([]);
     // Five hours of uptime, recorded by the loop hour by hour: every device is nominated.
@@ -50,7 +52,11 @@ describe("orchestrator with a real Ray head", function () {
     const [gone, ...kept] = devices;
     agents.get(gone.address.toBase58())!.online = false;
     const stake = toBigInt((await lw.w.device(gone)).stake);
-    await lw.w.ok("request_unstake", await lw.w.staking.requestUnstake({ supplier: gone.supplier.wallet.publicKey, deviceKey: gone.key.publicKey, amount: stake - lw.w.minimum(gone) + 1n }), [gone.supplier.wallet]);
+    await lw.w.ok(
+      "request_unstake",
+      await lw.w.staking.requestUnstake({ supplier: gone.supplier.wallet.publicKey, deviceKey: gone.key.publicKey, amount: stake - lw.w.minimum(gone) + 1n }),
+      [gone.supplier.wallet],
+    );
     const pendingBefore = toBigInt((await rw.pool()).pendingSub);
     await orch.tick();
     expect((await record(gone)).nominated).to.equal(false);
@@ -62,7 +68,7 @@ describe("orchestrator with a real Ray head", function () {
     expect((await record(gone)).nominated).to.equal(false);
   });
 
-  it("places a 16-GPU lease, runs it on Ray, proves its hours, settles and pays the suppliers", async function () {
+  it("places a 16-GPU lease, runs it on Ray, proves its hours, settles and pays the suppliers", async () => {
     const { lw, devices, orch } = await setup();
     const renter = await lw.newRenter();
     const o = await lw.open(renter, { gpus: 16, hours: 3, price: PRICE, gpuModel: H100.code, maxDevices: 4 });
@@ -100,7 +106,7 @@ describe("orchestrator with a real Ray head", function () {
     }
   });
 
-  it("a failing workload is not proven: its devices fault, are slashed, and the renter is refunded", async function () {
+  it("a failing workload is not proven: its devices fault, are slashed, and the renter is refunded", async () => {
     const failing = new Set<string>();
     const { lw, devices, orch } = await setup(failing);
     const renter = await lw.newRenter();
@@ -126,7 +132,7 @@ describe("orchestrator with a real Ray head", function () {
     expect((await lw.w.device(device)).status).to.equal(DeviceStatus.Active);
   });
 
-  it("a device that stops heartbeating is faulted after the grace; the other keeps earning", async function () {
+  it("a device that stops heartbeating is faulted after the grace; the other keeps earning", async () => {
     const { lw, devices, orch, agents } = await setup();
     const renter = await lw.newRenter();
     const o = await lw.open(renter, { gpus: 16, hours: 3, price: PRICE, gpuModel: H100.code, maxDevices: 2 });
@@ -151,7 +157,7 @@ describe("orchestrator with a real Ray head", function () {
     expect(await lw.w.balance(o.escrow.publicKey)).to.equal(0n);
   });
 
-  it("a lease bigger than the free pool waits, and is placed when a settled lease frees its devices", async function () {
+  it("a lease bigger than the free pool waits, and is placed when a settled lease frees its devices", async () => {
     const { lw, orch } = await setup();
     const renter = await lw.newRenter();
     const first = await lw.open(renter, { gpus: 24, hours: 1, price: PRICE, gpuModel: H100.code, maxDevices: 3 });
@@ -174,7 +180,7 @@ describe("orchestrator with a real Ray head", function () {
     expect((await ray.get(second.lease.publicKey.toBase58())).status).to.be.oneOf(["RUNNING", "SUCCEEDED"]);
   });
 
-  it("a renter's terminate stops the lease's Ray job and refunds the hours that did not run", async function () {
+  it("a renter's terminate stops the lease's Ray job and refunds the hours that did not run", async () => {
     const sleeping = new Set<string>();
     const { lw, orch } = await setup(new Set(), sleeping);
     const renter = await lw.newRenter();
@@ -200,7 +206,7 @@ describe("orchestrator with a real Ray head", function () {
     expect((await lw.w.balance(renter.network)) - before).to.equal(PRICE * 8n * 3n);
   });
 
-  it("a lease paused when its hours ran out resumes on extension: a new Ray job, the new hours proven", async function () {
+  it("a lease paused when its hours ran out resumes on extension: a new Ray job, the new hours proven", async () => {
     const sleeping = new Set<string>();
     const { lw, orch } = await setup(new Set(), sleeping);
     const renter = await lw.newRenter();
@@ -217,7 +223,16 @@ describe("orchestrator with a real Ray head", function () {
     expect((await ray.waitFor(id)).status).to.equal("STOPPED");
     await lw.ok(
       "extend",
-      [await lw.leases.extend({ renter: renter.wallet.publicKey, lease: lease.publicKey, escrow: o.escrow.publicKey, renterTokens: renter.network, treasury: lw.networkTreasury, hours: 1 })],
+      [
+        await lw.leases.extend({
+          renter: renter.wallet.publicKey,
+          lease: lease.publicKey,
+          escrow: o.escrow.publicKey,
+          renterTokens: renter.network,
+          treasury: lw.networkTreasury,
+          hours: 1,
+        }),
+      ],
       [renter.wallet],
     );
     await orch.tick();
@@ -237,7 +252,7 @@ describe("orchestrator with a real Ray head", function () {
     expect((await ray.waitFor(`${id}-h3`)).status).to.equal("STOPPED"); // stopped at settlement
   });
 
-  it("recovers after a restart from the chain and Ray, without proving an hour twice", async function () {
+  it("recovers after a restart from the chain and Ray, without proving an hour twice", async () => {
     const { lw, orch, make } = await setup();
     const renter = await lw.newRenter();
     const o = await lw.open(renter, { gpus: 8, hours: 3, price: PRICE, gpuModel: H100.code, maxDevices: 2 });
@@ -265,12 +280,20 @@ describe("orchestrator with a real Ray head", function () {
     expect((await ray.list()).filter((j) => j.submission_id === o.lease.publicKey.toBase58())).to.have.length(1);
   });
 
-  it("a restarted orchestrator keeps its devices' proven-hour history through the indexer, and places by it", async function () {
+  it("a restarted orchestrator keeps its devices' proven-hour history through the indexer, and places by it", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "hourglass-orch-history-"));
     const db = openDb(path.join(dir, "indexer.sqlite"));
     let source!: SvmSource;
     try {
-      const { lw, orch, make } = await orchestratorWorld({ head, ray, grace: GRACE, onEngine: (engine) => (source = new SvmSource(engine, new Pipeline(db), 0)).start() });
+      const { lw, orch, make } = await orchestratorWorld({
+        head,
+        ray,
+        grace: GRACE,
+        onEngine: (engine) => {
+          source = new SvmSource(engine, new Pipeline(db), 0);
+          return source.start();
+        },
+      });
       // Two 8-GPU leases: the first (on the machine placement picks first when nothing tells devices
       // apart) is terminated before any hour; the second proves an hour and settles. Only the second's
       // machine has history.
@@ -280,7 +303,16 @@ describe("orchestrator with a real Ray head", function () {
       await orch.tick();
       const unproven = (await orch.readLease(dropped.lease.publicKey)).slots[0].device.toBase58();
       const proven = (await orch.readLease(first.lease.publicKey)).slots[0].device.toBase58();
-      await lw.ok("terminate", await lw.leases.terminate({ renter: renter.wallet.publicKey, lease: dropped.lease.publicKey, escrow: dropped.escrow.publicKey, renterTokens: dropped.renterTokens }), [renter.wallet]);
+      await lw.ok(
+        "terminate",
+        await lw.leases.terminate({
+          renter: renter.wallet.publicKey,
+          lease: dropped.lease.publicKey,
+          escrow: dropped.escrow.publicKey,
+          renterTokens: dropped.renterTokens,
+        }),
+        [renter.wallet],
+      );
       await lw.engine.warp(HOUR);
       await orch.tick();
       await lw.engine.warp(GRACE);

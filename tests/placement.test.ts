@@ -2,14 +2,14 @@
 // reliability tie-breaks, bandwidth floors, no double booking, nothing reserved on failure, and
 // incremental updates.
 import { expect } from "chai";
-import { PlacementError, PlacementIndex, type DeviceInfo } from "../orchestrator/src/placement/index.ts";
 import { reliability } from "../orchestrator/src/orchestrator.ts";
+import { type DeviceInfo, PlacementError, PlacementIndex } from "../orchestrator/src/placement/index.ts";
 
 let n = 0;
 const dev = (p: Partial<DeviceInfo>): DeviceInfo => ({ id: `d${n++}`, model: 1, gpus: 8, region: 840, bandwidthTier: 3, price: 100n, reliability: 1, ...p });
 
-describe("placement index", function () {
-  it("places exactly the GPUs asked for, of the right model, in as few regions as possible", function () {
+describe("placement index", () => {
+  it("places exactly the GPUs asked for, of the right model, in as few regions as possible", () => {
     const ix = new PlacementIndex();
     for (let i = 0; i < 4; i++) ix.upsert(dev({ region: 276 })); // 32 GPUs in DE
     for (let i = 0; i < 2; i++) ix.upsert(dev({ region: 840 })); // 16 in US
@@ -23,7 +23,7 @@ describe("placement index", function () {
     expect(ix.freeGpus(1)).to.equal(52 - 28);
   });
 
-  it("prefers cheaper, then more reliable devices", function () {
+  it("prefers cheaper, then more reliable devices", () => {
     const ix = new PlacementIndex();
     const cheap = dev({ price: 50n, reliability: 0.5 });
     const reliable = dev({ price: 80n, reliability: 0.99 });
@@ -34,7 +34,7 @@ describe("placement index", function () {
     expect(ix.place({ model: 1, gpus: 8 }).map((d) => d.id)).to.deep.equal([flaky.id]);
   });
 
-  it("re-ranks a device whose proven-hour history changed, free or busy", function () {
+  it("re-ranks a device whose proven-hour history changed, free or busy", () => {
     const ix = new PlacementIndex();
     const a = dev({ reliability: reliability(10, 0) });
     const b = dev({ reliability: reliability(5, 0) });
@@ -48,7 +48,7 @@ describe("placement index", function () {
     expect(() => ix.place({ model: 1, gpus: 8 })).to.throw(PlacementError);
   });
 
-  it("honours the bandwidth floor, region list and slot limit, and never books a device twice", function () {
+  it("honours the bandwidth floor, region list and slot limit, and never books a device twice", () => {
     const ix = new PlacementIndex();
     const slow = dev({ bandwidthTier: 1 });
     const fast = dev({ bandwidthTier: 5, region: 124 });
@@ -63,7 +63,7 @@ describe("placement index", function () {
     expect(small.place({ model: 1, gpus: 3, maxDevices: 3 })).to.have.length(3);
   });
 
-  it("reserves nothing when it cannot place the whole request", function () {
+  it("reserves nothing when it cannot place the whole request", () => {
     const ix = new PlacementIndex();
     for (let i = 0; i < 3; i++) ix.upsert(dev({ gpus: 2 }));
     expect(() => ix.place({ model: 1, gpus: 7 })).to.throw(PlacementError); // odd count from 2-GPU machines
@@ -72,7 +72,7 @@ describe("placement index", function () {
     expect(() => ix.place({ model: 1, gpus: 0 })).to.throw("positive integer");
   });
 
-  it("follows chain events: released devices come back, busy and removed ones do not", function () {
+  it("follows chain events: released devices come back, busy and removed ones do not", () => {
     const ix = new PlacementIndex();
     const a = dev({});
     const b = dev({ price: 1n });

@@ -1,8 +1,9 @@
 // The orchestrator's Ray Jobs client against a real Ray head (ray[default] from the project's
 // virtualenv) with logical GPUs: submit with the lease id as submission id, follow, logs, idempotent
 // retries, failures, stop.
-import { expect } from "chai";
+
 import path from "node:path";
+import { expect } from "chai";
 import { RayHead } from "../orchestrator/src/ray/head.ts";
 import { RayJobsClient } from "../orchestrator/src/ray/jobs-client.ts";
 import { ROOT } from "./support/world.ts";
@@ -13,16 +14,16 @@ describe("Ray Jobs REST API (real Ray head)", function () {
   let ray: RayJobsClient;
   const workload = path.join(ROOT, "orchestrator/workloads/batch_job.py");
 
-  before(async function () {
+  before(async () => {
     await head.start();
     ray = new RayJobsClient(head.dashboardUrl);
   });
 
-  after(async function () {
+  after(async () => {
     await head.stop();
   });
 
-  it("runs a distributed batch job on logical GPUs under the lease id, with its logs", async function () {
+  it("runs a distributed batch job on logical GPUs under the lease id, with its logs", async () => {
     const leaseId = "LeaseAAAAbbbbCCCC1111";
     const submitted = await ray.submit({
       entrypoint: `${head.python} ${workload} --tasks 8 --gpus-per-task 2`,
@@ -42,14 +43,14 @@ describe("Ray Jobs REST API (real Ray head)", function () {
     expect((await ray.list()).filter((j) => j.submission_id === leaseId)).to.have.length(1);
   });
 
-  it("reports a failing workload as FAILED with its exit code", async function () {
+  it("reports a failing workload as FAILED with its exit code", async () => {
     await ray.submit({ entrypoint: `${head.python} ${workload} --tasks 2 --fail`, submission_id: "lease-fails" });
     const job = await ray.waitFor("lease-fails");
     expect(job.status).to.equal("FAILED");
     expect(job.driver_exit_code).to.equal(3);
   });
 
-  it("stops a running job (a renter's terminate or a paused lease)", async function () {
+  it("stops a running job (a renter's terminate or a paused lease)", async () => {
     await ray.submit({ entrypoint: `${head.python} -c "import time; time.sleep(300)"`, submission_id: "lease-long" });
     await ray.waitFor("lease-long", new Set(["RUNNING"]));
     expect(await ray.stop("lease-long")).to.equal(true);
@@ -58,7 +59,7 @@ describe("Ray Jobs REST API (real Ray head)", function () {
     expect(await ray.find("lease-long")).to.equal(null);
   });
 
-  it("rejects a malformed address up front", function () {
+  it("rejects a malformed address up front", () => {
     expect(() => new RayJobsClient("127.0.0.1:8265")).to.throw("http(s)://host:port");
   });
 });

@@ -1,15 +1,28 @@
 // The rewards program as SBF: the schedule emitted hour by hour, nomination after five proven hours,
 // weighted shares through the accumulator (checked against an exact model), claims in O(1), pause,
 // the circuit breaker, and uptime forgeries. Ed25519 checks are meaningful on LiteSVM only.
+
+import {
+  deviceRewardPda,
+  effectiveCoStake,
+  HOURS,
+  parseEvents,
+  poolPda,
+  RewardsClient,
+  rewardsIdl,
+  SlashReason,
+  scheduleAmounts,
+  signUptime,
+  toBigInt,
+} from "@hourglass/client";
+import { createMint, createTokenAccount } from "@hourglass/localchain";
+import { Keypair } from "@solana/web3.js";
 import { expect } from "chai";
 import fc from "fast-check";
-import { Keypair } from "@solana/web3.js";
-import { parseEvents, rewardsIdl, toBigInt, deviceRewardPda, HOURS, poolPda, RewardsClient, scheduleAmounts, signUptime, SlashReason, effectiveCoStake } from "@hourglass/client";
 import { LeaseWorld } from "./support/lease-world.ts";
 import { PRICE } from "./support/network-history.ts";
 import { HOUR, RewardsModel, RewardsWorld } from "./support/rewards-world.ts";
-import { createMint, createTokenAccount } from "@hourglass/localchain";
-import { DECIMALS, ENGINES, MAX_SLASH_BPS, RTX4070, UNBONDING_SECONDS, type DeviceHandle } from "./support/world.ts";
+import { DECIMALS, type DeviceHandle, ENGINES, MAX_SLASH_BPS, RTX4070, UNBONDING_SECONDS } from "./support/world.ts";
 
 const E = {
   NotPoolAuthority: 6300,
@@ -31,8 +44,8 @@ const E = {
 const WEIGHT_PER_GPU = 3_000n; // RTX 4070: 2,500 bps x bandwidth tier 3 (12,000 bps) / 10,000
 
 for (const engineName of ENGINES) {
-  describe(`rewards program on ${engineName}`, function () {
-    it("emits the schedule hour by hour, many hours per crank, matching the TypeScript schedule", async function () {
+  describe(`rewards program on ${engineName}`, () => {
+    it("emits the schedule hour by hour, many hours per crank, matching the TypeScript schedule", async () => {
       const rw = await RewardsWorld.create(engineName);
       await rw.engine.warp(72 * HOUR);
       const res = await rw.crank();
@@ -50,7 +63,7 @@ for (const engineName of ENGINES) {
       expect(rw.cu.get("crank")! / 72, "CU per hour").to.be.at.most(3_000);
     });
 
-    it("nominates after five proven hours and pays shares that follow the weights exactly", async function () {
+    it("nominates after five proven hours and pays shares that follow the weights exactly", async () => {
       const rw = await RewardsWorld.create(engineName);
       const [a, b] = await rw.devices(2, 1);
       const model = new RewardsModel();
@@ -58,7 +71,14 @@ for (const engineName of ENGINES) {
       model.register("a", stake);
       model.register("b", stake);
       await rw.pass(model, 5);
-      const nominated = await rw.ok("record_uptime", await rw.uptimeIxs([{ device: a, first: 0, count: 5 }, { device: b, first: 0, count: 3 }]), [rw.attester]);
+      const nominated = await rw.ok(
+        "record_uptime",
+        await rw.uptimeIxs([
+          { device: a, first: 0, count: 5 },
+          { device: b, first: 0, count: 3 },
+        ]),
+        [rw.attester],
+      );
       expect(parseEvents(rewardsIdl, nominated.logs).map((e) => e.name)).to.deep.equal(["UptimeRecorded", "DeviceNominated", "UptimeRecorded"]);
       model.supplierStake("a", stake);
       model.nominate("a", WEIGHT_PER_GPU, scheduleAmounts(DECIMALS, 5, 1)[0]);
@@ -71,14 +91,24 @@ for (const engineName of ENGINES) {
       expect(toBigInt((await rw.pool()).unallocated)).to.equal(0n);
       await rw.rejects(await rw.claimIx(b), [b.supplier.wallet], E.NothingToClaim);
       // B catches up to a streak of 8 during hour 8 and counts from hour 9; A keeps proving.
-      await rw.ok("record_uptime", await rw.uptimeIxs([{ device: b, first: 3, count: 5 }, { device: a, first: 5, count: 3 }]), [rw.attester]);
+      await rw.ok(
+        "record_uptime",
+        await rw.uptimeIxs([
+          { device: b, first: 3, count: 5 },
+          { device: a, first: 5, count: 3 },
+        ]),
+        [rw.attester],
+      );
       model.supplierStake("b", stake);
       model.nominate("b", WEIGHT_PER_GPU, scheduleAmounts(DECIMALS, 8, 1)[0]);
       model.supplierStake("a", stake);
       await rw.pass(model, 4);
 
       let paid = 0n;
-      for (const [d, id] of [[a, "a"], [b, "b"]] as const) {
+      for (const [d, id] of [
+        [a, "a"],
+        [b, "b"],
+      ] as const) {
         const before = await rw.w.balance(rw.payout.get(d.address.toBase58())!);
         await rw.ok("claim", await rw.claimIx(d), [d.supplier.wallet]);
         const got = (await rw.w.balance(rw.payout.get(d.address.toBase58())!)) - before;
@@ -89,11 +119,15 @@ for (const engineName of ENGINES) {
       const emitted = scheduleAmounts(DECIMALS, 0, 12).reduce((x, y) => x + y, 0n);
       expect(emitted - paid >= 0n && emitted - paid <= 6n, `${emitted - paid}`).to.equal(true);
       await rw.rejects(await rw.claimIx(a), [a.supplier.wallet], E.NothingToClaim);
-      await rw.rejects(await rw.rewards.claim({ owner: b.supplier.wallet.publicKey, device: a.address, destination: rw.payout.get(b.address.toBase58())! }), [b.supplier.wallet], E.NotOwner);
+      await rw.rejects(
+        await rw.rewards.claim({ owner: b.supplier.wallet.publicKey, device: a.address, destination: rw.payout.get(b.address.toBase58())! }),
+        [b.supplier.wallet],
+        E.NotOwner,
+      );
       await rw.checkNothingStranded(6n);
     });
 
-    it("pauses without losing accrued rewards and resumes at the same hour", async function () {
+    it("pauses without losing accrued rewards and resumes at the same hour", async () => {
       const rw = await RewardsWorld.create(engineName);
       const [a] = await rw.devices(1);
       await rw.engine.warp(5 * HOUR);
@@ -116,7 +150,7 @@ for (const engineName of ENGINES) {
       await rw.checkPool();
     });
 
-    it("the circuit breaker rejects claims over its cap in the window, then lets them through", async function () {
+    it("the circuit breaker rejects claims over its cap in the window, then lets them through", async () => {
       const perHour = scheduleAmounts(DECIMALS, 0, 1)[0];
       // Hour 6 (A's first) also shares out what hours 0-5, without weight, left unallocated.
       const firstClaim = scheduleAmounts(DECIMALS, 0, 7).reduce((x, y) => x + y, 0n);
@@ -169,8 +203,8 @@ async function nominateAfterFiveHours(rw: RewardsWorld, d: DeviceHandle, model: 
   model.nominate("d", WEIGHT_PER_GPU, scheduleAmounts(DECIMALS, 5, 1)[0]);
 }
 
-describe("rewards: co-stakers share pro rata (LiteSVM)", function () {
-  it("splits a device's rewards between its supplier and co-stakers by recorded stake", async function () {
+describe("rewards: co-stakers share pro rata (LiteSVM)", () => {
+  it("splits a device's rewards between its supplier and co-stakers by recorded stake", async () => {
     const rw = await RewardsWorld.create("litesvm");
     const { d, supplierStake, backer, coStake, backerTokens, model } = await backedDevice(rw, [1, 1]);
     expect(toBigInt((await rw.record(d)).basis)).to.equal(supplierStake + coStake);
@@ -196,7 +230,9 @@ describe("rewards: co-stakers share pro rata (LiteSVM)", function () {
 
     // The backer withdraws half its co-stake without syncing: it is paid on the smaller stake, and the
     // share of the half it took away goes to the supplier, not into the vault for ever.
-    await rw.w.ok("co_unstake", await rw.w.staking.coUnstake({ staker: backer.wallet.publicKey, deviceKey: d.key.publicKey, amount: coStake / 2n }), [backer.wallet]);
+    await rw.w.ok("co_unstake", await rw.w.staking.coUnstake({ staker: backer.wallet.publicKey, deviceKey: d.key.publicKey, amount: coStake / 2n }), [
+      backer.wallet,
+    ]);
     await rw.pass(model, 2);
     before = await rw.w.balance(backerTokens);
     await rw.ok("claim_co_stake", await claimBacker(), [backer.wallet]);
@@ -221,8 +257,8 @@ describe("rewards: co-stakers share pro rata (LiteSVM)", function () {
   });
 });
 
-describe("rewards: uptime rules, denomination, claim cost (LiteSVM)", function () {
-  it("rejects replayed, foreign-key, future and unattested uptime, and uptime while the pool is behind", async function () {
+describe("rewards: uptime rules, denomination, claim cost (LiteSVM)", () => {
+  it("rejects replayed, foreign-key, future and unattested uptime, and uptime while the pool is behind", async () => {
     const rw = await RewardsWorld.create("litesvm");
     const [a, b] = await rw.devices(2);
     await rw.engine.warp(6 * HOUR);
@@ -239,11 +275,14 @@ describe("rewards: uptime rules, denomination, claim cost (LiteSVM)", function (
     await rw.rejects([ed, ix], [rw.attester], E.WrongDeviceKey);
     const impostor = Keypair.generate();
     await rw.engine.airdrop(impostor.publicKey, 1_000_000_000n);
-    const [ed2, ix2] = await rw.rewards.recordUptime({ attester: impostor.publicKey, attestations: [(await import("@hourglass/client")).signUptime(a.key, 3, 1)] });
+    const [ed2, ix2] = await rw.rewards.recordUptime({
+      attester: impostor.publicKey,
+      attestations: [(await import("@hourglass/client")).signUptime(a.key, 3, 1)],
+    });
     await rw.rejects([ed2, ix2], [impostor], E.NotAttester);
   });
 
-  it("denominates a device that fell behind; it keeps what it earned and earns nothing more", async function () {
+  it("denominates a device that fell behind; it keeps what it earned and earns nothing more", async () => {
     const rw = await RewardsWorld.create("litesvm", { graceHours: 2 });
     const [a] = await rw.devices(1);
     await rw.engine.warp(5 * HOUR);
@@ -323,7 +362,14 @@ describe("rewards: uptime rules, denomination, claim cost (LiteSVM)", function (
         // Two devices start nominated; the random operations do the rest.
         await rw.engine.warp(5 * HOUR);
         await rw.catchUp();
-        await rw.ok("record_uptime", await rw.uptimeIxs([{ device: devices[0], first: 0, count: 5 }, { device: devices[1], first: 0, count: 5 }]), [rw.attester]);
+        await rw.ok(
+          "record_uptime",
+          await rw.uptimeIxs([
+            { device: devices[0], first: 0, count: 5 },
+            { device: devices[1], first: 0, count: 5 },
+          ]),
+          [rw.attester],
+        );
         let claimed = 0n;
         let settles = 4;
         let hour = 5;
@@ -350,7 +396,9 @@ describe("rewards: uptime rules, denomination, claim cost (LiteSVM)", function (
             const co = o.kind === "coClaim";
             const dest = co ? backerTokens : rw.payout.get(d.address.toBase58())!;
             const before = await rw.w.balance(dest);
-            const ix = co ? await rw.rewards.claimCoStake({ staker: backer.wallet.publicKey, device: d.address, destination: backerTokens }) : await rw.claimIx(d);
+            const ix = co
+              ? await rw.rewards.claimCoStake({ staker: backer.wallet.publicKey, device: d.address, destination: backerTokens })
+              : await rw.claimIx(d);
             const res = await rw.send("claim", ix, [co ? backer.wallet : d.supplier.wallet]);
             if (res.ok) {
               claimed += (await rw.w.balance(dest)) - before;
@@ -374,14 +422,14 @@ describe("rewards: uptime rules, denomination, claim cost (LiteSVM)", function (
     expect(paid).to.be.greaterThan(0);
   });
 
-  it("the TypeScript schedule totals the cap over all 175,319 hours", function () {
+  it("the TypeScript schedule totals the cap over all 175,319 hours", () => {
     const all = scheduleAmounts(DECIMALS, 0, HOURS);
     expect(all.reduce((x, y) => x + y, 0n)).to.equal(300_000_000n * 10n ** BigInt(DECIMALS));
     expect(all[HOURS - 2] > 400n * 10n ** 6n && all[HOURS - 2] < 420n * 10n ** 6n).to.equal(true);
   });
 });
 
-describe("rewards follow live stake (LiteSVM)", function () {
+describe("rewards follow live stake (LiteSVM)", () => {
   it("a device whose supplier unstakes everything leaves from the next hour; the staked device then earns every hour; the share it earned stays its supplier's, even after deregistering", async function () {
     this.timeout(120_000);
     const rw = await RewardsWorld.create("litesvm", { graceHours: 2 });
@@ -394,7 +442,14 @@ describe("rewards follow live stake (LiteSVM)", function () {
     await rw.engine.warp(5 * HOUR);
     await rw.catchUp();
     for (let h = 0; h < 5; h++) model.emit(amount(h));
-    await rw.ok("record_uptime", await rw.uptimeIxs([{ device: a, first: 0, count: 5 }, { device: b, first: 0, count: 5 }]), [rw.attester]);
+    await rw.ok(
+      "record_uptime",
+      await rw.uptimeIxs([
+        { device: a, first: 0, count: 5 },
+        { device: b, first: 0, count: 5 },
+      ]),
+      [rw.attester],
+    );
     for (const id of ["a", "b"]) {
       model.supplierStake(id, stake);
       model.nominate(id, WEIGHT_PER_GPU, amount(5));
@@ -409,7 +464,9 @@ describe("rewards follow live stake (LiteSVM)", function () {
     // Staked, up to date and not paused: nobody can take it out.
     await rw.rejects(denominateB, [stranger], E.NotBehind, [deviceRewardPda(b.address)[0]]);
     // During hour 7 B's supplier unstakes everything; anyone may then take B out, from hour 8.
-    await rw.w.ok("request_unstake", await rw.w.staking.requestUnstake({ supplier: b.supplier.wallet.publicKey, deviceKey: b.key.publicKey, amount: stake }), [b.supplier.wallet]);
+    await rw.w.ok("request_unstake", await rw.w.staking.requestUnstake({ supplier: b.supplier.wallet.publicKey, deviceKey: b.key.publicKey, amount: stake }), [
+      b.supplier.wallet,
+    ]);
     const out = await rw.ok("denominate", denominateB, [stranger]);
     const event = parseEvents(rewardsIdl, out.logs).find((e) => e.name === "DeviceDenominated")!;
     expect(event.data.from_hour ?? event.data.fromHour).to.equal(8);
@@ -421,7 +478,14 @@ describe("rewards follow live stake (LiteSVM)", function () {
     await rw.engine.warp(10 * HOUR);
     await rw.catchUp();
     for (let h = 7; h < 17; h++) model.emit(amount(h));
-    const rec = await rw.ok("record_uptime", await rw.uptimeIxs([{ device: b, first: 5, count: 12 }, { device: a, first: 5, count: 12 }]), [rw.attester]);
+    const rec = await rw.ok(
+      "record_uptime",
+      await rw.uptimeIxs([
+        { device: b, first: 5, count: 12 },
+        { device: a, first: 5, count: 12 },
+      ]),
+      [rw.attester],
+    );
     expect(parseEvents(rewardsIdl, rec.logs).map((e) => e.name)).to.deep.equal(["UptimeRecorded", "UptimeRecorded"]);
     model.supplierStake("b", 0n);
     model.supplierStake("a", stake);
@@ -443,7 +507,11 @@ describe("rewards follow live stake (LiteSVM)", function () {
     // what B earned while staked is still its supplier's to claim.
     await rw.engine.warp(UNBONDING_SECONDS + HOUR);
     await rw.catchUp();
-    await rw.w.ok("withdraw", await rw.w.staking.withdraw({ supplier: b.supplier.wallet.publicKey, deviceKey: b.key.publicKey, destination: b.supplier.tokens }), [b.supplier.wallet]);
+    await rw.w.ok(
+      "withdraw",
+      await rw.w.staking.withdraw({ supplier: b.supplier.wallet.publicKey, deviceKey: b.key.publicKey, destination: b.supplier.tokens }),
+      [b.supplier.wallet],
+    );
     await rw.w.ok("deregister", await rw.w.staking.deregister({ supplier: b.supplier.wallet.publicKey, deviceKey: b.key.publicKey }), [b.supplier.wallet]);
     expect(await rw.engine.getAccount(b.address)).to.equal(null);
     const bTokens = rw.payout.get(b.address.toBase58())!;
@@ -459,7 +527,7 @@ describe("rewards follow live stake (LiteSVM)", function () {
     await rw.checkNothingStranded(10n);
   });
 
-  it("a paused or under-staked device leaves through record_uptime or denominate and returns only through a fresh nomination; wrong Device or lease accounts are refused", async function () {
+  it("a paused or under-staked device leaves through record_uptime or denominate and returns only through a fresh nomination; wrong Device or lease accounts are refused", async () => {
     const rw = await RewardsWorld.create("litesvm", { graceHours: 2 });
     const [a, other] = await rw.devices(2);
     await rw.engine.warp(5 * HOUR);
@@ -503,7 +571,9 @@ describe("rewards follow live stake (LiteSVM)", function () {
     res = await rw.ok("record_uptime", await rw.uptimeIxs([{ device: a, first: 11, count: 1 }]), [rw.attester]);
     expect(parseEvents(rewardsIdl, res.logs).map((e) => e.name)).to.deep.equal(["UptimeRecorded", "DeviceNominated"]);
     // One base unit below the minimum: anyone may take it out at once.
-    await rw.w.ok("request_unstake", await rw.w.staking.requestUnstake({ supplier: a.supplier.wallet.publicKey, deviceKey: a.key.publicKey, amount: 1n }), [a.supplier.wallet]);
+    await rw.w.ok("request_unstake", await rw.w.staking.requestUnstake({ supplier: a.supplier.wallet.publicKey, deviceKey: a.key.publicKey, amount: 1n }), [
+      a.supplier.wallet,
+    ]);
     await rw.ok("denominate", await rw.rewards.denominate({ caller: rw.attester.publicKey, device: a.address }), [rw.attester]);
     r = await rw.record(a);
     expect(r.nominated).to.equal(false);
@@ -523,7 +593,7 @@ describe("rewards follow live stake (LiteSVM)", function () {
   });
 });
 
-describe("rewards: hours that served a proven lease weigh more (LiteSVM)", function () {
+describe("rewards: hours that served a proven lease weigh more (LiteSVM)", () => {
   it("a nominated device whose lease shows new proven hours weighs nominal x the work factor from the next hour, idle again when none; payouts match the exact model", async function () {
     this.timeout(120_000);
     const lw = await LeaseWorld.create("litesvm", 25 * HOUR);
@@ -547,9 +617,23 @@ describe("rewards: hours that served a proven lease weigh more (LiteSVM)", funct
     for (let h = 0; h < 5; h++) model.emit(amount(h));
     await lw.ok("prove_time", await lw.proveIxs(lease, [lw.attest(lease, 0, 0, 5)]), [lw.attester]);
     // The lease account must be A's current lease.
-    await rw.rejects(await rw.rewards.recordUptime({ attester: rw.attester.publicKey, attestations: [signUptime(a.key, 0, 5)], leases: [null] }), [rw.attester], E.WrongLease, [deviceRewardPda(a.address)[0]]);
-    let res = await rw.ok("record_uptime", await rw.uptimeIxs([{ device: a, first: 0, count: 5 }, { device: b, first: 0, count: 5 }]), [rw.attester]);
-    const nominated = parseEvents(rewardsIdl, res.logs).filter((e) => e.name === "DeviceNominated").map((e) => toBigInt(e.data.weight));
+    await rw.rejects(
+      await rw.rewards.recordUptime({ attester: rw.attester.publicKey, attestations: [signUptime(a.key, 0, 5)], leases: [null] }),
+      [rw.attester],
+      E.WrongLease,
+      [deviceRewardPda(a.address)[0]],
+    );
+    let res = await rw.ok(
+      "record_uptime",
+      await rw.uptimeIxs([
+        { device: a, first: 0, count: 5 },
+        { device: b, first: 0, count: 5 },
+      ]),
+      [rw.attester],
+    );
+    const nominated = parseEvents(rewardsIdl, res.logs)
+      .filter((e) => e.name === "DeviceNominated")
+      .map((e) => toBigInt(e.data.weight));
     expect(nominated).to.deep.equal([WORKING, WEIGHT_PER_GPU]);
     model.supplierStake("a", stake);
     model.nominate("a", WORKING, amount(5));
@@ -571,7 +655,14 @@ describe("rewards: hours that served a proven lease weigh more (LiteSVM)", funct
         proven = hour + 1;
       }
       hour++;
-      res = await rw.ok("record_uptime", await rw.uptimeIxs([{ device: a, first: hour - 1, count: 1 }, { device: b, first: hour - 1, count: 1 }]), [rw.attester]);
+      res = await rw.ok(
+        "record_uptime",
+        await rw.uptimeIxs([
+          { device: a, first: hour - 1, count: 1 },
+          { device: b, first: hour - 1, count: 1 },
+        ]),
+        [rw.attester],
+      );
       model.supplierStake("a", stake);
       const before = model.device("a").weight;
       const target = works ? WORKING : WEIGHT_PER_GPU;
@@ -596,7 +687,10 @@ describe("rewards: hours that served a proven lease weigh more (LiteSVM)", funct
     model.emit(amount(hour));
     model.emit(amount(hour + 1));
     const total: Record<string, bigint> = {};
-    for (const [d, id] of [[a, "a"], [b, "b"]] as const) {
+    for (const [d, id] of [
+      [a, "a"],
+      [b, "b"],
+    ] as const) {
       const tokens = rw.payout.get(d.address.toBase58())!;
       total[id] = await rw.w.balance(tokens);
       const was = total[id];
@@ -611,20 +705,28 @@ describe("rewards: hours that served a proven lease weigh more (LiteSVM)", funct
     await rw.w.checkVaultInvariant();
   });
 
-  it("initialize_pool refuses a work factor under 1x or over 5x", async function () {
+  it("initialize_pool refuses a work factor under 1x or over 5x", async () => {
     const { World } = await import("./support/world.ts");
     for (const bad of [9_999, 50_001]) {
       const w = await World.create("litesvm");
       const mint = await createMint(w.engine, w.authority, poolPda()[0], DECIMALS);
-      const ix = await new RewardsClient().initializePool({ authority: w.authority.publicKey, rewardMint: mint, hourLengthSeconds: HOUR, graceHours: 2, breakerWindowHours: 24, breakerCap: 1n, workFactorBps: bad });
+      const ix = await new RewardsClient().initializePool({
+        authority: w.authority.publicKey,
+        rewardMint: mint,
+        hourLengthSeconds: HOUR,
+        graceHours: 2,
+        breakerWindowHours: 24,
+        breakerCap: 1n,
+        workFactorBps: bad,
+      });
       const res = await w.engine.send([ix], [w.authority]);
       expect(res.errorCode, `${bad}`).to.equal(6301);
     }
   });
 });
 
-describe("rewards: co-stakes at their effective amount, deregistered devices (LiteSVM)", function () {
-  it("a co-stake shrunk by a real slash is credited at its effective amount; what it forfeits goes to the supplier", async function () {
+describe("rewards: co-stakes at their effective amount, deregistered devices (LiteSVM)", () => {
+  it("a co-stake shrunk by a real slash is credited at its effective amount; what it forfeits goes to the supplier", async () => {
     const rw = await RewardsWorld.create("litesvm");
     const { d, supplierStake, backer, coStake, backerTokens, model } = await backedDevice(rw);
     await nominateAfterFiveHours(rw, d, model, supplierStake);
@@ -647,7 +749,9 @@ describe("rewards: co-stakes at their effective amount, deregistered devices (Li
     expect(liveStake).to.equal(supplierStake - supplierStake / 10n);
 
     const before = await rw.w.balance(backerTokens);
-    await rw.ok("claim_co_stake", await rw.rewards.claimCoStake({ staker: backer.wallet.publicKey, device: d.address, destination: backerTokens }), [backer.wallet]);
+    await rw.ok("claim_co_stake", await rw.rewards.claimCoStake({ staker: backer.wallet.publicKey, device: d.address, destination: backerTokens }), [
+      backer.wallet,
+    ]);
     const got = (await rw.w.balance(backerTokens)) - before;
     expect(got).to.equal(model.claimCo("backer", liveCo));
     const supplierTokens = rw.payout.get(d.address.toBase58())!;
@@ -670,12 +774,27 @@ describe("rewards: co-stakes at their effective amount, deregistered devices (Li
     const [a, b] = await rw.devices(2);
     await rw.engine.warp(5 * HOUR);
     await rw.catchUp();
-    await rw.ok("record_uptime", await rw.uptimeIxs([{ device: a, first: 0, count: 5 }, { device: b, first: 0, count: 5 }]), [rw.attester]);
+    await rw.ok(
+      "record_uptime",
+      await rw.uptimeIxs([
+        { device: a, first: 0, count: 5 },
+        { device: b, first: 0, count: 5 },
+      ]),
+      [rw.attester],
+    );
     // B's supplier leaves entirely; nobody runs the keeper meanwhile.
-    await rw.w.ok("request_unstake", await rw.w.staking.requestUnstake({ supplier: b.supplier.wallet.publicKey, deviceKey: b.key.publicKey, amount: rw.w.minimum(b) }), [b.supplier.wallet]);
+    await rw.w.ok(
+      "request_unstake",
+      await rw.w.staking.requestUnstake({ supplier: b.supplier.wallet.publicKey, deviceKey: b.key.publicKey, amount: rw.w.minimum(b) }),
+      [b.supplier.wallet],
+    );
     await rw.engine.warp(UNBONDING_SECONDS + HOUR);
     await rw.catchUp();
-    await rw.w.ok("withdraw", await rw.w.staking.withdraw({ supplier: b.supplier.wallet.publicKey, deviceKey: b.key.publicKey, destination: b.supplier.tokens }), [b.supplier.wallet]);
+    await rw.w.ok(
+      "withdraw",
+      await rw.w.staking.withdraw({ supplier: b.supplier.wallet.publicKey, deviceKey: b.key.publicKey, destination: b.supplier.tokens }),
+      [b.supplier.wallet],
+    );
     await rw.w.ok("deregister", await rw.w.staking.deregister({ supplier: b.supplier.wallet.publicKey, deviceKey: b.key.publicKey }), [b.supplier.wallet]);
     // A passes: it is still eligible and not behind the (long) grace.
     await rw.rejects(await rw.rewards.denominate({ caller: rw.attester.publicKey, device: a.address }), [rw.attester], E.NotBehind);
@@ -690,12 +809,26 @@ describe("rewards: co-stakes at their effective amount, deregistered devices (Li
     // The same device key registered again by another wallet and staked: the old reward record (whose
     // owner is B's first supplier) is never nominated again.
     const other = await rw.w.newSupplier(100_000n * 10n ** BigInt(DECIMALS));
-    await rw.w.ok("register_device", await rw.w.staking.registerDevice({ supplier: other.wallet.publicKey, deviceKey: b.key.publicKey, gpuModel: RTX4070.code, gpuCount: 1, vramGb: 24, region: 276, bandwidthTier: 3 }), [other.wallet, b.key]);
+    await rw.w.ok(
+      "register_device",
+      await rw.w.staking.registerDevice({
+        supplier: other.wallet.publicKey,
+        deviceKey: b.key.publicKey,
+        gpuModel: RTX4070.code,
+        gpuCount: 1,
+        vramGb: 24,
+        region: 276,
+        bandwidthTier: 3,
+      }),
+      [other.wallet, b.key],
+    );
     const again = { ...b, supplier: other };
     await rw.w.ok("stake", await rw.w.stakeIx(again, rw.w.minimum(again)), [other.wallet]);
     const next = (await rw.record(b)).nextHour;
     const clock = (await rw.pool()).nextHour;
-    const res = await rw.ok("record_uptime", await rw.uptimeIxs([{ device: b, first: Math.max(next, clock - 5), count: clock - Math.max(next, clock - 5) }]), [rw.attester]);
+    const res = await rw.ok("record_uptime", await rw.uptimeIxs([{ device: b, first: Math.max(next, clock - 5), count: clock - Math.max(next, clock - 5) }]), [
+      rw.attester,
+    ]);
     expect(parseEvents(rewardsIdl, res.logs).map((e) => e.name)).to.deep.equal(["UptimeRecorded"]);
     expect((await rw.record(b)).nominated).to.equal(false);
   });

@@ -1,9 +1,10 @@
 // Classes of Solana program attack tried against the staking program: each attempt fails with its
 // specific error and leaves every watched account unchanged (World.rejects snapshots them).
-import { expect } from "chai";
+
+import { coStakePda, STAKING_PROGRAM_ID } from "@hourglass/client";
 import { Keypair, PublicKey, SystemProgram } from "@solana/web3.js";
-import { STAKING_PROGRAM_ID, coStakePda } from "@hourglass/client";
-import { DECIMALS, ENGINES, RTX4070, UNBONDING_SECONDS, World, type DeviceHandle, type Supplier } from "./support/world.ts";
+import { expect } from "chai";
+import { DECIMALS, type DeviceHandle, ENGINES, RTX4070, type Supplier, UNBONDING_SECONDS, World } from "./support/world.ts";
 
 const E = {
   MissingSigner: 6000,
@@ -18,36 +19,42 @@ const E = {
 const TOKENS = 10n ** BigInt(DECIMALS);
 
 for (const engineName of ENGINES) {
-  describe(`staking attack surface on ${engineName}`, function () {
+  describe(`staking attack surface on ${engineName}`, () => {
     let w: World;
     let s: Supplier;
     let d: DeviceHandle;
 
-    before(async function () {
+    before(async () => {
       w = await World.create(engineName);
       s = await w.newSupplier(100_000n * TOKENS);
       d = await w.registerDevice(s, RTX4070, 1);
       await w.ok("stake", await w.stakeIx(d, w.minimum(d) * 2n), [s.wallet]);
     });
 
-    afterEach(async function () {
+    afterEach(async () => {
       await w.checkVaultInvariant();
     });
 
-    it("missing signer: a supplier key passed without its signature", async function () {
+    it("missing signer: a supplier key passed without its signature", async () => {
       const ix = await w.staking.requestUnstake({ supplier: s.wallet.publicKey, deviceKey: d.key.publicKey, amount: 1n });
       ix.keys[0].isSigner = false;
       const payer = await w.newSupplier(0n);
       await w.rejects(ix, [payer.wallet], E.MissingSigner);
     });
 
-    it("read-only where a write is needed: the Config passed read-only to update_config", async function () {
-      const ix = await w.staking.updateConfig({ authority: w.authority.publicKey, treasury: w.treasury, unbondingPeriodSeconds: UNBONDING_SECONDS, maxSlashBps: 100, leaseAuthority: PublicKey.default });
+    it("read-only where a write is needed: the Config passed read-only to update_config", async () => {
+      const ix = await w.staking.updateConfig({
+        authority: w.authority.publicKey,
+        treasury: w.treasury,
+        unbondingPeriodSeconds: UNBONDING_SECONDS,
+        maxSlashBps: 100,
+        leaseAuthority: PublicKey.default,
+      });
       ix.keys[1].isWritable = false;
       await w.rejects(ix, [w.authority], E.NotWritable);
     });
 
-    it("arbitrary CPI target: a fake token program is refused before any CPI", async function () {
+    it("arbitrary CPI target: a fake token program is refused before any CPI", async () => {
       for (const fake of [SystemProgram.programId, STAKING_PROGRAM_ID, Keypair.generate().publicKey]) {
         const ix = await w.stakeIx(d, 1n);
         ix.keys[5].pubkey = fake;
@@ -55,10 +62,14 @@ for (const engineName of ENGINES) {
       }
     });
 
-    it("duplicate mutable accounts: the vault as withdrawal destination, the vault as stake source", async function () {
+    it("duplicate mutable accounts: the vault as withdrawal destination, the vault as stake source", async () => {
       await w.ok("request_unstake", await w.staking.requestUnstake({ supplier: s.wallet.publicKey, deviceKey: d.key.publicKey, amount: 1n }), [s.wallet]);
       await w.engine.warp(UNBONDING_SECONDS);
-      await w.rejects(await w.staking.withdraw({ supplier: s.wallet.publicKey, deviceKey: d.key.publicKey, destination: w.vault }), [s.wallet], E.DuplicateAccount);
+      await w.rejects(
+        await w.staking.withdraw({ supplier: s.wallet.publicKey, deviceKey: d.key.publicKey, destination: w.vault }),
+        [s.wallet],
+        E.DuplicateAccount,
+      );
       await w.rejects(
         await w.staking.stake({ supplier: s.wallet.publicKey, deviceKey: d.key.publicKey, supplierTokens: w.vault, amount: 1n }),
         [s.wallet],
@@ -67,7 +78,7 @@ for (const engineName of ENGINES) {
       await w.ok("withdraw", await w.staking.withdraw({ supplier: s.wallet.publicKey, deviceKey: d.key.publicKey, destination: s.tokens }), [s.wallet]);
     });
 
-    it("non-canonical bump: a Config at another valid bump of the same seed is refused", async function () {
+    it("non-canonical bump: a Config at another valid bump of the same seed is refused", async () => {
       const fresh = await World.create(engineName, { initialize: false });
       const [, canonical] = PublicKey.findProgramAddressSync([Buffer.from("config")], STAKING_PROGRAM_ID);
       let other: PublicKey | null = null;
@@ -84,7 +95,7 @@ for (const engineName of ENGINES) {
       await fresh.rejects(ix, [fresh.authority], E.WrongPda, [other!]);
     });
 
-    it("PDA shared across users: someone else's CoStake cannot be unstaked with your signature", async function () {
+    it("PDA shared across users: someone else's CoStake cannot be unstaked with your signature", async () => {
       const backer = await w.newSupplier(100_000n * TOKENS);
       w.coStakers.push({ device: d, staker: backer });
       await w.ok("co_stake", await w.coStakeIx(d, backer, 10n * TOKENS), [backer.wallet]);
@@ -94,7 +105,7 @@ for (const engineName of ENGINES) {
       await w.rejects(ix, [thief.wallet], E.NotDeviceOwner);
     });
 
-    it("closing and revival in one transaction: a refunded closed Device is a plain system account", async function () {
+    it("closing and revival in one transaction: a refunded closed Device is a plain system account", async () => {
       const owner = await w.newSupplier(0n);
       const victim = await w.registerDevice(owner, RTX4070, 1);
       const rent = (await w.engine.getAccount(victim.address))!.lamports;

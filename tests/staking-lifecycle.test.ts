@@ -1,11 +1,12 @@
 // The rest of the staking program: config administration, attesters, pausing, co-staking, leases,
 // slashing and deregistration, with every rejection checked for its exact code and for changing
 // nothing, and the vault checked against every stake, co-stake and unbonding amount after each test.
-import { expect } from "chai";
-import { Keypair, PublicKey } from "@solana/web3.js";
-import { parseEvents, stakingIdl, toBigInt, DeviceStatus, SlashReason, coStakePda, gpuTierPda } from "@hourglass/client";
+
+import { coStakePda, DeviceStatus, gpuTierPda, parseEvents, SlashReason, stakingIdl, toBigInt } from "@hourglass/client";
 import { createTokenAccount } from "@hourglass/localchain";
-import { DECIMALS, ENGINES, H100, MAX_SLASH_BPS, RTX4070, UNBONDING_SECONDS, World, type DeviceHandle, type Supplier } from "./support/world.ts";
+import { Keypair, type PublicKey } from "@solana/web3.js";
+import { expect } from "chai";
+import { DECIMALS, type DeviceHandle, ENGINES, H100, MAX_SLASH_BPS, RTX4070, type Supplier, UNBONDING_SECONDS, World } from "./support/world.ts";
 
 const E = {
   MissingSigner: 6000,
@@ -35,11 +36,11 @@ const E = {
 const TOKENS = 10n ** BigInt(DECIMALS);
 
 for (const engineName of ENGINES) {
-  describe(`staking lifecycle on ${engineName}`, function () {
+  describe(`staking lifecycle on ${engineName}`, () => {
     let w: World;
     const leaseAuthority = Keypair.generate();
 
-    before(async function () {
+    before(async () => {
       w = await World.create(engineName);
       await w.engine.airdrop(leaseAuthority.publicKey, 1_000_000_000n);
       await w.ok(
@@ -55,7 +56,7 @@ for (const engineName of ENGINES) {
       );
     });
 
-    afterEach(async function () {
+    afterEach(async () => {
       await w.checkVaultInvariant();
     });
 
@@ -66,10 +67,16 @@ for (const engineName of ENGINES) {
       return { d, s };
     }
 
-    it("update_config changes settings for the authority only, within bounds, and emits ConfigUpdated", async function () {
+    it("update_config changes settings for the authority only, within bounds, and emits ConfigUpdated", async () => {
       const stranger = await w.newSupplier(0n);
       const ix = (authority: PublicKey, maxSlashBps: number) =>
-        w.staking.updateConfig({ authority, treasury: w.treasury, unbondingPeriodSeconds: UNBONDING_SECONDS, maxSlashBps, leaseAuthority: leaseAuthority.publicKey });
+        w.staking.updateConfig({
+          authority,
+          treasury: w.treasury,
+          unbondingPeriodSeconds: UNBONDING_SECONDS,
+          maxSlashBps,
+          leaseAuthority: leaseAuthority.publicKey,
+        });
       await w.rejects(await ix(stranger.wallet.publicKey, MAX_SLASH_BPS), [stranger.wallet], E.NotAuthority);
       await w.rejects(await ix(w.authority.publicKey, 10_001), [w.authority], E.InvalidSlashBound);
       const res = await w.ok("update_config", await ix(w.authority.publicKey, MAX_SLASH_BPS), [w.authority]);
@@ -80,7 +87,7 @@ for (const engineName of ENGINES) {
       expect(cfg.leaseAuthority.toBase58()).to.equal(leaseAuthority.publicKey.toBase58());
     });
 
-    it("set_authority needs both the current and the next authority's signatures", async function () {
+    it("set_authority needs both the current and the next authority's signatures", async () => {
       const next = Keypair.generate();
       await w.engine.airdrop(next.publicKey, 1_000_000_000n);
       const ix = await w.staking.setAuthority({ authority: w.authority.publicKey, newAuthority: next.publicKey });
@@ -94,7 +101,7 @@ for (const engineName of ENGINES) {
       expect(cfg.authority.toBase58()).to.equal(w.authority.publicKey.toBase58());
     });
 
-    it("set_attester adds and removes attesters; duplicates, unknown keys and a full set are rejected", async function () {
+    it("set_attester adds and removes attesters; duplicates, unknown keys and a full set are rejected", async () => {
       const keys = Array.from({ length: 8 }, () => Keypair.generate().publicKey);
       const set = (attester: PublicKey, enabled: boolean) => w.staking.setAttester({ authority: w.authority.publicKey, attester, enabled });
       for (const k of keys) await w.ok("set_attester", await set(k, true), [w.authority]);
@@ -104,38 +111,72 @@ for (const engineName of ENGINES) {
       await w.rejects(await set(keys[3], false), [w.authority], E.UnknownAttester);
       const cfg = w.staking.decodeConfig((await w.engine.getAccount(w.config))!.data);
       expect(cfg.attesterCount).to.equal(7);
-      const listed = cfg.attesters.slice(0, 7).map((a) => a.toBase58()).sort();
-      expect(listed).to.deep.equal(keys.filter((_, i) => i !== 3).map((k) => k.toBase58()).sort());
+      const listed = cfg.attesters
+        .slice(0, 7)
+        .map((a) => a.toBase58())
+        .sort();
+      expect(listed).to.deep.equal(
+        keys
+          .filter((_, i) => i !== 3)
+          .map((k) => k.toBase58())
+          .sort(),
+      );
       const stranger = await w.newSupplier(0n);
-      await w.rejects(await w.staking.setAttester({ authority: stranger.wallet.publicKey, attester: keys[3], enabled: true }), [stranger.wallet], E.NotAuthority);
+      await w.rejects(
+        await w.staking.setAttester({ authority: stranger.wallet.publicKey, attester: keys[3], enabled: true }),
+        [stranger.wallet],
+        E.NotAuthority,
+      );
     });
 
-    it("set_gpu_tier updates a model's multiplier; devices keep the multiplier they registered with", async function () {
+    it("set_gpu_tier updates a model's multiplier; devices keep the multiplier they registered with", async () => {
       const { d } = await stakedDevice(RTX4070, 1, 2n);
-      const res = await w.ok("set_gpu_tier", await w.staking.setGpuTier({ authority: w.authority.publicKey, modelCode: RTX4070.code, multiplierBps: 5_000 }), [w.authority]);
+      const res = await w.ok("set_gpu_tier", await w.staking.setGpuTier({ authority: w.authority.publicKey, modelCode: RTX4070.code, multiplierBps: 5_000 }), [
+        w.authority,
+      ]);
       const [ev] = parseEvents(stakingIdl, res.logs);
       expect(ev.name).to.equal("GpuTierSet");
       expect(Number(ev.data.multiplier_bps)).to.equal(5_000);
       const tier = w.staking.decodeGpuTier((await w.engine.getAccount(gpuTierPda(RTX4070.code)[0]))!.data);
       expect(tier.multiplierBps).to.equal(5_000);
       expect((await w.device(d)).multiplierBps).to.equal(RTX4070.multiplierBps);
-      await w.rejects(await w.staking.setGpuTier({ authority: w.authority.publicKey, modelCode: RTX4070.code, multiplierBps: 10_000_001 }), [w.authority], 6115);
-      await w.ok("set_gpu_tier", await w.staking.setGpuTier({ authority: w.authority.publicKey, modelCode: RTX4070.code, multiplierBps: RTX4070.multiplierBps }), [w.authority]);
+      await w.rejects(
+        await w.staking.setGpuTier({ authority: w.authority.publicKey, modelCode: RTX4070.code, multiplierBps: 10_000_001 }),
+        [w.authority],
+        6115,
+      );
+      await w.ok(
+        "set_gpu_tier",
+        await w.staking.setGpuTier({ authority: w.authority.publicKey, modelCode: RTX4070.code, multiplierBps: RTX4070.multiplierBps }),
+        [w.authority],
+      );
     });
 
-    it("a supplier pauses and resumes an idle device; nobody else can", async function () {
+    it("a supplier pauses and resumes an idle device; nobody else can", async () => {
       const { d, s } = await stakedDevice();
       const stranger = await w.newSupplier(0n);
-      await w.rejects(await w.staking.setDevicePaused({ supplier: stranger.wallet.publicKey, deviceKey: d.key.publicKey, paused: true }), [stranger.wallet], E.NotDeviceOwner);
-      await w.rejects(await w.staking.setDevicePaused({ supplier: s.wallet.publicKey, deviceKey: d.key.publicKey, paused: false }), [s.wallet], E.DeviceNotActive);
+      await w.rejects(
+        await w.staking.setDevicePaused({ supplier: stranger.wallet.publicKey, deviceKey: d.key.publicKey, paused: true }),
+        [stranger.wallet],
+        E.NotDeviceOwner,
+      );
+      await w.rejects(
+        await w.staking.setDevicePaused({ supplier: s.wallet.publicKey, deviceKey: d.key.publicKey, paused: false }),
+        [s.wallet],
+        E.DeviceNotActive,
+      );
       await w.ok("set_device_paused", await w.staking.setDevicePaused({ supplier: s.wallet.publicKey, deviceKey: d.key.publicKey, paused: true }), [s.wallet]);
       expect((await w.device(d)).status).to.equal(DeviceStatus.Paused);
-      await w.rejects(await w.staking.assignLease({ leaseAuthority: leaseAuthority.publicKey, deviceKey: d.key.publicKey, lease: Keypair.generate().publicKey }), [leaseAuthority], E.DeviceNotActive);
+      await w.rejects(
+        await w.staking.assignLease({ leaseAuthority: leaseAuthority.publicKey, deviceKey: d.key.publicKey, lease: Keypair.generate().publicKey }),
+        [leaseAuthority],
+        E.DeviceNotActive,
+      );
       await w.ok("set_device_paused", await w.staking.setDevicePaused({ supplier: s.wallet.publicKey, deviceKey: d.key.publicKey, paused: false }), [s.wallet]);
       expect((await w.device(d)).status).to.equal(DeviceStatus.Active);
     });
 
-    it("co-stakers add up to 50% of the total; more, or the supplier co-staking, is rejected", async function () {
+    it("co-stakers add up to 50% of the total; more, or the supplier co-staking, is rejected", async () => {
       const { d, s } = await stakedDevice(RTX4070, 1, 2n);
       const supplierStake = toBigInt((await w.device(d)).stake);
       const a = await w.newSupplier(100_000n * TOKENS);
@@ -154,7 +195,7 @@ for (const engineName of ENGINES) {
       await w.rejects(await w.staking.requestUnstake({ supplier: s.wallet.publicKey, deviceKey: d.key.publicKey, amount: 1n }), [s.wallet], E.CoStakeOverHalf);
     });
 
-    it("co_unstake and co_withdraw: locked until unbonding ends, then paid; an emptied CoStake is closed", async function () {
+    it("co_unstake and co_withdraw: locked until unbonding ends, then paid; an emptied CoStake is closed", async () => {
       const { d } = await stakedDevice(RTX4070, 1, 2n);
       const c = await w.newSupplier(100_000n * TOKENS);
       w.coStakers.push({ device: d, staker: c });
@@ -177,13 +218,19 @@ for (const engineName of ENGINES) {
       await w.rejects(withdraw, [c.wallet], E.WrongOwner, [c.tokens]);
     });
 
-    it("a leased device keeps its minimum: unstaking below it is rejected, above it allowed", async function () {
+    it("a leased device keeps its minimum: unstaking below it is rejected, above it allowed", async () => {
       const { d, s } = await stakedDevice(RTX4070, 1, 2n);
       const min = w.minimum(d);
       const lease = Keypair.generate().publicKey;
       const stranger = await w.newSupplier(0n);
-      await w.rejects(await w.staking.assignLease({ leaseAuthority: stranger.wallet.publicKey, deviceKey: d.key.publicKey, lease }), [stranger.wallet], E.NotLeaseAuthority);
-      const res = await w.ok("assign_lease", await w.staking.assignLease({ leaseAuthority: leaseAuthority.publicKey, deviceKey: d.key.publicKey, lease }), [leaseAuthority]);
+      await w.rejects(
+        await w.staking.assignLease({ leaseAuthority: stranger.wallet.publicKey, deviceKey: d.key.publicKey, lease }),
+        [stranger.wallet],
+        E.NotLeaseAuthority,
+      );
+      const res = await w.ok("assign_lease", await w.staking.assignLease({ leaseAuthority: leaseAuthority.publicKey, deviceKey: d.key.publicKey, lease }), [
+        leaseAuthority,
+      ]);
       expect(parseEvents(stakingIdl, res.logs)[0].name).to.equal("DeviceStatusChanged");
       const dev = await w.device(d);
       expect(dev.status).to.equal(DeviceStatus.Leased);
@@ -194,18 +241,26 @@ for (const engineName of ENGINES) {
       await w.ok("request_unstake", await unstake(min), [s.wallet]);
       await w.rejects(await w.staking.setDevicePaused({ supplier: s.wallet.publicKey, deviceKey: d.key.publicKey, paused: true }), [s.wallet], E.DeviceLeased);
       await w.rejects(await w.staking.deregister({ supplier: s.wallet.publicKey, deviceKey: d.key.publicKey }), [s.wallet], E.DeviceLeased);
-      await w.rejects(await w.staking.assignLease({ leaseAuthority: leaseAuthority.publicKey, deviceKey: d.key.publicKey, lease }), [leaseAuthority], E.DeviceLeased);
+      await w.rejects(
+        await w.staking.assignLease({ leaseAuthority: leaseAuthority.publicKey, deviceKey: d.key.publicKey, lease }),
+        [leaseAuthority],
+        E.DeviceLeased,
+      );
       await w.ok("release_lease", await w.staking.releaseLease({ leaseAuthority: leaseAuthority.publicKey, deviceKey: d.key.publicKey }), [leaseAuthority]);
       expect((await w.device(d)).status).to.equal(DeviceStatus.Active);
     });
 
-    it("a device below its minimum cannot be leased", async function () {
+    it("a device below its minimum cannot be leased", async () => {
       const s = await w.newSupplier(100_000n * TOKENS);
       const d = await w.registerDevice(s, H100, 1);
-      await w.rejects(await w.staking.assignLease({ leaseAuthority: leaseAuthority.publicKey, deviceKey: d.key.publicKey, lease: Keypair.generate().publicKey }), [leaseAuthority], E.BelowMinimumStake);
+      await w.rejects(
+        await w.staking.assignLease({ leaseAuthority: leaseAuthority.publicKey, deviceKey: d.key.publicKey, lease: Keypair.generate().publicKey }),
+        [leaseAuthority],
+        E.BelowMinimumStake,
+      );
     });
 
-    it("slash: bounded, by the lease authority only, paid to the treasury", async function () {
+    it("slash: bounded, by the lease authority only, paid to the treasury", async () => {
       const { d, s } = await stakedDevice(H100, 1, 3n);
       const stake = toBigInt((await w.device(d)).stake);
       const slash = (authority: Keypair, bps: number, reason: number = SlashReason.MissedHeartbeats, treasury = w.treasury) =>
@@ -230,7 +285,7 @@ for (const engineName of ENGINES) {
       await w.rejects(await slash(w.authority, 1, SlashReason.Admin), [w.authority], E.NotSlashAuthority);
     });
 
-    it("deregister: refused while stake remains, then closes the device and returns its rent", async function () {
+    it("deregister: refused while stake remains, then closes the device and returns its rent", async () => {
       const { d, s } = await stakedDevice(RTX4070, 1, 1n);
       const dereg = await w.staking.deregister({ supplier: s.wallet.publicKey, deviceKey: d.key.publicKey });
       await w.rejects(dereg, [s.wallet], E.DeviceHasStake);
@@ -249,23 +304,37 @@ for (const engineName of ENGINES) {
       // The key can register again from scratch.
       await w.ok(
         "register_device",
-        await w.staking.registerDevice({ supplier: s.wallet.publicKey, deviceKey: d.key.publicKey, gpuModel: RTX4070.code, gpuCount: 1, vramGb: 12, region: 250, bandwidthTier: 1 }),
+        await w.staking.registerDevice({
+          supplier: s.wallet.publicKey,
+          deviceKey: d.key.publicKey,
+          gpuModel: RTX4070.code,
+          gpuCount: 1,
+          vramGb: 12,
+          region: 250,
+          bandwidthTier: 1,
+        }),
         [s.wallet, d.key],
       );
     });
 
-    it("a system account in the Config slot is rejected for its owner", async function () {
+    it("a system account in the Config slot is rejected for its owner", async () => {
       const { d, s } = await stakedDevice();
       const ix = await w.staking.requestUnstake({ supplier: s.wallet.publicKey, deviceKey: d.key.publicKey, amount: 1n });
       ix.keys[1].pubkey = s.wallet.publicKey;
       await w.rejects(ix, [s.wallet], E.WrongOwner);
     });
 
-    it("update_config takes any token account of the stake mint as treasury, and nothing else", async function () {
+    it("update_config takes any token account of the stake mint as treasury, and nothing else", async () => {
       const foreignMintAccount = await createTokenAccount(w.engine, w.authority, w.mint, w.authority.publicKey);
       // Same mint: accepted, then set back.
       const set = (treasury: PublicKey) =>
-        w.staking.updateConfig({ authority: w.authority.publicKey, treasury, unbondingPeriodSeconds: UNBONDING_SECONDS, maxSlashBps: MAX_SLASH_BPS, leaseAuthority: leaseAuthority.publicKey });
+        w.staking.updateConfig({
+          authority: w.authority.publicKey,
+          treasury,
+          unbondingPeriodSeconds: UNBONDING_SECONDS,
+          maxSlashBps: MAX_SLASH_BPS,
+          leaseAuthority: leaseAuthority.publicKey,
+        });
       await w.ok("update_config", await set(foreignMintAccount), [w.authority]);
       await w.ok("update_config", await set(w.treasury), [w.authority]);
       // A device (program-owned) is no token account.

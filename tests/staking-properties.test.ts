@@ -4,11 +4,12 @@
 // stays at most the supplier's stake; after every sequence no token was created or destroyed; no
 // failed operation changed anything (World.rejects-style snapshots around each failure); and no device
 // lost more than max_slash_bps to executed proposals within one unbonding period.
+
+import { SlashReason, slashProposalPda, toBigInt } from "@hourglass/client";
+import { Keypair, type TransactionInstruction } from "@solana/web3.js";
 import { expect } from "chai";
 import fc from "fast-check";
-import { Keypair } from "@solana/web3.js";
-import { DECIMALS, RTX4070, H100, UNBONDING_SECONDS, World, type DeviceHandle, type Supplier } from "./support/world.ts";
-import { SlashReason, slashProposalPda, toBigInt } from "@hourglass/client";
+import { DECIMALS, type DeviceHandle, H100, RTX4070, type Supplier, UNBONDING_SECONDS, World } from "./support/world.ts";
 
 const TOKENS = 10n ** BigInt(DECIMALS);
 
@@ -21,7 +22,12 @@ type Op =
   | { kind: "warp"; days: number };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  fc.record({ kind: fc.constantFrom("stake" as const, "unstake" as const, "coStake" as const, "coUnstake" as const), device: fc.nat(2), actor: fc.nat(3), amount: fc.integer({ min: 0, max: 30_000 }) }),
+  fc.record({
+    kind: fc.constantFrom("stake" as const, "unstake" as const, "coStake" as const, "coUnstake" as const),
+    device: fc.nat(2),
+    actor: fc.nat(3),
+    amount: fc.integer({ min: 0, max: 30_000 }),
+  }),
   fc.record({ kind: fc.constantFrom("withdraw" as const, "coWithdraw" as const), device: fc.nat(2), actor: fc.nat(3) }),
   fc.record({ kind: fc.constant("slash" as const), device: fc.nat(2), bps: fc.integer({ min: 0, max: 1_500 }) }),
   fc.record({ kind: fc.constant("propose" as const), device: fc.nat(2), bps: fc.integer({ min: 0, max: 1_200 }) }),
@@ -32,7 +38,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 describe("staking properties (fast-check over LiteSVM)", function () {
   this.timeout(600_000);
 
-  it("conserves tokens and keeps the vault equal to what it owes under random operation sequences", async function () {
+  it("conserves tokens and keeps the vault equal to what it owes under random operation sequences", async () => {
     let runs = 0;
     let failures = 0;
     let successes = 0;
@@ -43,7 +49,17 @@ describe("staking properties (fast-check over LiteSVM)", function () {
         const w = await World.create("litesvm");
         const lease = Keypair.generate();
         await w.engine.airdrop(lease.publicKey, 1_000_000_000n);
-        await w.ok("update_config", await w.staking.updateConfig({ authority: w.authority.publicKey, treasury: w.treasury, unbondingPeriodSeconds: UNBONDING_SECONDS, maxSlashBps: 1_000, leaseAuthority: lease.publicKey }), [w.authority]);
+        await w.ok(
+          "update_config",
+          await w.staking.updateConfig({
+            authority: w.authority.publicKey,
+            treasury: w.treasury,
+            unbondingPeriodSeconds: UNBONDING_SECONDS,
+            maxSlashBps: 1_000,
+            leaseAuthority: lease.publicKey,
+          }),
+          [w.authority],
+        );
         const actors: Supplier[] = [];
         for (let i = 0; i < 4; i++) actors.push(await w.newSupplier(100_000n * TOKENS));
         const devices: DeviceHandle[] = [
@@ -66,7 +82,7 @@ describe("staking properties (fast-check over LiteSVM)", function () {
         const executed: { at: number; bps: number }[][] = devices.map(() => []);
 
         for (const op of ops) {
-          let ix;
+          let ix: TransactionInstruction;
           let signers: Keypair[];
           if (op.kind === "warp") {
             await w.engine.warp(op.days * 86_400);
@@ -83,9 +99,11 @@ describe("staking properties (fast-check over LiteSVM)", function () {
             const open = await w.engine.getAccount(slashProposalPda(d.address)[0]);
             if (open) proposedBps = w.staking.decodeSlashProposal(open.data).bps;
             ix =
-              op.kind === "propose" ? await w.staking.proposeSlash({ ...p, bps: op.bps, reason: SlashReason.Admin })
-              : op.kind === "execute" ? await w.staking.executeSlash({ ...p, treasury: w.treasury })
-              : await w.staking.cancelSlash(p);
+              op.kind === "propose"
+                ? await w.staking.proposeSlash({ ...p, bps: op.bps, reason: SlashReason.Admin })
+                : op.kind === "execute"
+                  ? await w.staking.executeSlash({ ...p, treasury: w.treasury })
+                  : await w.staking.cancelSlash(p);
           } else {
             // Supplier operations come from the device's owner half the time, co-staking operations
             // mostly from someone else, so that every kind both succeeds and fails.
@@ -93,15 +111,20 @@ describe("staking properties (fast-check over LiteSVM)", function () {
             const { actor } = op as { actor: number };
             const a = supplierOp ? (actor < 2 ? d.supplier : actors[actor]) : actor < 2 ? actors[3] : actors[(op.device + 1 + actor) % actors.length];
             signers = [a.wallet];
-            const amount = "amount" in op ? BigInt(op.amount) * TOKENS / 100n : 0n;
+            const amount = "amount" in op ? (BigInt(op.amount) * TOKENS) / 100n : 0n;
             const p = { deviceKey: d.key.publicKey };
             ix =
-              op.kind === "stake" ? await w.staking.stake({ ...p, supplier: a.wallet.publicKey, supplierTokens: a.tokens, amount })
-              : op.kind === "unstake" ? await w.staking.requestUnstake({ ...p, supplier: a.wallet.publicKey, amount })
-              : op.kind === "withdraw" ? await w.staking.withdraw({ ...p, supplier: a.wallet.publicKey, destination: a.tokens })
-              : op.kind === "coStake" ? await w.staking.coStake({ ...p, staker: a.wallet.publicKey, stakerTokens: a.tokens, amount })
-              : op.kind === "coUnstake" ? await w.staking.coUnstake({ ...p, staker: a.wallet.publicKey, amount })
-              : await w.staking.coWithdraw({ ...p, staker: a.wallet.publicKey, destination: a.tokens });
+              op.kind === "stake"
+                ? await w.staking.stake({ ...p, supplier: a.wallet.publicKey, supplierTokens: a.tokens, amount })
+                : op.kind === "unstake"
+                  ? await w.staking.requestUnstake({ ...p, supplier: a.wallet.publicKey, amount })
+                  : op.kind === "withdraw"
+                    ? await w.staking.withdraw({ ...p, supplier: a.wallet.publicKey, destination: a.tokens })
+                    : op.kind === "coStake"
+                      ? await w.staking.coStake({ ...p, staker: a.wallet.publicKey, stakerTokens: a.tokens, amount })
+                      : op.kind === "coUnstake"
+                        ? await w.staking.coUnstake({ ...p, staker: a.wallet.publicKey, amount })
+                        : await w.staking.coWithdraw({ ...p, staker: a.wallet.publicKey, destination: a.tokens });
           }
           const watched = [...holders, ...devices.flatMap((x) => [x.address, slashProposalPda(x.address)[0]])];
           const snap = await w.snapshot(watched);

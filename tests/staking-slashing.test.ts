@@ -3,10 +3,11 @@
 // fault slash, pro-rata losses for co-stakers and unbonding stake, and the Config's period defaults.
 // Every rejection is checked for its exact code and for changing nothing; the vault is checked against
 // every stake after each test.
+
+import { effectiveCoStake, parseEvents, SlashReason, slashProposalPda, stakingIdl, toBigInt } from "@hourglass/client";
+import { Keypair, type PublicKey } from "@solana/web3.js";
 import { expect } from "chai";
-import { Keypair, PublicKey } from "@solana/web3.js";
-import { parseEvents, stakingIdl, toBigInt, SlashReason, effectiveCoStake, slashProposalPda } from "@hourglass/client";
-import { DECIMALS, ENGINES, H100, MAX_SLASH_BPS, RTX4070, UNBONDING_SECONDS, World, type DeviceHandle, type Supplier } from "./support/world.ts";
+import { DECIMALS, type DeviceHandle, ENGINES, H100, MAX_SLASH_BPS, RTX4070, type Supplier, UNBONDING_SECONDS, World } from "./support/world.ts";
 
 const E = {
   MissingSigner: 6000,
@@ -31,17 +32,17 @@ const DAY = 86_400;
 const DELAY = 48 * 3_600;
 
 for (const engineName of ENGINES) {
-  describe(`staking slashing on ${engineName}`, function () {
+  describe(`staking slashing on ${engineName}`, () => {
     let w: World;
     const leaseAuthority = Keypair.generate();
 
-    before(async function () {
+    before(async () => {
       w = await World.create(engineName);
       await w.engine.airdrop(leaseAuthority.publicKey, 1_000_000_000n);
       await w.ok("update_config", await config({}), [w.authority]);
     });
 
-    afterEach(async function () {
+    afterEach(async () => {
       await w.checkVaultInvariant();
     });
 
@@ -70,7 +71,7 @@ for (const engineName of ENGINES) {
     const cancel = (d: DeviceHandle, authority = w.authority) => w.staking.cancelSlash({ authority: authority.publicKey, deviceKey: d.key.publicKey });
     const proposalOf = (d: DeviceHandle) => slashProposalPda(d.address)[0];
 
-    it("the Config's periods: 0 means 14 days of unbonding and a 48-hour slash delay; under an hour, or a delay not shorter than the unbonding, is refused", async function () {
+    it("the Config's periods: 0 means 14 days of unbonding and a 48-hour slash delay; under an hour, or a delay not shorter than the unbonding, is refused", async () => {
       const res = await w.ok("update_config", await config({ unbonding: 0, delay: 0 }), [w.authority]);
       const cfg = w.staking.decodeConfig((await w.engine.getAccount(w.config))!.data);
       expect(cfg.unbondingPeriod.toNumber()).to.equal(14 * DAY);
@@ -85,9 +86,29 @@ for (const engineName of ENGINES) {
       await w.rejects(await config({ delay: 3_599 }), [w.authority], E.InvalidSlashDelay);
       await w.rejects(await config({ delay: UNBONDING_SECONDS }), [w.authority], E.InvalidSlashDelay);
       // The stake vault cannot be the treasury: a slash would leave the tokens in the vault, owned by nobody.
-      await w.rejects(await w.staking.updateConfig({ authority: w.authority.publicKey, treasury: w.vault, unbondingPeriodSeconds: UNBONDING_SECONDS, maxSlashBps: MAX_SLASH_BPS, leaseAuthority: leaseAuthority.publicKey }), [w.authority], 6126);
+      await w.rejects(
+        await w.staking.updateConfig({
+          authority: w.authority.publicKey,
+          treasury: w.vault,
+          unbondingPeriodSeconds: UNBONDING_SECONDS,
+          maxSlashBps: MAX_SLASH_BPS,
+          leaseAuthority: leaseAuthority.publicKey,
+        }),
+        [w.authority],
+        6126,
+      );
       // The lease authority, which may slash in one stroke, is set once.
-      await w.rejects(await w.staking.updateConfig({ authority: w.authority.publicKey, treasury: w.treasury, unbondingPeriodSeconds: UNBONDING_SECONDS, maxSlashBps: MAX_SLASH_BPS, leaseAuthority: w.authority.publicKey }), [w.authority], E.LeaseAuthorityFixed);
+      await w.rejects(
+        await w.staking.updateConfig({
+          authority: w.authority.publicKey,
+          treasury: w.treasury,
+          unbondingPeriodSeconds: UNBONDING_SECONDS,
+          maxSlashBps: MAX_SLASH_BPS,
+          leaseAuthority: w.authority.publicKey,
+        }),
+        [w.authority],
+        E.LeaseAuthorityFixed,
+      );
       // Loosening (a shorter unbonding and delay, a higher bound) is queued for one unbonding period.
       const cfgBefore = w.staking.decodeConfig((await w.engine.getAccount(w.config))!.data);
       const queued = await w.ok("update_config", await config({ unbonding: 2 * 3_600, delay: 3_600, maxSlashBps: 2_000 }), [w.authority]);
@@ -99,23 +120,40 @@ for (const engineName of ENGINES) {
       expect(Number(updated.data.max_slash_bps)).to.equal(cfgBefore.maxSlashBps);
       expect(toBigInt(q.data.effective_at)).to.equal((await w.engine.unixTime()) + BigInt(UNBONDING_SECONDS));
       const pending = w.staking.decodeConfig((await w.engine.getAccount(w.config))!.data);
-      expect([pending.unbondingPeriod.toNumber(), pending.slashDelay.toNumber(), pending.maxSlashBps]).to.deep.equal([cfgBefore.unbondingPeriod.toNumber(), cfgBefore.slashDelay.toNumber(), cfgBefore.maxSlashBps]);
-      expect([pending.pendingUnbondingPeriod.toNumber(), pending.pendingSlashDelay.toNumber(), pending.pendingMaxSlashBps]).to.deep.equal([2 * 3_600, 3_600, 2_000]);
+      expect([pending.unbondingPeriod.toNumber(), pending.slashDelay.toNumber(), pending.maxSlashBps]).to.deep.equal([
+        cfgBefore.unbondingPeriod.toNumber(),
+        cfgBefore.slashDelay.toNumber(),
+        cfgBefore.maxSlashBps,
+      ]);
+      expect([pending.pendingUnbondingPeriod.toNumber(), pending.pendingSlashDelay.toNumber(), pending.pendingMaxSlashBps]).to.deep.equal([
+        2 * 3_600,
+        3_600,
+        2_000,
+      ]);
       await w.engine.warp(UNBONDING_SECONDS - 60);
       await w.rejects(await config({ unbonding: 2 * 3_600, delay: 3_600, maxSlashBps: 2_000 }), [w.authority], E.ConfigChangeNotDue);
       await w.engine.warp(60);
       await w.ok("update_config", await config({ unbonding: 2 * 3_600, delay: 3_600, maxSlashBps: 2_000 }), [w.authority]);
       const applied = w.staking.decodeConfig((await w.engine.getAccount(w.config))!.data);
-      expect([applied.unbondingPeriod.toNumber(), applied.slashDelay.toNumber(), applied.maxSlashBps, applied.pendingAt.toNumber()]).to.deep.equal([2 * 3_600, 3_600, 2_000, 0]);
+      expect([applied.unbondingPeriod.toNumber(), applied.slashDelay.toNumber(), applied.maxSlashBps, applied.pendingAt.toNumber()]).to.deep.equal([
+        2 * 3_600,
+        3_600,
+        2_000,
+        0,
+      ]);
       // Tightening applies at once.
       await w.ok("update_config", await config({}), [w.authority]);
       const back = w.staking.decodeConfig((await w.engine.getAccount(w.config))!.data);
       expect([back.unbondingPeriod.toNumber(), back.slashDelay.toNumber(), back.maxSlashBps]).to.deep.equal([UNBONDING_SECONDS, DELAY, MAX_SLASH_BPS]);
     });
 
-    it("the config authority cannot slash in one stroke; the lease authority's fault slash takes from everyone pro rata", async function () {
+    it("the config authority cannot slash in one stroke; the lease authority's fault slash takes from everyone pro rata", async () => {
       const { d } = await stakedDevice();
-      await w.rejects(await w.staking.slash({ authority: w.authority.publicKey, deviceKey: d.key.publicKey, treasury: w.treasury, bps: 100, reason: SlashReason.Admin }), [w.authority], E.NotSlashAuthority);
+      await w.rejects(
+        await w.staking.slash({ authority: w.authority.publicKey, deviceKey: d.key.publicKey, treasury: w.treasury, bps: 100, reason: SlashReason.Admin }),
+        [w.authority],
+        E.NotSlashAuthority,
+      );
       const backer = await w.newSupplier(100_000n * TOKENS);
       w.coStakers.push({ device: d, staker: backer });
       const co = toBigInt((await w.device(d)).stake) / 2n;
@@ -123,7 +161,17 @@ for (const engineName of ENGINES) {
       const before = await w.device(d);
       const treasury = await w.balance(w.treasury);
       const bps = 1_000;
-      const res = await w.ok("slash", await w.staking.slash({ authority: leaseAuthority.publicKey, deviceKey: d.key.publicKey, treasury: w.treasury, bps, reason: SlashReason.MissedHeartbeats }), [leaseAuthority]);
+      const res = await w.ok(
+        "slash",
+        await w.staking.slash({
+          authority: leaseAuthority.publicKey,
+          deviceKey: d.key.publicKey,
+          treasury: w.treasury,
+          bps,
+          reason: SlashReason.MissedHeartbeats,
+        }),
+        [leaseAuthority],
+      );
       const after = await w.device(d);
       const stakeCut = (toBigInt(before.stake) * BigInt(bps)) / 10_000n;
       expect(toBigInt(after.stake)).to.equal(toBigInt(before.stake) - stakeCut);
@@ -143,15 +191,19 @@ for (const engineName of ENGINES) {
       expect(effectiveCoStake(position, after).amount).to.equal(co - co / 10n);
     });
 
-    it("propose -> wait out the delay -> execute: bounded, authority only, unbonding and co-stake slashed pro rata, proposal closed", async function () {
+    it("propose -> wait out the delay -> execute: bounded, authority only, unbonding and co-stake slashed pro rata, proposal closed", async () => {
       const { d, s } = await stakedDevice();
       const backer = await w.newSupplier(100_000n * TOKENS);
       w.coStakers.push({ device: d, staker: backer });
       const stake0 = toBigInt((await w.device(d)).stake);
       await w.ok("co_stake", await w.coStakeIx(d, backer, stake0 / 4n), [backer.wallet]);
       // Some of each is unbonding when the slash lands: unbonding stays slashable.
-      await w.ok("request_unstake", await w.staking.requestUnstake({ supplier: s.wallet.publicKey, deviceKey: d.key.publicKey, amount: stake0 / 4n }), [s.wallet]);
-      await w.ok("co_unstake", await w.staking.coUnstake({ staker: backer.wallet.publicKey, deviceKey: d.key.publicKey, amount: stake0 / 8n }), [backer.wallet]);
+      await w.ok("request_unstake", await w.staking.requestUnstake({ supplier: s.wallet.publicKey, deviceKey: d.key.publicKey, amount: stake0 / 4n }), [
+        s.wallet,
+      ]);
+      await w.ok("co_unstake", await w.staking.coUnstake({ staker: backer.wallet.publicKey, deviceKey: d.key.publicKey, amount: stake0 / 8n }), [
+        backer.wallet,
+      ]);
 
       const stranger = await w.newSupplier(0n);
       await w.rejects(await propose(d, 100, SlashReason.Admin, stranger.wallet), [stranger.wallet], E.NotAuthority);
@@ -211,11 +263,13 @@ for (const engineName of ENGINES) {
       await w.ok("withdraw", await w.staking.withdraw({ supplier: s.wallet.publicKey, deviceKey: d.key.publicKey, destination: s.tokens }), [s.wallet]);
       expect((await w.balance(s.tokens)) - supplierBefore).to.equal(toBigInt(after.unbondingAmount));
       const backerBefore = await w.balance(backer.tokens);
-      await w.ok("co_withdraw", await w.staking.coWithdraw({ staker: backer.wallet.publicKey, deviceKey: d.key.publicKey, destination: backer.tokens }), [backer.wallet]);
-      expect((await w.balance(backer.tokens)) - backerBefore).to.equal(stake0 / 8n - (stake0 / 8n) * 500n / 10_000n);
+      await w.ok("co_withdraw", await w.staking.coWithdraw({ staker: backer.wallet.publicKey, deviceKey: d.key.publicKey, destination: backer.tokens }), [
+        backer.wallet,
+      ]);
+      expect((await w.balance(backer.tokens)) - backerBefore).to.equal(stake0 / 8n - ((stake0 / 8n) * 500n) / 10_000n);
     });
 
-    it("cancel_slash: the config authority withdraws a proposal, which can then never execute", async function () {
+    it("cancel_slash: the config authority withdraws a proposal, which can then never execute", async () => {
       const { d } = await stakedDevice();
       await w.ok("propose_slash", await propose(d, 300), [w.authority]);
       const stranger = await w.newSupplier(0n);
@@ -232,7 +286,7 @@ for (const engineName of ENGINES) {
       expect(await w.balance(w.treasury)).to.equal(treasury);
     });
 
-    it("at most max_slash_bps per unbonding period in total: a proposal over the bound is refused, at proposal and at execution", async function () {
+    it("at most max_slash_bps per unbonding period in total: a proposal over the bound is refused, at proposal and at execution", async () => {
       const { d } = await stakedDevice(4n, H100);
       await w.ok("propose_slash", await propose(d, 600), [w.authority]);
       await w.engine.warp(DELAY);
@@ -250,7 +304,17 @@ for (const engineName of ENGINES) {
       await w.ok("execute_slash", await execute(other.d), [w.authority]);
       await w.ok("propose_slash", await propose(other.d, 300), [w.authority]);
       // A lease fault does not count against the discretionary window.
-      await w.ok("slash", await w.staking.slash({ authority: leaseAuthority.publicKey, deviceKey: other.d.key.publicKey, treasury: w.treasury, bps: 500, reason: SlashReason.MissedHeartbeats }), [leaseAuthority]);
+      await w.ok(
+        "slash",
+        await w.staking.slash({
+          authority: leaseAuthority.publicKey,
+          deviceKey: other.d.key.publicKey,
+          treasury: w.treasury,
+          bps: 500,
+          reason: SlashReason.MissedHeartbeats,
+        }),
+        [leaseAuthority],
+      );
       await w.engine.warp(DELAY);
       await w.ok("update_config", await config({ maxSlashBps: 900 }), [w.authority]);
       await w.rejects(await execute(other.d), [w.authority], E.SlashOverTotalBound, [proposalOf(other.d)]);
@@ -269,7 +333,7 @@ for (const engineName of ENGINES) {
       expect(toBigInt((await w.device(d)).stake)).to.equal(before - (before * BigInt(MAX_SLASH_BPS)) / 10_000n);
     });
 
-    it("co-stakers share every slash pro rata and the last one out takes the rounding remainder", async function () {
+    it("co-stakers share every slash pro rata and the last one out takes the rounding remainder", async () => {
       const { d } = await stakedDevice(4n);
       const backers = [await w.newSupplier(100_000n * TOKENS), await w.newSupplier(100_000n * TOKENS), await w.newSupplier(100_000n * TOKENS)];
       const stake = toBigInt((await w.device(d)).stake);
@@ -279,7 +343,17 @@ for (const engineName of ENGINES) {
         await w.ok("co_stake", await w.coStakeIx(d, backers[i], amounts[i]), [backers[i].wallet]);
       }
       for (const bps of [333, 777]) {
-        await w.ok("slash", await w.staking.slash({ authority: leaseAuthority.publicKey, deviceKey: d.key.publicKey, treasury: w.treasury, bps, reason: SlashReason.MissedHeartbeats }), [leaseAuthority]);
+        await w.ok(
+          "slash",
+          await w.staking.slash({
+            authority: leaseAuthority.publicKey,
+            deviceKey: d.key.publicKey,
+            treasury: w.treasury,
+            bps,
+            reason: SlashReason.MissedHeartbeats,
+          }),
+          [leaseAuthority],
+        );
         await w.checkVaultInvariant();
       }
       const dev = await w.device(d);
@@ -289,7 +363,9 @@ for (const engineName of ENGINES) {
         const e = effectiveCoStake((await w.coStake(d, backers[i]))!, dev);
         // Each position lost the same share (to a base unit or two of rounding).
         expect(Number(scale(amounts[i]) - e.amount)).to.be.within(-2, 2);
-        await w.ok("co_unstake", await w.staking.coUnstake({ staker: backers[i].wallet.publicKey, deviceKey: d.key.publicKey, amount: e.amount }), [backers[i].wallet]);
+        await w.ok("co_unstake", await w.staking.coUnstake({ staker: backers[i].wallet.publicKey, deviceKey: d.key.publicKey, amount: e.amount }), [
+          backers[i].wallet,
+        ]);
       }
       const totals = toBigInt((await w.device(d)).coStake) + toBigInt((await w.device(d)).coUnbonding);
       await w.engine.warp(UNBONDING_SECONDS);
@@ -311,19 +387,32 @@ for (const engineName of ENGINES) {
       expect(effectiveCoStake((await w.coStake(d, late))!, await w.device(d)).amount).to.equal(1_000n);
     });
 
-    it("a position slashed down to nothing is closed at once; a worn-out scale takes no new co-stake until everyone left", async function () {
+    it("a position slashed down to nothing is closed at once; a worn-out scale takes no new co-stake until everyone left", async () => {
       const { d } = await stakedDevice(4n, H100);
       const dust = await w.newSupplier(100_000n * TOKENS);
       const backer = await w.newSupplier(100_000n * TOKENS);
       for (const b of [dust, backer]) w.coStakers.push({ device: d, staker: b });
       await w.ok("co_stake", await w.coStakeIx(d, dust, 1n), [dust.wallet]);
       await w.ok("co_stake", await w.coStakeIx(d, backer, toBigInt((await w.device(d)).stake) / 2n), [backer.wallet]);
-      const slash = async () => w.ok("slash", await w.staking.slash({ authority: leaseAuthority.publicKey, deviceKey: d.key.publicKey, treasury: w.treasury, bps: MAX_SLASH_BPS, reason: SlashReason.MissedHeartbeats }), [leaseAuthority]);
+      const slash = async () =>
+        w.ok(
+          "slash",
+          await w.staking.slash({
+            authority: leaseAuthority.publicKey,
+            deviceKey: d.key.publicKey,
+            treasury: w.treasury,
+            bps: MAX_SLASH_BPS,
+            reason: SlashReason.MissedHeartbeats,
+          }),
+          [leaseAuthority],
+        );
       await slash();
       // One base unit less 10% rounds to nothing: closed without an unbonding wait, no longer counted.
       expect(effectiveCoStake((await w.coStake(d, dust))!, await w.device(d)).amount).to.equal(0n);
       expect((await w.device(d)).coStakerCount).to.equal(2);
-      await w.ok("co_withdraw", await w.staking.coWithdraw({ staker: dust.wallet.publicKey, deviceKey: d.key.publicKey, destination: dust.tokens }), [dust.wallet]);
+      await w.ok("co_withdraw", await w.staking.coWithdraw({ staker: dust.wallet.publicKey, deviceKey: d.key.publicKey, destination: dust.tokens }), [
+        dust.wallet,
+      ]);
       expect(await w.coStake(d, dust)).to.equal(null);
       expect((await w.device(d)).coStakerCount).to.equal(1);
       // Fault after fault wears the scale down below 10^-8.
@@ -334,9 +423,15 @@ for (const engineName of ENGINES) {
       const left = effectiveCoStake((await w.coStake(d, backer))!, await w.device(d)).amount;
       expect(left > 0n).to.equal(true);
       await w.ok("co_unstake", await w.staking.coUnstake({ staker: backer.wallet.publicKey, deviceKey: d.key.publicKey, amount: left }), [backer.wallet]);
-      await w.rejects(await w.staking.coWithdraw({ staker: backer.wallet.publicKey, deviceKey: d.key.publicKey, destination: backer.tokens }), [backer.wallet], E.StillUnbonding);
+      await w.rejects(
+        await w.staking.coWithdraw({ staker: backer.wallet.publicKey, deviceKey: d.key.publicKey, destination: backer.tokens }),
+        [backer.wallet],
+        E.StillUnbonding,
+      );
       await w.engine.warp(UNBONDING_SECONDS);
-      await w.ok("co_withdraw", await w.staking.coWithdraw({ staker: backer.wallet.publicKey, deviceKey: d.key.publicKey, destination: backer.tokens }), [backer.wallet]);
+      await w.ok("co_withdraw", await w.staking.coWithdraw({ staker: backer.wallet.publicKey, deviceKey: d.key.publicKey, destination: backer.tokens }), [
+        backer.wallet,
+      ]);
       const fresh = await w.device(d);
       expect([fresh.coStakerCount, toBigInt(fresh.coFactor), toBigInt(fresh.coStake), toBigInt(fresh.coUnbonding)]).to.deep.equal([0, 0n, 0n, 0n]);
       await w.ok("co_stake", await w.coStakeIx(d, dust, 5n), [dust.wallet]);

@@ -1,11 +1,12 @@
 // The staking program as SBF in LiteSVM and solana-bankrun: every instruction through Anchor's methods
 // builder over our IDL, token CPIs (wallet- and PDA-signed), events through Anchor's EventParser, and
 // rejected input with its exact error code and no state change.
-import { expect } from "chai";
-import { Keypair, PublicKey } from "@solana/web3.js";
-import { unpackAccount, TOKEN_PROGRAM_ID } from "@solana/spl-token";
-import { parseEvents, stakingIdl, DeviceStatus, configPda } from "@hourglass/client";
+
+import { configPda, DeviceStatus, parseEvents, stakingIdl } from "@hourglass/client";
 import { createMint, createTokenAccount, mintTo } from "@hourglass/localchain";
+import { TOKEN_PROGRAM_ID, unpackAccount } from "@solana/spl-token";
+import { Keypair } from "@solana/web3.js";
+import { expect } from "chai";
 import { DECIMALS, ENGINES, H100, INELIGIBLE, MAX_SLASH_BPS, RTX4070, UNBONDING_SECONDS, World } from "./support/world.ts";
 
 const E = {
@@ -40,25 +41,25 @@ const CU_CAPS: Record<string, Record<string, number>> = {
 };
 
 for (const engineName of ENGINES) {
-  describe(`staking program on ${engineName}`, function () {
+  describe(`staking program on ${engineName}`, () => {
     let w: World;
     const cuTable = new Map<string, number>();
 
-    before(async function () {
+    before(async () => {
       w = await World.create(engineName);
     });
 
-    afterEach(async function () {
+    afterEach(async () => {
       await w.checkVaultInvariant();
       for (const [k, v] of w.cu) cuTable.set(k, v);
     });
 
-    after(function () {
+    after(() => {
       const rows = [...cuTable].map(([name, cu]) => `    ${name.padEnd(20)} ${String(cu).padStart(7)} CU`);
       console.log(`    compute units on ${engineName}:\n${rows.join("\n")}`);
     });
 
-    it("initialize_config created the Config and a stake vault owned by the Config PDA", async function () {
+    it("initialize_config created the Config and a stake vault owned by the Config PDA", async () => {
       const cfg = w.staking.decodeConfig((await w.engine.getAccount(w.config))!.data);
       expect(cfg.authority.toBase58()).to.equal(w.authority.publicKey.toBase58());
       expect(cfg.stakeMint.toBase58()).to.equal(w.mint.toBase58());
@@ -74,21 +75,17 @@ for (const engineName of ENGINES) {
       expect(token.amount).to.equal(0n);
     });
 
-    it("re-initialising the Config is rejected with AlreadyInitialized", async function () {
+    it("re-initialising the Config is rejected with AlreadyInitialized", async () => {
       await w.rejects(await w.initializeConfigIx(), [w.authority], E.AlreadyInitialized);
     });
 
-    it("set_gpu_tier by anyone but the authority is rejected with NotAuthority", async function () {
+    it("set_gpu_tier by anyone but the authority is rejected with NotAuthority", async () => {
       const stranger = Keypair.generate();
       await w.engine.airdrop(stranger.publicKey, 1_000_000_000n);
-      await w.rejects(
-        await w.staking.setGpuTier({ authority: stranger.publicKey, modelCode: H100.code, multiplierBps: 1 }),
-        [stranger],
-        E.NotAuthority,
-      );
+      await w.rejects(await w.staking.setGpuTier({ authority: stranger.publicKey, modelCode: H100.code, multiplierBps: 1 }), [stranger], E.NotAuthority);
     });
 
-    it("register_device stores the device and emits DeviceRegistered, decoded by EventParser", async function () {
+    it("register_device stores the device and emits DeviceRegistered, decoded by EventParser", async () => {
       const supplier = await w.newSupplier(0n);
       const key = Keypair.generate();
       const res = await w.ok(
@@ -122,24 +119,28 @@ for (const engineName of ENGINES) {
       expect(ev.minimum_stake.toString()).to.equal((16_000n * 10n ** BigInt(DECIMALS)).toString());
     });
 
-    it("register_device rejects an ineligible GPU, zero GPUs, a missing device signature and a re-registration", async function () {
+    it("register_device rejects an ineligible GPU, zero GPUs, a missing device signature and a re-registration", async () => {
       const supplier = await w.newSupplier(0n);
       const key = Keypair.generate();
-      const base = { supplier: supplier.wallet.publicKey, deviceKey: key.publicKey, gpuModel: RTX4070.code, gpuCount: 1, vramGb: 12, region: 250, bandwidthTier: 2 };
+      const base = {
+        supplier: supplier.wallet.publicKey,
+        deviceKey: key.publicKey,
+        gpuModel: RTX4070.code,
+        gpuCount: 1,
+        vramGb: 12,
+        region: 250,
+        bandwidthTier: 2,
+      };
       await w.rejects(await w.staking.registerDevice({ ...base, gpuModel: INELIGIBLE.code }), [supplier.wallet, key], E.GpuNotEligible);
       await w.rejects(await w.staking.registerDevice({ ...base, gpuCount: 0 }), [supplier.wallet, key], E.InvalidGpuCount);
       const unsigned = await w.staking.registerDevice(base);
       unsigned.keys[1].isSigner = false;
       await w.rejects(unsigned, [supplier.wallet], E.MissingSigner);
       const d = await w.registerDevice(supplier);
-      await w.rejects(
-        await w.staking.registerDevice({ ...base, deviceKey: d.key.publicKey }),
-        [supplier.wallet, d.key],
-        E.AlreadyInitialized,
-      );
+      await w.rejects(await w.staking.registerDevice({ ...base, deviceKey: d.key.publicKey }), [supplier.wallet, d.key], E.AlreadyInitialized);
     });
 
-    it("stake moves tokens into the vault through a token CPI and emits Staked", async function () {
+    it("stake moves tokens into the vault through a token CPI and emits Staked", async () => {
       const supplier = await w.newSupplier(1_000n * 10n ** BigInt(DECIMALS));
       const d = await w.registerDevice(supplier, RTX4070, 1);
       const amount = w.minimum(d);
@@ -156,14 +157,14 @@ for (const engineName of ENGINES) {
       expect((await w.device(d)).stake.toString()).to.equal((amount + 1n).toString());
     });
 
-    it("stake below the device's minimum is rejected with BelowMinimumStake and moves nothing", async function () {
+    it("stake below the device's minimum is rejected with BelowMinimumStake and moves nothing", async () => {
       const supplier = await w.newSupplier(1_000n * 10n ** BigInt(DECIMALS));
       const d = await w.registerDevice(supplier, RTX4070, 2);
       await w.rejects(await w.stakeIx(d, w.minimum(d) - 1n), [supplier.wallet], E.BelowMinimumStake, [supplier.tokens]);
       await w.rejects(await w.stakeIx(d, 0n), [supplier.wallet], E.InvalidAmount, [supplier.tokens]);
     });
 
-    it("stake rejects a stranger, a foreign mint, someone else's token account and a fake vault", async function () {
+    it("stake rejects a stranger, a foreign mint, someone else's token account and a fake vault", async () => {
       const supplier = await w.newSupplier(1_000n * 10n ** BigInt(DECIMALS));
       const d = await w.registerDevice(supplier);
       const amount = w.minimum(d);
@@ -192,7 +193,7 @@ for (const engineName of ENGINES) {
       await w.rejects(bad, [supplier.wallet], E.WrongOwner);
     });
 
-    it("request_unstake then withdraw: rejected before the unbonding period ends, paid by a PDA-signed CPI after", async function () {
+    it("request_unstake then withdraw: rejected before the unbonding period ends, paid by a PDA-signed CPI after", async () => {
       const supplier = await w.newSupplier(1_000n * 10n ** BigInt(DECIMALS));
       const d = await w.registerDevice(supplier);
       const staked = w.minimum(d) * 3n;
@@ -233,7 +234,7 @@ for (const engineName of ENGINES) {
       await w.rejects(withdrawIx, [supplier.wallet], E.NothingToWithdraw, [supplier.tokens]);
     });
 
-    it("malformed instruction data and unknown instructions are rejected with their codes", async function () {
+    it("malformed instruction data and unknown instructions are rejected with their codes", async () => {
       const supplier = await w.newSupplier(1_000n * 10n ** BigInt(DECIMALS));
       const d = await w.registerDevice(supplier);
       const short = await w.stakeIx(d, w.minimum(d));
@@ -248,7 +249,7 @@ for (const engineName of ENGINES) {
       await w.rejects(unknown, [supplier.wallet], E.UnknownInstruction);
     });
 
-    it("an account of another type in the device slot is rejected (type cosplay)", async function () {
+    it("an account of another type in the device slot is rejected (type cosplay)", async () => {
       const supplier = await w.newSupplier(1_000n * 10n ** BigInt(DECIMALS));
       const d = await w.registerDevice(supplier);
       const ix = await w.stakeIx(d, w.minimum(d));
@@ -256,7 +257,7 @@ for (const engineName of ENGINES) {
       await w.rejects(ix, [supplier.wallet], E.WrongLength);
     });
 
-    it("stays within the compute-unit cap of every instruction", function () {
+    it("stays within the compute-unit cap of every instruction", () => {
       const caps = CU_CAPS[engineName];
       for (const [name, cap] of Object.entries(caps)) {
         const used = w.cu.get(name);
@@ -268,8 +269,8 @@ for (const engineName of ENGINES) {
   });
 }
 
-describe("engines", function () {
-  it("both engines load the same program and agree on its state", async function () {
+describe("engines", () => {
+  it("both engines load the same program and agree on its state", async () => {
     const results: string[] = [];
     for (const engineName of ENGINES) {
       const w = await World.create(engineName);
@@ -283,5 +284,3 @@ describe("engines", function () {
     expect(results[0]).to.equal(`${4_000n * 10n ** BigInt(DECIMALS)}:2:${H100.multiplierBps}`);
   });
 });
-
-export { PublicKey };

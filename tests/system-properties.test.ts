@@ -10,14 +10,15 @@
 // or co-staker or sits in the unallocated bucket (carried into the next hour with weight), but for
 // floor-rounding dust of at most one base unit per device settlement. After the keeper's pass no
 // ineligible device is nominated.
+
+import { coStakePda, deviceEligible, scheduleAmounts, toBigInt } from "@hourglass/client";
+import { createTokenAccount, type TxResult } from "@hourglass/localchain";
+import { PublicKey } from "@solana/web3.js";
 import { expect } from "chai";
 import fc from "fast-check";
-import { PublicKey } from "@solana/web3.js";
-import { deviceEligible, scheduleAmounts, coStakePda, toBigInt } from "@hourglass/client";
-import { createTokenAccount } from "@hourglass/localchain";
 import { HOUR, type OpenLease } from "./support/lease-world.ts";
 import { NetworkHistory, PRICE } from "./support/network-history.ts";
-import { DECIMALS, UNBONDING_SECONDS, type DeviceHandle } from "./support/world.ts";
+import { DECIMALS, type DeviceHandle, UNBONDING_SECONDS } from "./support/world.ts";
 
 type Op =
   | { kind: "open"; gpus: number; hours: number; stable: boolean }
@@ -38,7 +39,15 @@ type Op =
   | { kind: "keeper" };
 
 const op: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant("open" as const), gpus: fc.integer({ min: 1, max: 2 }), hours: fc.integer({ min: 1, max: 4 }), stable: fc.boolean() }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant("open" as const),
+      gpus: fc.integer({ min: 1, max: 2 }),
+      hours: fc.integer({ min: 1, max: 4 }),
+      stable: fc.boolean(),
+    }),
+  },
   { weight: 4, arbitrary: fc.record({ kind: fc.constant("assign" as const), lease: fc.nat(3), device: fc.nat(3) }) },
   { weight: 4, arbitrary: fc.record({ kind: fc.constant("hours" as const), n: fc.oneof(fc.integer({ min: 1, max: 3 }), fc.constant(26)) }) },
   { weight: 5, arbitrary: fc.record({ kind: fc.constant("prove" as const), lease: fc.nat(3) }) },
@@ -48,8 +57,14 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("uptime" as const), device: fc.nat(3) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("claimRewards" as const), device: fc.nat(3) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("coStake" as const), device: fc.nat(3), percent: fc.integer({ min: 1, max: 40 }) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant("coUnstake" as const), device: fc.nat(3), percent: fc.oneof(fc.integer({ min: 1, max: 60 }), fc.constant(100)) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant("unstake" as const), device: fc.nat(3), percent: fc.oneof(fc.integer({ min: 1, max: 30 }), fc.constant(100)) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant("coUnstake" as const), device: fc.nat(3), percent: fc.oneof(fc.integer({ min: 1, max: 60 }), fc.constant(100)) }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant("unstake" as const), device: fc.nat(3), percent: fc.oneof(fc.integer({ min: 1, max: 30 }), fc.constant(100)) }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("withdraw" as const), device: fc.nat(3) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("fault" as const), lease: fc.nat(3) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("deregister" as const), device: fc.nat(3) }) },
@@ -59,7 +74,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 describe("system properties across staking, leases and rewards (fast-check, LiteSVM)", function () {
   this.timeout(900_000);
 
-  it("conserves every mint, keeps escrows exact and emissions on schedule under random operations", async function () {
+  it("conserves every mint, keeps escrows exact and emissions on schedule under random operations", async () => {
     let runs = 0;
     let steps = 0;
     const done = new Map<string, number>();
@@ -71,12 +86,28 @@ describe("system properties across staking, leases and rewards (fast-check, Lite
         const w = lw.w;
         const devices: DeviceHandle[] = await h.devices(4);
         // Suppliers are paid in the lease's mint: each also holds a stable-mint account.
-        for (const d of devices) (d as DeviceHandle & { stableTokens: PublicKey }).stableTokens = await createTokenAccount(h.engine, d.supplier.wallet, lw.stableMint, d.supplier.wallet.publicKey);
+        for (const d of devices)
+          (d as DeviceHandle & { stableTokens: PublicKey }).stableTokens = await createTokenAccount(
+            h.engine,
+            d.supplier.wallet,
+            lw.stableMint,
+            d.supplier.wallet.publicKey,
+          );
         const renter = await lw.newRenter();
         const backer = await w.newSupplier(1_000_000n * 10n ** BigInt(DECIMALS));
         const backerRewards = await createTokenAccount(h.engine, backer.wallet, rw.rewardMint, backer.wallet.publicKey);
         // Every token account there is: renters', suppliers', the backer's, treasuries, vaults, escrows.
-        const holders = new Set([...lw.holders, ...rw.payout.values(), backerRewards, backer.tokens, w.treasury, w.vault, ...devices.flatMap((d) => [d.supplier.tokens, (d as DeviceHandle & { stableTokens: PublicKey }).stableTokens])].map((k) => k.toBase58()));
+        const holders = new Set(
+          [
+            ...lw.holders,
+            ...rw.payout.values(),
+            backerRewards,
+            backer.tokens,
+            w.treasury,
+            w.vault,
+            ...devices.flatMap((d) => [d.supplier.tokens, (d as DeviceHandle & { stableTokens: PublicKey }).stableTokens]),
+          ].map((k) => k.toBase58()),
+        );
         const leases: OpenLease[] = [];
         const synced = new Set<number>();
         // Devices 0 and 1 start nominated (five hours up); the random operations do the rest.
@@ -95,7 +126,7 @@ describe("system properties across staking, leases and rewards (fast-check, Lite
           const L = lw.leases;
           // Lease 0 is the newest, so sequences mostly work on leases still running.
           const lease = "lease" in o && leases.length > 0 ? leases[leases.length - 1 - (o.lease % leases.length)] : undefined;
-          let res;
+          let res: TxResult | undefined;
           if (o.kind === "open") {
             const opened = await lw.open(renter, { gpus: o.gpus, hours: o.hours, price: PRICE, stable: o.stable });
             leases.push(opened);
@@ -104,7 +135,11 @@ describe("system properties across staking, leases and rewards (fast-check, Lite
             // Placed at once where devices are free, as the orchestrator would.
             for (const d of devices) {
               if (opened.devices.length >= o.gpus) break;
-              const r = await lw.send("assign_device", await L.assignDevice({ attester: lw.attester.publicKey, lease: opened.lease.publicKey, device: d.address }), [lw.attester]);
+              const r = await lw.send(
+                "assign_device",
+                await L.assignDevice({ attester: lw.attester.publicKey, lease: opened.lease.publicKey, device: d.address }),
+                [lw.attester],
+              );
               if (r.ok) {
                 opened.devices.push(d);
                 record("assign");
@@ -128,7 +163,11 @@ describe("system properties across staking, leases and rewards (fast-check, Lite
             res = await rw.send("claim", await rw.claimIx(d), [d.supplier.wallet]);
             // The backer claims on every device it synced on.
             for (const i of synced) {
-              const co = await rw.send("claim_co_stake", await rw.rewards.claimCoStake({ staker: backer.wallet.publicKey, device: devices[i].address, destination: backerRewards }), [backer.wallet]);
+              const co = await rw.send(
+                "claim_co_stake",
+                await rw.rewards.claimCoStake({ staker: backer.wallet.publicKey, device: devices[i].address, destination: backerRewards }),
+                [backer.wallet],
+              );
               if (co.ok) record("claimCoStake");
             }
           } else if (o.kind === "coStake") {
@@ -148,7 +187,9 @@ describe("system properties across staking, leases and rewards (fast-check, Lite
             const amount = (toBigInt(w.staking.decodeCoStake(acc.data).amount) * BigInt(o.percent)) / 100n;
             if (amount === 0n) continue;
             // Not synced: the co-staker is paid on the smaller stake at its next claim.
-            res = await w.send("co_unstake", await w.staking.coUnstake({ staker: backer.wallet.publicKey, deviceKey: d.key.publicKey, amount }), [backer.wallet]);
+            res = await w.send("co_unstake", await w.staking.coUnstake({ staker: backer.wallet.publicKey, deviceKey: d.key.publicKey, amount }), [
+              backer.wallet,
+            ]);
           } else if (o.kind === "unstake") {
             const d = devices[o.device];
             const acc = await h.engine.getAccount(d.address);
@@ -156,7 +197,11 @@ describe("system properties across staking, leases and rewards (fast-check, Lite
             const stake = toBigInt(w.staking.decodeDevice(acc.data).stake);
             const amount = (stake * BigInt(o.percent)) / 100n;
             if (amount === 0n) continue;
-            res = await w.send("request_unstake", await w.staking.requestUnstake({ supplier: d.supplier.wallet.publicKey, deviceKey: d.key.publicKey, amount }), [d.supplier.wallet]);
+            res = await w.send(
+              "request_unstake",
+              await w.staking.requestUnstake({ supplier: d.supplier.wallet.publicKey, deviceKey: d.key.publicKey, amount }),
+              [d.supplier.wallet],
+            );
           } else if (o.kind === "withdraw") {
             // The unbonding (14 days) has to pass: the clock is moved to the later unlock, and the pool
             // cranked through the hours.
@@ -165,7 +210,10 @@ describe("system properties across staking, leases and rewards (fast-check, Lite
             if (!acc) continue;
             const dev = w.staking.decodeDevice(acc.data);
             const co = await h.engine.getAccount(coStakePda(d.address, backer.wallet.publicKey)[0]);
-            const coUnlock = co && co.data.length > 0 && toBigInt(w.staking.decodeCoStake(co.data).unbondingAmount) > 0n ? toBigInt(w.staking.decodeCoStake(co.data).unbondingUnlockAt) : 0n;
+            const coUnlock =
+              co && co.data.length > 0 && toBigInt(w.staking.decodeCoStake(co.data).unbondingAmount) > 0n
+                ? toBigInt(w.staking.decodeCoStake(co.data).unbondingUnlockAt)
+                : 0n;
             const unlock = toBigInt(dev.unbondingAmount) > 0n ? toBigInt(dev.unbondingUnlockAt) : 0n;
             const until = unlock > coUnlock ? unlock : coUnlock;
             if (until === 0n) continue;
@@ -173,11 +221,19 @@ describe("system properties across staking, leases and rewards (fast-check, Lite
             if (until > now) await h.engine.warp(Number(until - now));
             await rw.catchUp();
             if (unlock > 0n) {
-              res = await w.send("withdraw", await w.staking.withdraw({ supplier: d.supplier.wallet.publicKey, deviceKey: d.key.publicKey, destination: d.supplier.tokens }), [d.supplier.wallet]);
+              res = await w.send(
+                "withdraw",
+                await w.staking.withdraw({ supplier: d.supplier.wallet.publicKey, deviceKey: d.key.publicKey, destination: d.supplier.tokens }),
+                [d.supplier.wallet],
+              );
               if (res.ok) record("withdraw");
             }
             if (coUnlock > 0n) {
-              const r2 = await w.send("co_withdraw", await w.staking.coWithdraw({ staker: backer.wallet.publicKey, deviceKey: d.key.publicKey, destination: backer.tokens }), [backer.wallet]);
+              const r2 = await w.send(
+                "co_withdraw",
+                await w.staking.coWithdraw({ staker: backer.wallet.publicKey, deviceKey: d.key.publicKey, destination: backer.tokens }),
+                [backer.wallet],
+              );
               if (r2.ok) record("coWithdraw");
             }
             res = undefined;
@@ -191,19 +247,51 @@ describe("system properties across staking, leases and rewards (fast-check, Lite
             const coKey = coStakePda(d.address, backer.wallet.publicKey)[0];
             const co = await h.engine.getAccount(coKey);
             if (co && co.data.length > 0 && toBigInt(w.staking.decodeCoStake(co.data).amount) > 0n) {
-              const r2 = await w.send("co_unstake", await w.staking.coUnstake({ staker: backer.wallet.publicKey, deviceKey: d.key.publicKey, amount: toBigInt(w.staking.decodeCoStake(co.data).amount) }), [backer.wallet]);
+              const r2 = await w.send(
+                "co_unstake",
+                await w.staking.coUnstake({
+                  staker: backer.wallet.publicKey,
+                  deviceKey: d.key.publicKey,
+                  amount: toBigInt(w.staking.decodeCoStake(co.data).amount),
+                }),
+                [backer.wallet],
+              );
               if (r2.ok) record("coUnstake");
             }
             const stake = toBigInt(w.staking.decodeDevice(acc.data).stake);
             if (stake > 0n) {
-              const r2 = await w.send("request_unstake", await w.staking.requestUnstake({ supplier: d.supplier.wallet.publicKey, deviceKey: d.key.publicKey, amount: stake }), [d.supplier.wallet]);
+              const r2 = await w.send(
+                "request_unstake",
+                await w.staking.requestUnstake({ supplier: d.supplier.wallet.publicKey, deviceKey: d.key.publicKey, amount: stake }),
+                [d.supplier.wallet],
+              );
               if (r2.ok) record("unstake");
             }
             await h.engine.warp(UNBONDING_SECONDS + 1);
             await rw.catchUp();
-            if ((await w.send("co_withdraw", await w.staking.coWithdraw({ staker: backer.wallet.publicKey, deviceKey: d.key.publicKey, destination: backer.tokens }), [backer.wallet])).ok) record("coWithdraw");
-            if ((await w.send("withdraw", await w.staking.withdraw({ supplier: d.supplier.wallet.publicKey, deviceKey: d.key.publicKey, destination: d.supplier.tokens }), [d.supplier.wallet])).ok) record("withdraw");
-            res = await w.send("deregister", await w.staking.deregister({ supplier: d.supplier.wallet.publicKey, deviceKey: d.key.publicKey }), [d.supplier.wallet]);
+            if (
+              (
+                await w.send(
+                  "co_withdraw",
+                  await w.staking.coWithdraw({ staker: backer.wallet.publicKey, deviceKey: d.key.publicKey, destination: backer.tokens }),
+                  [backer.wallet],
+                )
+              ).ok
+            )
+              record("coWithdraw");
+            if (
+              (
+                await w.send(
+                  "withdraw",
+                  await w.staking.withdraw({ supplier: d.supplier.wallet.publicKey, deviceKey: d.key.publicKey, destination: d.supplier.tokens }),
+                  [d.supplier.wallet],
+                )
+              ).ok
+            )
+              record("withdraw");
+            res = await w.send("deregister", await w.staking.deregister({ supplier: d.supplier.wallet.publicKey, deviceKey: d.key.publicKey }), [
+              d.supplier.wallet,
+            ]);
           } else if (o.kind === "keeper") {
             // The orchestrator's emissions loop: crank, then take out every nominated device that is
             // no longer eligible (or fell behind); afterwards none is left nominated.
@@ -221,7 +309,11 @@ describe("system properties across staking, leases and rewards (fast-check, Lite
             for (const d of devices) {
               const r = await rw.record(d);
               const acc = await h.engine.getAccount(d.address);
-              if (r.nominated) expect(deviceEligible(acc ? w.staking.decodeDevice(acc.data) : null, mintDecimals, r.owner), `${d.address.toBase58()} nominated while ineligible`).to.equal(true);
+              if (r.nominated)
+                expect(
+                  deviceEligible(acc ? w.staking.decodeDevice(acc.data) : null, mintDecimals, r.owner),
+                  `${d.address.toBase58()} nominated while ineligible`,
+                ).to.equal(true);
             }
             res = undefined;
           } else if (lease && o.kind === "fault") {
@@ -230,35 +322,97 @@ describe("system properties across staking, leases and rewards (fast-check, Lite
             const { slots } = L.decodeLease(acc.data);
             for (let i = 0; i < slots.length; i++) {
               // Refused unless the device fell behind its lease by more than the grace.
-              const r2 = await lw.send("report_fault", await L.reportFault({ caller: lw.attester.publicKey, lease: lease.lease.publicKey, slot: i, device: slots[i].device, stakingTreasury: w.treasury }), [lw.attester]);
+              const r2 = await lw.send(
+                "report_fault",
+                await L.reportFault({
+                  caller: lw.attester.publicKey,
+                  lease: lease.lease.publicKey,
+                  slot: i,
+                  device: slots[i].device,
+                  stakingTreasury: w.treasury,
+                }),
+                [lw.attester],
+              );
               if (r2.ok) record("fault");
             }
             res = undefined;
           } else if (lease && o.kind === "assign") {
             const d = devices[o.device];
-            res = await lw.send("assign_device", await L.assignDevice({ attester: lw.attester.publicKey, lease: lease.lease.publicKey, device: d.address }), [lw.attester]);
+            res = await lw.send("assign_device", await L.assignDevice({ attester: lw.attester.publicKey, lease: lease.lease.publicKey, device: d.address }), [
+              lw.attester,
+            ]);
             if (res.ok) lease.devices.push(d);
           } else if (lease && o.kind === "prove") {
             const acc = await h.engine.getAccount(lease.lease.publicKey);
             if (!acc) continue;
             const { lease: l, slots } = L.decodeLease(acc.data);
             const elapsed = Math.floor(Number((await h.engine.unixTime()) - toBigInt(l.origin)) / HOUR);
-            const atts = slots.map((s, i) => ({ s, i })).filter(({ s }) => s.nextHour < Math.min(elapsed, l.hoursBooked)).slice(0, 5);
+            const atts = slots
+              .map((s, i) => ({ s, i }))
+              .filter(({ s }) => s.nextHour < Math.min(elapsed, l.hoursBooked))
+              .slice(0, 5);
             if (atts.length === 0) continue;
-            res = await lw.send("prove_time", await lw.proveIxs(lease, atts.map(({ s, i }) => lw.attest(lease, i, s.nextHour, Math.min(elapsed, l.hoursBooked) - s.nextHour))), [lw.attester]);
+            res = await lw.send(
+              "prove_time",
+              await lw.proveIxs(
+                lease,
+                atts.map(({ s, i }) => lw.attest(lease, i, s.nextHour, Math.min(elapsed, l.hoursBooked) - s.nextHour)),
+              ),
+              [lw.attester],
+            );
           } else if (lease && o.kind === "extend") {
-            res = await lw.send("extend", await L.extend({ renter: renter.wallet.publicKey, lease: lease.lease.publicKey, escrow: lease.escrow.publicKey, renterTokens: lease.renterTokens, treasury: lease.treasury, hours: o.hours }), [renter.wallet]);
+            res = await lw.send(
+              "extend",
+              await L.extend({
+                renter: renter.wallet.publicKey,
+                lease: lease.lease.publicKey,
+                escrow: lease.escrow.publicKey,
+                renterTokens: lease.renterTokens,
+                treasury: lease.treasury,
+                hours: o.hours,
+              }),
+              [renter.wallet],
+            );
           } else if (lease && o.kind === "terminate") {
-            res = await lw.send("terminate", await L.terminate({ renter: renter.wallet.publicKey, lease: lease.lease.publicKey, escrow: lease.escrow.publicKey, renterTokens: lease.renterTokens }), [renter.wallet]);
+            res = await lw.send(
+              "terminate",
+              await L.terminate({
+                renter: renter.wallet.publicKey,
+                lease: lease.lease.publicKey,
+                escrow: lease.escrow.publicKey,
+                renterTokens: lease.renterTokens,
+              }),
+              [renter.wallet],
+            );
           } else if (lease && o.kind === "settle") {
-            res = await lw.send("complete", await L.complete({ caller: lw.attester.publicKey, lease: lease.lease.publicKey, escrow: lease.escrow.publicKey, renterTokens: lease.renterTokens }), [lw.attester]);
+            res = await lw.send(
+              "complete",
+              await L.complete({
+                caller: lw.attester.publicKey,
+                lease: lease.lease.publicKey,
+                escrow: lease.escrow.publicKey,
+                renterTokens: lease.renterTokens,
+              }),
+              [lw.attester],
+            );
             const acc = await h.engine.getAccount(lease.lease.publicKey);
             if (acc) {
               const { slots } = L.decodeLease(acc.data);
               for (let i = 0; i < slots.length; i++) {
                 if (slots[i].provenHours > slots[i].claimedHours) {
                   const supplierTokens = lw.supplierTokens(lease.devices[i], lease);
-                  await lw.send("claim", await L.claim({ caller: lw.attester.publicKey, lease: lease.lease.publicKey, escrow: lease.escrow.publicKey, slot: i, supplierTokens, treasury: lease.treasury }), [lw.attester]);
+                  await lw.send(
+                    "claim",
+                    await L.claim({
+                      caller: lw.attester.publicKey,
+                      lease: lease.lease.publicKey,
+                      escrow: lease.escrow.publicKey,
+                      slot: i,
+                      supplierTokens,
+                      treasury: lease.treasury,
+                    }),
+                    [lw.attester],
+                  );
                 }
               }
             }
@@ -290,6 +444,22 @@ describe("system properties across staking, leases and rewards (fast-check, Lite
     );
     expect(runs).to.equal(40);
     console.log(`      ${steps} operations checked; succeeded: ${[...done].map(([k, n]) => `${k} ${n}`).join(", ")}`);
-    for (const kind of ["open", "assign", "prove", "settle", "uptime", "claimRewards", "claimCoStake", "coStake", "coUnstake", "unstake", "withdraw", "fault", "deregister", "denominate"]) expect(done.get(kind) ?? 0, kind).to.be.greaterThan(0);
+    for (const kind of [
+      "open",
+      "assign",
+      "prove",
+      "settle",
+      "uptime",
+      "claimRewards",
+      "claimCoStake",
+      "coStake",
+      "coUnstake",
+      "unstake",
+      "withdraw",
+      "fault",
+      "deregister",
+      "denominate",
+    ])
+      expect(done.get(kind) ?? 0, kind).to.be.greaterThan(0);
   });
 });

@@ -1,7 +1,8 @@
 // What every CLI command shares: keys from files, the RPC connection, sending with typed errors,
 // human or JSON output.
+
+import { errorFromLogs, type TxOptions, unsignedTransaction } from "@hourglass/client";
 import { Connection, type Keypair, SendTransactionError, type TransactionInstruction } from "@solana/web3.js";
-import { errorFromLogs, unsignedTransaction, type TxOptions } from "@hourglass/client";
 import type { Parsed } from "./args.ts";
 
 export interface Context {
@@ -54,4 +55,3 @@ export async function send(conn: Connection, signers: Keypair[], ixs: Transactio
   }
   throw new Error(`transaction ${signature} was not confirmed in time`);
 }
-

@@ -1,8 +1,9 @@
 // `hourglass lease ...` for renters: open, extend, terminate, status.
+
+import { LeaseStatus, LeasesClient, marketPda, readKeypair, SlotStatus } from "@hourglass/client";
 import { getAssociatedTokenAddressSync } from "@solana/spl-token";
-import { Keypair, PublicKey } from "@solana/web3.js";
-import { LeasesClient, LeaseStatus, marketPda, SlotStatus, readKeypair } from "@hourglass/client";
-import { UsageError, type Parsed } from "./args.ts";
+import { Keypair, type PublicKey } from "@solana/web3.js";
+import { type Parsed, UsageError } from "./args.ts";
 import { context, out, send } from "./context.ts";
 
 const STATUS = Object.fromEntries(Object.entries(LeaseStatus).map(([k, v]) => [v, k.toLowerCase()]));
@@ -22,7 +23,7 @@ export async function lease(p: Parsed) {
   };
   const load = async (address: PublicKey) => {
     const info = await conn.getAccountInfo(address);
-    if (!info || !info.owner.equals(leases.programId)) throw new Error(`no Hourglass lease at ${address.toBase58()}`);
+    if (!info?.owner.equals(leases.programId)) throw new Error(`no Hourglass lease at ${address.toBase58()}`);
     return leases.decodeLease(info.data);
   };
 
@@ -73,7 +74,16 @@ export async function lease(p: Parsed) {
       const signature = await send(
         conn,
         [renter],
-        [await leases.extend({ renter: renter.publicKey, lease: address, escrow: l.escrow, renterTokens: from ?? getAssociatedTokenAddressSync(l.paymentMint, renter.publicKey), treasury: l.treasury, hours })],
+        [
+          await leases.extend({
+            renter: renter.publicKey,
+            lease: address,
+            escrow: l.escrow,
+            renterTokens: from ?? getAssociatedTokenAddressSync(l.paymentMint, renter.publicKey),
+            treasury: l.treasury,
+            hours,
+          }),
+        ],
         txOpts,
       );
       out(json, { command: "extend", lease: address.toBase58(), hours, signature }, `extended ${address.toBase58()} by ${hours} h (tx ${signature})`);
@@ -88,11 +98,22 @@ export async function lease(p: Parsed) {
       const signature = await send(
         conn,
         [renter],
-        [await leases.terminate({ renter: renter.publicKey, lease: address, escrow: l.escrow, renterTokens: to ?? getAssociatedTokenAddressSync(l.paymentMint, renter.publicKey) })],
+        [
+          await leases.terminate({
+            renter: renter.publicKey,
+            lease: address,
+            escrow: l.escrow,
+            renterTokens: to ?? getAssociatedTokenAddressSync(l.paymentMint, renter.publicKey),
+          }),
+        ],
         txOpts,
       );
       const after = await load(address);
-      out(json, { command: "terminate", lease: address.toBase58(), hoursBooked: after.lease.hoursBooked, signature }, `terminated ${address.toBase58()} after ${after.lease.hoursBooked} h (tx ${signature})`);
+      out(
+        json,
+        { command: "terminate", lease: address.toBase58(), hoursBooked: after.lease.hoursBooked, signature },
+        `terminated ${address.toBase58()} after ${after.lease.hoursBooked} h (tx ${signature})`,
+      );
       return;
     }
     case "status": {

@@ -70,7 +70,9 @@ main(process.argv.slice(2)).catch((e: unknown) => {
   }
   const err = e as { code?: number | null; errorName?: string; message?: string };
   if (json) {
-    console.error(JSON.stringify({ error: err.errorName ?? "error", code: err.code ?? null, message: err.message, info: err.code ? errorInfo(err.code) : undefined }));
+    console.error(
+      JSON.stringify({ error: err.errorName ?? "error", code: err.code ?? null, message: err.message, info: err.code ? errorInfo(err.code) : undefined }),
+    );
   } else {
     console.error(`hourglass: ${err.message ?? String(e)}`);
   }

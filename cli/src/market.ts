@@ -1,9 +1,10 @@
 // `hourglass market ...` for anyone: status (fees collected and burned), burn-fees (burns the network
 // fee vault; stable-mint fees are not burned and stay in the stable treasury).
+
+import { LeasesClient, marketPda, readKeypair, toBigInt } from "@hourglass/client";
 import { getAccount, getMint } from "@solana/spl-token";
 import type { PublicKey } from "@solana/web3.js";
-import { LeasesClient, marketPda, readKeypair, toBigInt } from "@hourglass/client";
-import { UsageError, type Parsed } from "./args.ts";
+import { type Parsed, UsageError } from "./args.ts";
 import { context, out, send } from "./context.ts";
 
 export async function market(p: Parsed) {
@@ -11,7 +12,7 @@ export async function market(p: Parsed) {
   const leases = new LeasesClient();
   const load = async () => {
     const info = await conn.getAccountInfo(marketPda()[0]);
-    if (!info || !info.owner.equals(leases.programId)) throw new Error(`no Hourglass lease Market at ${marketPda()[0].toBase58()} on ${url}`);
+    if (!info?.owner.equals(leases.programId)) throw new Error(`no Hourglass lease Market at ${marketPda()[0].toBase58()} on ${url}`);
     return leases.decodeMarket(info.data);
   };
   const tokens = async (account: PublicKey) => (await getAccount(conn, account)).amount;

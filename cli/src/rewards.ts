@@ -1,7 +1,8 @@
 // `hourglass rewards ...` for suppliers and co-stakers: status, claim.
-import { getAssociatedTokenAddressSync } from "@solana/spl-token";
+
 import { deviceRewardPda, poolPda, RewardsClient, readKeypair } from "@hourglass/client";
-import { UsageError, type Parsed } from "./args.ts";
+import { getAssociatedTokenAddressSync } from "@solana/spl-token";
+import { type Parsed, UsageError } from "./args.ts";
 import { context, out, send } from "./context.ts";
 
 export async function rewards(p: Parsed) {
@@ -31,7 +32,13 @@ export async function rewards(p: Parsed) {
         nextHour: r.nextHour,
         accrued: r.accrued.toString(),
         claimed: r.claimed.toString(),
-        pool: { nextHour: pl.nextHour, totalWeight: pl.totalWeight.toString(), nominatedDevices: pl.nominatedDevices, totalEmitted: pl.totalEmitted.toString(), paused: !pl.pausedAt.isZero() },
+        pool: {
+          nextHour: pl.nextHour,
+          totalWeight: pl.totalWeight.toString(),
+          nominatedDevices: pl.nominatedDevices,
+          totalEmitted: pl.totalEmitted.toString(),
+          paused: !pl.pausedAt.isZero(),
+        },
       };
       out(
         json,
@@ -55,7 +62,11 @@ export async function rewards(p: Parsed) {
         ? await client.claimCoStake({ staker: wallet.publicKey, device, destination: to })
         : await client.claim({ owner: wallet.publicKey, device, destination: to });
       const signature = await send(conn, [wallet], [ix], txOpts);
-      out(json, { command: "claim", device: device.toBase58(), destination: to.toBase58(), coStake: co, signature }, `claimed rewards of ${device.toBase58()} to ${to.toBase58()} (tx ${signature})`);
+      out(
+        json,
+        { command: "claim", device: device.toBase58(), destination: to.toBase58(), coStake: co, signature },
+        `claimed rewards of ${device.toBase58()} to ${to.toBase58()} (tx ${signature})`,
+      );
       return;
     }
     default:

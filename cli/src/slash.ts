@@ -1,8 +1,9 @@
 // `hourglass slash ...` for the staking config authority: propose a discretionary slash, cancel it, or
 // execute it once the Config's delay has passed; `status` (anyone) shows a device's open proposal.
-import { PublicKey } from "@solana/web3.js";
-import { SLASH_REASON_NAMES, SlashReason, StakingClient, slashProposalPda, type SlashProposalAccount, readKeypair } from "@hourglass/client";
-import { UsageError, type Parsed } from "./args.ts";
+
+import { readKeypair, SLASH_REASON_NAMES, type SlashProposalAccount, SlashReason, StakingClient, slashProposalPda } from "@hourglass/client";
+import type { PublicKey } from "@solana/web3.js";
+import { type Parsed, UsageError } from "./args.ts";
 import { context, out, send } from "./context.ts";
 import { openSlashProposal, stakingConfig } from "./staking-accounts.ts";
 
@@ -38,7 +39,8 @@ export async function slash(p: Parsed) {
       const authority = readKeypair(keypairFile);
       p.done();
       const cfg = await config();
-      if (!cfg.authority.equals(authority.publicKey)) throw new UsageError(`the keypair ${authority.publicKey.toBase58()} is not the staking config authority (${cfg.authority.toBase58()})`);
+      if (!cfg.authority.equals(authority.publicKey))
+        throw new UsageError(`the keypair ${authority.publicKey.toBase58()} is not the staking config authority (${cfg.authority.toBase58()})`);
       if (bps > cfg.maxSlashBps) throw new UsageError(`--bps ${bps} is over the Config's bound of ${cfg.maxSlashBps}`);
       const signature = await send(conn, [authority], [await staking.proposeSlash({ authority: authority.publicKey, deviceKey: device, bps, reason })], txOpts);
       const data = { command: "propose", ...describe(device, (await proposal(device))!), signature };
@@ -71,7 +73,11 @@ export async function slash(p: Parsed) {
         return;
       }
       const data = describe(device, open);
-      out(json, data, `open proposal ${data.proposal}: ${data.bps} bps (${data.reason}), proposed ${iso(data.proposedAt)}, executable from ${iso(data.executableAt)}`);
+      out(
+        json,
+        data,
+        `open proposal ${data.proposal}: ${data.bps} bps (${data.reason}), proposed ${iso(data.proposedAt)}, executable from ${iso(data.executableAt)}`,
+      );
       return;
     }
     default:

@@ -1,8 +1,9 @@
 // `hourglass supplier ...`: register, stake, unstake, withdraw, status, co-stake.
+
+import { readKeypair, StakingClient } from "@hourglass/client";
 import { getAssociatedTokenAddressSync } from "@solana/spl-token";
 import { PublicKey } from "@solana/web3.js";
-import { StakingClient, readKeypair } from "@hourglass/client";
-import { UsageError, type Parsed } from "./args.ts";
+import { type Parsed, UsageError } from "./args.ts";
 import { context, out, send } from "./context.ts";
 import { openSlashProposal, stakingConfig } from "./staking-accounts.ts";
 
@@ -31,7 +32,11 @@ export async function supplier(p: Parsed) {
       });
       p.done();
       const signature = await send(conn, [wallet, deviceKey], [ix], txOpts);
-      out(json, { command: "register", device: deviceKey.publicKey.toBase58(), supplier: wallet.publicKey.toBase58(), signature }, `registered device ${deviceKey.publicKey.toBase58()} (tx ${signature})`);
+      out(
+        json,
+        { command: "register", device: deviceKey.publicKey.toBase58(), supplier: wallet.publicKey.toBase58(), signature },
+        `registered device ${deviceKey.publicKey.toBase58()} (tx ${signature})`,
+      );
       return;
     }
     case "stake":
@@ -46,7 +51,11 @@ export async function supplier(p: Parsed) {
           ? await staking.stake({ supplier: wallet.publicKey, deviceKey: device, supplierTokens: from, amount })
           : await staking.coStake({ staker: wallet.publicKey, deviceKey: device, stakerTokens: from, amount });
       const signature = await send(conn, [wallet], [ix], txOpts);
-      out(json, { command: p.command, device: device.toBase58(), amount: amount.toString(), signature }, `${p.command === "stake" ? "staked" : "co-staked"} ${amount} on ${device.toBase58()} (tx ${signature})`);
+      out(
+        json,
+        { command: p.command, device: device.toBase58(), amount: amount.toString(), signature },
+        `${p.command === "stake" ? "staked" : "co-staked"} ${amount} on ${device.toBase58()} (tx ${signature})`,
+      );
       return;
     }
     case "unstake": {
@@ -57,7 +66,11 @@ export async function supplier(p: Parsed) {
       const signature = await send(conn, [wallet], [await staking.requestUnstake({ supplier: wallet.publicKey, deviceKey: device, amount })], txOpts);
       const info = await conn.getAccountInfo(device);
       const unlock = info ? staking.decodeDevice(info.data).unbondingUnlockAt.toNumber() : 0;
-      out(json, { command: "unstake", device: device.toBase58(), amount: amount.toString(), unlockAt: unlock, signature }, `unbonding ${amount} from ${device.toBase58()} until ${new Date(unlock * 1000).toISOString()} (tx ${signature})`);
+      out(
+        json,
+        { command: "unstake", device: device.toBase58(), amount: amount.toString(), unlockAt: unlock, signature },
+        `unbonding ${amount} from ${device.toBase58()} until ${new Date(unlock * 1000).toISOString()} (tx ${signature})`,
+      );
       return;
     }
     case "withdraw": {
@@ -66,14 +79,18 @@ export async function supplier(p: Parsed) {
       const to = p.opt("to") ? p.pubkey("to") : getAssociatedTokenAddressSync((await needConfig()).stakeMint, wallet.publicKey);
       p.done();
       const signature = await send(conn, [wallet], [await staking.withdraw({ supplier: wallet.publicKey, deviceKey: device, destination: to })], txOpts);
-      out(json, { command: "withdraw", device: device.toBase58(), destination: to.toBase58(), signature }, `withdrew unbonded stake of ${device.toBase58()} to ${to.toBase58()} (tx ${signature})`);
+      out(
+        json,
+        { command: "withdraw", device: device.toBase58(), destination: to.toBase58(), signature },
+        `withdrew unbonded stake of ${device.toBase58()} to ${to.toBase58()} (tx ${signature})`,
+      );
       return;
     }
     case "status": {
       const device = p.pubkey("device");
       p.done();
       const info = await conn.getAccountInfo(device);
-      if (!info || !info.owner.equals(staking.programId)) throw new Error(`no Hourglass device at ${device.toBase58()}`);
+      if (!info?.owner.equals(staking.programId)) throw new Error(`no Hourglass device at ${device.toBase58()}`);
       const d = staking.decodeDevice(info.data);
       const proposal = await openSlashProposal(conn, device, staking);
       const data = {
@@ -104,7 +121,9 @@ export async function supplier(p: Parsed) {
         `stake      ${data.stake} (+ ${data.coStake} co-stake)`,
         `unbonding  ${data.unbonding}${data.unbondingUnlockAt ? ` until ${new Date(data.unbondingUnlockAt * 1000).toISOString()}` : ""}`,
         `slashed    ${data.slashedTotal}`,
-        ...(data.pendingSlash ? [`proposed   slash of ${data.pendingSlash.bps} bps, executable from ${new Date(data.pendingSlash.executableAt * 1000).toISOString()}`] : []),
+        ...(data.pendingSlash
+          ? [`proposed   slash of ${data.pendingSlash.bps} bps, executable from ${new Date(data.pendingSlash.executableAt * 1000).toISOString()}`]
+          : []),
       ].join("\n");
       out(json, data, human);
       return;
@@ -113,4 +132,3 @@ export async function supplier(p: Parsed) {
       throw new UsageError(`unknown supplier command ${JSON.stringify(p.command)}`);
   }
 }
-

@@ -1,8 +1,9 @@
 // The IDLs generated from the programs' interfaces (scripts/gen-idl.sh); their `address` fields come
 // from Anchor.toml, the one place program IDs live.
+
+import { createRequire } from "node:module";
 import type { Idl } from "@coral-xyz/anchor";
 import { PublicKey } from "@solana/web3.js";
-import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
 

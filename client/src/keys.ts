@@ -1,8 +1,9 @@
 // Solana keypair files (the CLI's JSON array of 64 bytes), read for wallets, device keys and services.
-import { Keypair } from "@solana/web3.js";
+
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { Keypair } from "@solana/web3.js";
 
 /** A keypair file that is missing, not JSON or not 64 bytes; the message names the file. */
 export class KeypairFileError extends Error {

@@ -1,6 +1,6 @@
 // Anchor `Program` objects over our IDLs, for building instructions and decoding accounts and events.
 // Building instructions needs no connection; a provider is only required to send through Anchor.
-import { AnchorProvider, BorshCoder, Program, type Idl, type Provider } from "@coral-xyz/anchor";
+import { AnchorProvider, BorshCoder, type Idl, Program, type Provider } from "@coral-xyz/anchor";
 import { Connection, Keypair } from "@solana/web3.js";
 import { leasesIdl, rewardsIdl, stakingIdl } from "./idl.ts";
 
@@ -49,7 +49,10 @@ const CODERS = new WeakMap<Idl, BorshCoder>();
 /** One coder per IDL object, built once (building one parses the whole IDL). */
 function coderFor(idl: Idl): BorshCoder {
   let c = CODERS.get(idl);
-  if (!c) CODERS.set(idl, (c = new BorshCoder(idl)));
+  if (!c) {
+    c = new BorshCoder(idl);
+    CODERS.set(idl, c);
+  }
   return c;
 }
 

@@ -1,12 +1,5 @@
 // Unsigned transactions for wallets: compute-budget and priority-fee options, legacy or versioned.
-import {
-  ComputeBudgetProgram,
-  PublicKey,
-  Transaction,
-  TransactionInstruction,
-  TransactionMessage,
-  VersionedTransaction,
-} from "@solana/web3.js";
+import { ComputeBudgetProgram, type PublicKey, Transaction, type TransactionInstruction, TransactionMessage, VersionedTransaction } from "@solana/web3.js";
 
 export interface TxOptions {
   /** Compute-unit limit for the whole transaction. */
@@ -27,12 +20,7 @@ export function budgetInstructions(opts: TxOptions = {}): TransactionInstruction
 }
 
 /** An unsigned legacy transaction (sign with a keypair or wallet-adapter `signTransaction`). */
-export function unsignedTransaction(
-  instructions: TransactionInstruction[],
-  feePayer: PublicKey,
-  recentBlockhash: string,
-  opts: TxOptions = {},
-): Transaction {
+export function unsignedTransaction(instructions: TransactionInstruction[], feePayer: PublicKey, recentBlockhash: string, opts: TxOptions = {}): Transaction {
   const tx = new Transaction({ feePayer, recentBlockhash });
   tx.add(...budgetInstructions(opts), ...instructions);
   return tx;

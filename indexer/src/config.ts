@@ -4,12 +4,7 @@ import { z } from "zod";
 
 /** A whole number from the environment: digits only (an empty or blank value is refused, not read as 0). */
 const whole = (min: number, max: number, dflt: number) =>
-  z
-    .string()
-    .regex(/^\d+$/, "must be a whole number")
-    .transform(Number)
-    .pipe(z.number().min(min).max(max))
-    .default(dflt);
+  z.string().regex(/^\d+$/, "must be a whole number").transform(Number).pipe(z.number().min(min).max(max)).default(dflt);
 
 const Env = z
   .object({
@@ -29,9 +24,12 @@ const Env = z
     TOKEN_DECIMALS: whole(0, 18, 6),
   })
   .superRefine((e, ctx) => {
-    if (e.INDEXER_SOURCE === "rpc" && !e.RPC_URL && !e.ANCHOR_PROVIDER_URL) ctx.addIssue({ code: "custom", path: ["RPC_URL"], message: "is required when INDEXER_SOURCE=rpc (or set ANCHOR_PROVIDER_URL)" });
-    if (e.INDEXER_SOURCE === "helius" && !e.HELIUS_API_KEY) ctx.addIssue({ code: "custom", path: ["HELIUS_API_KEY"], message: "is required when INDEXER_SOURCE=helius" });
-    if (e.INDEXER_SOURCE === "helius" && !e.HELIUS_WEBHOOK_AUTH) ctx.addIssue({ code: "custom", path: ["HELIUS_WEBHOOK_AUTH"], message: "is required when INDEXER_SOURCE=helius" });
+    if (e.INDEXER_SOURCE === "rpc" && !e.RPC_URL && !e.ANCHOR_PROVIDER_URL)
+      ctx.addIssue({ code: "custom", path: ["RPC_URL"], message: "is required when INDEXER_SOURCE=rpc (or set ANCHOR_PROVIDER_URL)" });
+    if (e.INDEXER_SOURCE === "helius" && !e.HELIUS_API_KEY)
+      ctx.addIssue({ code: "custom", path: ["HELIUS_API_KEY"], message: "is required when INDEXER_SOURCE=helius" });
+    if (e.INDEXER_SOURCE === "helius" && !e.HELIUS_WEBHOOK_AUTH)
+      ctx.addIssue({ code: "custom", path: ["HELIUS_WEBHOOK_AUTH"], message: "is required when INDEXER_SOURCE=helius" });
   });
 
 export type IndexerConfig = z.infer<typeof Env> & { rpcUrl?: string };

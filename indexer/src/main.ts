@@ -1,15 +1,16 @@
 // `hourglass indexer`: the indexer against a real cluster. Reads its configuration from the
 // environment (config.ts), migrates the database, starts the source (JSON-RPC polling or Helius
 // webhook + backfill) and serves the API and explorer until interrupted.
-import { LEASES_PROGRAM_ID, REWARDS_PROGRAM_ID, STAKING_PROGRAM_ID } from "@hourglass/client";
-import { createHelius } from "helius-sdk";
+
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
+import { LEASES_PROGRAM_ID, REWARDS_PROGRAM_ID, STAKING_PROGRAM_ID } from "@hourglass/client";
+import { createHelius } from "helius-sdk";
 import { ConfigError, loadConfig } from "./config.ts";
 import { openDb } from "./db/open.ts";
 import { Pipeline } from "./ingest/pipeline.ts";
 import { startServer } from "./server.ts";
-import { heliusBackfill, type HeliusHistory } from "./sources/helius.ts";
+import { type HeliusHistory, heliusBackfill } from "./sources/helius.ts";
 import { RpcSource } from "./sources/rpc.ts";
 
 async function main() {
@@ -50,7 +51,11 @@ async function main() {
       await running;
     };
   }
-  const server = await startServer({ db, pipeline: config.INDEXER_SOURCE === "none" ? undefined : pipeline, webhookAuth: config.HELIUS_WEBHOOK_AUTH, decimals: config.TOKEN_DECIMALS }, config.INDEXER_PORT, config.INDEXER_HOST);
+  const server = await startServer(
+    { db, pipeline: config.INDEXER_SOURCE === "none" ? undefined : pipeline, webhookAuth: config.HELIUS_WEBHOOK_AUTH, decimals: config.TOKEN_DECIMALS },
+    config.INDEXER_PORT,
+    config.INDEXER_HOST,
+  );
   console.log(`indexer (${config.INDEXER_SOURCE}) serving ${server.url} (API ${server.url}/openapi.json), database ${config.INDEXER_DB}`);
   const stop = async () => {
     await stopSource();

@@ -1,7 +1,8 @@
 // Serves an app over HTTP on the given host and port (0 = any free port).
-import { serve } from "@hono/node-server";
-import type { AddressInfo } from "node:net";
+
 import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
 import { createApp, type Deps } from "./api/app.ts";
 
 export interface IndexerServer {

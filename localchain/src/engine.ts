@@ -1,17 +1,10 @@
 // One interface over the two in-process Solana VMs we run the SBF programs in: LiteSVM (primary; it
 // verifies Ed25519 precompile instructions) and solana-bankrun (second engine). Tests, the local network
 // and the indexer's in-process source all go through it, so every behaviour can be checked on both.
-import {
-  Keypair,
-  PublicKey,
-  SystemProgram,
-  Transaction,
-  VersionedTransaction,
-  type AccountInfo,
-  type TransactionInstruction,
-} from "@solana/web3.js";
-import bs58 from "bs58";
+
 import { customErrorCode } from "@hourglass/client";
+import { type AccountInfo, type Keypair, type PublicKey, SystemProgram, Transaction, type TransactionInstruction, VersionedTransaction } from "@solana/web3.js";
+import bs58 from "bs58";
 
 export type EngineName = "litesvm" | "bankrun";
 
@@ -247,10 +240,7 @@ class BankrunEngine implements Engine {
   /** A real transfer from the genesis payer: setting lamports directly would break the bank's
    *  capitalization check, which solana-bankrun runs (and panics on) when the slot advances. */
   async airdrop(address: PublicKey, lamports: bigint): Promise<void> {
-    const res = await this.send(
-      [SystemProgram.transfer({ fromPubkey: this.ctx.payer.publicKey, toPubkey: address, lamports })],
-      [this.ctx.payer],
-    );
+    const res = await this.send([SystemProgram.transfer({ fromPubkey: this.ctx.payer.publicKey, toPubkey: address, lamports })], [this.ctx.payer]);
     if (!res.ok) throw new Error(`airdrop failed: ${res.error}`);
   }
 
@@ -270,7 +260,6 @@ class BankrunEngine implements Engine {
   }
 }
 
-
 /**
  * Starts an engine with `programs` deployed from `programsDir` (a directory of `<name>.so` files, by
  * default target/deploy).
@@ -288,6 +277,9 @@ export async function startEngine(name: EngineName, programs: ProgramToLoad[], p
   // solana-program-test looks for `<name>.so` in SBF_OUT_DIR / BPF_OUT_DIR.
   process.env.SBF_OUT_DIR = programsDir;
   process.env.BPF_OUT_DIR = programsDir;
-  const ctx = await start(programs.map((p) => ({ name: p.name, programId: p.programId })), []);
+  const ctx = await start(
+    programs.map((p) => ({ name: p.name, programId: p.programId })),
+    [],
+  );
   return new BankrunEngine(ctx);
 }

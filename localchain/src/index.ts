@@ -1,4 +1,4 @@
 export * from "./engine.ts";
-export * from "./tokens.ts";
-export * from "./rpc-server.ts";
 export * from "./observe.ts";
+export * from "./rpc-server.ts";
+export * from "./tokens.ts";

@@ -2,11 +2,12 @@
 // the CLI, @solana/web3.js `Connection` and Anchor providers work against the embedded local network
 // exactly as against a real cluster. It implements the methods those clients call; every other method
 // gets JSON-RPC's "method not found", malformed requests get "parse error" / "invalid params".
-import { PublicKey, Transaction, VersionedTransaction } from "@solana/web3.js";
+
 import { randomBytes } from "node:crypto";
-import bs58 from "bs58";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { PublicKey, Transaction, VersionedTransaction } from "@solana/web3.js";
+import bs58 from "bs58";
 import type { Engine, TxResult } from "./engine.ts";
 import type { ObservedEngine } from "./observe.ts";
 
@@ -55,7 +56,15 @@ function jsonTransaction(tx: Transaction | VersionedTransaction): { version: "le
             data: bs58.encode(ix.data),
             stackHeight: null,
           })),
-          ...(m.version === 0 ? { addressTableLookups: m.addressTableLookups.map((l) => ({ accountKey: l.accountKey.toBase58(), writableIndexes: l.writableIndexes, readonlyIndexes: l.readonlyIndexes })) } : {}),
+          ...(m.version === 0
+            ? {
+                addressTableLookups: m.addressTableLookups.map((l) => ({
+                  accountKey: l.accountKey.toBase58(),
+                  writableIndexes: l.writableIndexes,
+                  readonlyIndexes: l.readonlyIndexes,
+                })),
+              }
+            : {}),
         },
       },
     };
@@ -170,7 +179,8 @@ export async function startRpcServer(engine: Engine, port = 0, opts: RpcServerOp
     return c;
   };
   const visible = (e: Processed, c: Commitment) => COMMITMENT_RANK[commitmentOf(e)] >= COMMITMENT_RANK[c];
-  const txErr = (e: Processed) => (e.result.ok ? null : e.result.errorCode === null ? e.result.error : { InstructionError: [0, { Custom: e.result.errorCode }] });
+  const txErr = (e: Processed) =>
+    e.result.ok ? null : e.result.errorCode === null ? e.result.error : { InstructionError: [0, { Custom: e.result.errorCode }] };
   const jsonMeta = (e: Processed) => {
     const err = txErr(e);
     return {
@@ -281,7 +291,13 @@ export async function startRpcServer(engine: Engine, port = 0, opts: RpcServerOp
           if (!e) return null;
           const err = txErr(e);
           const status = commitmentOf(e);
-          return { slot: e.slot, confirmations: status === "finalized" ? null : currentSlot - e.slot, err, status: err ? { Err: err } : { Ok: null }, confirmationStatus: status };
+          return {
+            slot: e.slot,
+            confirmations: status === "finalized" ? null : currentSlot - e.slot,
+            err,
+            status: err ? { Err: err } : { Ok: null },
+            confirmationStatus: status,
+          };
         }),
       };
     },
@@ -289,9 +305,10 @@ export async function startRpcServer(engine: Engine, port = 0, opts: RpcServerOp
       if (typeof sig !== "string") throw new RpcError(INVALID_PARAMS, "Invalid param: signature must be a base58 string");
       const e = processed.get(sig);
       // Airdrops are recorded for their status only: there is no transaction to show.
-      if (!e || !e.result.transaction || !visible(e, commitmentParam(config))) return null;
+      if (!e?.result.transaction || !visible(e, commitmentParam(config))) return null;
       const encoding = (config as { encoding?: string } | undefined)?.encoding ?? "json";
-      if (encoding !== "base64" && encoding !== "json") throw new RpcError(INVALID_PARAMS, `Invalid param: encoding ${encoding} is not served (use json or base64)`);
+      if (encoding !== "base64" && encoding !== "json")
+        throw new RpcError(INVALID_PARAMS, `Invalid param: encoding ${encoding} is not served (use json or base64)`);
       const json = jsonTransaction(e.result.transaction!);
       return {
         slot: e.slot,
@@ -308,7 +325,8 @@ export async function startRpcServer(engine: Engine, port = 0, opts: RpcServerOp
         if (c[k] !== undefined && typeof c[k] !== "string") throw new RpcError(INVALID_PARAMS, `Invalid param: ${k} must be a signature string`);
       }
       const limit = c.limit ?? 1000;
-      if (!Number.isInteger(limit) || (limit as number) < 1 || (limit as number) > 1000) throw new RpcError(INVALID_PARAMS, "Invalid param: limit must be between 1 and 1000");
+      if (!Number.isInteger(limit) || (limit as number) < 1 || (limit as number) > 1000)
+        throw new RpcError(INVALID_PARAMS, "Invalid param: limit must be between 1 and 1000");
       const commitment = commitmentParam(config);
       if (commitment === "processed") throw new RpcError(INVALID_PARAMS, "Method does not support commitment below `confirmed`");
       const list = byAddress.get(key) ?? [];
@@ -332,23 +350,38 @@ export async function startRpcServer(engine: Engine, port = 0, opts: RpcServerOp
     // embedded network too: full transactions for an address, oldest or newest first, paginated.
     getTransactionsForAddress: async ([address, config]) => {
       const key = pubkeyParam(address, "address").toBase58();
-      const c = (config ?? {}) as { transactionDetails?: string; sortOrder?: string; limit?: unknown; paginationToken?: unknown; filters?: { slot?: { gte?: number; gt?: number; lt?: number; lte?: number } } };
+      const c = (config ?? {}) as {
+        transactionDetails?: string;
+        sortOrder?: string;
+        limit?: unknown;
+        paginationToken?: unknown;
+        filters?: { slot?: { gte?: number; gt?: number; lt?: number; lte?: number } };
+      };
       const limit = c.limit ?? 100;
-      if (!Number.isInteger(limit) || (limit as number) < 1 || (limit as number) > 1000) throw new RpcError(INVALID_PARAMS, "Invalid param: limit must be between 1 and 1000");
+      if (!Number.isInteger(limit) || (limit as number) < 1 || (limit as number) > 1000)
+        throw new RpcError(INVALID_PARAMS, "Invalid param: limit must be between 1 and 1000");
       const commitment = commitmentParam(config);
       const details = c.transactionDetails ?? "signatures";
-      if (details !== "full" && details !== "signatures") throw new RpcError(INVALID_PARAMS, `Invalid param: transactionDetails ${String(details)} is not served`);
+      if (details !== "full" && details !== "signatures")
+        throw new RpcError(INVALID_PARAMS, `Invalid param: transactionDetails ${String(details)} is not served`);
       const order = c.sortOrder ?? "desc";
       if (order !== "asc" && order !== "desc") throw new RpcError(INVALID_PARAMS, `Invalid param: sortOrder must be asc or desc`);
       const slotFilter = c.filters?.slot ?? {};
       for (const [k, v] of Object.entries(slotFilter)) {
-        if (!["gte", "gt", "lt", "lte"].includes(k) || !Number.isSafeInteger(v)) throw new RpcError(INVALID_PARAMS, `Invalid param: filters.slot.${k} must be an integer bound (gte, gt, lt, lte)`);
+        if (!["gte", "gt", "lt", "lte"].includes(k) || !Number.isSafeInteger(v))
+          throw new RpcError(INVALID_PARAMS, `Invalid param: filters.slot.${k} must be an integer bound (gte, gt, lt, lte)`);
       }
       const full = details === "full";
       const asc = order === "asc";
       const list = (byAddress.get(key) ?? []).filter((sig) => {
         const e = processed.get(sig)!;
-        return visible(e, commitment) && (slotFilter.gte === undefined || e.slot >= slotFilter.gte) && (slotFilter.gt === undefined || e.slot > slotFilter.gt) && (slotFilter.lt === undefined || e.slot < slotFilter.lt) && (slotFilter.lte === undefined || e.slot <= slotFilter.lte);
+        return (
+          visible(e, commitment) &&
+          (slotFilter.gte === undefined || e.slot >= slotFilter.gte) &&
+          (slotFilter.gt === undefined || e.slot > slotFilter.gt) &&
+          (slotFilter.lt === undefined || e.slot < slotFilter.lt) &&
+          (slotFilter.lte === undefined || e.slot <= slotFilter.lte)
+        );
       });
       if (!asc) list.reverse();
       let start = 0;
@@ -360,7 +393,16 @@ export async function startRpcServer(engine: Engine, port = 0, opts: RpcServerOp
       const page = list.slice(start, start + (limit as number));
       const data = page.map((sig) => {
         const e = processed.get(sig)!;
-        if (!full) return { signature: sig, slot: e.slot, transactionIndex: e.blockIndex, err: txErr(e), memo: null, blockTime: e.blockTime, confirmationStatus: commitmentOf(e) };
+        if (!full)
+          return {
+            signature: sig,
+            slot: e.slot,
+            transactionIndex: e.blockIndex,
+            err: txErr(e),
+            memo: null,
+            blockTime: e.blockTime,
+            confirmationStatus: commitmentOf(e),
+          };
         const j = jsonTransaction(e.result.transaction!);
         return { slot: e.slot, transactionIndex: e.blockIndex, blockTime: e.blockTime, transaction: j.transaction, meta: jsonMeta(e), version: j.version };
       });
@@ -370,19 +412,34 @@ export async function startRpcServer(engine: Engine, port = 0, opts: RpcServerOp
       if (!Number.isSafeInteger(slot) || (slot as number) < 0) throw new RpcError(INVALID_PARAMS, "Invalid param: slot must be a non-negative integer");
       const c = (config ?? {}) as { transactionDetails?: string; encoding?: string };
       const details = c.transactionDetails ?? "full";
-      if (details !== "full" && details !== "signatures" && details !== "none") throw new RpcError(INVALID_PARAMS, `Invalid param: transactionDetails ${details} is not served`);
+      if (details !== "full" && details !== "signatures" && details !== "none")
+        throw new RpcError(INVALID_PARAMS, `Invalid param: transactionDetails ${details} is not served`);
       const commitment = commitmentParam(config);
       const sigs = (bySlot.get(slot as number) ?? []).filter((s) => visible(processed.get(s)!, commitment));
       if (sigs.length === 0) throw new RpcError(SLOT_SKIPPED, `Slot ${slot} was skipped, or missing due to ledger jump to recent snapshot`);
       const first = processed.get(sigs[0])!;
-      const block = { blockhash: bs58.encode(Buffer.from(String(slot).padStart(32, "0"))), previousBlockhash: bs58.encode(Buffer.from(String((slot as number) - 1).padStart(32, "0"))), parentSlot: Math.max(0, (slot as number) - 1), blockHeight: slot, blockTime: first.blockTime };
+      const block = {
+        blockhash: bs58.encode(Buffer.from(String(slot).padStart(32, "0"))),
+        previousBlockhash: bs58.encode(Buffer.from(String((slot as number) - 1).padStart(32, "0"))),
+        parentSlot: Math.max(0, (slot as number) - 1),
+        blockHeight: slot,
+        blockTime: first.blockTime,
+      };
       if (details === "none") return block;
       if (details === "signatures") return { ...block, signatures: sigs };
-      return { ...block, transactions: sigs.map((s) => { const e = processed.get(s)!; const j = jsonTransaction(e.result.transaction!); return { transaction: j.transaction, meta: jsonMeta(e), version: j.version }; }) };
+      return {
+        ...block,
+        transactions: sigs.map((s) => {
+          const e = processed.get(s)!;
+          const j = jsonTransaction(e.result.transaction!);
+          return { transaction: j.transaction, meta: jsonMeta(e), version: j.version };
+        }),
+      };
     },
     requestAirdrop: async ([key, lamports]) => {
       if (!opts.airdrop) throw new RpcError(METHOD_NOT_FOUND, "Method not found");
-      if (!Number.isSafeInteger(lamports) || (lamports as number) <= 0) throw new RpcError(INVALID_PARAMS, "Invalid param: lamports must be a positive integer");
+      if (!Number.isSafeInteger(lamports) || (lamports as number) <= 0)
+        throw new RpcError(INVALID_PARAMS, "Invalid param: lamports must be a positive integer");
       const to = pubkeyParam(key);
       await engine.airdrop(to, BigInt(lamports as number));
       // The engine credits the account directly; record it under a fresh signature so status queries work.
@@ -401,7 +458,12 @@ export async function startRpcServer(engine: Engine, port = 0, opts: RpcServerOp
   async function handleOne(req: unknown): Promise<unknown> {
     const id = (req as { id?: unknown })?.id ?? null;
     try {
-      if (typeof req !== "object" || req === null || (req as { jsonrpc?: unknown }).jsonrpc !== "2.0" || typeof (req as { method?: unknown }).method !== "string") {
+      if (
+        typeof req !== "object" ||
+        req === null ||
+        (req as { jsonrpc?: unknown }).jsonrpc !== "2.0" ||
+        typeof (req as { method?: unknown }).method !== "string"
+      ) {
         throw new RpcError(INVALID_REQUEST, "Invalid request");
       }
       const { method, params = [] } = req as { method: string; params?: unknown };
@@ -412,7 +474,8 @@ export async function startRpcServer(engine: Engine, port = 0, opts: RpcServerOp
         currentSlot = Math.max(currentSlot, Number(await engine.slot()));
         return fn(params);
       };
-      const result = await (queue = queue.then(run, run));
+      queue = queue.then(run, run);
+      const result = await queue;
       return { jsonrpc: "2.0", id, result };
     } catch (e) {
       const err = e instanceof RpcError ? e : new RpcError(-32603, `Internal error: ${(e as Error).message}`);
@@ -432,7 +495,9 @@ export async function startRpcServer(engine: Engine, port = 0, opts: RpcServerOp
       try {
         body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
       } catch {
-        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ jsonrpc: "2.0", id: null, error: { code: PARSE_ERROR, message: "Parse error" } }));
+        res
+          .writeHead(200, { "content-type": "application/json" })
+          .end(JSON.stringify({ jsonrpc: "2.0", id: null, error: { code: PARSE_ERROR, message: "Parse error" } }));
         return;
       }
       const out = Array.isArray(body) ? await Promise.all(body.map(handleOne)) : await handleOne(body);
@@ -454,10 +519,16 @@ export async function startRpcServer(engine: Engine, port = 0, opts: RpcServerOp
       const e = processed.get(signature);
       if (!e || commitmentOf(e) === "finalized") return false;
       processed.delete(signature);
-      bySlot.set(e.slot, (bySlot.get(e.slot) ?? []).filter((s) => s !== signature));
-      for (const key of new Set(e.accountKeys)) byAddress.set(key, (byAddress.get(key) ?? []).filter((s) => s !== signature));
+      bySlot.set(
+        e.slot,
+        (bySlot.get(e.slot) ?? []).filter((s) => s !== signature),
+      );
+      for (const key of new Set(e.accountKeys))
+        byAddress.set(
+          key,
+          (byAddress.get(key) ?? []).filter((s) => s !== signature),
+        );
       return true;
     },
   };
 }
-

@@ -1,14 +1,14 @@
 // SPL Token set-up through an Engine: mints, token accounts, minting, balances.
 import {
   ACCOUNT_SIZE,
-  MINT_SIZE,
-  TOKEN_PROGRAM_ID,
   createInitializeAccount3Instruction,
   createInitializeMint2Instruction,
   createMintToInstruction,
+  MINT_SIZE,
+  TOKEN_PROGRAM_ID,
   unpackAccount,
 } from "@solana/spl-token";
-import { Keypair, PublicKey, SystemProgram } from "@solana/web3.js";
+import { Keypair, type PublicKey, SystemProgram } from "@solana/web3.js";
 import type { Engine } from "./engine.ts";
 
 async function must(p: Promise<{ ok: boolean; error: string | null; logs: string[] }>, what: string) {

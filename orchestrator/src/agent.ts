@@ -3,8 +3,8 @@
 // in-process; on a GPU machine one runs next to the Ray worker.
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { Keypair, PublicKey, type TransactionInstruction } from "@solana/web3.js";
-import { StakingClient, readKeypair, signAttestation, statusDigest, type Attestation, signUptime } from "@hourglass/client";
+import { type Attestation, readKeypair, StakingClient, signAttestation, signUptime, statusDigest } from "@hourglass/client";
+import { type Keypair, PublicKey, type TransactionInstruction } from "@solana/web3.js";
 
 const run = promisify(execFile);
 

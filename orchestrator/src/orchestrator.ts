@@ -4,14 +4,36 @@
 // that stop proving, pauses leases whose booked hours ran out, settles ended leases (complete, claims,
 // releases), cranks emissions and records device uptime for block rewards. Its state is rebuilt from
 // the chain and Ray by `recover`.
-import { createAssociatedTokenAccountIdempotentInstruction, getAssociatedTokenAddressSync } from "@solana/spl-token";
-import { Keypair, PublicKey, type TransactionInstruction } from "@solana/web3.js";
-import { leasesIdl, parseEvents, rewardsIdl, stakingIdl, toBigInt, LeasesClient, RewardsClient, StakingClient, LeaseStatus, MAX_ATTESTATIONS, SlotStatus, type LeaseAccount, type SlotAccount, type Attestation, deviceEligible, deviceRewardPda, MAX_UPTIME_ATTESTATIONS, poolPda, configPda, minimumStake } from "@hourglass/client";
+
 import type { Idl } from "@coral-xyz/anchor";
+import {
+  type Attestation,
+  configPda,
+  deviceEligible,
+  deviceRewardPda,
+  type LeaseAccount,
+  LeaseStatus,
+  LeasesClient,
+  leasesIdl,
+  MAX_ATTESTATIONS,
+  MAX_UPTIME_ATTESTATIONS,
+  minimumStake,
+  parseEvents,
+  poolPda,
+  RewardsClient,
+  rewardsIdl,
+  type SlotAccount,
+  SlotStatus,
+  StakingClient,
+  stakingIdl,
+  toBigInt,
+} from "@hourglass/client";
 import type { ObservedEngine, TxResult } from "@hourglass/localchain";
-import { DeviceAgent } from "./agent.ts";
-import { PlacementIndex, type DeviceInfo } from "./placement/index.ts";
-import { RayJobsClient, type JobStatus } from "./ray/jobs-client.ts";
+import { createAssociatedTokenAccountIdempotentInstruction, getAssociatedTokenAddressSync } from "@solana/spl-token";
+import { type Keypair, PublicKey, type TransactionInstruction } from "@solana/web3.js";
+import type { DeviceAgent } from "./agent.ts";
+import { type DeviceInfo, PlacementIndex } from "./placement/index.ts";
+import type { JobStatus, RayJobsClient } from "./ray/jobs-client.ts";
 
 export interface OrchestratorOptions {
   engine: ObservedEngine;
@@ -130,7 +152,16 @@ export class Orchestrator {
       const n = (k: string) => Number(e.data[k]);
       switch (e.name) {
         case "DeviceRegistered":
-          this.devices.set(s("device"), { model: n("gpu_model"), gpus: n("gpu_count"), region: n("region"), bandwidthTier: n("bandwidth_tier"), multiplierBps: n("multiplier_bps"), stake: 0n, proven: 0, faults: 0 });
+          this.devices.set(s("device"), {
+            model: n("gpu_model"),
+            gpus: n("gpu_count"),
+            region: n("region"),
+            bandwidthTier: n("bandwidth_tier"),
+            multiplierBps: n("multiplier_bps"),
+            stake: 0n,
+            proven: 0,
+            faults: 0,
+          });
           break;
         case "Staked":
         case "UnstakeRequested":
@@ -178,7 +209,15 @@ export class Orchestrator {
     const f = this.devices.get(device);
     if (!f || !this.o.agents.has(device)) return;
     if (f.stake >= minimumStake(this.o.stakeDecimals, f.multiplierBps, f.gpus)) {
-      const info: DeviceInfo = { id: device, model: f.model, gpus: f.gpus, region: f.region, bandwidthTier: f.bandwidthTier, price: 0n, reliability: reliability(f.proven, f.faults) };
+      const info: DeviceInfo = {
+        id: device,
+        model: f.model,
+        gpus: f.gpus,
+        region: f.region,
+        bandwidthTier: f.bandwidthTier,
+        price: 0n,
+        reliability: reliability(f.proven, f.faults),
+      };
       this.index.upsert(info); // a stake change keeps a known device free or busy
     } else {
       this.index.remove(device);
@@ -210,7 +249,9 @@ export class Orchestrator {
     }
     const t1 = performance.now();
     for (let i = 0; i < chosen.length; i++) {
-      const r = await this.send("assign_device", [await this.leaseClient.assignDevice({ attester: this.o.attester.publicKey, lease, device: new PublicKey(chosen[i].id) })]);
+      const r = await this.send("assign_device", [
+        await this.leaseClient.assignDevice({ attester: this.o.attester.publicKey, lease, device: new PublicKey(chosen[i].id) }),
+      ]);
       if (!r.ok) {
         for (const d of chosen.slice(i)) this.index.release(d.id);
         this.pending.set(id, { model, gpus });
@@ -328,7 +369,10 @@ export class Orchestrator {
           if (agent?.online && now <= hourStart(s.nextHour + 1) + grace) atts.push(agent.attestLease(t.address, i, s.nextHour, upTo - s.nextHour, t.jobStatus));
         });
         for (let i = 0; i < atts.length; i += MAX_ATTESTATIONS) {
-          await this.send("prove_time", await this.leaseClient.proveTime({ attester: this.o.attester.publicKey, lease: t.address, attestations: atts.slice(i, i + MAX_ATTESTATIONS) }));
+          await this.send(
+            "prove_time",
+            await this.leaseClient.proveTime({ attester: this.o.attester.publicKey, lease: t.address, attestations: atts.slice(i, i + MAX_ATTESTATIONS) }),
+          );
           proved = true;
         }
       }
@@ -339,7 +383,13 @@ export class Orchestrator {
         const s = after[i];
         if (s.status === SlotStatus.Active && s.nextHour < l.hoursBooked && now > hourStart(s.nextHour + 1) + grace) {
           await this.send("report_fault", [
-            await this.leaseClient.reportFault({ caller: this.o.attester.publicKey, lease: t.address, slot: i, device: s.device, stakingTreasury: await this.stakingTreasury() }),
+            await this.leaseClient.reportFault({
+              caller: this.o.attester.publicKey,
+              lease: t.address,
+              slot: i,
+              device: s.device,
+              stakingTreasury: await this.stakingTreasury(),
+            }),
           ]);
         }
       }
@@ -371,14 +421,20 @@ export class Orchestrator {
     const ata = (owner: PublicKey) => getAssociatedTokenAddressSync(l.paymentMint, owner, true);
     const ensure = (owner: PublicKey) => createAssociatedTokenAccountIdempotentInstruction(me, ata(owner), owner, l.paymentMint);
     if (l.status !== LeaseStatus.Settled) {
-      const r = await this.send("complete", [ensure(l.renter), await this.leaseClient.complete({ caller: me, lease: t.address, escrow: l.escrow, renterTokens: ata(l.renter) })]);
+      const r = await this.send("complete", [
+        ensure(l.renter),
+        await this.leaseClient.complete({ caller: me, lease: t.address, escrow: l.escrow, renterTokens: ata(l.renter) }),
+      ]);
       if (!r.ok) return;
     }
     let done = true;
     for (let i = 0; i < slots.length; i++) {
       const s = slots[i];
       if (s.provenHours > s.claimedHours) {
-        const r = await this.send("claim", [ensure(s.owner), await this.leaseClient.claim({ caller: me, lease: t.address, escrow: l.escrow, slot: i, supplierTokens: ata(s.owner), treasury: l.treasury })]);
+        const r = await this.send("claim", [
+          ensure(s.owner),
+          await this.leaseClient.claim({ caller: me, lease: t.address, escrow: l.escrow, slot: i, supplierTokens: ata(s.owner), treasury: l.treasury }),
+        ]);
         done = done && r.ok;
       }
       if (!s.released) {
@@ -433,7 +489,14 @@ export class Orchestrator {
       leases.push(lease.equals(PublicKey.default) ? null : lease);
     }
     for (let i = 0; i < atts.length; i += MAX_UPTIME_ATTESTATIONS) {
-      await this.send("record_uptime", await this.rewards.recordUptime({ attester: this.o.attester.publicKey, attestations: atts.slice(i, i + MAX_UPTIME_ATTESTATIONS), leases: leases.slice(i, i + MAX_UPTIME_ATTESTATIONS) }));
+      await this.send(
+        "record_uptime",
+        await this.rewards.recordUptime({
+          attester: this.o.attester.publicKey,
+          attestations: atts.slice(i, i + MAX_UPTIME_ATTESTATIONS),
+          leases: leases.slice(i, i + MAX_UPTIME_ATTESTATIONS),
+        }),
+      );
     }
     // The keeper's part: those the uptime records did not already take out leave the pool from the
     // next hour, so the delay is at most one loop.
@@ -456,7 +519,16 @@ export class Orchestrator {
       if (!acc) continue;
       const d = this.staking.decodeDevice(acc.data);
       const past = this.o.history?.(device);
-      this.devices.set(device, { model: d.gpuModel, gpus: d.gpuCount, region: d.region, bandwidthTier: d.bandwidthTier, multiplierBps: d.multiplierBps, stake: toBigInt(d.stake) + toBigInt(d.coStake), proven: past?.provenHours ?? 0, faults: past?.faults ?? 0 });
+      this.devices.set(device, {
+        model: d.gpuModel,
+        gpus: d.gpuCount,
+        region: d.region,
+        bandwidthTier: d.bandwidthTier,
+        multiplierBps: d.multiplierBps,
+        stake: toBigInt(d.stake) + toBigInt(d.coStake),
+        proven: past?.provenHours ?? 0,
+        faults: past?.faults ?? 0,
+      });
       this.refresh(device);
       if (d.status !== 0) this.index.markBusy(device);
     }
@@ -464,7 +536,7 @@ export class Orchestrator {
     const addresses = leaseAddresses ?? [...new Set(jobs.map((j) => j.metadata?.lease).filter((a): a is string => !!a))].map((a) => new PublicKey(a));
     for (const address of addresses) {
       const acc = await this.o.engine.getAccount(address);
-      if (!acc || !acc.owner.equals(this.leaseClient.program.programId)) continue;
+      if (!acc?.owner.equals(this.leaseClient.program.programId)) continue;
       const { lease: l, slots } = this.leaseClient.decodeLease(acc.data);
       const done = l.status === LeaseStatus.Settled && slots.every((s) => s.released && s.claimedHours === s.provenHours);
       if (done) continue;

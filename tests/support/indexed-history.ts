@@ -1,12 +1,13 @@
 // A network history indexed from genesis by the in-process source into a fresh SQLite file; and
 // EventHistory, a history written event by event (encoded with the IDL) for the views' own tests.
-import { expect } from "chai";
-import { Keypair, PublicKey } from "@solana/web3.js";
+
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { openDb, Pipeline, SvmSource, type ChainTx, type IndexerDb } from "../../indexer/src/index.ts";
-import { SyntheticChain, type LooseFields, type ProgramName } from "../../indexer/src/ingest/synthetic.ts";
+import { Keypair, PublicKey } from "@solana/web3.js";
+import { expect } from "chai";
+import { type ChainTx, type IndexerDb, openDb, Pipeline, SvmSource } from "../../indexer/src/index.ts";
+import { type LooseFields, type ProgramName, SyntheticChain } from "../../indexer/src/ingest/synthetic.ts";
 import { NetworkHistory } from "./network-history.ts";
 
 export interface IndexedHistory {
@@ -75,7 +76,22 @@ export class EventHistory {
   device(owner = key(), stake = 10_000n) {
     const device = key();
     this.c.tx("staking", [
-      ["staking", "DeviceRegistered", { device, owner, device_key: device, gpu_model: 1, gpu_count: 8, vram_gb: 80, region: 276, bandwidth_tier: 2, multiplier_bps: 10_000, minimum_stake: 1_000 }],
+      [
+        "staking",
+        "DeviceRegistered",
+        {
+          device,
+          owner,
+          device_key: device,
+          gpu_model: 1,
+          gpu_count: 8,
+          vram_gb: 80,
+          region: 276,
+          bandwidth_tier: 2,
+          multiplier_bps: 10_000,
+          minimum_stake: 1_000,
+        },
+      ],
       ["staking", "Staked", { device, staker: owner, amount: stake, total_stake: stake }],
     ]);
     return { device, owner };
@@ -87,7 +103,18 @@ export class EventHistory {
   /** A one-device lease whose origin is `origin`, with `hours` proven from its first hour. */
   lease(device: string, origin: number, hours: number) {
     const lease = key();
-    this.emit("leases", "LeaseCreated", { lease, renter: key(), payment_mint: ZERO, gpu_model: 1, gpu_count: 8, hours: hours + 1, price_per_gpu_hour: 1_000_000, principal: 8_000_000 * (hours + 1), renter_fee: 20_000, origin });
+    this.emit("leases", "LeaseCreated", {
+      lease,
+      renter: key(),
+      payment_mint: ZERO,
+      gpu_model: 1,
+      gpu_count: 8,
+      hours: hours + 1,
+      price_per_gpu_hour: 1_000_000,
+      principal: 8_000_000 * (hours + 1),
+      renter_fee: 20_000,
+      origin,
+    });
     this.c.tx("leases", [
       ["leases", "DeviceAssigned", { lease, device, slot: 0, gpus: 8, first_hour: 0 }],
       ["staking", "DeviceStatusChanged", { device, status: 2, lease }],
@@ -103,4 +130,3 @@ export class EventHistory {
     return Math.floor((t - this.start) / HOUR);
   }
 }
-

@@ -1,11 +1,22 @@
 // A lease world on one engine: the staking world plus a Market (network and stable mint), the lease
 // authority wired into staking, a registered attester, renters, staked devices, and helpers to open
 // leases, prove hours and check the escrow and the conservation of tokens.
-import { expect } from "chai";
+
+import {
+  type Attestation,
+  LEASES_PROGRAM_ID,
+  LeasesClient,
+  leaseAuthorityPda,
+  marketPda,
+  networkTreasuryPda,
+  signAttestation,
+  statusDigest,
+  toBigInt,
+} from "@hourglass/client";
+import { createMint, createTokenAccount, type EngineName, mintTo, type ObservedEngine, programComputeUnits, type TxResult } from "@hourglass/localchain";
 import { Keypair, PublicKey, type TransactionInstruction } from "@solana/web3.js";
-import { LEASES_PROGRAM_ID, LeasesClient, toBigInt, leaseAuthorityPda, marketPda, networkTreasuryPda, signAttestation, statusDigest, type Attestation } from "@hourglass/client";
-import { createMint, createTokenAccount, mintTo, programComputeUnits, type EngineName, type ObservedEngine, type TxResult } from "@hourglass/localchain";
-import { DECIMALS, MAX_SLASH_BPS, RTX4070, UNBONDING_SECONDS, World, type DeviceHandle, type Supplier } from "./world.ts";
+import { expect } from "chai";
+import { DECIMALS, type DeviceHandle, MAX_SLASH_BPS, RTX4070, type Supplier, UNBONDING_SECONDS, World } from "./world.ts";
 
 export const HOUR = 3_600;
 export const GRACE = 1_800;
@@ -67,10 +78,18 @@ export class LeaseWorld {
     lw.holders.push(lw.networkTreasury, lw.stableTreasury, w.treasury, w.vault);
     await w.ok(
       "update_config",
-      await w.staking.updateConfig({ authority: w.authority.publicKey, treasury: w.treasury, unbondingPeriodSeconds: UNBONDING_SECONDS, maxSlashBps: MAX_SLASH_BPS, leaseAuthority: leaseAuthorityPda()[0] }),
+      await w.staking.updateConfig({
+        authority: w.authority.publicKey,
+        treasury: w.treasury,
+        unbondingPeriodSeconds: UNBONDING_SECONDS,
+        maxSlashBps: MAX_SLASH_BPS,
+        leaseAuthority: leaseAuthorityPda()[0],
+      }),
       [w.authority],
     );
-    await w.ok("set_attester", await w.staking.setAttester({ authority: w.authority.publicKey, attester: lw.attester.publicKey, enabled: true }), [w.authority]);
+    await w.ok("set_attester", await w.staking.setAttester({ authority: w.authority.publicKey, attester: lw.attester.publicKey, enabled: true }), [
+      w.authority,
+    ]);
     await lw.ok(
       "initialize_market",
       await lw.leases.initializeMarket({
@@ -182,7 +201,9 @@ export class LeaseWorld {
   }
 
   async assign(open: OpenLease, d: DeviceHandle): Promise<void> {
-    await this.ok("assign_device", await this.leases.assignDevice({ attester: this.attester.publicKey, lease: open.lease.publicKey, device: d.address }), [this.attester]);
+    await this.ok("assign_device", await this.leases.assignDevice({ attester: this.attester.publicKey, lease: open.lease.publicKey, device: d.address }), [
+      this.attester,
+    ]);
     open.devices.push(d);
   }
 

@@ -2,13 +2,14 @@
 // stake devices with reward records, a renter runs a two-device lease hour by hour to settlement and
 // payouts, a second lease is terminated early, one device faults on a third lease, devices record
 // uptime, get nominated, hours are emitted and suppliers claim their block rewards.
+
+import { SlashReason, toBigInt } from "@hourglass/client";
+import { createTokenAccount, type EngineName, type ObservedEngine } from "@hourglass/localchain";
 import { Keypair } from "@solana/web3.js";
-import { LeaseWorld, HOUR, type OpenLease } from "./lease-world.ts";
+import { HOUR, LeaseWorld, type OpenLease } from "./lease-world.ts";
 import { RewardsWorld } from "./rewards-world.ts";
-import { type EngineName, type ObservedEngine, createTokenAccount } from "@hourglass/localchain";
 import type { DeviceHandle } from "./world.ts";
 import { DECIMALS, UNBONDING_SECONDS } from "./world.ts";
-import { toBigInt, SlashReason } from "@hourglass/client";
 
 export const PRICE = 2n * 10n ** BigInt(DECIMALS);
 
@@ -38,18 +39,40 @@ export class NetworkHistory {
   private async settleAndClaim(o: OpenLease) {
     const caller = this.lw.attester;
     const L = this.lw.leases;
-    await this.lw.ok("complete", await L.complete({ caller: caller.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey, renterTokens: o.renterTokens }), [caller]);
+    await this.lw.ok(
+      "complete",
+      await L.complete({ caller: caller.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey, renterTokens: o.renterTokens }),
+      [caller],
+    );
     const { slots } = await this.lw.state(o);
     for (let i = 0; i < slots.length; i++) {
       if (slots[i].provenHours > slots[i].claimedHours) {
-        await this.lw.ok("claim", await L.claim({ caller: caller.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey, slot: i, supplierTokens: o.devices[i].supplier.tokens, treasury: o.treasury }), [caller]);
+        await this.lw.ok(
+          "claim",
+          await L.claim({
+            caller: caller.publicKey,
+            lease: o.lease.publicKey,
+            escrow: o.escrow.publicKey,
+            slot: i,
+            supplierTokens: o.devices[i].supplier.tokens,
+            treasury: o.treasury,
+          }),
+          [caller],
+        );
       }
-      if (!slots[i].released) await this.lw.ok("release_device", await L.releaseDevice({ caller: caller.publicKey, lease: o.lease.publicKey, slot: i, device: o.devices[i].address }), [caller]);
+      if (!slots[i].released)
+        await this.lw.ok(
+          "release_device",
+          await L.releaseDevice({ caller: caller.publicKey, lease: o.lease.publicKey, slot: i, device: o.devices[i].address }),
+          [caller],
+        );
     }
   }
 
   /** Runs the scenario; returns what it made so tests can check the views against it. */
-  async run(opts: { onHour?: (hour: number) => Promise<void> } = {}): Promise<{ devices: DeviceHandle[]; settled: OpenLease; terminated: OpenLease; renter: Keypair }> {
+  async run(
+    opts: { onHour?: (hour: number) => Promise<void> } = {},
+  ): Promise<{ devices: DeviceHandle[]; settled: OpenLease; terminated: OpenLease; renter: Keypair }> {
     const { lw, rw } = this;
     const devices = await this.devices(4);
     const renter = await lw.newRenter();
@@ -68,12 +91,22 @@ export class NetworkHistory {
       if (hour < 3) await lw.ok("prove_time", await lw.proveIxs(settled, [lw.attest(settled, 0, hour, 1), lw.attest(settled, 1, hour, 1)]), [lw.attester]);
       if (hour === 0) await lw.ok("prove_time", await lw.proveIxs(terminated, [lw.attest(terminated, 0, 0, 1)]), [lw.attester]);
       if (hour === 1) {
-        await lw.ok("terminate", await lw.leases.terminate({ renter: renter.wallet.publicKey, lease: terminated.lease.publicKey, escrow: terminated.escrow.publicKey, renterTokens: terminated.renterTokens }), [renter.wallet]);
+        await lw.ok(
+          "terminate",
+          await lw.leases.terminate({
+            renter: renter.wallet.publicKey,
+            lease: terminated.lease.publicKey,
+            escrow: terminated.escrow.publicKey,
+            renterTokens: terminated.renterTokens,
+          }),
+          [renter.wallet],
+        );
       }
       const up = hour < 3 ? [0, 1, 2, 3] : [0, 1, 2];
       await rw.catchUp();
       // At most three attestations per record_uptime transaction.
-      for (let j = 0; j < up.length; j += 3) await rw.ok("record_uptime", await rw.uptimeIxs(up.slice(j, j + 3).map((i) => ({ device: devices[i], first: hour, count: 1 }))), [rw.attester]);
+      for (let j = 0; j < up.length; j += 3)
+        await rw.ok("record_uptime", await rw.uptimeIxs(up.slice(j, j + 3).map((i) => ({ device: devices[i], first: hour, count: 1 }))), [rw.attester]);
       await opts.onHour?.(hour);
     }
     // A day of silence: the nominated devices' hours fail; the lease settles after its grace.
@@ -97,13 +130,19 @@ export class NetworkHistory {
     const w = lw.w;
     const [d0, d1, d2, d3] = first.devices;
     const attester = lw.attester;
-    await w.ok("set_device_paused", await w.staking.setDevicePaused({ supplier: d3.supplier.wallet.publicKey, deviceKey: d3.key.publicKey, paused: true }), [d3.supplier.wallet]);
-    await w.ok("set_device_paused", await w.staking.setDevicePaused({ supplier: d3.supplier.wallet.publicKey, deviceKey: d3.key.publicKey, paused: false }), [d3.supplier.wallet]);
+    await w.ok("set_device_paused", await w.staking.setDevicePaused({ supplier: d3.supplier.wallet.publicKey, deviceKey: d3.key.publicKey, paused: true }), [
+      d3.supplier.wallet,
+    ]);
+    await w.ok("set_device_paused", await w.staking.setDevicePaused({ supplier: d3.supplier.wallet.publicKey, deviceKey: d3.key.publicKey, paused: false }), [
+      d3.supplier.wallet,
+    ]);
     // A co-staker backs device 0 and is registered with the rewards pool.
     const backer = await w.newSupplier(100_000n * 10n ** BigInt(DECIMALS));
     const coStake = w.minimum(d0) / 2n;
     await w.ok("co_stake", await w.coStakeIx(d0, backer, coStake), [backer.wallet]);
-    await rw.ok("sync_co_stake", await rw.rewards.syncCoStake({ payer: backer.wallet.publicKey, device: d0.address, staker: backer.wallet.publicKey }), [backer.wallet]);
+    await rw.ok("sync_co_stake", await rw.rewards.syncCoStake({ payer: backer.wallet.publicKey, device: d0.address, staker: backer.wallet.publicKey }), [
+      backer.wallet,
+    ]);
     const backerRewards = await createTokenAccount(this.engine, backer.wallet, rw.rewardMint, backer.wallet.publicKey);
     // Lease 3 on devices 0 and 1 for one hour: proven, paused when the hour runs out, extended by two.
     const renter = await lw.newRenter();
@@ -114,7 +153,18 @@ export class NetworkHistory {
     await lw.engine.warp(HOUR);
     await lw.ok("prove_time", await lw.proveIxs(o, [lw.attest(o, 0, 0, 1), lw.attest(o, 1, 0, 1)]), [attester]);
     await lw.ok("pause", await lw.leases.pause({ caller: attester.publicKey, lease: o.lease.publicKey }), [attester]);
-    await lw.ok("extend", await lw.leases.extend({ renter: renter.wallet.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey, renterTokens: renter.network, treasury: o.treasury, hours: 2 }), [renter.wallet]);
+    await lw.ok(
+      "extend",
+      await lw.leases.extend({
+        renter: renter.wallet.publicKey,
+        lease: o.lease.publicKey,
+        escrow: o.escrow.publicKey,
+        renterTokens: renter.network,
+        treasury: o.treasury,
+        hours: 2,
+      }),
+      [renter.wallet],
+    );
     // Device 0 keeps proving and recording uptime; device 1 falls silent and is faulted after the grace.
     for (let h = 1; h <= 2; h++) {
       await lw.engine.warp(HOUR);
@@ -122,18 +172,28 @@ export class NetworkHistory {
     }
     await lw.engine.warp(lw.grace);
     await rw.catchUp();
-    await lw.ok("report_fault", await lw.leases.reportFault({ caller: attester.publicKey, lease: o.lease.publicKey, slot: 1, device: d1.address, stakingTreasury: w.treasury }), [attester]);
+    await lw.ok(
+      "report_fault",
+      await lw.leases.reportFault({ caller: attester.publicKey, lease: o.lease.publicKey, slot: 1, device: d1.address, stakingTreasury: w.treasury }),
+      [attester],
+    );
     await this.settleAndClaim(o);
     // Anyone burns the network-token fees the three leases paid into the Market's fee vault.
     await lw.ok("burn_fees", await lw.leases.burnFees({ caller: attester.publicKey, networkMint: w.mint }), [attester]);
-    await lw.ok("close_lease", await lw.leases.closeLease({ renter: first.renter.publicKey, lease: first.settled.lease.publicKey, escrow: first.settled.escrow.publicKey }), [first.renter]);
+    await lw.ok(
+      "close_lease",
+      await lw.leases.closeLease({ renter: first.renter.publicKey, lease: first.settled.lease.publicKey, escrow: first.settled.escrow.publicKey }),
+      [first.renter],
+    );
     // Rewards: device 2 stopped recording long ago and is denominated; the pool pauses and resumes;
     // the backer claims its share.
     await rw.ok("denominate", await rw.rewards.denominate({ caller: attester.publicKey, device: d2.address }), [attester]);
     await rw.ok("set_paused", await rw.rewards.setPaused({ authority: w.authority.publicKey, paused: true }), [w.authority]);
     await rw.ok("set_paused", await rw.rewards.setPaused({ authority: w.authority.publicKey, paused: false }), [w.authority]);
     await rw.catchUp();
-    await rw.ok("claim_co_stake", await rw.rewards.claimCoStake({ staker: backer.wallet.publicKey, device: d0.address, destination: backerRewards }), [backer.wallet]);
+    await rw.ok("claim_co_stake", await rw.rewards.claimCoStake({ staker: backer.wallet.publicKey, device: d0.address, destination: backerRewards }), [
+      backer.wallet,
+    ]);
     // The config authority proposes slashing device 2 for a failed job and cancels; proposes again,
     // waits out the delay and executes.
     const proposal = { authority: w.authority.publicKey, deviceKey: d2.key.publicKey };
@@ -147,10 +207,16 @@ export class NetworkHistory {
     // deregisters.
     await w.ok("co_unstake", await w.staking.coUnstake({ staker: backer.wallet.publicKey, deviceKey: d0.key.publicKey, amount: coStake }), [backer.wallet]);
     const stake = toBigInt((await w.device(d3)).stake);
-    await w.ok("request_unstake", await w.staking.requestUnstake({ supplier: d3.supplier.wallet.publicKey, deviceKey: d3.key.publicKey, amount: stake }), [d3.supplier.wallet]);
+    await w.ok("request_unstake", await w.staking.requestUnstake({ supplier: d3.supplier.wallet.publicKey, deviceKey: d3.key.publicKey, amount: stake }), [
+      d3.supplier.wallet,
+    ]);
     await lw.engine.warp(UNBONDING_SECONDS);
-    await w.ok("co_withdraw", await w.staking.coWithdraw({ staker: backer.wallet.publicKey, deviceKey: d0.key.publicKey, destination: backer.tokens }), [backer.wallet]);
-    await w.ok("withdraw", await w.staking.withdraw({ supplier: d3.supplier.wallet.publicKey, deviceKey: d3.key.publicKey, destination: d3.supplier.tokens }), [d3.supplier.wallet]);
+    await w.ok("co_withdraw", await w.staking.coWithdraw({ staker: backer.wallet.publicKey, deviceKey: d0.key.publicKey, destination: backer.tokens }), [
+      backer.wallet,
+    ]);
+    await w.ok("withdraw", await w.staking.withdraw({ supplier: d3.supplier.wallet.publicKey, deviceKey: d3.key.publicKey, destination: d3.supplier.tokens }), [
+      d3.supplier.wallet,
+    ]);
     await w.ok("deregister", await w.staking.deregister({ supplier: d3.supplier.wallet.publicKey, deviceKey: d3.key.publicKey }), [d3.supplier.wallet]);
     // The staking authority is handed to a new key (which must consent) and back.
     const next = Keypair.generate();

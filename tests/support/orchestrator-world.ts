@@ -1,8 +1,9 @@
 // A lease world with four 8-GPU H100 machines, their device agents and an orchestrator on a given Ray
 // head; the workload per lease is the shipped batch job (or a failing one, or one that sleeps).
-import type { PublicKey } from "@solana/web3.js";
+
 import path from "node:path";
 import type { ObservedEngine } from "@hourglass/localchain";
+import type { PublicKey } from "@solana/web3.js";
 import { DeviceAgent, Orchestrator, type OrchestratorOptions, type RayHead, type RayJobsClient } from "../../orchestrator/src/index.ts";
 import { LeaseWorld } from "./lease-world.ts";
 import { DECIMALS, H100, ROOT } from "./world.ts";

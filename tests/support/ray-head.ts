@@ -5,11 +5,11 @@ import { RayHead, RayJobsClient } from "../../orchestrator/src/index.ts";
 export function useRayHead(gcsPort: number, dashboardPort: number): { head: RayHead; ray: () => RayJobsClient } {
   const head = new RayHead({ gpus: 32, cpus: 4, gcsPort, dashboardPort });
   let client: RayJobsClient | undefined;
-  before(async function () {
+  before(async () => {
     await head.start();
     client = new RayJobsClient(head.dashboardUrl);
   });
-  after(async function () {
+  after(async () => {
     await head.stop();
   });
   return {

@@ -2,11 +2,25 @@
 // initialised pool, a registered attester, and helpers to register devices, record uptime, crank and
 // claim, a ledger of where every token in the reward vault stands, and the exact TypeScript model of
 // the accounting (client/src/rewards/model.ts) to compare payouts against.
-import { expect } from "chai";
+
+import {
+  coRewardPda,
+  deviceRewardPda,
+  poolPda,
+  REWARDS_PROGRAM_ID,
+  RewardsClient,
+  type RewardsLedger,
+  type RewardsModel,
+  rewardsLedger,
+  rewardVaultPda,
+  scheduleAmounts,
+  signUptime,
+  toBigInt,
+} from "@hourglass/client";
+import { createMint, createTokenAccount, type EngineName, programComputeUnits, type TxResult } from "@hourglass/localchain";
 import { Keypair, PublicKey, type TransactionInstruction } from "@solana/web3.js";
-import { REWARDS_PROGRAM_ID, RewardsClient, toBigInt, coRewardPda, deviceRewardPda, poolPda, rewardVaultPda, rewardsLedger, scheduleAmounts, signUptime, type RewardsLedger, type RewardsModel } from "@hourglass/client";
-import { createMint, createTokenAccount, programComputeUnits, type EngineName, type TxResult } from "@hourglass/localchain";
-import { DECIMALS, RTX4070, World, type DeviceHandle } from "./world.ts";
+import { expect } from "chai";
+import { DECIMALS, type DeviceHandle, RTX4070, World } from "./world.ts";
 
 export const HOUR = 3_600;
 
@@ -38,7 +52,9 @@ export class RewardsWorld {
   static async attach(w: World, opts: PoolOptions = {}): Promise<RewardsWorld> {
     const rw = new RewardsWorld(w);
     await w.engine.airdrop(rw.attester.publicKey, 10_000_000_000n);
-    await w.ok("set_attester", await w.staking.setAttester({ authority: w.authority.publicKey, attester: rw.attester.publicKey, enabled: true }), [w.authority]);
+    await w.ok("set_attester", await w.staking.setAttester({ authority: w.authority.publicKey, attester: rw.attester.publicKey, enabled: true }), [
+      w.authority,
+    ]);
     rw.rewardMint = await createMint(w.engine, w.authority, poolPda()[0], DECIMALS);
     await rw.ok(
       "initialize_pool",

@@ -1,22 +1,37 @@
 // A staking world on one engine: programs deployed, a stake mint, a treasury, an initialised Config and
 // GPU tiers; helpers to register and stake devices, snapshot accounts and check the vault invariant.
-import { expect } from "chai";
-import { Keypair, PublicKey, type TransactionInstruction } from "@solana/web3.js";
+
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { LEASES_PROGRAM_ID, REWARDS_PROGRAM_ID, STAKING_PROGRAM_ID, StakingClient, stakingIdl, toBigInt, coStakePda, configPda, deviceAddress, effectiveCoStake, minimumStake, stakeVaultPda, type DeviceAccount } from "@hourglass/client";
+import {
+  configPda,
+  coStakePda,
+  type DeviceAccount,
+  deviceAddress,
+  effectiveCoStake,
+  LEASES_PROGRAM_ID,
+  minimumStake,
+  REWARDS_PROGRAM_ID,
+  STAKING_PROGRAM_ID,
+  StakingClient,
+  stakeVaultPda,
+  stakingIdl,
+  toBigInt,
+} from "@hourglass/client";
 import {
   createMint,
   createTokenAccount,
+  type EngineName,
   mintTo,
+  type ObservedEngine,
   observe,
   programComputeUnits,
   startEngine,
-  tokenBalance,
-  type EngineName,
-  type ObservedEngine,
   type TxResult,
+  tokenBalance,
 } from "@hourglass/localchain";
+import { Keypair, type PublicKey, type TransactionInstruction } from "@solana/web3.js";
+import { expect } from "chai";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const PROGRAMS_DIR = path.join(ROOT, "target/deploy");
@@ -73,11 +88,9 @@ export class World {
     if (opts.initialize !== false) {
       await w.ok("initialize_config", await w.initializeConfigIx(), [w.authority]);
       for (const tier of [H100, RTX4070, INELIGIBLE]) {
-        await w.ok(
-          "set_gpu_tier",
-          await w.staking.setGpuTier({ authority: w.authority.publicKey, modelCode: tier.code, multiplierBps: tier.multiplierBps }),
-          [w.authority],
-        );
+        await w.ok("set_gpu_tier", await w.staking.setGpuTier({ authority: w.authority.publicKey, modelCode: tier.code, multiplierBps: tier.multiplierBps }), [
+          w.authority,
+        ]);
       }
     }
     return w;
@@ -116,12 +129,7 @@ export class World {
   }
 
   /** Sends a transaction that must fail with `code`, and checks that none of `watched` changed. */
-  async rejects(
-    ixs: TransactionInstruction | TransactionInstruction[],
-    signers: Keypair[],
-    code: number,
-    watched: PublicKey[] = [],
-  ): Promise<TxResult> {
+  async rejects(ixs: TransactionInstruction | TransactionInstruction[], signers: Keypair[], code: number, watched: PublicKey[] = []): Promise<TxResult> {
     const all = [
       ...watched,
       this.vault,
@@ -156,11 +164,7 @@ export class World {
     return { wallet, tokens: account };
   }
 
-  async registerDevice(
-    supplier: Supplier,
-    gpu: { code: number; multiplierBps: number } = RTX4070,
-    gpuCount = 1,
-  ): Promise<DeviceHandle> {
+  async registerDevice(supplier: Supplier, gpu: { code: number; multiplierBps: number } = RTX4070, gpuCount = 1): Promise<DeviceHandle> {
     const key = Keypair.generate();
     await this.ok(
       "register_device",

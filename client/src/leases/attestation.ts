@@ -2,7 +2,7 @@
 // prove_time instruction pair an attester submits (layout in programs/leases/src/interface/attestation.rs).
 import { ed25519 } from "@noble/curves/ed25519";
 import { sha256 } from "@noble/hashes/sha256";
-import { Keypair, PublicKey, TransactionInstruction } from "@solana/web3.js";
+import { type Keypair, PublicKey, TransactionInstruction } from "@solana/web3.js";
 import { LEASES_PROGRAM_ID } from "../idl.ts";
 
 export const MESSAGE_LEN = 62;
@@ -38,7 +38,15 @@ export function attestationMessage(lease: PublicKey, firstHour: number, hourCoun
 }
 
 /** What a device agent does every hour (or for a range of hours): sign the attestation. */
-export function signAttestation(device: Keypair, slot: number, lease: PublicKey, firstHour: number, hourCount: number, digest: Uint8Array, programId = LEASES_PROGRAM_ID): Attestation {
+export function signAttestation(
+  device: Keypair,
+  slot: number,
+  lease: PublicKey,
+  firstHour: number,
+  hourCount: number,
+  digest: Uint8Array,
+  programId = LEASES_PROGRAM_ID,
+): Attestation {
   const message = attestationMessage(lease, firstHour, hourCount, digest, programId);
   const signature = ed25519.sign(message, device.secretKey.slice(0, 32));
   return { slot, deviceKey: device.publicKey, message, signature };

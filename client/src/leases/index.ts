@@ -7,7 +7,7 @@ import BN from "bn.js";
 import { LEASES_PROGRAM_ID, STAKING_PROGRAM_ID } from "../idl.ts";
 import { leasesProgram } from "../program.ts";
 import { configPda, stakeVaultPda } from "../staking/pdas.ts";
-import { attestationBytes, ed25519Instruction, MAX_ATTESTATIONS, type Attestation } from "./attestation.ts";
+import { type Attestation, attestationBytes, ed25519Instruction, MAX_ATTESTATIONS } from "./attestation.ts";
 
 export * from "./attestation.ts";
 
@@ -201,10 +201,24 @@ export class LeasesClient {
     return [ed25519Instruction(p.attestations, index), prove];
   }
 
-  extend(p: { renter: PublicKey; lease: PublicKey; escrow: PublicKey; renterTokens: PublicKey; treasury: PublicKey; hours: number }): Promise<TransactionInstruction> {
+  extend(p: {
+    renter: PublicKey;
+    lease: PublicKey;
+    escrow: PublicKey;
+    renterTokens: PublicKey;
+    treasury: PublicKey;
+    hours: number;
+  }): Promise<TransactionInstruction> {
     return this.program.methods
       .extend(p.hours)
-      .accountsStrict({ renter: p.renter, lease: p.lease, escrow: p.escrow, renterTokens: p.renterTokens, treasury: p.treasury, tokenProgram: TOKEN_PROGRAM_ID })
+      .accountsStrict({
+        renter: p.renter,
+        lease: p.lease,
+        escrow: p.escrow,
+        renterTokens: p.renterTokens,
+        treasury: p.treasury,
+        tokenProgram: TOKEN_PROGRAM_ID,
+      })
       .instruction();
   }
 
@@ -215,14 +229,28 @@ export class LeasesClient {
   terminate(p: { renter: PublicKey; lease: PublicKey; escrow: PublicKey; renterTokens: PublicKey }): Promise<TransactionInstruction> {
     return this.program.methods
       .terminate()
-      .accountsStrict({ renter: p.renter, lease: p.lease, escrow: p.escrow, renterTokens: p.renterTokens, leaseAuthority: leaseAuthorityPda(this.programId)[0], tokenProgram: TOKEN_PROGRAM_ID })
+      .accountsStrict({
+        renter: p.renter,
+        lease: p.lease,
+        escrow: p.escrow,
+        renterTokens: p.renterTokens,
+        leaseAuthority: leaseAuthorityPda(this.programId)[0],
+        tokenProgram: TOKEN_PROGRAM_ID,
+      })
       .instruction();
   }
 
   complete(p: { caller: PublicKey; lease: PublicKey; escrow: PublicKey; renterTokens: PublicKey }): Promise<TransactionInstruction> {
     return this.program.methods
       .complete()
-      .accountsStrict({ caller: p.caller, lease: p.lease, escrow: p.escrow, renterTokens: p.renterTokens, leaseAuthority: leaseAuthorityPda(this.programId)[0], tokenProgram: TOKEN_PROGRAM_ID })
+      .accountsStrict({
+        caller: p.caller,
+        lease: p.lease,
+        escrow: p.escrow,
+        renterTokens: p.renterTokens,
+        leaseAuthority: leaseAuthorityPda(this.programId)[0],
+        tokenProgram: TOKEN_PROGRAM_ID,
+      })
       .instruction();
   }
 
@@ -243,7 +271,14 @@ export class LeasesClient {
       .instruction();
   }
 
-  claim(p: { caller: PublicKey; lease: PublicKey; escrow: PublicKey; slot: number; supplierTokens: PublicKey; treasury: PublicKey }): Promise<TransactionInstruction> {
+  claim(p: {
+    caller: PublicKey;
+    lease: PublicKey;
+    escrow: PublicKey;
+    slot: number;
+    supplierTokens: PublicKey;
+    treasury: PublicKey;
+  }): Promise<TransactionInstruction> {
     return this.program.methods
       .claim(p.slot)
       .accountsStrict({
@@ -275,7 +310,13 @@ export class LeasesClient {
   closeLease(p: { renter: PublicKey; lease: PublicKey; escrow: PublicKey }): Promise<TransactionInstruction> {
     return this.program.methods
       .closeLease()
-      .accountsStrict({ renter: p.renter, lease: p.lease, escrow: p.escrow, leaseAuthority: leaseAuthorityPda(this.programId)[0], tokenProgram: TOKEN_PROGRAM_ID })
+      .accountsStrict({
+        renter: p.renter,
+        lease: p.lease,
+        escrow: p.escrow,
+        leaseAuthority: leaseAuthorityPda(this.programId)[0],
+        tokenProgram: TOKEN_PROGRAM_ID,
+      })
       .instruction();
   }
 

@@ -1,16 +1,16 @@
 // Rewards program: PDAs, builders, decoders, uptime attestations, and the schedule in TypeScript.
 import type { Program } from "@coral-xyz/anchor";
 import { TOKEN_PROGRAM_ID } from "@solana/spl-token";
-import { PublicKey, SYSVAR_INSTRUCTIONS_PUBKEY, SystemProgram, type Keypair, type TransactionInstruction } from "@solana/web3.js";
+import { type Keypair, PublicKey, SYSVAR_INSTRUCTIONS_PUBKEY, SystemProgram, type TransactionInstruction } from "@solana/web3.js";
 import BN from "bn.js";
 import { REWARDS_PROGRAM_ID, STAKING_PROGRAM_ID } from "../idl.ts";
-import { ed25519Instruction, signAttestation, statusDigest, type Attestation } from "../leases/attestation.ts";
+import { type Attestation, ed25519Instruction, signAttestation, statusDigest } from "../leases/attestation.ts";
 import { rewardsProgram, toBigInt } from "../program.ts";
-import { coStakePda, configPda } from "../staking/pdas.ts";
 import { DeviceStatus, minimumStake } from "../staking/index.ts";
+import { configPda, coStakePda } from "../staking/pdas.ts";
 
-export * from "./schedule.ts";
 export * from "./model.ts";
+export * from "./schedule.ts";
 
 export const UPTIME_MESSAGE_LEN = 62;
 /** Three per transaction: each takes a DeviceReward, a Device and a lease account besides its Ed25519 entry. */
@@ -23,7 +23,11 @@ export const DEFAULT_WORK_FACTOR_BPS = 20_000;
  * least its minimum, not paused, and (when `owner`, the reward record's owner, is given) still that
  * supplier's. A deregistered device (no account) is not eligible.
  */
-export function deviceEligible(device: { owner: PublicKey; stake: BN; coStake: BN; status: number; multiplierBps: number; gpuCount: number } | null | undefined, mintDecimals: number, owner?: PublicKey): boolean {
+export function deviceEligible(
+  device: { owner: PublicKey; stake: BN; coStake: BN; status: number; multiplierBps: number; gpuCount: number } | null | undefined,
+  mintDecimals: number,
+  owner?: PublicKey,
+): boolean {
   if (!device) return false;
   if (owner && !device.owner.equals(owner)) return false;
   const total = toBigInt(device.stake) + toBigInt(device.coStake);
@@ -128,7 +132,15 @@ export class RewardsClient {
   }
 
   /** `workFactorBps`: a working hour's weight over an idle one (0 or omitted: 20,000, i.e. 2x). */
-  initializePool(p: { authority: PublicKey; rewardMint: PublicKey; hourLengthSeconds: number; graceHours: number; breakerWindowHours: number; breakerCap: bigint | number; workFactorBps?: number }): Promise<TransactionInstruction> {
+  initializePool(p: {
+    authority: PublicKey;
+    rewardMint: PublicKey;
+    hourLengthSeconds: number;
+    graceHours: number;
+    breakerWindowHours: number;
+    breakerCap: bigint | number;
+    workFactorBps?: number;
+  }): Promise<TransactionInstruction> {
     return this.program.methods
       .initializePool(new BN(p.hourLengthSeconds), p.graceHours, p.breakerWindowHours, new BN(p.breakerCap.toString()), p.workFactorBps ?? 0)
       .accountsStrict({
@@ -145,18 +157,33 @@ export class RewardsClient {
   crank(p: { caller: PublicKey; rewardMint: PublicKey; maxHours?: number }): Promise<TransactionInstruction> {
     return this.program.methods
       .crank(p.maxHours ?? 96)
-      .accountsStrict({ caller: p.caller, pool: poolPda(this.programId)[0], rewardMint: p.rewardMint, rewardVault: rewardVaultPda(this.programId)[0], tokenProgram: TOKEN_PROGRAM_ID })
+      .accountsStrict({
+        caller: p.caller,
+        pool: poolPda(this.programId)[0],
+        rewardMint: p.rewardMint,
+        rewardVault: rewardVaultPda(this.programId)[0],
+        tokenProgram: TOKEN_PROGRAM_ID,
+      })
       .instruction();
   }
 
   setPaused(p: { authority: PublicKey; paused: boolean }): Promise<TransactionInstruction> {
-    return this.program.methods.setPaused(p.paused).accountsStrict({ authority: p.authority, pool: poolPda(this.programId)[0] }).instruction();
+    return this.program.methods
+      .setPaused(p.paused)
+      .accountsStrict({ authority: p.authority, pool: poolPda(this.programId)[0] })
+      .instruction();
   }
 
   registerReward(p: { payer: PublicKey; device: PublicKey }): Promise<TransactionInstruction> {
     return this.program.methods
       .registerReward()
-      .accountsStrict({ payer: p.payer, pool: poolPda(this.programId)[0], device: p.device, deviceReward: deviceRewardPda(p.device, this.programId)[0], systemProgram: SystemProgram.programId })
+      .accountsStrict({
+        payer: p.payer,
+        pool: poolPda(this.programId)[0],
+        device: p.device,
+        deviceReward: deviceRewardPda(p.device, this.programId)[0],
+        systemProgram: SystemProgram.programId,
+      })
       .instruction();
   }
 
@@ -166,11 +193,22 @@ export class RewardsClient {
    * when given (null: none), else the lease the attestation names as its context, else none (the
    * system program). The program refuses a lease that is not the Device's current one.
    */
-  async recordUptime(p: { attester: PublicKey; attestations: Attestation[]; leases?: (PublicKey | null)[]; ed25519Index?: number }): Promise<TransactionInstruction[]> {
-    if (p.attestations.length === 0 || p.attestations.length > MAX_UPTIME_ATTESTATIONS) throw new Error(`record_uptime takes 1 to ${MAX_UPTIME_ATTESTATIONS} attestations`);
+  async recordUptime(p: {
+    attester: PublicKey;
+    attestations: Attestation[];
+    leases?: (PublicKey | null)[];
+    ed25519Index?: number;
+  }): Promise<TransactionInstruction[]> {
+    if (p.attestations.length === 0 || p.attestations.length > MAX_UPTIME_ATTESTATIONS)
+      throw new Error(`record_uptime takes 1 to ${MAX_UPTIME_ATTESTATIONS} attestations`);
     const ix = await this.program.methods
       .recordUptime(Buffer.concat(p.attestations.map((a) => Buffer.from(a.message))))
-      .accountsStrict({ attester: p.attester, stakingConfig: configPda(STAKING_PROGRAM_ID)[0], pool: poolPda(this.programId)[0], instructions: SYSVAR_INSTRUCTIONS_PUBKEY })
+      .accountsStrict({
+        attester: p.attester,
+        stakingConfig: configPda(STAKING_PROGRAM_ID)[0],
+        pool: poolPda(this.programId)[0],
+        instructions: SYSVAR_INSTRUCTIONS_PUBKEY,
+      })
       .remainingAccounts(
         p.attestations.flatMap((a, i) => {
           const lease = p.leases && i < p.leases.length ? p.leases[i] : uptimeContext(a);
@@ -190,7 +228,13 @@ export class RewardsClient {
   denominate(p: { caller: PublicKey; device: PublicKey }): Promise<TransactionInstruction> {
     return this.program.methods
       .denominate()
-      .accountsStrict({ caller: p.caller, pool: poolPda(this.programId)[0], deviceReward: deviceRewardPda(p.device, this.programId)[0], stakingConfig: configPda(STAKING_PROGRAM_ID)[0], device: p.device })
+      .accountsStrict({
+        caller: p.caller,
+        pool: poolPda(this.programId)[0],
+        deviceReward: deviceRewardPda(p.device, this.programId)[0],
+        stakingConfig: configPda(STAKING_PROGRAM_ID)[0],
+        device: p.device,
+      })
       .instruction();
   }
 

@@ -221,7 +221,16 @@ export function rewardsLedger(
   positions: { accrued: Big }[],
 ): RewardsLedger {
   const acc = (big(pool.accHi) << Q) + big(pool.accLo);
-  const l: RewardsLedger = { supplierAccrued: 0n, coOwed: 0n, coAccrued: 0n, unsettled: 0n, ahead: 0n, aheadUnminted: 0n, unallocated: big(pool.unallocated), named: 0n };
+  const l: RewardsLedger = {
+    supplierAccrued: 0n,
+    coOwed: 0n,
+    coAccrued: 0n,
+    unsettled: 0n,
+    ahead: 0n,
+    aheadUnminted: 0n,
+    unallocated: big(pool.unallocated),
+    named: 0n,
+  };
   for (const r of records) {
     const debt = (big(r.debtHi) << Q) + big(r.debtLo);
     l.supplierAccrued += big(r.accrued);

@@ -1,10 +1,10 @@
 // Staking program: instruction builders (via Anchor's methods builder over our IDL) and decoders.
 import type { Program } from "@coral-xyz/anchor";
-import BN from "bn.js";
 import { TOKEN_PROGRAM_ID } from "@solana/spl-token";
-import { PublicKey, SystemProgram, type TransactionInstruction } from "@solana/web3.js";
+import { type PublicKey, SystemProgram, type TransactionInstruction } from "@solana/web3.js";
+import BN from "bn.js";
 import { stakingProgram, toBigInt } from "../program.ts";
-import { coStakePda, configPda, deviceAddress, gpuTierPda, slashProposalPda, stakeVaultPda } from "./pdas.ts";
+import { configPda, coStakePda, deviceAddress, gpuTierPda, slashProposalPda, stakeVaultPda } from "./pdas.ts";
 
 export * from "./pdas.ts";
 
@@ -13,7 +13,11 @@ export const DeviceStatus = { Active: 0, Paused: 1, Leased: 2 } as const;
 /** `slash` reason codes. */
 export const SlashReason = { MissedHeartbeats: 1, FailedJob: 2, Admin: 3 } as const;
 /** `slash` reason names, by code. */
-export const SLASH_REASON_NAMES: Record<number, string> = { [SlashReason.MissedHeartbeats]: "missed heartbeats", [SlashReason.FailedJob]: "failed job", [SlashReason.Admin]: "admin" };
+export const SLASH_REASON_NAMES: Record<number, string> = {
+  [SlashReason.MissedHeartbeats]: "missed heartbeats",
+  [SlashReason.FailedJob]: "failed job",
+  [SlashReason.Admin]: "admin",
+};
 
 /** A slash reason's name ("reason N" for a code the program does not know). */
 export function slashReasonName(code: number): string {
@@ -171,12 +175,7 @@ export class StakingClient {
       .instruction();
   }
 
-  stake(p: {
-    supplier: PublicKey;
-    deviceKey: PublicKey;
-    supplierTokens: PublicKey;
-    amount: bigint | number | BN;
-  }): Promise<TransactionInstruction> {
+  stake(p: { supplier: PublicKey; deviceKey: PublicKey; supplierTokens: PublicKey; amount: bigint | number | BN }): Promise<TransactionInstruction> {
     return this.program.methods
       .stake(bn(p.amount))
       .accountsStrict({
@@ -328,7 +327,11 @@ export class StakingClient {
   cancelSlash(p: { authority: PublicKey; deviceKey: PublicKey }): Promise<TransactionInstruction> {
     return this.program.methods
       .cancelSlash()
-      .accountsStrict({ authority: p.authority, config: configPda(this.programId)[0], proposal: slashProposalPda(deviceAddress(p.deviceKey), this.programId)[0] })
+      .accountsStrict({
+        authority: p.authority,
+        config: configPda(this.programId)[0],
+        proposal: slashProposalPda(deviceAddress(p.deviceKey), this.programId)[0],
+      })
       .instruction();
   }
 

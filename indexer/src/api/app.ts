@@ -2,9 +2,9 @@
 // given its dependencies; nothing here is a module-level singleton, so tests build as many as they like.
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
-import { BadCursor } from "../queries/cursor.ts";
 import { mountPages } from "../pages/routes.ts";
-import { handlers, type Deps } from "./handlers.ts";
+import { BadCursor } from "../queries/cursor.ts";
+import { type Deps, handlers } from "./handlers.ts";
 import * as R from "./routes.ts";
 import { describeIssues } from "./schemas.ts";
 
@@ -37,11 +37,18 @@ export function createApp(deps: Deps): OpenAPIHono {
   app.openapi(R.eventsRoute, (c) => c.json(h.events(c.req.valid("query")) as never, 200));
   app.openapi(R.streamRoute, (c) => h.stream(c) as never);
   app.openapi(R.webhookRoute, (c) => h.webhook(c) as never);
-  app.doc("/openapi.json", { openapi: "3.0.0", info: { title: "Hourglass indexer API", version: "0.1.0", description: "Explorer views of the Hourglass GPU network, folded from on-chain events." } });
+  app.doc("/openapi.json", {
+    openapi: "3.0.0",
+    info: { title: "Hourglass indexer API", version: "0.1.0", description: "Explorer views of the Hourglass GPU network, folded from on-chain events." },
+  });
   app.get("/healthz", (c) => c.json({ ok: true }));
   mountPages(app, deps);
 
-  app.notFound((c) => (c.req.path.startsWith("/api/") || c.req.path.startsWith("/webhooks/") ? c.json({ error: `no route ${c.req.method} ${c.req.path}` }, 404) : c.html("<!doctype html><title>Not found</title><p>Not found. <a href='/'>Home</a></p>", 404)));
+  app.notFound((c) =>
+    c.req.path.startsWith("/api/") || c.req.path.startsWith("/webhooks/")
+      ? c.json({ error: `no route ${c.req.method} ${c.req.path}` }, 404)
+      : c.html("<!doctype html><title>Not found</title><p>Not found. <a href='/'>Home</a></p>", 404),
+  );
   app.onError((err, c) => {
     if (err instanceof BadCursor) return c.json({ error: err.message }, 400);
     if (err instanceof HTTPException) return c.json({ error: err.message }, err.status);

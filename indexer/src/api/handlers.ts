@@ -34,13 +34,29 @@ export const handlers = (deps: Deps) => ({
   rewards(c: Context, q: Q<{ format: "json" | "csv" }>) {
     const p = listRewardHours(deps.db, q);
     if (q.format === "json") return c.json(p, 200);
-    return csvResponse(c, "block-rewards.csv", p.nextCursor, toCsv(["hour", "hour_start", "amount", "total_weight", "nominated", "succeeded", "failed"], p.items.map((r) => [r.hour, r.hourStart, r.amount, r.totalWeight, r.nominated, r.succeeded, r.failed])));
+    return csvResponse(
+      c,
+      "block-rewards.csv",
+      p.nextCursor,
+      toCsv(
+        ["hour", "hour_start", "amount", "total_weight", "nominated", "succeeded", "failed"],
+        p.items.map((r) => [r.hour, r.hourStart, r.amount, r.totalWeight, r.nominated, r.succeeded, r.failed]),
+      ),
+    );
   },
   wallet: (address: string) => walletSummary(deps.db, address),
   activity(c: Context, address: string, q: Q<{ format: "json" | "csv"; kind?: "reward" | "payout" | "stake" | "withdraw" | "slash" | "lease" | "refund" }>) {
     const p = walletActivity(deps.db, address, q);
     if (q.format === "json") return c.json(p, 200);
-    return csvResponse(c, `wallet-${address}.csv`, p.nextCursor, toCsv(["id", "kind", "amount", "device", "lease", "signature", "slot", "block_time"], p.items.map((r) => [r.id, r.kind, r.amount, r.device, r.lease, r.signature, r.slot, r.blockTime])));
+    return csvResponse(
+      c,
+      `wallet-${address}.csv`,
+      p.nextCursor,
+      toCsv(
+        ["id", "kind", "amount", "device", "lease", "signature", "slot", "block_time"],
+        p.items.map((r) => [r.id, r.kind, r.amount, r.device, r.lease, r.signature, r.slot, r.blockTime]),
+      ),
+    );
   },
   events: (q: Q<object>) => listEvents(deps.db, q),
   stream(c: Context) {
@@ -50,7 +66,12 @@ export const handlers = (deps: Deps) => ({
       const queue: { id: number; name: string; data: string }[] = [];
       let wake: (() => void) | undefined;
       const unsubscribe = pipeline.subscribe((events) => {
-        for (const e of events) queue.push({ id: e.id, name: e.name, data: JSON.stringify({ id: e.id, signature: e.signature, slot: e.slot, blockTime: e.blockTime, program: e.program, name: e.name, data: e.data }) });
+        for (const e of events)
+          queue.push({
+            id: e.id,
+            name: e.name,
+            data: JSON.stringify({ id: e.id, signature: e.signature, slot: e.slot, blockTime: e.blockTime, program: e.program, name: e.name, data: e.data }),
+          });
         wake?.();
       });
       let open = true;

@@ -13,8 +13,14 @@ export function describeIssues(issues: { path: PropertyKey[]; message: string; c
     .join("; ");
 }
 
-export const Address = z.string().regex(/^[1-9A-HJ-NP-Za-km-z]{32,44}$/, "must be a base58 address").openapi({ example: "CgKpkj78FZGhzJkJJTY5RWvYhhbybaTA1b573dRRXoVZ" });
-export const Amount = z.string().regex(/^-?\d+$/).openapi({ description: "token amount in base units (decimal string: u64 does not fit a JSON number)", example: "1000000" });
+export const Address = z
+  .string()
+  .regex(/^[1-9A-HJ-NP-Za-km-z]{32,44}$/, "must be a base58 address")
+  .openapi({ example: "CgKpkj78FZGhzJkJJTY5RWvYhhbybaTA1b573dRRXoVZ" });
+export const Amount = z
+  .string()
+  .regex(/^-?\d+$/)
+  .openapi({ description: "token amount in base units (decimal string: u64 does not fit a JSON number)", example: "1000000" });
 const Limit = z.coerce.number().int().min(1).max(1000).default(50).openapi({ description: "page size (1-1000)" });
 const Cursor = z.string().max(200).optional().openapi({ description: "nextCursor of the previous page" });
 const Int = (max: number) => z.coerce.number().int().min(0).max(max);
@@ -24,10 +30,23 @@ export const AddressParam = z.object({ address: Address.openapi({ param: { name:
 export const PageQuery = z.object({ limit: Limit, cursor: Cursor }).strict();
 export const NoQuery = z.object({}).strict();
 export const DeviceQuery = z
-  .object({ limit: Limit, cursor: Cursor, model: Int(65_535).optional(), region: Int(65_535).optional(), owner: Address.optional(), status: z.enum(["active", "paused", "leased"]).optional() })
+  .object({
+    limit: Limit,
+    cursor: Cursor,
+    model: Int(65_535).optional(),
+    region: Int(65_535).optional(),
+    owner: Address.optional(),
+    status: z.enum(["active", "paused", "leased"]).optional(),
+  })
   .strict();
 export const LeaseQuery = z
-  .object({ limit: Limit, cursor: Cursor, renter: Address.optional(), model: Int(65_535).optional(), status: z.enum(["open", "paused", "terminated", "settled", "closed"]).optional() })
+  .object({
+    limit: Limit,
+    cursor: Cursor,
+    renter: Address.optional(),
+    model: Int(65_535).optional(),
+    status: z.enum(["open", "paused", "terminated", "settled", "closed"]).optional(),
+  })
   .strict();
 export const CsvPageQuery = z.object({ limit: Limit, cursor: Cursor, format: Format }).strict();
 export const ActivityQuery = z
@@ -69,7 +88,9 @@ export const Device = z
 export const DevicePage = Page(Device);
 export const SlashProposal = z
   .object({
-    proposal: Address.openapi({ description: "the proposal account (one per device at a time; closed by execute_slash or cancel_slash, so an address can recur)" }),
+    proposal: Address.openapi({
+      description: "the proposal account (one per device at a time; closed by execute_slash or cancel_slash, so an address can recur)",
+    }),
     authority: Address,
     status: z.enum(["pending", "cancelled", "executed"]),
     bps: z.number().int().openapi({ description: "share of the device's stake to slash, in basis points" }),
@@ -88,7 +109,18 @@ export const DeviceDetail = z.object({
   asOf: z.number().int().nullable().openapi({ description: "chain time of the answer (block time of the newest indexed event)" }),
   slashProposals: z.array(SlashProposal).openapi({ description: "the device's discretionary slash proposals, newest first (up to 50)" }),
   uptime: z.object({ from: z.number().int(), hourSeconds: z.number().int(), hours: z.array(z.number().int()), upHours: z.number().int() }),
-  leases: z.array(z.object({ lease: Address, slot: z.number().int(), gpus: z.number().int(), firstHour: z.number().int(), provenHours: z.number().int(), earned: Amount, faults: z.number().int(), released: z.number().int() })),
+  leases: z.array(
+    z.object({
+      lease: Address,
+      slot: z.number().int(),
+      gpus: z.number().int(),
+      firstHour: z.number().int(),
+      provenHours: z.number().int(),
+      earned: Amount,
+      faults: z.number().int(),
+      released: z.number().int(),
+    }),
+  ),
 });
 export const Supplier = z
   .object({
@@ -132,19 +164,43 @@ export const Lease = z
 export const LeasePage = Page(Lease);
 export const LeaseDetail = z.object({
   lease: Lease,
-  cluster: z.array(z.object({ slot: z.number().int(), device: Address, gpus: z.number().int(), firstHour: z.number().int(), provenHours: z.number().int(), earned: Amount, faults: z.number().int(), released: z.boolean() })),
+  cluster: z.array(
+    z.object({
+      slot: z.number().int(),
+      device: Address,
+      gpus: z.number().int(),
+      firstHour: z.number().int(),
+      provenHours: z.number().int(),
+      earned: Amount,
+      faults: z.number().int(),
+      released: z.boolean(),
+    }),
+  ),
 });
 export const RewardHour = z
-  .object({ hour: z.number().int(), hourStart: z.number().int().nullable(), amount: Amount, totalWeight: Amount, nominated: z.number().int(), succeeded: z.number().int(), failed: z.number().int() })
+  .object({
+    hour: z.number().int(),
+    hourStart: z.number().int().nullable(),
+    amount: Amount,
+    totalWeight: Amount,
+    nominated: z.number().int(),
+    succeeded: z.number().int(),
+    failed: z.number().int(),
+  })
   .openapi("RewardHour");
 export const RewardHourPage = Page(RewardHour);
 export const Network = z.object({
   asOf: z.number().int().nullable(),
-  gpusByModel: z.array(z.object({ model: z.number().int(), name: z.string(), devices: z.number().int(), gpus: z.number().int(), leasedGpus: z.number().int() })),
+  gpusByModel: z.array(
+    z.object({ model: z.number().int(), name: z.string(), devices: z.number().int(), gpus: z.number().int(), leasedGpus: z.number().int() }),
+  ),
   suppliers: z.object({
     total: z.number().int(),
     active: z.number().int(),
-    verified: z.number().int().openapi({ description: `suppliers that are verified: ${VERIFIED_DESCRIPTION}` }),
+    verified: z
+      .number()
+      .int()
+      .openapi({ description: `suppliers that are verified: ${VERIFIED_DESCRIPTION}` }),
   }),
   supply: z.object({
     staked: Amount.openapi({ description: "suppliers' active stake" }),
@@ -167,11 +223,31 @@ export const Wallet = z.object({
   leases: z.number().int(),
 });
 export const Activity = z
-  .object({ id: z.number().int(), kind: z.string(), amount: Amount, device: Address.nullable(), lease: Address.nullable(), signature: z.string(), slot: z.number().int(), blockTime: z.number().int().nullable() })
+  .object({
+    id: z.number().int(),
+    kind: z.string(),
+    amount: Amount,
+    device: Address.nullable(),
+    lease: Address.nullable(),
+    signature: z.string(),
+    slot: z.number().int(),
+    blockTime: z.number().int().nullable(),
+  })
   .openapi("Activity");
 export const ActivityPage = Page(Activity);
 export const Event = z
-  .object({ id: z.number().int(), signature: z.string(), instruction: z.number().int(), ordinal: z.number().int(), slot: z.number().int(), blockTime: z.number().int().nullable(), program: Address, name: z.string(), commitment: z.string(), data: z.record(z.string(), z.unknown()) })
+  .object({
+    id: z.number().int(),
+    signature: z.string(),
+    instruction: z.number().int(),
+    ordinal: z.number().int(),
+    slot: z.number().int(),
+    blockTime: z.number().int().nullable(),
+    program: Address,
+    name: z.string(),
+    commitment: z.string(),
+    data: z.record(z.string(), z.unknown()),
+  })
   .openapi("Event");
 export const EventPage = Page(Event);
 export const WebhookResult = z.object({ transactions: z.number().int(), events: z.number().int() });

@@ -9,9 +9,11 @@ const VIEWS: Record<string, string> = {
   leases: "SELECT * FROM leases ORDER BY address",
   lease_devices: "SELECT * FROM lease_devices ORDER BY lease, slot",
   reward_hours: "SELECT * FROM reward_hours ORDER BY hour",
-  slash_proposals: "SELECT device, proposal, authority, bps, reason, status, proposed_at, proposed_slot, executable_at, resolved_at, amount, signature FROM slash_proposals ORDER BY device, proposed_slot, signature",
+  slash_proposals:
+    "SELECT device, proposal, authority, bps, reason, status, proposed_at, proposed_slot, executable_at, resolved_at, amount, signature FROM slash_proposals ORDER BY device, proposed_slot, signature",
   fee_burns: "SELECT mint, amount, total_burned, signature, slot, block_time FROM fee_burns ORDER BY slot, signature, total_burned",
-  wallet_activity: "SELECT wallet, kind, amount, device, lease, signature, slot, block_time FROM wallet_activity ORDER BY signature, wallet, kind, amount, device, lease",
+  wallet_activity:
+    "SELECT wallet, kind, amount, device, lease, signature, slot, block_time FROM wallet_activity ORDER BY signature, wallet, kind, amount, device, lease",
 };
 
 export function viewsDigest(sqlite: Database.Database): { digest: string; rows: Record<string, number> } {

@@ -24,10 +24,7 @@ export const events = sqliteTable(
     commitment: text("commitment").notNull(),
     source: text("source").notNull(),
   },
-  (t) => [
-    uniqueIndex("events_key").on(t.signature, t.instruction, t.ordinal),
-    index("events_order").on(t.slot, t.blockIndex, t.instruction, t.ordinal),
-  ],
+  (t) => [uniqueIndex("events_key").on(t.signature, t.instruction, t.ordinal), index("events_order").on(t.slot, t.blockIndex, t.instruction, t.ordinal)],
 );
 
 /** Where each source has read up to (a signature, a slot or a pagination token, per source). */
@@ -117,7 +114,11 @@ export const leases = sqliteTable(
     createdAt: integer("created_at"),
     createdSlot: integer("created_slot").notNull(),
   },
-  (t) => [index("leases_created").on(t.createdSlot, t.address), index("leases_renter").on(t.renter, t.createdSlot), index("leases_model_time").on(t.gpuModel, t.createdAt)],
+  (t) => [
+    index("leases_created").on(t.createdSlot, t.address),
+    index("leases_renter").on(t.renter, t.createdSlot),
+    index("leases_model_time").on(t.gpuModel, t.createdAt),
+  ],
 );
 
 /** A lease's cluster: one row per device slot. */

@@ -4,8 +4,8 @@
 // A differential test checks it against anchor's decoding. Base58 strings of keys are memoised, as the
 // same devices, leases and owners recur in event after event.
 import type { Idl } from "@coral-xyz/anchor";
-import bs58 from "bs58";
 import { forEachProgramData } from "@hourglass/client";
+import bs58 from "bs58";
 import type { EventData } from "./chain-tx.ts";
 
 type Reader = (b: Buffer, at: number) => [string | number | boolean, number];
@@ -63,7 +63,7 @@ export class EventDecoder {
       const byDisc = new Map<string, EventLayout>();
       for (const e of idl.events ?? []) {
         const def = idl.types?.find((t) => t.name === e.name)?.type;
-        if (!def || def.kind !== "struct" || !Array.isArray(def.fields)) throw new Error(`event ${e.name}: expected a struct type`);
+        if (def?.kind !== "struct" || !Array.isArray(def.fields)) throw new Error(`event ${e.name}: expected a struct type`);
         const fields = (def.fields as { name: string; type: unknown }[]).map((f): [string, Reader] => {
           const r = typeof f.type === "string" ? READERS[f.type] : undefined;
           if (!r) throw new Error(`event ${e.name}.${f.name}: type ${JSON.stringify(f.type)} is not decodable here`);

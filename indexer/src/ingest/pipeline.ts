@@ -4,8 +4,8 @@
 // or none of it. Events that arrive behind the views' high-water mark (a late or out-of-order delivery)
 // and rolled-back transactions make the views be replayed from the event log, inside the same transaction.
 import type { IndexerDb } from "../db/open.ts";
-import { chainOrder, COMMITMENT_RANK, decodeTx, type ChainEvent, type ChainTx, type Commitment } from "./chain-tx.ts";
-import { ViewWriter, VIEWS_VERSION } from "./views.ts";
+import { type ChainEvent, type ChainTx, COMMITMENT_RANK, type Commitment, chainOrder, decodeTx } from "./chain-tx.ts";
+import { VIEWS_VERSION, ViewWriter } from "./views.ts";
 
 export interface Checkpoint {
   source: string;
@@ -91,7 +91,19 @@ export class Pipeline {
         const events = decodeTx(tx);
         let seen = false;
         for (const e of events) {
-          const r = this.s.insert.run(e.signature, e.instruction, e.ordinal, e.slot, e.blockIndex, e.blockTime, e.program, e.name, JSON.stringify(e.data), tx.commitment, source);
+          const r = this.s.insert.run(
+            e.signature,
+            e.instruction,
+            e.ordinal,
+            e.slot,
+            e.blockIndex,
+            e.blockTime,
+            e.program,
+            e.name,
+            JSON.stringify(e.data),
+            tx.commitment,
+            source,
+          );
           if (r.changes === 0) {
             seen = true;
             continue;

@@ -6,10 +6,10 @@
 // `SyntheticChain` builds hand-written histories of the same kind for tests: events named by program
 // and fields, encoded with the IDL, in transactions at a clock the test moves.
 import { BorshCoder, type Idl } from "@coral-xyz/anchor";
+import { leasesIdl, rewardsIdl, stakingIdl } from "@hourglass/client";
 import { PublicKey } from "@solana/web3.js";
 import BN from "bn.js";
 import bs58 from "bs58";
-import { leasesIdl, rewardsIdl, stakingIdl } from "@hourglass/client";
 import type { ChainTx } from "./chain-tx.ts";
 
 type Fields = Record<string, unknown>;
@@ -68,7 +68,14 @@ export class SyntheticChain {
     for (const [field, type] of types) {
       const v = fields[field];
       if (v === undefined) throw new Error(`${name}.${field} is missing`);
-      data[field] = type === "pubkey" ? new PublicKey(v as string | PublicKey) : type === "u64" || type === "i64" ? new BN(String(v)) : type === "bool" ? Boolean(v) : Number(v);
+      data[field] =
+        type === "pubkey"
+          ? new PublicKey(v as string | PublicKey)
+          : type === "u64" || type === "i64"
+            ? new BN(String(v))
+            : type === "bool"
+              ? Boolean(v)
+              : Number(v);
     }
     for (const field of Object.keys(fields)) if (!types.has(field)) throw new Error(`${name} has no field ${field}`);
     return this.emitters.get(program)!.log(name, data);
@@ -139,7 +146,15 @@ export function* syntheticHistory(o: SyntheticOptions, batchSize = 500): Generat
     const sig = Buffer.alloc(64);
     sig.writeUInt32LE(slot, 0);
     sig.writeUInt32LE(index, 4);
-    const t: ChainTx = { signature: bs58.encode(sig), slot, blockIndex: index++, blockTime: time, logs: [`Program ${program} invoke [1]`, ...lines, `Program ${program} success`], failed: false, commitment: "finalized" };
+    const t: ChainTx = {
+      signature: bs58.encode(sig),
+      slot,
+      blockIndex: index++,
+      blockTime: time,
+      logs: [`Program ${program} invoke [1]`, ...lines, `Program ${program} success`],
+      failed: false,
+      commitment: "finalized",
+    };
     count += events;
     batch.push(t);
     return t;
@@ -157,17 +172,40 @@ export function* syntheticHistory(o: SyntheticOptions, batchSize = 500): Generat
   };
   const bn = (n: number | bigint) => new BN(n.toString());
 
-  tx(ids.leases, [leases.log("MarketInitialized", { authority: zero, network_mint: zero, stable_mint: zero, hour_length: bn(HOUR), grace_period: bn(25 * HOUR) })], 1);
-  tx(ids.rewards, [rewards.log("PoolInitialized", { pool: zero, reward_mint: zero, start_time: bn(time), hour_length: bn(HOUR), cap: bn(300_000_000_000_000n) })], 1);
+  tx(
+    ids.leases,
+    [leases.log("MarketInitialized", { authority: zero, network_mint: zero, stable_mint: zero, hour_length: bn(HOUR), grace_period: bn(25 * HOUR) })],
+    1,
+  );
+  tx(
+    ids.rewards,
+    [rewards.log("PoolInitialized", { pool: zero, reward_mint: zero, start_time: bn(time), hour_length: bn(HOUR), cap: bn(300_000_000_000_000n) })],
+    1,
+  );
   const devices: { address: PublicKey; owner: PublicKey }[] = [];
   for (let i = 0; i < o.devices; i++) {
     const d = { address: key(), owner: key() };
     devices.push(d);
     const model = 1 + (i % 4);
-    tx(ids.staking, [
-      staking.log("DeviceRegistered", { device: d.address, owner: d.owner, device_key: d.address, gpu_model: model, gpu_count: 8, vram_gb: 80, region: i % 12, bandwidth_tier: 2, multiplier_bps: 10_000, minimum_stake: bn(1_600_000_000) }),
-      staking.log("Staked", { device: d.address, staker: d.owner, amount: bn(1_600_000_000), total_stake: bn(1_600_000_000) }),
-    ], 2);
+    tx(
+      ids.staking,
+      [
+        staking.log("DeviceRegistered", {
+          device: d.address,
+          owner: d.owner,
+          device_key: d.address,
+          gpu_model: model,
+          gpu_count: 8,
+          vram_gb: 80,
+          region: i % 12,
+          bandwidth_tier: 2,
+          multiplier_bps: 10_000,
+          minimum_stake: bn(1_600_000_000),
+        }),
+        staking.log("Staked", { device: d.address, staker: d.owner, amount: bn(1_600_000_000), total_stake: bn(1_600_000_000) }),
+      ],
+      2,
+    );
     yield* flush();
   }
   const per = o.devicesPerLease ?? 4;
@@ -185,31 +223,102 @@ export function* syntheticHistory(o: SyntheticOptions, batchSize = 500): Generat
     const renter = key();
     const cluster = Array.from({ length: per }, () => devices[cursor++ % devices.length]);
     const price = 1_000_000 + (cursor % 7) * 250_000;
-    tx(ids.leases, [leases.log("LeaseCreated", { lease, renter, payment_mint: zero, gpu_model: 1 + (cursor % 4), gpu_count: per * 8, hours, price_per_gpu_hour: bn(price), principal: bn(price * per * 8 * hours), renter_fee: bn(price), origin: bn(time) })], 1);
-    cluster.forEach((d, slotNo) => tx(ids.leases, [leases.log("DeviceAssigned", { lease, device: d.address, slot: slotNo, gpus: 8, first_hour: 0 }), `Program ${ids.staking} invoke [2]`, staking.log("DeviceStatusChanged", { device: d.address, status: 2, lease }), `Program ${ids.staking} success`], 2));
+    tx(
+      ids.leases,
+      [
+        leases.log("LeaseCreated", {
+          lease,
+          renter,
+          payment_mint: zero,
+          gpu_model: 1 + (cursor % 4),
+          gpu_count: per * 8,
+          hours,
+          price_per_gpu_hour: bn(price),
+          principal: bn(price * per * 8 * hours),
+          renter_fee: bn(price),
+          origin: bn(time),
+        }),
+      ],
+      1,
+    );
+    for (const [slotNo, d] of cluster.entries())
+      tx(
+        ids.leases,
+        [
+          leases.log("DeviceAssigned", { lease, device: d.address, slot: slotNo, gpus: 8, first_hour: 0 }),
+          `Program ${ids.staking} invoke [2]`,
+          staking.log("DeviceStatusChanged", { device: d.address, status: 2, lease }),
+          `Program ${ids.staking} success`,
+        ],
+        2,
+      );
     for (let h = 0; h < hours; h++) {
-      tx(ids.leases, cluster.map((d) => leases.log("TimeProven", { lease, device: d.address, attester: zero, first_hour: h, hour_count: 1, amount: bn(price * 8) })), per);
+      tx(
+        ids.leases,
+        cluster.map((d) => leases.log("TimeProven", { lease, device: d.address, attester: zero, first_hour: h, hour_count: 1, amount: bn(price * 8) })),
+        per,
+      );
       tx(ids.rewards, [rewards.log("HourEmitted", { hour, amount: bn(4_566_210_000), total_weight: bn(1000), nominated_devices: per })], 1);
-      tx(ids.rewards, cluster.map((d) => rewards.log("UptimeRecorded", { device: d.address, first_hour: hour, hour_count: 1, streak: h + 1 })), per);
+      tx(
+        ids.rewards,
+        cluster.map((d) => rewards.log("UptimeRecorded", { device: d.address, first_hour: hour, hour_count: 1, streak: h + 1 })),
+        per,
+      );
       hour++;
     }
     tx(ids.leases, [leases.log("LeaseSettled", { lease, earned_total: bn(price * per * 8 * hours), refund: bn(0), refunded_total: bn(0) })], 1);
-    cluster.forEach((d) =>
-      tx(ids.leases, [leases.log("PayoutClaimed", { lease, device: d.address, supplier: d.owner, hours, gross: bn(price * 8 * hours), fee: bn(price / 10) }), leases.log("DeviceReleased", { lease, device: d.address }), `Program ${ids.staking} invoke [2]`, staking.log("DeviceStatusChanged", { device: d.address, status: 0, lease }), `Program ${ids.staking} success`], 3),
-    );
+    for (const d of cluster)
+      tx(
+        ids.leases,
+        [
+          leases.log("PayoutClaimed", { lease, device: d.address, supplier: d.owner, hours, gross: bn(price * 8 * hours), fee: bn(price / 10) }),
+          leases.log("DeviceReleased", { lease, device: d.address }),
+          `Program ${ids.staking} invoke [2]`,
+          staking.log("DeviceStatusChanged", { device: d.address, status: 0, lease }),
+          `Program ${ids.staking} success`,
+        ],
+        3,
+      );
     tx(ids.rewards, [rewards.log("RewardsClaimed", { device: cluster[0].address, owner: cluster[0].owner, amount: bn(1_000_000) })], 1);
     if (cycle % 32 === 0) {
       proposal = { device: cluster[0], key: key(), bps: 100 + (cycle % 5) * 100, execute: cycle % 64 === 0 };
-      tx(ids.staking, [staking.log("SlashProposed", { device: proposal.device.address, proposal: proposal.key, authority: zero, bps: proposal.bps, reason: 3, executable_at: bn(time + 48 * HOUR) })], 1);
+      tx(
+        ids.staking,
+        [
+          staking.log("SlashProposed", {
+            device: proposal.device.address,
+            proposal: proposal.key,
+            authority: zero,
+            bps: proposal.bps,
+            reason: 3,
+            executable_at: bn(time + 48 * HOUR),
+          }),
+        ],
+        1,
+      );
     } else if (cycle % 32 === 16 && proposal) {
       const p = proposal;
       if (p.execute) {
         const stake = 1_600_000_000n;
         const amount = (stake * BigInt(p.bps)) / 10_000n;
-        tx(ids.staking, [
-          staking.log("DeviceSlashed", { device: p.device.address, authority: zero, amount: bn(amount), bps: p.bps, reason: 3, remaining_stake: bn(stake - amount), co_stake_amount: bn(0), remaining_co_stake: bn(0), remaining_unbonding: bn(0) }),
-          staking.log("SlashExecuted", { device: p.device.address, proposal: p.key, bps: p.bps, reason: 3, amount: bn(amount) }),
-        ], 2);
+        tx(
+          ids.staking,
+          [
+            staking.log("DeviceSlashed", {
+              device: p.device.address,
+              authority: zero,
+              amount: bn(amount),
+              bps: p.bps,
+              reason: 3,
+              remaining_stake: bn(stake - amount),
+              co_stake_amount: bn(0),
+              remaining_co_stake: bn(0),
+              remaining_unbonding: bn(0),
+            }),
+            staking.log("SlashExecuted", { device: p.device.address, proposal: p.key, bps: p.bps, reason: 3, amount: bn(amount) }),
+          ],
+          2,
+        );
       } else {
         tx(ids.staking, [staking.log("SlashCancelled", { device: p.device.address, proposal: p.key, bps: p.bps, reason: 3 })], 1);
       }
@@ -225,4 +334,3 @@ export function* syntheticHistory(o: SyntheticOptions, batchSize = 500): Generat
   }
   if (batch.length > 0) yield batch;
 }
-

@@ -64,7 +64,9 @@ export class ViewWriter {
       slotProven: p("UPDATE lease_devices SET proven_hours = proven_hours + ?, earned = earned + ? WHERE lease = ? AND device = ? AND released = 0"),
       slotFault: p("UPDATE lease_devices SET faults = faults + 1 WHERE lease = ? AND device = ? AND released = 0"),
       slotRelease: p("UPDATE lease_devices SET released = 1 WHERE lease = ? AND device = ? AND released = 0"),
-      leaseExtend: p("UPDATE leases SET hours_booked = ?, deposited = deposited + ?, fees = fees + ?, status = CASE WHEN ? = 1 OR status = 'open' THEN 'open' ELSE status END WHERE address = ?"),
+      leaseExtend: p(
+        "UPDATE leases SET hours_booked = ?, deposited = deposited + ?, fees = fees + ?, status = CASE WHEN ? = 1 OR status = 'open' THEN 'open' ELSE status END WHERE address = ?",
+      ),
       leaseStatus: p("UPDATE leases SET status = ? WHERE address = ?"),
       leaseRenter: p("SELECT renter FROM leases WHERE address = ?").pluck(),
       leaseTerminate: p("UPDATE leases SET status = 'terminated', hours_booked = ?, refunded = refunded + ? WHERE address = ? RETURNING renter"),
@@ -112,29 +114,29 @@ export class ViewWriter {
         break;
       case "DeviceStatusChanged":
         // The lease is kept only while the device is leased (status 2); a release names the lease it left.
-        s.deviceStatus.run(Number(d.status), Number(d.status) === LEASED && (d.lease as string) !== NO_LEASE ? (d.lease as string) : null, (d.device as string));
+        s.deviceStatus.run(Number(d.status), Number(d.status) === LEASED && (d.lease as string) !== NO_LEASE ? (d.lease as string) : null, d.device as string);
         break;
       case "Staked":
-        s.deviceStake.run(BigInt(d.total_stake as string), (d.device as string));
-        this.activity(e, (d.staker as string), "stake", BigInt(d.amount as string), (d.device as string), null);
+        s.deviceStake.run(BigInt(d.total_stake as string), d.device as string);
+        this.activity(e, d.staker as string, "stake", BigInt(d.amount as string), d.device as string, null);
         break;
       case "UnstakeRequested":
-        s.deviceUnstake.run(BigInt(d.remaining_stake as string), BigInt(d.unbonding_amount as string), (d.device as string));
+        s.deviceUnstake.run(BigInt(d.remaining_stake as string), BigInt(d.unbonding_amount as string), d.device as string);
         break;
       case "Withdrawn":
-        s.deviceWithdrawn.run(BigInt(d.amount as string), (d.device as string));
-        this.activity(e, (d.destination as string), "withdraw", BigInt(d.amount as string), (d.device as string), null);
+        s.deviceWithdrawn.run(BigInt(d.amount as string), d.device as string);
+        this.activity(e, d.destination as string, "withdraw", BigInt(d.amount as string), d.device as string, null);
         break;
       case "CoStaked":
-        s.deviceCoStake.run(BigInt(d.device_co_stake as string), (d.device as string));
-        this.activity(e, (d.staker as string), "stake", BigInt(d.amount as string), (d.device as string), null);
+        s.deviceCoStake.run(BigInt(d.device_co_stake as string), d.device as string);
+        this.activity(e, d.staker as string, "stake", BigInt(d.amount as string), d.device as string, null);
         break;
       case "CoUnstakeRequested":
         s.deviceCoUnstake.run({ amount: BigInt(d.amount as string), device: d.device as string });
         break;
       case "CoWithdrawn":
-        s.deviceCoWithdrawn.run(BigInt(d.amount as string), (d.device as string));
-        this.activity(e, (d.destination as string), "withdraw", BigInt(d.amount as string), (d.device as string), null);
+        s.deviceCoWithdrawn.run(BigInt(d.amount as string), d.device as string);
+        this.activity(e, d.destination as string, "withdraw", BigInt(d.amount as string), d.device as string, null);
         break;
       case "DeviceSlashed": {
         const amount = BigInt(d.amount as string);
@@ -148,20 +150,36 @@ export class ViewWriter {
           remaining_unbonding: BigInt(d.remaining_unbonding as string),
         }) as { owner: string } | undefined;
         // The supplier's wallet lost what was not the co-stakers' share.
-        this.activity(e, row?.owner, "slash", amount - coAmount, (d.device as string), null);
+        this.activity(e, row?.owner, "slash", amount - coAmount, d.device as string, null);
         break;
       }
       case "SlashProposed":
-        s.slashProposed.run(d.device as string, d.proposal as string, d.authority as string, Number(d.bps), Number(d.reason), e.blockTime, e.slot, Number(d.executable_at), e.signature);
+        s.slashProposed.run(
+          d.device as string,
+          d.proposal as string,
+          d.authority as string,
+          Number(d.bps),
+          Number(d.reason),
+          e.blockTime,
+          e.slot,
+          Number(d.executable_at),
+          e.signature,
+        );
         break;
       case "SlashCancelled":
         s.slashResolved.run({ status: "cancelled", time: e.blockTime, amount: null, device: d.device as string, proposal: d.proposal as string });
         break;
       case "SlashExecuted":
-        s.slashResolved.run({ status: "executed", time: e.blockTime, amount: BigInt(d.amount as string), device: d.device as string, proposal: d.proposal as string });
+        s.slashResolved.run({
+          status: "executed",
+          time: e.blockTime,
+          amount: BigInt(d.amount as string),
+          device: d.device as string,
+          proposal: d.proposal as string,
+        });
         break;
       case "DeviceDeregistered":
-        s.deviceDeregister.run((d.device as string));
+        s.deviceDeregister.run(d.device as string);
         break;
       case "MarketInitialized":
         this.marketHourLength = Number(d.hour_length);
@@ -169,55 +187,63 @@ export class ViewWriter {
         break;
       case "LeaseCreated":
         s.leaseCreate.run({ ...bigFields(d, ["price_per_gpu_hour", "principal", "renter_fee", "origin"]), time: e.blockTime, slot: e.slot });
-        this.activity(e, (d.renter as string), "lease", BigInt(d.principal as string) + BigInt(d.renter_fee as string), null, (d.lease as string));
+        this.activity(e, d.renter as string, "lease", BigInt(d.principal as string) + BigInt(d.renter_fee as string), null, d.lease as string);
         break;
       case "DeviceAssigned":
-        s.leaseAssign.run((d.lease as string), Number(d.slot), (d.device as string), Number(d.gpus), Number(d.first_hour));
-        s.leaseDevices.run((d.lease as string));
+        s.leaseAssign.run(d.lease as string, Number(d.slot), d.device as string, Number(d.gpus), Number(d.first_hour));
+        s.leaseDevices.run(d.lease as string);
         break;
       case "TimeProven": {
         const hours = Number(d.hour_count);
-        s.slotProven.run(hours, BigInt(d.amount as string), (d.lease as string), (d.device as string));
-        s.deviceProven.run(hours, (d.device as string));
-        const row = s.leaseProven.get(hours, BigInt(d.amount as string), (d.lease as string)) as { origin: number } | undefined;
+        s.slotProven.run(hours, BigInt(d.amount as string), d.lease as string, d.device as string);
+        s.deviceProven.run(hours, d.device as string);
+        const row = s.leaseProven.get(hours, BigInt(d.amount as string), d.lease as string) as { origin: number } | undefined;
         if (row && this.marketHourLength) {
           const first = Number(d.first_hour);
-          for (let h = 0; h < hours; h++) s.uptime.run((d.device as string), Number(row.origin) + (first + h) * this.marketHourLength);
+          for (let h = 0; h < hours; h++) s.uptime.run(d.device as string, Number(row.origin) + (first + h) * this.marketHourLength);
         }
         break;
       }
       case "LeaseExtended":
-        s.leaseExtend.run(Number(d.hours_booked), BigInt(d.deposit as string), BigInt(d.renter_fee as string), Number(d.resumed), (d.lease as string));
-        this.activity(e, this.renterOf((d.lease as string)), "lease", BigInt(d.deposit as string) + BigInt(d.renter_fee as string), null, (d.lease as string));
+        s.leaseExtend.run(Number(d.hours_booked), BigInt(d.deposit as string), BigInt(d.renter_fee as string), Number(d.resumed), d.lease as string);
+        this.activity(e, this.renterOf(d.lease as string), "lease", BigInt(d.deposit as string) + BigInt(d.renter_fee as string), null, d.lease as string);
         break;
       case "LeasePaused":
-        s.leaseStatus.run("paused", (d.lease as string));
+        s.leaseStatus.run("paused", d.lease as string);
         break;
       case "LeaseTerminated": {
-        const row = s.leaseTerminate.get(Number(d.hours_booked), BigInt(d.refund as string), (d.lease as string)) as { renter: string } | undefined;
-        this.activity(e, row?.renter, "refund", BigInt(d.refund as string), null, (d.lease as string));
+        const row = s.leaseTerminate.get(Number(d.hours_booked), BigInt(d.refund as string), d.lease as string) as { renter: string } | undefined;
+        this.activity(e, row?.renter, "refund", BigInt(d.refund as string), null, d.lease as string);
         break;
       }
       case "LeaseSettled": {
-        const row = s.leaseSettle.get(BigInt(d.earned_total as string), BigInt(d.refunded_total as string), (d.lease as string)) as { renter: string } | undefined;
-        this.activity(e, row?.renter, "refund", BigInt(d.refund as string), null, (d.lease as string));
+        const row = s.leaseSettle.get(BigInt(d.earned_total as string), BigInt(d.refunded_total as string), d.lease as string) as
+          | { renter: string }
+          | undefined;
+        this.activity(e, row?.renter, "refund", BigInt(d.refund as string), null, d.lease as string);
         break;
       }
       case "DeviceFaulted":
-        s.slotFault.run((d.lease as string), (d.device as string));
-        s.deviceFault.run({ device: d.device as string, lease: d.lease as string, missed_hour: Number(d.missed_hour), hour_length: this.marketHourLength, time: e.blockTime });
+        s.slotFault.run(d.lease as string, d.device as string);
+        s.deviceFault.run({
+          device: d.device as string,
+          lease: d.lease as string,
+          missed_hour: Number(d.missed_hour),
+          hour_length: this.marketHourLength,
+          time: e.blockTime,
+        });
         break;
       case "PayoutClaimed": {
         const net = BigInt(d.gross as string) - BigInt(d.fee as string);
-        s.deviceEarned.run(net, (d.device as string));
-        this.activity(e, (d.supplier as string), "payout", net, (d.device as string), (d.lease as string));
+        s.deviceEarned.run(net, d.device as string);
+        this.activity(e, d.supplier as string, "payout", net, d.device as string, d.lease as string);
         break;
       }
       case "DeviceReleased":
-        s.slotRelease.run((d.lease as string), (d.device as string));
+        s.slotRelease.run(d.lease as string, d.device as string);
         break;
       case "LeaseClosed":
-        s.leaseStatus.run("closed", (d.lease as string));
+        s.leaseStatus.run("closed", d.lease as string);
         break;
       case "FeesBurned":
         s.feesBurned.run(d.mint as string, BigInt(d.amount as string), BigInt(d.total_burned as string), e.signature, e.slot, e.blockTime);
@@ -229,29 +255,35 @@ export class ViewWriter {
         s.setMeta.run("pool.hour_length", String(this.poolHourLength));
         break;
       case "HourEmitted":
-        s.hourEmitted.run(Number(d.hour), this.rewardHourStart(Number(d.hour)), BigInt(d.amount as string), BigInt(d.total_weight as string), Number(d.nominated_devices));
+        s.hourEmitted.run(
+          Number(d.hour),
+          this.rewardHourStart(Number(d.hour)),
+          BigInt(d.amount as string),
+          BigInt(d.total_weight as string),
+          Number(d.nominated_devices),
+        );
         break;
       case "RewardRegistered":
-        s.deviceWeight.run(BigInt(d.nominal_weight as string), (d.device as string));
+        s.deviceWeight.run(BigInt(d.nominal_weight as string), d.device as string);
         break;
       case "UptimeRecorded": {
-        const nominated = s.deviceIsNominated.get((d.device as string)) === 1;
+        const nominated = s.deviceIsNominated.get(d.device as string) === 1;
         for (let h = Number(d.first_hour); h < Number(d.first_hour) + Number(d.hour_count); h++) {
           const start = this.rewardHourStart(h);
-          if (start !== null) s.uptime.run((d.device as string), start);
+          if (start !== null) s.uptime.run(d.device as string, start);
           if (nominated) s.hourSucceeded.run(h, start);
         }
         break;
       }
       case "DeviceNominated":
-        s.deviceNominated.run(1, (d.device as string));
+        s.deviceNominated.run(1, d.device as string);
         break;
       case "DeviceDenominated":
-        s.deviceNominated.run(0, (d.device as string));
+        s.deviceNominated.run(0, d.device as string);
         break;
       case "RewardsClaimed":
-        s.deviceRewards.run(BigInt(d.amount as string), (d.device as string));
-        this.activity(e, (d.owner as string), "reward", BigInt(d.amount as string), (d.device as string), null);
+        s.deviceRewards.run(BigInt(d.amount as string), d.device as string);
+        this.activity(e, d.owner as string, "reward", BigInt(d.amount as string), d.device as string, null);
         break;
       default:
         // Configuration and operator events live in the event log only.

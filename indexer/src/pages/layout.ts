@@ -62,7 +62,7 @@ export function short(address: string | null): string {
 }
 
 export function time(unix: number | null): string {
-  return unix === null ? "—" : new Date(unix * 1000).toISOString().replace("T", " ").slice(0, 16) + " UTC";
+  return unix === null ? "—" : `${new Date(unix * 1000).toISOString().replace("T", " ").slice(0, 16)} UTC`;
 }
 
 export function pager(path: string, params: Record<string, string | undefined>, nextCursor: string | null): Html {
@@ -75,7 +75,13 @@ export function pager(path: string, params: Record<string, string | undefined>, 
 export function uptimeChart(hours: number[], from: number): Html {
   const w = 3;
   const width = hours.length * w;
-  const bars = hours.map((up, i) => (up ? `<rect x="${i * w}" y="0" width="${w - 1}" height="40" fill="#1f9d55"/>` : `<rect x="${i * w}" y="30" width="${w - 1}" height="10" fill="#e4e7ec"/>`)).join("");
-  const days = Array.from({ length: Math.floor(hours.length / 24) + 1 }, (_, d) => (d % 5 === 0 ? `<text x="${d * 24 * w}" y="54" font-size="10" fill="#667085">${new Date((from + d * 86400) * 1000).toISOString().slice(5, 10)}</text>` : "")).join("");
+  const bars = hours
+    .map((up, i) =>
+      up ? `<rect x="${i * w}" y="0" width="${w - 1}" height="40" fill="#1f9d55"/>` : `<rect x="${i * w}" y="30" width="${w - 1}" height="10" fill="#e4e7ec"/>`,
+    )
+    .join("");
+  const days = Array.from({ length: Math.floor(hours.length / 24) + 1 }, (_, d) =>
+    d % 5 === 0 ? `<text x="${d * 24 * w}" y="54" font-size="10" fill="#667085">${new Date((from + d * 86400) * 1000).toISOString().slice(5, 10)}</text>` : "",
+  ).join("");
   return html`<svg role="img" aria-label="hourly uptime, last 30 days" viewBox="0 0 ${width + 30} 58" width="100%" style="background:#fff;border:1px solid #e4e7ec;padding:6px">${raw(bars + days)}</svg>`;
 }

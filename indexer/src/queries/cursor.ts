@@ -13,7 +13,8 @@ export function decodeCursor(cursor: string | undefined, shape: ("string" | "num
   } catch {
     throw new BadCursor("cursor is not one this API returned");
   }
-  if (!Array.isArray(key) || key.length !== shape.length || key.some((v, i) => typeof v !== shape[i])) throw new BadCursor("cursor is not one this API returned");
+  if (!Array.isArray(key) || key.length !== shape.length || key.some((v, i) => typeof v !== shape[i]))
+    throw new BadCursor("cursor is not one this API returned");
   return key as (string | number)[];
 }
 

@@ -1,11 +1,12 @@
 // Devices: the filtered list, one device with its 30-day hourly uptime, and suppliers (devices by owner).
-import { chainTime, HOUR, thirtyDayWindow, WINDOW_HOURS } from "./chain-time.ts";
-import { stmt } from "./statements.ts";
+
+import { slashReasonName } from "@hourglass/client";
 import type { IndexerDb } from "../db/open.ts";
+import { chainTime, HOUR, thirtyDayWindow, WINDOW_HOURS } from "./chain-time.ts";
 import { decodeCursor, page } from "./cursor.ts";
 import { gpuModelName } from "./gpu-models.ts";
+import { stmt } from "./statements.ts";
 import { isVerified, SUPPLIER_WINDOW_COLUMNS } from "./verified.ts";
-import { slashReasonName } from "@hourglass/client";
 
 const DEVICE_COLUMNS = `address, owner, device_key AS deviceKey, gpu_model AS gpuModel, gpu_count AS gpuCount, vram_gb AS vramGb, region,
   bandwidth_tier AS bandwidthTier, multiplier_bps AS multiplierBps, CAST(minimum_stake AS TEXT) AS minimumStake, CAST(stake AS TEXT) AS stake,
@@ -52,7 +53,13 @@ interface DeviceRow {
 }
 
 function shape(r: DeviceRow) {
-  return { ...r, gpuModelName: gpuModelName(r.gpuModel), status: STATUS[r.status] ?? `status ${r.status}`, nominated: r.nominated === 1, deregistered: r.deregistered === 1 };
+  return {
+    ...r,
+    gpuModelName: gpuModelName(r.gpuModel),
+    status: STATUS[r.status] ?? `status ${r.status}`,
+    nominated: r.nominated === 1,
+    deregistered: r.deregistered === 1,
+  };
 }
 
 export function listDevices(db: IndexerDb, f: DeviceFilter) {
@@ -64,12 +71,13 @@ export function listDevices(db: IndexerDb, f: DeviceFilter) {
   if (f.status !== undefined) where.push("status = ?") && args.push(STATUS.indexOf(f.status));
   const after = decodeCursor(f.cursor, ["string"]);
   if (after) where.push("address > ?") && args.push(after[0]);
-  const rows = stmt(db, `SELECT ${DEVICE_COLUMNS} FROM devices ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY address LIMIT ?`)
-    .all(...args, f.limit + 1) as DeviceRow[];
+  const rows = stmt(db, `SELECT ${DEVICE_COLUMNS} FROM devices ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY address LIMIT ?`).all(
+    ...args,
+    f.limit + 1,
+  ) as DeviceRow[];
   const p = page(rows, f.limit, (r) => [r.address]);
   return { items: p.items.map(shape), nextCursor: p.nextCursor };
 }
-
 
 interface ProposalRow {
   proposal: string;
@@ -94,29 +102,47 @@ export function deviceDetail(db: IndexerDb, address: string) {
   // Each recorded hour lands in the wall-clock hour it started in.
   const all = stmt(db, "SELECT hour_start FROM uptime WHERE device = ? AND hour_start >= ? AND hour_start < ?").pluck().all(address, start, end) as number[];
   for (const t of all) hours[Math.floor((t - start) / HOUR)] = 1;
-  const leases = stmt(db, `SELECT lease, slot, gpus, first_hour AS firstHour, proven_hours AS provenHours, CAST(earned AS TEXT) AS earned, faults, released
-      FROM lease_devices WHERE device = ? ORDER BY rowid DESC LIMIT 50`)
-    .all(address) as { lease: string; slot: number; gpus: number; firstHour: number; provenHours: number; earned: string; faults: number; released: number }[];
+  const leases = stmt(
+    db,
+    `SELECT lease, slot, gpus, first_hour AS firstHour, proven_hours AS provenHours, CAST(earned AS TEXT) AS earned, faults, released
+      FROM lease_devices WHERE device = ? ORDER BY rowid DESC LIMIT 50`,
+  ).all(address) as { lease: string; slot: number; gpus: number; firstHour: number; provenHours: number; earned: string; faults: number; released: number }[];
   // Slash proposals, newest first; a pending one is executable once chain time reaches executableAt.
-  const proposals = stmt(db, `SELECT proposal, authority, status, bps, reason, proposed_at AS proposedAt, executable_at AS executableAt, resolved_at AS resolvedAt,
-        CAST(amount AS TEXT) AS amount, signature FROM slash_proposals WHERE device = ? ORDER BY id DESC LIMIT 50`)
-    .all(address) as ProposalRow[];
-  const slashProposals = proposals.map((p) => ({ ...p, reasonName: slashReasonName(p.reason), executable: p.status === "pending" && now !== null && now >= p.executableAt }));
-  return { device: shape(row), uptime: { from: start, hourSeconds: HOUR, hours, upHours: hours.reduce((a, b) => a + b, 0) }, leases, slashProposals, asOf: now };
+  const proposals = stmt(
+    db,
+    `SELECT proposal, authority, status, bps, reason, proposed_at AS proposedAt, executable_at AS executableAt, resolved_at AS resolvedAt,
+        CAST(amount AS TEXT) AS amount, signature FROM slash_proposals WHERE device = ? ORDER BY id DESC LIMIT 50`,
+  ).all(address) as ProposalRow[];
+  const slashProposals = proposals.map((p) => ({
+    ...p,
+    reasonName: slashReasonName(p.reason),
+    executable: p.status === "pending" && now !== null && now >= p.executableAt,
+  }));
+  return {
+    device: shape(row),
+    uptime: { from: start, hourSeconds: HOUR, hours, upHours: hours.reduce((a, b) => a + b, 0) },
+    leases,
+    slashProposals,
+    asOf: now,
+  };
 }
 
 /** A device's proven hours and faults over every lease (the orchestrator's reliability history). */
 export function deviceHistory(db: IndexerDb, address: string): { provenHours: number; faults: number } | undefined {
-  return stmt(db, "SELECT proven_hours AS provenHours, faults FROM devices WHERE address = ?").get(address) as { provenHours: number; faults: number } | undefined;
+  return stmt(db, "SELECT proven_hours AS provenHours, faults FROM devices WHERE address = ?").get(address) as
+    | { provenHours: number; faults: number }
+    | undefined;
 }
 
 export function listSuppliers(db: IndexerDb, f: { limit: number; cursor?: string }) {
   const after = decodeCursor(f.cursor, ["string"]);
-  const rows = stmt(db, `SELECT owner AS address, count(*) AS devices, sum(gpu_count) AS gpus, CAST(sum(stake) + sum(co_stake) AS TEXT) AS stake,
+  const rows = stmt(
+    db,
+    `SELECT owner AS address, count(*) AS devices, sum(gpu_count) AS gpus, CAST(sum(stake) + sum(co_stake) AS TEXT) AS stake,
         sum(proven_hours) AS provenHours, CAST(sum(earned) AS TEXT) AS earned, CAST(sum(rewards) AS TEXT) AS rewards,
         max(deregistered = 0 AND stake >= minimum_stake) AS active, ${SUPPLIER_WINDOW_COLUMNS}
-      FROM devices d ${after ? "WHERE owner > @after" : ""} GROUP BY owner ORDER BY owner LIMIT @limit`)
-    .all({ ...thirtyDayWindow(chainTime(db)), limit: f.limit + 1, ...(after ? { after: after[0] } : {}) }) as {
+      FROM devices d ${after ? "WHERE owner > @after" : ""} GROUP BY owner ORDER BY owner LIMIT @limit`,
+  ).all({ ...thirtyDayWindow(chainTime(db)), limit: f.limit + 1, ...(after ? { after: after[0] } : {}) }) as {
     address: string;
     devices: number;
     gpus: number;

@@ -1,7 +1,8 @@
 // The raw event feed, newest first.
-import { stmt } from "./statements.ts";
+
 import type { IndexerDb } from "../db/open.ts";
 import { decodeCursor, page } from "./cursor.ts";
+import { stmt } from "./statements.ts";
 
 export interface EventItem {
   id: number;
@@ -18,9 +19,11 @@ export interface EventItem {
 
 export function listEvents(db: IndexerDb, f: { limit: number; cursor?: string }) {
   const after = decodeCursor(f.cursor, ["number"]);
-  const rows = stmt(db, `SELECT id, signature, instruction, ordinal, slot, block_time AS blockTime, program, name, commitment, data FROM events
-      ${after ? "WHERE id < ?" : ""} ORDER BY id DESC LIMIT ?`)
-    .all(...(after ? [after[0]] : []), f.limit + 1) as (Omit<EventItem, "data"> & { data: string })[];
+  const rows = stmt(
+    db,
+    `SELECT id, signature, instruction, ordinal, slot, block_time AS blockTime, program, name, commitment, data FROM events
+      ${after ? "WHERE id < ?" : ""} ORDER BY id DESC LIMIT ?`,
+  ).all(...(after ? [after[0]] : []), f.limit + 1) as (Omit<EventItem, "data"> & { data: string })[];
   const p = page(rows, f.limit, (r) => [r.id]);
   return { items: p.items.map((r): EventItem => ({ ...r, data: JSON.parse(r.data) })), nextCursor: p.nextCursor };
 }

@@ -1,8 +1,9 @@
 // Leases and their clusters.
-import { stmt } from "./statements.ts";
+
 import type { IndexerDb } from "../db/open.ts";
 import { decodeCursor, page } from "./cursor.ts";
 import { gpuModelName } from "./gpu-models.ts";
+import { stmt } from "./statements.ts";
 
 const LEASE_COLUMNS = `address, renter, payment_mint AS paymentMint, gpu_model AS gpuModel, gpu_count AS gpuCount, hours, hours_booked AS hoursBooked,
   CAST(price_per_gpu_hour AS TEXT) AS pricePerGpuHour, CAST(deposited AS TEXT) AS deposited, CAST(fees AS TEXT) AS fees, origin, status,
@@ -47,8 +48,10 @@ export function listLeases(db: IndexerDb, f: LeaseFilter) {
   if (f.model !== undefined) where.push("gpu_model = ?") && args.push(f.model);
   const after = decodeCursor(f.cursor, ["number", "string"]);
   if (after) where.push("(created_slot, address) < (?, ?)") && args.push(after[0], after[1]);
-  const rows = stmt(db, `SELECT ${LEASE_COLUMNS} FROM leases ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY created_slot DESC, address DESC LIMIT ?`)
-    .all(...args, f.limit + 1) as LeaseRow[];
+  const rows = stmt(
+    db,
+    `SELECT ${LEASE_COLUMNS} FROM leases ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY created_slot DESC, address DESC LIMIT ?`,
+  ).all(...args, f.limit + 1) as LeaseRow[];
   const p = page(rows, f.limit, (r) => [r.createdSlot, r.address]);
   return { items: p.items.map((r) => ({ ...r, gpuModelName: gpuModelName(r.gpuModel) })), nextCursor: p.nextCursor };
 }
@@ -56,8 +59,10 @@ export function listLeases(db: IndexerDb, f: LeaseFilter) {
 export function leaseDetail(db: IndexerDb, address: string) {
   const row = stmt(db, `SELECT ${LEASE_COLUMNS} FROM leases WHERE address = ?`).get(address) as LeaseRow | undefined;
   if (!row) return undefined;
-  const cluster = stmt(db, `SELECT slot, device, gpus, first_hour AS firstHour, proven_hours AS provenHours, CAST(earned AS TEXT) AS earned, faults, released
-      FROM lease_devices WHERE lease = ? ORDER BY slot`)
-    .all(address) as { slot: number; device: string; gpus: number; firstHour: number; provenHours: number; earned: string; faults: number; released: number }[];
+  const cluster = stmt(
+    db,
+    `SELECT slot, device, gpus, first_hour AS firstHour, proven_hours AS provenHours, CAST(earned AS TEXT) AS earned, faults, released
+      FROM lease_devices WHERE lease = ? ORDER BY slot`,
+  ).all(address) as { slot: number; device: string; gpus: number; firstHour: number; provenHours: number; earned: string; faults: number; released: number }[];
   return { lease: { ...row, gpuModelName: gpuModelName(row.gpuModel) }, cluster: cluster.map((c) => ({ ...c, released: c.released === 1 })) };
 }

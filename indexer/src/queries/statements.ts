@@ -7,9 +7,15 @@ const CACHE = new WeakMap<Database.Database, Map<string, Database.Statement>>();
 
 export function stmt(db: IndexerDb, sql: string): Database.Statement {
   let m = CACHE.get(db.$client);
-  if (!m) CACHE.set(db.$client, (m = new Map()));
+  if (!m) {
+    m = new Map();
+    CACHE.set(db.$client, m);
+  }
   let s = m.get(sql);
-  if (!s) m.set(sql, (s = db.$client.prepare(sql)));
+  if (!s) {
+    s = db.$client.prepare(sql);
+    m.set(sql, s);
+  }
   return s;
 }
 

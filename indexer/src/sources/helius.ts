@@ -12,7 +12,20 @@ export const heliusBackfillSource = (program: string) => `helius:${program}`;
 
 /** The one helius-sdk method the backfill uses (a `createHelius(...)` client satisfies it). */
 export interface HeliusHistory {
-  getTransactionsForAddress(params: [string, { transactionDetails: "full"; sortOrder: "asc"; limit: number; paginationToken?: string | null; commitment?: "confirmed" | "finalized"; maxSupportedTransactionVersion?: 0; filters?: { slot?: { gte?: number } } }]): Promise<{ data: ReadonlyArray<unknown>; paginationToken: string | null }>;
+  getTransactionsForAddress(
+    params: [
+      string,
+      {
+        transactionDetails: "full";
+        sortOrder: "asc";
+        limit: number;
+        paginationToken?: string | null;
+        commitment?: "confirmed" | "finalized";
+        maxSupportedTransactionVersion?: 0;
+        filters?: { slot?: { gte?: number } };
+      },
+    ],
+  ): Promise<{ data: ReadonlyArray<unknown>; paginationToken: string | null }>;
 }
 
 export class WebhookRejected extends Error {
@@ -34,7 +47,7 @@ export function checkWebhookAuth(expected: string, got: string | undefined): voi
 /** Ingests one webhook delivery (already JSON-parsed); returns the number of new events. */
 export function ingestWebhook(pipeline: Pipeline, body: unknown): { transactions: number; events: number } {
   if (!Array.isArray(body)) throw new WebhookRejected(400, "webhook body must be a JSON array of transactions");
-  let txs;
+  let txs: ReturnType<typeof chainTxFromJson>[];
   try {
     txs = body.map((raw) => chainTxFromJson(raw, "confirmed"));
   } catch (e) {
@@ -48,7 +61,12 @@ export function ingestWebhook(pipeline: Pipeline, body: unknown): { transactions
 }
 
 /** Pages each program's history from its checkpoint to the end; returns the transactions read. */
-export async function heliusBackfill(pipeline: Pipeline, helius: HeliusHistory, programs: string[], opts: { limit?: number; commitment?: "confirmed" | "finalized" } = {}): Promise<number> {
+export async function heliusBackfill(
+  pipeline: Pipeline,
+  helius: HeliusHistory,
+  programs: string[],
+  opts: { limit?: number; commitment?: "confirmed" | "finalized" } = {},
+): Promise<number> {
   let total = 0;
   for (const program of programs) {
     const source = heliusBackfillSource(program);
@@ -61,7 +79,14 @@ export async function heliusBackfill(pipeline: Pipeline, helius: HeliusHistory, 
     for (;;) {
       const page = await helius.getTransactionsForAddress([
         program,
-        { transactionDetails: "full", sortOrder: "asc", limit: opts.limit ?? 100, commitment: opts.commitment ?? "finalized", maxSupportedTransactionVersion: 0, ...(token ? { paginationToken: token } : { filters: { slot: { gte: fromSlot } } }) },
+        {
+          transactionDetails: "full",
+          sortOrder: "asc",
+          limit: opts.limit ?? 100,
+          commitment: opts.commitment ?? "finalized",
+          maxSupportedTransactionVersion: 0,
+          ...(token ? { paginationToken: token } : { filters: { slot: { gte: fromSlot } } }),
+        },
       ]);
       const txs = page.data.map((raw) => chainTxFromJson(raw, opts.commitment ?? "finalized"));
       const lastSlot = txs.length > 0 ? txs[txs.length - 1].slot : fromSlot;

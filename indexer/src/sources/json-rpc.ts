@@ -42,7 +42,8 @@ export class JsonRpcClient {
     if (!Array.isArray(out)) {
       // A server that refuses the whole batch (rate limit, batches not supported) answers one error object.
       const error = (out as { error?: { code?: unknown; message?: unknown } } | null)?.error;
-      if (error && typeof error.message === "string") throw new JsonRpcError(typeof error.code === "number" ? error.code : -32603, `${this.url}: ${error.message}`);
+      if (error && typeof error.message === "string")
+        throw new JsonRpcError(typeof error.code === "number" ? error.code : -32603, `${this.url}: ${error.message}`);
       throw new Error(`${this.url} did not answer the batch with an array`);
     }
     const byId = new Map<unknown, { result?: T; error?: { code?: unknown; message?: unknown } }>();

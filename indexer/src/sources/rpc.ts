@@ -57,7 +57,10 @@ export class RpcSource {
       const until = this.pipeline.checkpoint(rpcSourceName(program))?.cursor;
       let before: string | undefined;
       for (;;) {
-        const page = await this.rpc.call<SignatureInfo[]>("getSignaturesForAddress", [program, { limit: pageSize, commitment: this.commitment, ...(before ? { before } : {}), ...(until ? { until } : {}) }]);
+        const page = await this.rpc.call<SignatureInfo[]>("getSignaturesForAddress", [
+          program,
+          { limit: pageSize, commitment: this.commitment, ...(before ? { before } : {}), ...(until ? { until } : {}) },
+        ]);
         if (page.length > 0 && !newest.has(program)) newest.set(program, page[0].signature);
         for (const info of page) {
           const known = infos.get(info.signature);
@@ -77,7 +80,12 @@ export class RpcSource {
     const position = new Map<string, number>();
     for (let i = 0; i < slots.length; i += batchSize) {
       const chunk = slots.slice(i, i + batchSize);
-      const blocks = await this.rpc.batch<{ signatures: string[] }>(chunk.map((slot) => ({ method: "getBlock", params: [slot, { transactionDetails: "signatures", rewards: false, commitment: this.commitment, maxSupportedTransactionVersion: 0 }] })));
+      const blocks = await this.rpc.batch<{ signatures: string[] }>(
+        chunk.map((slot) => ({
+          method: "getBlock",
+          params: [slot, { transactionDetails: "signatures", rewards: false, commitment: this.commitment, maxSupportedTransactionVersion: 0 }],
+        })),
+      );
       blocks.forEach((b, k) => {
         if (b instanceof JsonRpcError) throw new JsonRpcError(b.code, `getBlock ${chunk[k]}: ${b.message}`);
         if (b === null || !Array.isArray(b.signatures)) throw new Error(`getBlock ${chunk[k]} answered without the block's signatures`);
@@ -95,7 +103,12 @@ export class RpcSource {
     let done = 0;
     for (let i = 0; i < ordered.length; i += batchSize) {
       const chunk = ordered.slice(i, i + batchSize);
-      const fetched = await this.rpc.batch<unknown>(chunk.map((info) => ({ method: "getTransaction", params: [info.signature, { encoding: "json", commitment: this.commitment, maxSupportedTransactionVersion: 0 }] })));
+      const fetched = await this.rpc.batch<unknown>(
+        chunk.map((info) => ({
+          method: "getTransaction",
+          params: [info.signature, { encoding: "json", commitment: this.commitment, maxSupportedTransactionVersion: 0 }],
+        })),
+      );
       const txs: ChainTx[] = [];
       fetched.forEach((raw, k) => {
         if (raw instanceof JsonRpcError) throw raw;
@@ -127,7 +140,10 @@ export class RpcSource {
   async recheck(): Promise<{ promoted: number; rolledBack: number }> {
     const pending = this.pipeline.unfinalized();
     if (pending.length === 0) return { promoted: 0, rolledBack: 0 };
-    const statuses = await this.rpc.call<{ value: ({ confirmationStatus: Commitment } | null)[] }>("getSignatureStatuses", [pending.map((p) => p.signature), { searchTransactionHistory: true }]);
+    const statuses = await this.rpc.call<{ value: ({ confirmationStatus: Commitment } | null)[] }>("getSignatureStatuses", [
+      pending.map((p) => p.signature),
+      { searchTransactionHistory: true },
+    ]);
     const finalized: string[] = [];
     const gone: string[] = [];
     statuses.value.forEach((s, i) => {

@@ -20,8 +20,9 @@ export function chainTxFromJson(raw: unknown, commitment: Commitment, blockIndex
   const tx = field<Record<string, unknown>>(raw, "transaction", isObj, "transaction");
   const signatures = field<unknown[]>(tx, "signatures", (v) => Array.isArray(v) && v.length > 0 && typeof v[0] === "string", "transaction");
   const logs = meta.logMessages ?? [];
-  if (!Array.isArray(logs) || !logs.every((l) => typeof l === "string")) throw new MalformedTransaction("transaction: meta.logMessages must be an array of strings");
-  const index = blockIndex ?? (raw.indexWithinBlock ?? raw.transactionIndex ?? 0);
+  if (!Array.isArray(logs) || !logs.every((l) => typeof l === "string"))
+    throw new MalformedTransaction("transaction: meta.logMessages must be an array of strings");
+  const index = blockIndex ?? raw.indexWithinBlock ?? raw.transactionIndex ?? 0;
   if (!isSlot(index)) throw new MalformedTransaction("transaction: indexWithinBlock must be a non-negative integer");
   const blockTime = raw.blockTime ?? null;
   if (blockTime !== null && !Number.isSafeInteger(blockTime)) throw new MalformedTransaction("transaction: blockTime must be an integer or null");

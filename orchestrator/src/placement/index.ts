@@ -88,7 +88,7 @@ export class PlacementIndex {
   /** A device leased elsewhere (seen on chain) is no longer free. */
   markBusy(id: string): void {
     const rec = this.devices.get(id);
-    if (!rec || !rec.free) return;
+    if (!rec?.free) return;
     rec.free = false;
     rec.version++;
     this.region(rec.d).freeGpus -= rec.d.gpus;
@@ -146,9 +146,15 @@ export class PlacementIndex {
 
   private region(d: DeviceInfo): Region {
     let byRegion = this.models.get(d.model);
-    if (!byRegion) this.models.set(d.model, (byRegion = new Map()));
+    if (!byRegion) {
+      byRegion = new Map();
+      this.models.set(d.model, byRegion);
+    }
     let r = byRegion.get(d.region);
-    if (!r) byRegion.set(d.region, (r = { freeGpus: 0, groups: new Map() }));
+    if (!r) {
+      r = { freeGpus: 0, groups: new Map() };
+      byRegion.set(d.region, r);
+    }
     return r;
   }
 
@@ -175,7 +181,7 @@ export class PlacementIndex {
       const e = heap.pop();
       if (!e) return undefined;
       const rec = this.devices.get(e.d.id);
-      if (rec && rec.free && rec.version === e.version) return e;
+      if (rec?.free && rec.version === e.version) return e;
     }
   }
 }
