@@ -5,7 +5,7 @@
 // Prints a table with the goals; exits 1 if a goal is missed.
 // Run: node --no-allocation-site-pretenuring --import tsx bench/orchestrator.ts
 import path from "node:path";
-import { DeviceAgent, Orchestrator, RayHead, RayJobsClient } from "../orchestrator/src/index.ts";
+import { DeviceAgent, engineChain, Orchestrator, RayHead, RayJobsClient } from "../orchestrator/src/index.ts";
 import { HOUR, LeaseWorld, TOKENS } from "../tests/support/lease-world.ts";
 import { DECIMALS, type DeviceHandle, H100, ROOT } from "../tests/support/world.ts";
 import { GoalTable } from "./table.ts";
@@ -31,7 +31,7 @@ async function main() {
     const devices: DeviceHandle[] = await lw.stakedDevices(machines + SMALL_RUNS, H100, MACHINE_GPUS);
     const setupMs = performance.now() - t0;
     const orch = new Orchestrator({
-      engine: lw.engine,
+      chain: engineChain(lw.engine),
       ray,
       attester: lw.attester,
       agents: new Map(devices.map((d) => [d.address.toBase58(), new DeviceAgent(d.key)])),

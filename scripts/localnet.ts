@@ -48,7 +48,7 @@ import {
 import { createAssociatedTokenAccountIdempotentInstruction, getAssociatedTokenAddressSync } from "@solana/spl-token";
 import { Keypair, type PublicKey } from "@solana/web3.js";
 import { createApp, deviceHistory, openDb, Pipeline, SvmSource, startServer } from "../indexer/src/index.ts";
-import { DeviceAgent, Orchestrator, RayHead, RayJobsClient } from "../orchestrator/src/index.ts";
+import { DeviceAgent, engineChain, Orchestrator, RayHead, RayJobsClient } from "../orchestrator/src/index.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const argv = process.argv.slice(2);
@@ -268,7 +268,7 @@ async function main() {
     const ray = new RayJobsClient(head.dashboardUrl);
     const workload = path.join(ROOT, "orchestrator/workloads/batch_job.py");
     const orchestrator = new Orchestrator({
-      engine,
+      chain: engineChain(engine),
       ray,
       attester: operator,
       agents: new Map(fleet.map((f) => [f.key.publicKey.toBase58(), f.agent])),

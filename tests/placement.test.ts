@@ -2,7 +2,7 @@
 // reliability tie-breaks, bandwidth floors, no double booking, nothing reserved on failure, and
 // incremental updates.
 import { expect } from "chai";
-import { reliability } from "../orchestrator/src/orchestrator.ts";
+import { reliability } from "../orchestrator/src/devices.ts";
 import { type DeviceInfo, PlacementError, PlacementIndex } from "../orchestrator/src/placement/index.ts";
 
 let n = 0;

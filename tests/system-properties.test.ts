@@ -11,7 +11,7 @@
 // floor-rounding dust of at most one base unit per device settlement. After the keeper's pass no
 // ineligible device is nominated.
 
-import { coStakePda, deviceEligible, scheduleAmounts, toBigInt } from "@hourglass/client";
+import { coStakePda, deviceEligible, poolClockHour, provableEnd, scheduleAmounts, toBigInt } from "@hourglass/client";
 import { createTokenAccount, type TxResult } from "@hourglass/localchain";
 import { PublicKey } from "@solana/web3.js";
 import { expect } from "chai";
@@ -152,7 +152,7 @@ describe("system properties across staking, leases and rewards (fast-check, Lite
           } else if (o.kind === "uptime") {
             const d = devices[o.device];
             const p = await rw.pool();
-            const clock = Math.floor(Number((await h.engine.unixTime()) - toBigInt(p.startTime)) / HOUR);
+            const clock = poolClockHour(p, Number(await h.engine.unixTime()));
             const first = Math.max(nextUptime[o.device], clock - 2);
             if (first >= clock) continue;
             await rw.catchUp();
@@ -346,17 +346,17 @@ describe("system properties across staking, leases and rewards (fast-check, Lite
             const acc = await h.engine.getAccount(lease.lease.publicKey);
             if (!acc) continue;
             const { lease: l, slots } = L.decodeLease(acc.data);
-            const elapsed = Math.floor(Number((await h.engine.unixTime()) - toBigInt(l.origin)) / HOUR);
+            const end = provableEnd(l, Number(await h.engine.unixTime()));
             const atts = slots
               .map((s, i) => ({ s, i }))
-              .filter(({ s }) => s.nextHour < Math.min(elapsed, l.hoursBooked))
+              .filter(({ s }) => s.nextHour < end)
               .slice(0, 5);
             if (atts.length === 0) continue;
             res = await lw.send(
               "prove_time",
               await lw.proveIxs(
                 lease,
-                atts.map(({ s, i }) => lw.attest(lease, i, s.nextHour, Math.min(elapsed, l.hoursBooked) - s.nextHour)),
+                atts.map(({ s, i }) => lw.attest(lease, i, s.nextHour, end - s.nextHour)),
               ),
               [lw.attester],
             );

@@ -1,6 +1,7 @@
 // @hourglass/client: the SDK wallets and services import. This is its one public entry point.
 
 export * from "./errors.ts";
+export * from "./hours.ts";
 export * from "./idl.ts";
 export * from "./keys.ts";
 export * from "./leases/index.ts";

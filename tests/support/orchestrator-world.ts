@@ -4,7 +4,7 @@
 import path from "node:path";
 import type { ObservedEngine } from "@hourglass/localchain";
 import type { PublicKey } from "@solana/web3.js";
-import { DeviceAgent, Orchestrator, type OrchestratorOptions, type RayHead, type RayJobsClient } from "../../orchestrator/src/index.ts";
+import { DeviceAgent, engineChain, Orchestrator, type OrchestratorOptions, type RayHead, type RayJobsClient } from "../../orchestrator/src/index.ts";
 import { LeaseWorld } from "./lease-world.ts";
 import { DECIMALS, H100, ROOT } from "./world.ts";
 
@@ -32,7 +32,7 @@ export async function orchestratorWorld(o: OrchestratorWorldOptions) {
   const make = (extra: Partial<OrchestratorOptions> = {}) =>
     new Orchestrator({
       ...extra,
-      engine: o.engine ? o.engine(lw.engine) : lw.engine,
+      chain: engineChain(o.engine ? o.engine(lw.engine) : lw.engine),
       ray: o.ray,
       attester: lw.attester,
       agents,

@@ -6,6 +6,7 @@
 import {
   coRewardPda,
   deviceRewardPda,
+  poolBehind,
   poolPda,
   REWARDS_PROGRAM_ID,
   RewardsClient,
@@ -125,13 +126,7 @@ export class RewardsWorld {
 
   /** Cranks until the pool has emitted every ended hour. */
   async catchUp(): Promise<void> {
-    for (;;) {
-      const p = await this.pool();
-      const now = await this.engine.unixTime();
-      const clock = Math.floor(Number(now - toBigInt(p.startTime)) / HOUR);
-      if (p.nextHour >= clock) return;
-      await this.crank();
-    }
+    while (poolBehind(await this.pool(), Number(await this.engine.unixTime()))) await this.crank();
   }
 
   /** `hours` hours pass: the pool is cranked through them and `model` emits them on the schedule. */
