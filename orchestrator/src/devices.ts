@@ -53,21 +53,18 @@ export class DeviceBook {
 
   /** A device proved hours, or was faulted: its reliability moves. */
   proved(device: string, hours: number): void {
-    this.history(device, (f) => {
-      f.proven += hours;
-    });
+    this.rerank(device, hours, 0);
   }
 
   faulted(device: string): void {
-    this.history(device, (f) => {
-      f.faults += 1;
-    });
+    this.rerank(device, 0, 1);
   }
 
-  private history(device: string, change: (f: DeviceFacts) => void) {
+  private rerank(device: string, hours: number, faults: number) {
     const f = this.facts.get(device);
     if (!f) return;
-    change(f);
+    f.proven += hours;
+    f.faults += faults;
     this.index.update(device, { reliability: reliability(f.proven, f.faults) });
   }
 
