@@ -1,9 +1,8 @@
 // The orchestrator's placement index: exact GPU counts from matching devices, fewest regions, price and
 // reliability tie-breaks, bandwidth floors, no double booking, nothing reserved on failure, and
 // incremental updates.
+import { type DeviceInfo, PlacementError, PlacementIndex, reliability } from "@hourglass/orchestrator";
 import { expect } from "chai";
-import { reliability } from "../orchestrator/src/devices.ts";
-import { type DeviceInfo, PlacementError, PlacementIndex } from "../orchestrator/src/placement/index.ts";
 
 let n = 0;
 const dev = (p: Partial<DeviceInfo>): DeviceInfo => ({ id: `d${n++}`, model: 1, gpus: 8, region: 840, bandwidthTier: 3, price: 100n, reliability: 1, ...p });

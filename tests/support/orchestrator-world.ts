@@ -3,8 +3,8 @@
 
 import path from "node:path";
 import type { ObservedEngine } from "@hourglass/localchain";
+import { DeviceAgent, engineChain, Orchestrator, type OrchestratorOptions, type RayHead, type RayJobsClient } from "@hourglass/orchestrator";
 import type { PublicKey } from "@solana/web3.js";
-import { DeviceAgent, engineChain, Orchestrator, type OrchestratorOptions, type RayHead, type RayJobsClient } from "../../orchestrator/src/index.ts";
 import { LeaseWorld } from "./lease-world.ts";
 import { DECIMALS, H100, ROOT } from "./world.ts";
 
