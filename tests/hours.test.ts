@@ -1,7 +1,8 @@
 // The client's hour rules (client/src/hours.ts) against the programs: a lease driven in LiteSVM across
 // hour boundaries, second by second where a rule flips, and at each point the instruction the rule
 // speaks of is sent: the program must accept it exactly when the rule says so (prove_time of an hour
-// not yet ended or past its grace, report_fault, pause, complete, through a pause and a resume), and
+// not yet ended or past its grace, report_fault, pause, complete, through a pause, a resume and an
+// early termination), and
 // the rewards pool's crank exactly when `poolBehind` says the pool is behind its clock.
 
 import type { Idl } from "@coral-xyz/anchor";
@@ -176,6 +177,30 @@ describe("hour rules (client) agree with the programs", () => {
     expect(l.status).to.equal(LeaseStatus.Settled);
     expect(completable(l, await now())).to.equal(false);
     expect(provableHours(l, (await lw.state(open)).slots[0], await now())).to.equal(null);
+  });
+
+  it("a terminated lease: its end is the hours that ran, proven in grace, settled at end plus grace", async () => {
+    const [device] = await lw.stakedDevices(1, H100, 1);
+    open = await lw.open(await lw.newRenter(), { gpus: 1, hours: 3, price: TOKENS, gpuModel: H100.code, maxDevices: 1 });
+    await lw.assign(open, device);
+    const origin = Number(toBigInt((await lw.state(open)).lease.origin));
+    await at(origin + HOUR + 600);
+    const ix = await lw.leases.terminate({
+      renter: open.renter.wallet.publicKey,
+      lease: open.lease.publicKey,
+      escrow: open.escrow.publicKey,
+      renterTokens: open.renterTokens,
+    });
+    await lw.ok("terminate", ix, [open.renter.wallet]);
+    const { lease: l } = await lw.state(open);
+    expect([l.status, l.hoursBooked, leaseEnd(l), leaseHour(l, await now())]).to.deep.equal([LeaseStatus.Terminated, 1, origin + HOUR, 1]);
+    expect(pausable(l, await now())).to.equal(false);
+    await prove(0, 1, 1, "FutureHour");
+    await prove(0, 0, 1, "FutureHour");
+    await at(origin + HOUR + GRACE - 1);
+    await complete();
+    await at(origin + HOUR + GRACE);
+    await complete();
   });
 
   it("the pool's clock: crank emits exactly when the pool is behind it", async () => {
