@@ -2,8 +2,7 @@
 // hour boundaries, second by second where a rule flips, and at each point the instruction the rule
 // speaks of is sent: the program must accept it exactly when the rule says so (prove_time of an hour
 // not yet ended or past its grace, report_fault, pause, complete, through a pause, a resume and an
-// early termination), and
-// the rewards pool's crank exactly when `poolBehind` says the pool is behind its clock.
+// early termination), and the rewards pool's crank exactly when `poolBehind` says it is behind.
 
 import type { Idl } from "@coral-xyz/anchor";
 import {
