@@ -16,6 +16,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseArgs, UsageError } from "@hourglass/cli";
 import {
   configPda,
   LEASES_PROGRAM_ID,
@@ -51,45 +52,46 @@ import { createApp, deviceHistory, openDb, Pipeline, SvmSource, startServer } fr
 import { DeviceAgent, Orchestrator, RayHead, RayJobsClient } from "../orchestrator/src/index.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const argv = process.argv.slice(2);
-const args = new Set<string>();
-const ports = { "--rpc-port": 8899, "--ray-port": 6379, "--ray-dashboard-port": 8265, "--explorer-port": 8787 };
-let dbFile = path.join(path.resolve(path.dirname(fileURLToPath(import.meta.url)), ".."), "target/localnet/indexer.sqlite");
-/** While serving, real seconds per simulated hour (0: the clock stands still). */
-let hourSeconds = 60;
-for (let i = 0; i < argv.length; i++) {
-  const a = argv[i];
-  if (a === "--hour-seconds") {
-    const v = argv[++i];
-    if (!v || !/^\d+$/.test(v) || Number(v) > 86_400) {
-      console.error("localnet: --hour-seconds needs a whole number of seconds (0-86400; 0 stops the clock)");
-      process.exit(2);
-    }
-    hourSeconds = Number(v);
-  } else if (a in ports) {
-    const v = argv[++i];
-    if (!v || !/^\d+$/.test(v) || Number(v) > 65_535) {
-      console.error(`localnet: ${a} needs a port number (0-65535)`);
-      process.exit(2);
-    }
-    ports[a as keyof typeof ports] = Number(v);
-  } else if (a === "--db") {
-    const v = argv[++i];
-    if (!v || v.startsWith("--")) {
-      console.error("localnet: --db needs a file path for the indexer's SQLite database");
-      process.exit(2);
-    }
-    dbFile = path.resolve(v);
-  } else if (a === "--once" || a === "--json") {
-    args.add(a);
-  } else {
-    console.error(
-      `localnet: unknown option ${a} (known: --once, --json, --rpc-port N, --ray-port N, --ray-dashboard-port N, --explorer-port N, --db PATH, --hour-seconds N)`,
-    );
-    process.exit(2);
-  }
+/** The launcher's options (the CLI's parser), with what each needs; flags: --once, --json. */
+const OPTIONS = {
+  "rpc-port": "a port number (0-65535)",
+  "ray-port": "a port number (0-65535)",
+  "ray-dashboard-port": "a port number (0-65535)",
+  "explorer-port": "a port number (0-65535)",
+  db: "a file path for the indexer's SQLite database",
+  "hour-seconds": "a whole number of seconds (0-86400; 0 stops the clock)",
+};
+/** The command line, parsed and checked before anything starts (a bad one: a message and exit 2). */
+function commandLine(argv: string[]) {
+  const p = parseArgs(["localnet", ...argv], { flags: ["once", "json"], options: OPTIONS });
+  const port = (name: keyof typeof OPTIONS, dflt: number) => p.int(name, 0, 65_535) ?? dflt;
+  const db = p.opt("db");
+  const line = {
+    once: p.flag("once"),
+    json: p.flag("json"),
+    ports: {
+      "--rpc-port": port("rpc-port", 8899),
+      "--ray-port": port("ray-port", 6379),
+      "--ray-dashboard-port": port("ray-dashboard-port", 8265),
+      "--explorer-port": port("explorer-port", 8787),
+    },
+    dbFile: db === undefined ? path.join(ROOT, "target/localnet/indexer.sqlite") : path.resolve(db),
+    /** While serving, real seconds per simulated hour (0: the clock stands still). */
+    hourSeconds: p.int("hour-seconds", 0, 86_400) ?? 60,
+  };
+  p.done();
+  return line;
 }
-const json = args.has("--json");
+let cmd: ReturnType<typeof commandLine>;
+try {
+  cmd = commandLine(process.argv.slice(2));
+} catch (e) {
+  if (!(e instanceof UsageError)) throw e;
+  console.error(`localnet: ${e.message}`);
+  process.exit(2);
+}
+const { ports, dbFile, hourSeconds } = cmd;
+const json = cmd.json;
 const log = (msg: string) => {
   if (!json) console.log(msg);
 };
@@ -347,7 +349,7 @@ async function main() {
       );
       console.log(`  up in ${summary.startedInMs} ms`);
     }
-    if (args.has("--once")) return;
+    if (cmd.once) return;
     console.log(`\n  Explorer: ${explorer.url}\n`);
     const rpc = await startRpcServer(engine, ports["--rpc-port"], { airdrop: true });
     const wallet = await demoRenter(engine, admin, mint);
