@@ -22,7 +22,6 @@ import {
   LEASES_PROGRAM_ID,
   LeaseStatus,
   LeasesClient,
-  leaseAuthorityPda,
   marketPda,
   minimumStake,
   networkTreasuryPda,
@@ -35,9 +34,11 @@ import {
   toBigInt,
 } from "@hourglass/client";
 import {
-  createMint,
+  bootstrapNetwork,
   createTokenAccount,
   type Engine,
+  LOCALNET_PARAMS_FILE,
+  loadNetworkParams,
   mintTo,
   type ObservedEngine,
   observe,
@@ -103,10 +104,14 @@ const FLEET = [
   { code: 3, name: "RTX 4090", multiplierBps: 10_000, gpus: 2, vramGb: 24, machines: 3 },
   { code: 4, name: "RTX 4070", multiplierBps: 2_500, gpus: 1, vramGb: 12, machines: 3 },
 ];
-const DECIMALS = 6;
+/** The network's parameters (network/localnet.json), with the fleet's GPU tiers. */
+const NETWORK = loadNetworkParams(LOCALNET_PARAMS_FILE, {
+  staking: { gpuTiers: FLEET.map((gpu) => ({ modelCode: gpu.code, multiplierBps: gpu.multiplierBps })) },
+});
+const DECIMALS = NETWORK.decimals;
 const UNIT = 10n ** BigInt(DECIMALS);
-const HOUR = 3600;
-const GRACE_SECONDS = 25 * HOUR;
+const HOUR = NETWORK.hourLengthSeconds;
+const GRACE_SECONDS = NETWORK.market.gracePeriodSeconds;
 const RAY_GPUS = 32;
 const SCENARIO_GPUS = 16;
 const SCENARIO_HOURS = 3;
@@ -151,75 +156,14 @@ async function main() {
   await engine.airdrop(operator.publicKey, 1_000_000_000_000n);
 
   log("[2/6] creating the mints, the staking Config, the lease Market and the emission pool");
-  const mint = await createMint(engine, admin, admin.publicKey, DECIMALS);
-  const stableMint = await createMint(engine, admin, admin.publicKey, DECIMALS);
-  const treasury = await createTokenAccount(engine, admin, mint, admin.publicKey);
-  const stableTreasury = await createTokenAccount(engine, admin, stableMint, admin.publicKey);
-  await must(
-    engine,
-    "initialize_config",
-    [await staking.initializeConfig({ authority: admin.publicKey, stakeMint: mint, treasury, unbondingPeriodSeconds: 14 * 24 * 3600, maxSlashBps: 1_000 })],
-    [admin],
-  );
-  await must(
-    engine,
-    "update_config",
-    [
-      await staking.updateConfig({
-        authority: admin.publicKey,
-        treasury,
-        unbondingPeriodSeconds: 14 * 24 * 3600,
-        maxSlashBps: 1_000,
-        leaseAuthority: leaseAuthorityPda()[0],
-      }),
-    ],
-    [admin],
-  );
-  await must(engine, "set_attester", [await staking.setAttester({ authority: admin.publicKey, attester: operator.publicKey, enabled: true })], [admin]);
-  await must(
-    engine,
-    "initialize_market",
-    [
-      await leases.initializeMarket({
-        authority: admin.publicKey,
-        networkMint: mint,
-        stableMint,
-        stableTreasury,
-        gracePeriodSeconds: GRACE_SECONDS,
-        hourLengthSeconds: HOUR,
-        renterFeeBps: 25,
-        supplierFeeBps: 25,
-        stableSurchargeBps: 200,
-        faultSlashBps: 500,
-      }),
-    ],
-    [admin],
-  );
-  for (const gpu of FLEET) {
-    await must(
-      engine,
-      "set_gpu_tier",
-      [await staking.setGpuTier({ authority: admin.publicKey, modelCode: gpu.code, multiplierBps: gpu.multiplierBps })],
-      [admin],
-    );
-  }
-
-  const rewardMint = await createMint(engine, admin, poolPda()[0], DECIMALS);
-  await must(
-    engine,
-    "initialize_pool",
-    [
-      await rewards.initializePool({
-        authority: admin.publicKey,
-        rewardMint,
-        hourLengthSeconds: HOUR,
-        graceHours: 2,
-        breakerWindowHours: 24,
-        breakerCap: 1_000_000n * 10n ** BigInt(DECIMALS),
-      }),
-    ],
-    [admin],
-  );
+  const network = await bootstrapNetwork(engine, NETWORK, {
+    authority: admin,
+    attesters: [operator.publicKey],
+  });
+  const mint = network.stakeMint!;
+  const stableMint = network.stableMint!;
+  const treasury = network.treasury!;
+  const rewardMint = network.rewardMint!;
 
   log("[3/6] simulated suppliers register and stake devices");
   const devices: { device: string; model: string; gpus: number; stake: string; registerCu: number; stakeCu: number }[] = [];
@@ -325,7 +269,7 @@ async function main() {
       console.log(`  leases program   ${summary.programs.leases}`);
       console.log(`  rewards program  ${summary.programs.rewards}`);
       console.log(`  config           ${summary.config}`);
-      console.log(`  market           ${summary.market} (network and stable mints, 1 h hours, 25 h grace)`);
+      console.log(`  market           ${summary.market} (network and stable mints, ${HOUR / 3600} h hours, ${GRACE_SECONDS / 3600} h grace)`);
       console.log(`  attester         ${summary.attester}`);
       console.log(`  emission pool    ${summary.pool} (reward mint ${summary.rewardMint})`);
       console.log(`  stake mint       ${summary.stakeMint}`);
