@@ -1,16 +1,17 @@
 // The main job, on its embedded default: an in-process SVM (LiteSVM) with the Hourglass programs
-// deployed from target/deploy, a stake mint, an initialised staking Config with GPU tiers, simulated
-// suppliers registering and staking devices, a local Ray head declaring logical GPUs, and the
-// orchestrator. Then the scripted scenario: a renter opens a 16-GPU H100 cluster lease for 3 hours, the
-// orchestrator places it and runs the shipped batch workload on Ray, simulated hours pass and are
-// proven, the lease settles, block rewards are emitted and a supplier claims them. Prints a summary and
-// keeps the network up until interrupted, serving Solana JSON-RPC on 127.0.0.1 (port 8899,
-// `--rpc-port N`) with the orchestrator placing leases opened through it; `--once` exits after the
-// summary, `--json` prints it as JSON; `--ray-port N` / `--ray-dashboard-port N` move the Ray head;
-// `--hour-seconds N` sets how many real seconds a simulated hour takes while serving (default 60).
-// The indexer follows the chain from its first transaction (in-process source) into a SQLite file
-// (target/localnet/indexer.sqlite, `--db PATH`) and serves the API and explorer on 127.0.0.1:8787
-// (`--explorer-port N`) from the start.
+// deployed from target/deploy, the network set up by bootstrapNetwork from network/localnet.json (the
+// mints, the staking Config with GPU tiers, the lease Market, the emission pool), simulated suppliers
+// registering and staking devices, a local Ray head declaring logical GPUs, and the orchestrator. Then
+// the scripted scenario: a renter opens a 16-GPU H100 cluster lease for 3 hours, the orchestrator
+// places it and runs the shipped batch workload on Ray, simulated hours pass and are proven, the lease
+// settles, block rewards are emitted and a supplier claims them. Prints a summary and keeps the network
+// up until interrupted, serving Solana JSON-RPC on 127.0.0.1 (port 8899, `--rpc-port N`) with the
+// orchestrator placing leases opened through it; `--once` exits after the summary, `--json` prints it
+// as JSON; `--ray-port N` / `--ray-dashboard-port N` move the Ray head; `--hour-seconds N` sets how
+// many real seconds a simulated hour takes while serving (default 60). The indexer follows the chain
+// from its first transaction (in-process source) into a SQLite file (target/localnet/indexer.sqlite,
+// `--db PATH`) and serves the API and explorer on 127.0.0.1:8787 (`--explorer-port N`) from the start.
+// The flags are parsed with the CLI's parseArgs; a bad one is refused with what it needs (exit 2).
 
 import fs from "node:fs";
 import os from "node:os";
