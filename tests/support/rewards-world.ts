@@ -70,7 +70,8 @@ export class RewardsWorld {
     await w.engine.airdrop(attester.publicKey, 10_000_000_000n);
     rw.rewardMint = net.rewardMint!;
     rw.cu.set("initialize_pool", programComputeUnits(net.results.get("initialize_pool")!.logs, REWARDS_PROGRAM_ID));
-    rw.sent++;
+    rw.sent++; // initialize_pool is one of this world's rewards transactions
+
     return rw;
   }
 
