@@ -5,6 +5,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import {
+  CoreError,
   coStakePda,
   gpuTierPda,
   LEASES_PROGRAM_ID,
@@ -25,9 +26,9 @@ import BN from "bn.js";
 import { expect } from "chai";
 import { DECIMALS, H100, PROGRAMS, PROGRAMS_DIR, ROOT, World } from "./support/world.ts";
 
-const NOT_ENOUGH_ACCOUNTS = 6012;
-const INVALID_INSTRUCTION_DATA = 6010;
-const UNKNOWN_INSTRUCTION = 6011;
+const NOT_ENOUGH_ACCOUNTS = CoreError.NotEnoughAccounts;
+const INVALID_INSTRUCTION_DATA = CoreError.InvalidInstructionData;
+const UNKNOWN_INSTRUCTION = CoreError.UnknownInstruction;
 
 const camel = (s: string) => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
