@@ -167,11 +167,12 @@ function programFile(p: Program, shared: Set<number>): string {
   const addressName = `${p.key.toUpperCase()}_ADDRESS`;
   const values = "V";
   let s = header(p.file);
-  s += 'import { PublicKey } from "@solana/web3.js";\nimport type BN from "bn.js";\n';
+  // PublicKey is a value only where a constant is a key.
+  const keyConstant = idl.constants.some((c) => c.type === "pubkey");
+  s += `import ${keyConstant ? "" : "type "}{ PublicKey } from "@solana/web3.js";\nimport type BN from "bn.js";\n`;
   s += 'import type { AnchorValues, EventPosition, EventValues } from "./common.ts";\n\n';
-  s += `/** The ${p.key} program's address (from Anchor.toml, through the IDL). */\n`;
-  s += `export const ${addressName} = "${idl.address}";\n`;
-  s += `/** The ${p.key} program's address as a key. */\nexport const ${addressName}_KEY = new PublicKey(${addressName});\n\n`;
+  s += `/** The ${p.key} program's address (from Anchor.toml, through the IDL; as a key: the client's ${p.key.toUpperCase()}_PROGRAM_ID). */\n`;
+  s += `export const ${addressName} = "${idl.address}";\n\n`;
 
   // Constants.
   s += "// Constants (the interface crate's, through the IDL's `constants`).\n\n";

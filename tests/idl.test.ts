@@ -16,6 +16,7 @@ import {
   leases,
   leasesIdl,
   leasesProgram,
+  parseEvents,
   REWARDS_PROGRAM_ID,
   rewards,
   rewardsIdl,
@@ -255,7 +256,20 @@ describe("generated client constants agree with the programs", () => {
     const tooFast = await register(1, staking.MAX_BANDWIDTH_TIER + 1);
     await w.rejects(tooFast.ix, [supplier.wallet, tooFast.key], StakingError.InvalidBandwidthTier);
     const most = await register(staking.MAX_GPUS, staking.MAX_BANDWIDTH_TIER);
-    await w.ok("register_device", most.ix, [supplier.wallet, most.key]);
+    const registered = await w.ok("register_device", most.ix, [supplier.wallet, most.key]);
+    // The typed event union: a switch on the name narrows the data to the event's fields.
+    const seen: number[] = [];
+    for (const e of parseEvents(stakingIdl, registered.logs)) {
+      switch (e.name) {
+        case "DeviceRegistered":
+          seen.push(e.data.gpu_count, e.data.bandwidth_tier);
+          expect(e.data.device.equals(most.key.publicKey)).to.equal(true);
+          break;
+        default:
+          throw new Error(`unexpected ${e.name}`);
+      }
+    }
+    expect(seen).to.deep.equal([staking.MAX_GPUS, staking.MAX_BANDWIDTH_TIER]);
     // Status codes and the Device layout: a new device is active, a paused one paused, at the status offset.
     const device = (await w.engine.getAccount(most.key.publicKey))!;
     expect(device.data.length).to.equal(staking.DeviceLayout.size);

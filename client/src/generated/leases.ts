@@ -5,10 +5,8 @@ import { PublicKey } from "@solana/web3.js";
 import type BN from "bn.js";
 import type { AnchorValues, EventPosition, EventValues } from "./common.ts";
 
-/** The leases program's address (from Anchor.toml, through the IDL). */
+/** The leases program's address (from Anchor.toml, through the IDL; as a key: the client's LEASES_PROGRAM_ID). */
 export const LEASES_ADDRESS = "G7JXUGJD2o2iqmPd8LBVE2gvrBRAuQAEKXpm3y54oVNM";
-/** The leases program's address as a key. */
-export const LEASES_ADDRESS_KEY = new PublicKey(LEASES_ADDRESS);
 
 // Constants (the interface crate's, through the IDL's `constants`).
 
