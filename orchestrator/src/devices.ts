@@ -2,7 +2,7 @@
 // and the placement index it keeps in step: a device is placeable while its agent is ours and its
 // stake meets the minimum; busy while leased; its reliability follows its proofs and faults.
 
-import { minimumStake, toBigInt } from "@hourglass/client";
+import { DeviceStatus, minimumStake, toBigInt } from "@hourglass/client";
 import { PublicKey } from "@solana/web3.js";
 import type { DeviceAgent } from "./agent.ts";
 import type { Operator } from "./operator.ts";
@@ -68,9 +68,9 @@ export class DeviceBook {
     this.index.update(device, { reliability: reliability(f.proven, f.faults) });
   }
 
-  /** The staking program's device status: 0 is free, anything else is leased (or paused). */
+  /** The staking program's device status: active is free, anything else is leased (or paused). */
   statusChanged(device: string, status: number): void {
-    if (status === 0) this.index.release(device);
+    if (status === DeviceStatus.Active) this.index.release(device);
     else this.index.markBusy(device);
   }
 
@@ -120,7 +120,7 @@ export class DeviceBook {
         faults: past?.faults ?? 0,
       });
       this.refresh(device);
-      if (d.status !== 0) this.index.markBusy(device);
+      if (d.status !== DeviceStatus.Active) this.index.markBusy(device);
     }
   }
 }

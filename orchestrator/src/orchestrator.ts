@@ -6,7 +6,7 @@
 // state from the chain and Ray.
 
 import { type LeaseAccount, LeaseStatus, type SlotAccount, toBigInt } from "@hourglass/client";
-import { type Keypair, PublicKey } from "@solana/web3.js";
+import type { Keypair, PublicKey } from "@solana/web3.js";
 import type { DeviceAgent } from "./agent.ts";
 import type { Chain, ChainEvent } from "./chain/port.ts";
 import { DeviceBook, type DeviceHistory } from "./devices.ts";
@@ -101,48 +101,44 @@ export class Orchestrator {
   async drain(): Promise<void> {
     while (this.queue.length > 0) {
       const e = this.queue.shift()!;
-      const s = (k: string) => {
-        const v = e.data[k];
-        return v !== null && typeof v === "object" && "toArrayLike" in v ? toBigInt(v).toString() : String(v);
-      };
-      const n = (k: string) => Number(e.data[k]);
-      const big = (k: string) => toBigInt(e.data[k]);
       switch (e.name) {
         case "DeviceRegistered":
-          this.devices.registered(s("device"), {
-            model: n("gpu_model"),
-            gpus: n("gpu_count"),
-            region: n("region"),
-            bandwidthTier: n("bandwidth_tier"),
-            multiplierBps: n("multiplier_bps"),
+          this.devices.registered(e.data.device.toBase58(), {
+            model: e.data.gpu_model,
+            gpus: e.data.gpu_count,
+            region: e.data.region,
+            bandwidthTier: e.data.bandwidth_tier,
+            multiplierBps: e.data.multiplier_bps,
           });
           break;
         case "Staked":
+          this.devices.staked(e.data.device.toBase58(), toBigInt(e.data.total_stake));
+          break;
         case "UnstakeRequested":
         case "DeviceSlashed":
-          this.devices.staked(s("device"), big(e.name === "Staked" ? "total_stake" : "remaining_stake"));
+          this.devices.staked(e.data.device.toBase58(), toBigInt(e.data.remaining_stake));
           break;
         case "TimeProven":
-          this.devices.proved(s("device"), n("hour_count"));
+          this.devices.proved(e.data.device.toBase58(), e.data.hour_count);
           break;
         case "DeviceFaulted":
-          this.devices.faulted(s("device"));
+          this.devices.faulted(e.data.device.toBase58());
           break;
         case "DeviceStatusChanged":
-          this.devices.statusChanged(s("device"), n("status"));
+          this.devices.statusChanged(e.data.device.toBase58(), e.data.status);
           break;
         case "DeviceDeregistered":
-          this.devices.deregistered(s("device"));
+          this.devices.deregistered(e.data.device.toBase58());
           break;
         case "LeaseCreated":
-          await this.scheduler.created(new PublicKey(s("lease")), n("gpu_model"), n("gpu_count"));
+          await this.scheduler.created(e.data.lease, e.data.gpu_model, e.data.gpu_count);
           break;
         case "LeaseExtended":
-          if (n("resumed") !== 0) await this.jobs.resume(s("lease"));
+          if (e.data.resumed !== 0) await this.jobs.resume(e.data.lease.toBase58());
           break;
         case "LeaseTerminated":
         case "LeasePaused":
-          await this.jobs.stop(s("lease"));
+          await this.jobs.stop(e.data.lease.toBase58());
           break;
       }
     }

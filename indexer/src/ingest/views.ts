@@ -1,12 +1,12 @@
 // Folds events into the explorer views. `apply` is called once per new event in chain order; `reset`
 // empties the views so the pipeline can replay the event log after history changed underneath them.
 // Statements are prepared once; every amount is bound as a BigInt (SQLite INTEGER is 64-bit).
+import { DeviceStatus } from "@hourglass/client";
 import type Database from "better-sqlite3";
 import type { ChainEvent, EventData } from "./chain-tx.ts";
 
 const NO_LEASE = "11111111111111111111111111111111";
-/** The staking program's DeviceStatus::Leased. */
-const LEASED = 2;
+const LEASED = DeviceStatus.Leased;
 /** Bumped whenever the fold changes what a view holds: a database folded by an older version is
  *  replayed from its event log when the pipeline opens it. */
 export const VIEWS_VERSION = "2";

@@ -4,7 +4,7 @@
 // (sendTransaction, getMultipleAccounts, getBlockTime, logsSubscribe) implements the same port.
 
 import type { Idl } from "@coral-xyz/anchor";
-import { type DecodedEvent, leasesIdl, parseEvents, rewardsIdl, stakingIdl } from "@hourglass/client";
+import { type HourglassEvent, leasesIdl, parseEvents, rewardsIdl, stakingIdl } from "@hourglass/client";
 import type { AccountInfo, Keypair, PublicKey, TransactionInstruction } from "@solana/web3.js";
 
 /** What became of a sent transaction. */
@@ -17,8 +17,8 @@ export interface SendOutcome {
   errorCode: number | null;
 }
 
-/** One event of the Hourglass programs, in the order its transaction emitted it. */
-export type ChainEvent = DecodedEvent;
+/** One event of the Hourglass programs (narrow it on `name`), in the order its transaction emitted it. */
+export type ChainEvent = HourglassEvent;
 
 export interface Chain {
   /**
