@@ -4,21 +4,20 @@
 // not yet ended or past its grace, report_fault, pause, complete, through a pause, a resume and an
 // early termination), and the rewards pool's crank exactly when `poolBehind` says it is behind.
 
-import type { Idl } from "@coral-xyz/anchor";
 import {
   completable,
   faultable,
   LeaseStatus,
+  LeasesError,
   leaseEnd,
   leaseHour,
   leaseHourStart,
-  leasesIdl,
   pausable,
   poolBehind,
   poolClockHour,
   proofDeadline,
   provableHours,
-  rewardsIdl,
+  RewardsError,
   SlotStatus,
   toBigInt,
 } from "@hourglass/client";
@@ -29,7 +28,6 @@ import { RewardsWorld } from "./support/rewards-world.ts";
 import { H100 } from "./support/world.ts";
 
 const GRACE = 1_800;
-const code = (idl: Idl, name: string) => idl.errors!.find((e) => e.name === name)!.code;
 
 describe("hour rules (client) agree with the programs", () => {
   let lw: LeaseWorld;
@@ -42,11 +40,17 @@ describe("hour rules (client) agree with the programs", () => {
     if (d > 0) await lw.engine.warp(d);
   };
   /** Sends `ixs`: it must go through when `rule` holds and be refused with `refusal` otherwise. */
-  const agree = async (rule: boolean, what: string, ixs: TransactionInstruction | TransactionInstruction[], signers: Keypair[], refusal: string) => {
+  const agree = async (
+    rule: boolean,
+    what: string,
+    ixs: TransactionInstruction | TransactionInstruction[],
+    signers: Keypair[],
+    refusal: keyof typeof LeasesError,
+  ) => {
     if (rule) await lw.ok(what, ixs, signers);
-    else await lw.rejects(ixs, signers, code(leasesIdl, refusal), open);
+    else await lw.rejects(ixs, signers, LeasesError[refusal], open);
   };
-  const prove = async (slot: number, first: number, count: number, refusal: string) => {
+  const prove = async (slot: number, first: number, count: number, refusal: keyof typeof LeasesError) => {
     const { lease: l, slots } = await lw.state(open);
     const hours = provableHours(l, slots[slot], await now());
     await agree(
@@ -210,7 +214,7 @@ describe("hour rules (client) agree with the programs", () => {
       const p = await pool();
       const ix = await rw.rewards.crank({ caller: rw.attester.publicKey, rewardMint: rw.rewardMint });
       if (poolBehind(p, await t())) await rw.ok("crank", ix, [rw.attester]);
-      else await rw.rejects(ix, [rw.attester], code(rewardsIdl, "NothingToEmit"));
+      else await rw.rejects(ix, [rw.attester], RewardsError.NothingToEmit);
     };
     const start = Number(toBigInt((await pool()).startTime));
     await rw.engine.warp(start + HOUR - 1 - (await t()));
