@@ -5,8 +5,7 @@ import { HTTPException } from "hono/http-exception";
 import { mountPages } from "../pages/routes.ts";
 import { BadCursor } from "../queries/cursor.ts";
 import type { Deps } from "./deps.ts";
-import { handlers } from "./handlers.ts";
-import * as R from "./routes.ts";
+import { mountApi } from "./handlers.ts";
 import { describeIssues } from "./schemas.ts";
 
 export function createApp(deps: Deps): OpenAPIHono {
@@ -15,19 +14,7 @@ export function createApp(deps: Deps): OpenAPIHono {
       if (!result.success) return c.json({ error: describeIssues(result.error.issues) }, 400);
     },
   });
-  const h = handlers(deps);
-  app.openapi(R.networkRoute, h.network);
-  app.openapi(R.devicesRoute, h.devices);
-  app.openapi(R.deviceRoute, h.device);
-  app.openapi(R.suppliersRoute, h.suppliers);
-  app.openapi(R.leasesRoute, h.leases);
-  app.openapi(R.leaseRoute, h.lease);
-  app.openapi(R.rewardsRoute, h.rewards);
-  app.openapi(R.walletRoute, h.wallet);
-  app.openapi(R.activityRoute, h.activity);
-  app.openapi(R.eventsRoute, h.events);
-  app.openapi(R.streamRoute, h.stream);
-  app.openapi(R.webhookRoute, h.webhook);
+  mountApi(app, deps);
   app.doc("/openapi.json", {
     openapi: "3.0.0",
     info: { title: "Hourglass indexer API", version: "0.1.0", description: "Explorer views of the Hourglass GPU network, folded from on-chain events." },

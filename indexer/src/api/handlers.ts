@@ -1,6 +1,7 @@
-// Answers the API routes from the views: one handler per route, typed from it (validated input in,
-// the route's declared responses out). Handlers get the app's dependencies.
-import type { RouteHandler } from "@hono/zod-openapi";
+// Answers the API routes from the views: one handler per route, registered with `app.openapi(route,
+// handler)` so that each is typed from its route (validated input in, the route's declared responses out).
+// Handlers get the app's dependencies.
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
 import { toCsv } from "../queries/csv.ts";
@@ -12,24 +13,24 @@ import { listRewardHours } from "../queries/rewards.ts";
 import { walletActivity, walletSummary } from "../queries/wallets.ts";
 import { WEBHOOK_NOT_ENABLED, WebhookRejected } from "../sources/helius.ts";
 import type { Deps } from "./deps.ts";
-import type * as R from "./routes.ts";
+import * as R from "./routes.ts";
 
 const notFound = (what: string) => ({ error: `${what} not found` });
 
-export const handlers = (deps: Deps) => {
-  const network: RouteHandler<typeof R.networkRoute> = (c) => c.json(networkStats(deps.db), 200);
-  const devices: RouteHandler<typeof R.devicesRoute> = (c) => c.json(listDevices(deps.db, c.req.valid("query")), 200);
-  const device: RouteHandler<typeof R.deviceRoute> = (c) => {
+export function mountApi(app: OpenAPIHono, deps: Deps): void {
+  app.openapi(R.networkRoute, (c) => c.json(networkStats(deps.db), 200));
+  app.openapi(R.devicesRoute, (c) => c.json(listDevices(deps.db, c.req.valid("query")), 200));
+  app.openapi(R.deviceRoute, (c) => {
     const d = deviceDetail(deps.db, c.req.valid("param").address);
     return d ? c.json(d, 200) : c.json(notFound("device"), 404);
-  };
-  const suppliers: RouteHandler<typeof R.suppliersRoute> = (c) => c.json(listSuppliers(deps.db, c.req.valid("query")), 200);
-  const leases: RouteHandler<typeof R.leasesRoute> = (c) => c.json(listLeases(deps.db, c.req.valid("query")), 200);
-  const lease: RouteHandler<typeof R.leaseRoute> = (c) => {
+  });
+  app.openapi(R.suppliersRoute, (c) => c.json(listSuppliers(deps.db, c.req.valid("query")), 200));
+  app.openapi(R.leasesRoute, (c) => c.json(listLeases(deps.db, c.req.valid("query")), 200));
+  app.openapi(R.leaseRoute, (c) => {
     const l = leaseDetail(deps.db, c.req.valid("param").address);
     return l ? c.json(l, 200) : c.json(notFound("lease"), 404);
-  };
-  const rewards: RouteHandler<typeof R.rewardsRoute> = (c) => {
+  });
+  app.openapi(R.rewardsRoute, (c) => {
     const q = c.req.valid("query");
     const p = listRewardHours(deps.db, q);
     if (q.format === "json") return c.json(p, 200);
@@ -42,9 +43,9 @@ export const handlers = (deps: Deps) => {
         p.items.map((r) => [r.hour, r.hourStart, r.amount, r.totalWeight, r.nominated, r.succeeded, r.failed]),
       ),
     );
-  };
-  const wallet: RouteHandler<typeof R.walletRoute> = (c) => c.json(walletSummary(deps.db, c.req.valid("param").address), 200);
-  const activity: RouteHandler<typeof R.activityRoute> = (c) => {
+  });
+  app.openapi(R.walletRoute, (c) => c.json(walletSummary(deps.db, c.req.valid("param").address), 200));
+  app.openapi(R.activityRoute, (c) => {
     const { address } = c.req.valid("param");
     const q = c.req.valid("query");
     const p = walletActivity(deps.db, address, q);
@@ -58,9 +59,9 @@ export const handlers = (deps: Deps) => {
         p.items.map((r) => [r.id, r.kind, r.amount, r.device, r.lease, r.signature, r.slot, r.blockTime]),
       ),
     );
-  };
-  const events: RouteHandler<typeof R.eventsRoute> = (c) => c.json(listEvents(deps.db, c.req.valid("query")), 200);
-  const stream: RouteHandler<typeof R.streamRoute> = (c) => {
+  });
+  app.openapi(R.eventsRoute, (c) => c.json(listEvents(deps.db, c.req.valid("query")), 200));
+  app.openapi(R.streamRoute, (c) => {
     const pipeline = deps.pipeline;
     if (!pipeline) return c.json({ error: "this indexer does not ingest: no live feed" }, 404);
     return streamSSE(c, async (stream) => {
@@ -100,8 +101,8 @@ export const handlers = (deps: Deps) => {
         unsubscribe();
       }
     });
-  };
-  const webhook: RouteHandler<typeof R.webhookRoute> = async (c) => {
+  });
+  app.openapi(R.webhookRoute, async (c) => {
     try {
       if (!deps.webhook) throw new WebhookRejected(404, WEBHOOK_NOT_ENABLED);
       return c.json(await deps.webhook.receive(c.req.header("authorization"), () => c.req.text()), 200);
@@ -109,9 +110,8 @@ export const handlers = (deps: Deps) => {
       if (e instanceof WebhookRejected) return c.json({ error: e.message }, e.status);
       throw e;
     }
-  };
-  return { network, devices, device, suppliers, leases, lease, rewards, wallet, activity, events, stream, webhook };
-};
+  });
+}
 
 function csvResponse(c: Context, filename: string, nextCursor: string | null, body: string) {
   c.header("content-type", "text/csv; charset=utf-8");

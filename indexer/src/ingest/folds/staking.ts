@@ -1,5 +1,6 @@
 // The staking program's events into the views: devices (registration, status, stake, co-stake,
 // unbonding, slashes) and slash proposals.
+import type Database from "better-sqlite3";
 import type { FoldContext } from "./context.ts";
 import type { Folds, StakingEvent } from "./events.ts";
 
@@ -35,6 +36,12 @@ export function stakingFolds(v: FoldContext): Folds<StakingEvent> {
     slashResolved: p(`UPDATE slash_proposals SET status = @status, resolved_at = @time, amount = @amount WHERE id =
       (SELECT max(id) FROM slash_proposals WHERE device = @device AND proposal = @proposal AND status = 'pending')`),
   };
+  /** A withdrawal leaves the device's unbonding figure (the supplier's or the co-stakers') for the destination wallet. */
+  const withdrawal = (unbonding: Database.Statement) => (e: Extract<StakingEvent, { name: "Withdrawn" | "CoWithdrawn" }>) => {
+    const d = e.data;
+    unbonding.run(BigInt(d.amount), d.device);
+    v.activity(e, d.destination, "withdraw", BigInt(d.amount), d.device, null);
+  };
   return {
     DeviceRegistered: (e) => s.register.run({ ...e.data, minimum_stake: BigInt(e.data.minimum_stake), time: e.blockTime, slot: e.slot }),
     DeviceStatusChanged: ({ data: d }) => {
@@ -47,22 +54,14 @@ export function stakingFolds(v: FoldContext): Folds<StakingEvent> {
       v.activity(e, d.staker, "stake", BigInt(d.amount), d.device, null);
     },
     UnstakeRequested: ({ data: d }) => s.deviceUnstake.run(BigInt(d.remaining_stake), BigInt(d.unbonding_amount), d.device),
-    Withdrawn: (e) => {
-      const d = e.data;
-      s.deviceWithdrawn.run(BigInt(d.amount), d.device);
-      v.activity(e, d.destination, "withdraw", BigInt(d.amount), d.device, null);
-    },
+    Withdrawn: withdrawal(s.deviceWithdrawn),
     CoStaked: (e) => {
       const d = e.data;
       s.deviceCoStake.run(BigInt(d.device_co_stake), d.device);
       v.activity(e, d.staker, "stake", BigInt(d.amount), d.device, null);
     },
     CoUnstakeRequested: ({ data: d }) => s.deviceCoUnstake.run({ amount: BigInt(d.amount), device: d.device }),
-    CoWithdrawn: (e) => {
-      const d = e.data;
-      s.deviceCoWithdrawn.run(BigInt(d.amount), d.device);
-      v.activity(e, d.destination, "withdraw", BigInt(d.amount), d.device, null);
-    },
+    CoWithdrawn: withdrawal(s.deviceCoWithdrawn),
     DeviceSlashed: (e) => {
       const d = e.data;
       const amount = BigInt(d.amount);
