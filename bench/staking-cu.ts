@@ -2,7 +2,7 @@
 // several runs with fresh keys, printed as a table with the goals; exits 1 if a goal is missed.
 // Run: npx tsx bench/staking-cu.ts [--json]
 
-import { STAKING_PROGRAM_ID } from "@hourglass/client";
+import { STAKING_PROGRAM_ID, toBigInt } from "@hourglass/client";
 import { programComputeUnits } from "@hourglass/localchain";
 import { Keypair } from "@solana/web3.js";
 import { DECIMALS, H100, MAX_SLASH_BPS, RTX4070, UNBONDING_SECONDS, World } from "../tests/support/world.ts";
@@ -90,7 +90,7 @@ async function main() {
     await w.ok("propose_slash", await w.staking.proposeSlash({ ...proposal, bps: 100, reason: 3 }), [w.authority]);
     await w.engine.warp(Number(w.staking.decodeConfig((await w.engine.getAccount(w.config))!.data).slashDelay));
     await time("execute_slash", await w.staking.executeSlash({ ...proposal, treasury: w.treasury }), [w.authority]);
-    const stake = BigInt((await w.device(d)).stake.toString());
+    const stake = toBigInt((await w.device(d)).stake);
     await time("request_unstake", await w.staking.requestUnstake({ supplier: s.wallet.publicKey, deviceKey: key.publicKey, amount: stake }), [s.wallet]);
     await w.engine.warp(UNBONDING_SECONDS);
     await time("withdraw", await w.staking.withdraw({ supplier: s.wallet.publicKey, deviceKey: key.publicKey, destination: s.tokens }), [s.wallet]);

@@ -1,27 +1,28 @@
 // The main job, on its embedded default: an in-process SVM (LiteSVM) with the Hourglass programs
-// deployed from target/deploy, a stake mint, an initialised staking Config with GPU tiers, simulated
-// suppliers registering and staking devices, a local Ray head declaring logical GPUs, and the
-// orchestrator. Then the scripted scenario: a renter opens a 16-GPU H100 cluster lease for 3 hours, the
-// orchestrator places it and runs the shipped batch workload on Ray, simulated hours pass and are
-// proven, the lease settles, block rewards are emitted and a supplier claims them. Prints a summary and
-// keeps the network up until interrupted, serving Solana JSON-RPC on 127.0.0.1 (port 8899,
-// `--rpc-port N`) with the orchestrator placing leases opened through it; `--once` exits after the
-// summary, `--json` prints it as JSON; `--ray-port N` / `--ray-dashboard-port N` move the Ray head;
-// `--hour-seconds N` sets how many real seconds a simulated hour takes while serving (default 60).
-// The indexer follows the chain from its first transaction (in-process source) into a SQLite file
-// (target/localnet/indexer.sqlite, `--db PATH`) and serves the API and explorer on 127.0.0.1:8787
-// (`--explorer-port N`) from the start.
+// deployed from target/deploy, the network set up by bootstrapNetwork from network/localnet.json (the
+// mints, the staking Config with GPU tiers, the lease Market, the emission pool), simulated suppliers
+// registering and staking devices, a local Ray head declaring logical GPUs, and the orchestrator. Then
+// the scripted scenario: a renter opens a 16-GPU H100 cluster lease for 3 hours, the orchestrator
+// places it and runs the shipped batch workload on Ray, simulated hours pass and are proven, the lease
+// settles, block rewards are emitted and a supplier claims them. Prints a summary and keeps the network
+// up until interrupted, serving Solana JSON-RPC on 127.0.0.1 (port 8899, `--rpc-port N`) with the
+// orchestrator placing leases opened through it; `--once` exits after the summary, `--json` prints it
+// as JSON; `--ray-port N` / `--ray-dashboard-port N` move the Ray head; `--hour-seconds N` sets how
+// many real seconds a simulated hour takes while serving (default 60). The indexer follows the chain
+// from its first transaction (in-process source) into a SQLite file (target/localnet/indexer.sqlite,
+// `--db PATH`) and serves the API and explorer on 127.0.0.1:8787 (`--explorer-port N`) from the start.
+// The flags are parsed with the CLI's parseArgs; a bad one is refused with what it needs (exit 2).
 
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseArgs, UsageError } from "@hourglass/cli";
 import {
   configPda,
   LEASES_PROGRAM_ID,
   LeaseStatus,
   LeasesClient,
-  leaseAuthorityPda,
   marketPda,
   minimumStake,
   networkTreasuryPda,
@@ -34,9 +35,11 @@ import {
   toBigInt,
 } from "@hourglass/client";
 import {
-  createMint,
+  bootstrapNetwork,
   createTokenAccount,
   type Engine,
+  LOCALNET_PARAMS_FILE,
+  loadNetworkParams,
   mintTo,
   type ObservedEngine,
   observe,
@@ -51,45 +54,46 @@ import { createApp, deviceHistory, openDb, Pipeline, SvmSource, startServer } fr
 import { DeviceAgent, Orchestrator, RayHead, RayJobsClient } from "../orchestrator/src/index.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const argv = process.argv.slice(2);
-const args = new Set<string>();
-const ports = { "--rpc-port": 8899, "--ray-port": 6379, "--ray-dashboard-port": 8265, "--explorer-port": 8787 };
-let dbFile = path.join(path.resolve(path.dirname(fileURLToPath(import.meta.url)), ".."), "target/localnet/indexer.sqlite");
-/** While serving, real seconds per simulated hour (0: the clock stands still). */
-let hourSeconds = 60;
-for (let i = 0; i < argv.length; i++) {
-  const a = argv[i];
-  if (a === "--hour-seconds") {
-    const v = argv[++i];
-    if (!v || !/^\d+$/.test(v) || Number(v) > 86_400) {
-      console.error("localnet: --hour-seconds needs a whole number of seconds (0-86400; 0 stops the clock)");
-      process.exit(2);
-    }
-    hourSeconds = Number(v);
-  } else if (a in ports) {
-    const v = argv[++i];
-    if (!v || !/^\d+$/.test(v) || Number(v) > 65_535) {
-      console.error(`localnet: ${a} needs a port number (0-65535)`);
-      process.exit(2);
-    }
-    ports[a as keyof typeof ports] = Number(v);
-  } else if (a === "--db") {
-    const v = argv[++i];
-    if (!v || v.startsWith("--")) {
-      console.error("localnet: --db needs a file path for the indexer's SQLite database");
-      process.exit(2);
-    }
-    dbFile = path.resolve(v);
-  } else if (a === "--once" || a === "--json") {
-    args.add(a);
-  } else {
-    console.error(
-      `localnet: unknown option ${a} (known: --once, --json, --rpc-port N, --ray-port N, --ray-dashboard-port N, --explorer-port N, --db PATH, --hour-seconds N)`,
-    );
-    process.exit(2);
-  }
+/** The launcher's options (the CLI's parser), with what each needs; flags: --once, --json. */
+const OPTIONS = {
+  "rpc-port": "a port number (0-65535)",
+  "ray-port": "a port number (0-65535)",
+  "ray-dashboard-port": "a port number (0-65535)",
+  "explorer-port": "a port number (0-65535)",
+  db: "a file path for the indexer's SQLite database",
+  "hour-seconds": "a whole number of seconds (0-86400; 0 stops the clock)",
+};
+/** The command line, parsed and checked before anything starts (a bad one: a message and exit 2). */
+function commandLine(argv: string[]) {
+  const p = parseArgs(["localnet", ...argv], { flags: ["once", "json"], options: OPTIONS });
+  const port = (name: keyof typeof OPTIONS, dflt: number) => p.int(name, 0, 65_535) ?? dflt;
+  const db = p.opt("db");
+  const line = {
+    once: p.flag("once"),
+    json: p.flag("json"),
+    ports: {
+      "--rpc-port": port("rpc-port", 8899),
+      "--ray-port": port("ray-port", 6379),
+      "--ray-dashboard-port": port("ray-dashboard-port", 8265),
+      "--explorer-port": port("explorer-port", 8787),
+    },
+    dbFile: db === undefined ? path.join(ROOT, "target/localnet/indexer.sqlite") : path.resolve(db),
+    /** While serving, real seconds per simulated hour (0: the clock stands still). */
+    hourSeconds: p.int("hour-seconds", 0, 86_400) ?? 60,
+  };
+  p.done();
+  return line;
 }
-const json = args.has("--json");
+let cmd: ReturnType<typeof commandLine>;
+try {
+  cmd = commandLine(process.argv.slice(2));
+} catch (e) {
+  if (!(e instanceof UsageError)) throw e;
+  console.error(`localnet: ${e.message}`);
+  process.exit(2);
+}
+const { ports, dbFile, hourSeconds } = cmd;
+const json = cmd.json;
 const log = (msg: string) => {
   if (!json) console.log(msg);
 };
@@ -101,10 +105,14 @@ const FLEET = [
   { code: 3, name: "RTX 4090", multiplierBps: 10_000, gpus: 2, vramGb: 24, machines: 3 },
   { code: 4, name: "RTX 4070", multiplierBps: 2_500, gpus: 1, vramGb: 12, machines: 3 },
 ];
-const DECIMALS = 6;
+/** The network's parameters (network/localnet.json), with the fleet's GPU tiers. */
+const NETWORK = loadNetworkParams(LOCALNET_PARAMS_FILE, {
+  staking: { gpuTiers: FLEET.map((gpu) => ({ modelCode: gpu.code, multiplierBps: gpu.multiplierBps })) },
+});
+const DECIMALS = NETWORK.decimals;
 const UNIT = 10n ** BigInt(DECIMALS);
-const HOUR = 3600;
-const GRACE_SECONDS = 25 * HOUR;
+const HOUR = NETWORK.hourLengthSeconds;
+const GRACE_SECONDS = NETWORK.market.gracePeriodSeconds;
 const RAY_GPUS = 32;
 const SCENARIO_GPUS = 16;
 const SCENARIO_HOURS = 3;
@@ -149,75 +157,14 @@ async function main() {
   await engine.airdrop(operator.publicKey, 1_000_000_000_000n);
 
   log("[2/6] creating the mints, the staking Config, the lease Market and the emission pool");
-  const mint = await createMint(engine, admin, admin.publicKey, DECIMALS);
-  const stableMint = await createMint(engine, admin, admin.publicKey, DECIMALS);
-  const treasury = await createTokenAccount(engine, admin, mint, admin.publicKey);
-  const stableTreasury = await createTokenAccount(engine, admin, stableMint, admin.publicKey);
-  await must(
-    engine,
-    "initialize_config",
-    [await staking.initializeConfig({ authority: admin.publicKey, stakeMint: mint, treasury, unbondingPeriodSeconds: 14 * 24 * 3600, maxSlashBps: 1_000 })],
-    [admin],
-  );
-  await must(
-    engine,
-    "update_config",
-    [
-      await staking.updateConfig({
-        authority: admin.publicKey,
-        treasury,
-        unbondingPeriodSeconds: 14 * 24 * 3600,
-        maxSlashBps: 1_000,
-        leaseAuthority: leaseAuthorityPda()[0],
-      }),
-    ],
-    [admin],
-  );
-  await must(engine, "set_attester", [await staking.setAttester({ authority: admin.publicKey, attester: operator.publicKey, enabled: true })], [admin]);
-  await must(
-    engine,
-    "initialize_market",
-    [
-      await leases.initializeMarket({
-        authority: admin.publicKey,
-        networkMint: mint,
-        stableMint,
-        stableTreasury,
-        gracePeriodSeconds: GRACE_SECONDS,
-        hourLengthSeconds: HOUR,
-        renterFeeBps: 25,
-        supplierFeeBps: 25,
-        stableSurchargeBps: 200,
-        faultSlashBps: 500,
-      }),
-    ],
-    [admin],
-  );
-  for (const gpu of FLEET) {
-    await must(
-      engine,
-      "set_gpu_tier",
-      [await staking.setGpuTier({ authority: admin.publicKey, modelCode: gpu.code, multiplierBps: gpu.multiplierBps })],
-      [admin],
-    );
-  }
-
-  const rewardMint = await createMint(engine, admin, poolPda()[0], DECIMALS);
-  await must(
-    engine,
-    "initialize_pool",
-    [
-      await rewards.initializePool({
-        authority: admin.publicKey,
-        rewardMint,
-        hourLengthSeconds: HOUR,
-        graceHours: 2,
-        breakerWindowHours: 24,
-        breakerCap: 1_000_000n * 10n ** BigInt(DECIMALS),
-      }),
-    ],
-    [admin],
-  );
+  const network = await bootstrapNetwork(engine, NETWORK, {
+    authority: admin,
+    attesters: [operator.publicKey],
+  });
+  const mint = network.stakeMint!;
+  const stableMint = network.stableMint!;
+  const treasury = network.treasury!;
+  const rewardMint = network.rewardMint!;
 
   log("[3/6] simulated suppliers register and stake devices");
   const devices: { device: string; model: string; gpus: number; stake: string; registerCu: number; stakeCu: number }[] = [];
@@ -323,7 +270,7 @@ async function main() {
       console.log(`  leases program   ${summary.programs.leases}`);
       console.log(`  rewards program  ${summary.programs.rewards}`);
       console.log(`  config           ${summary.config}`);
-      console.log(`  market           ${summary.market} (network and stable mints, 1 h hours, 25 h grace)`);
+      console.log(`  market           ${summary.market} (network and stable mints, ${HOUR / 3600} h hours, ${GRACE_SECONDS / 3600} h grace)`);
       console.log(`  attester         ${summary.attester}`);
       console.log(`  emission pool    ${summary.pool} (reward mint ${summary.rewardMint})`);
       console.log(`  stake mint       ${summary.stakeMint}`);
@@ -347,7 +294,7 @@ async function main() {
       );
       console.log(`  up in ${summary.startedInMs} ms`);
     }
-    if (args.has("--once")) return;
+    if (cmd.once) return;
     console.log(`\n  Explorer: ${explorer.url}\n`);
     const rpc = await startRpcServer(engine, ports["--rpc-port"], { airdrop: true });
     const wallet = await demoRenter(engine, admin, mint);

@@ -1,10 +1,19 @@
 // Argument parsing for the CLI: `<command> --name value --flag`, every option validated, unknown
-// options rejected.
+// options rejected. Other command lines (the local network's launcher) give their own grammar.
 import { PublicKey } from "@solana/web3.js";
 
 export class UsageError extends Error {}
 
-const FLAGS = new Set(["json", "stable", "co-stake"]);
+const FLAGS = ["json", "stable", "co-stake"];
+
+/** A command line's words beyond `--name value`: by default the CLI's. */
+export interface Grammar {
+  /** Options that take no value (default: the CLI's --json, --stable, --co-stake). */
+  flags?: readonly string[];
+  /** Every option that takes a value, with what it needs ("a port number (0-65535)"): given, any other
+   *  option is refused while parsing, and a missing or bad value is reported as `--name needs <what>`. */
+  options?: Readonly<Record<string, string>>;
+}
 
 export class Parsed {
   private readonly used = new Set<string>();
@@ -13,6 +22,7 @@ export class Parsed {
     readonly command: string,
     private readonly options: Map<string, string>,
     private readonly flags: Set<string>,
+    private readonly needs: Readonly<Record<string, string>> = {},
   ) {}
 
   flag(name: string): boolean {
@@ -44,6 +54,7 @@ export class Parsed {
     const v = this.opt(name);
     if (v === undefined) return undefined;
     if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
+      if (Object.hasOwn(this.needs, name)) throw new UsageError(`--${name} needs ${this.needs[name]}`);
       throw new UsageError(`--${name}: ${JSON.stringify(v)} must be an integer from ${min} to ${max}`);
     }
     return Number(v);
@@ -73,24 +84,29 @@ export class Parsed {
   }
 }
 
-export function parseArgs(argv: string[]): Parsed {
+export function parseArgs(argv: string[], grammar: Grammar = {}): Parsed {
   const [command, ...rest] = argv;
   if (!command || command.startsWith("--")) throw new UsageError("missing command");
+  const known = new Set(grammar.flags ?? FLAGS);
+  const needs = grammar.options;
   const options = new Map<string, string>();
   const flags = new Set<string>();
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     if (!a.startsWith("--")) throw new UsageError(`unexpected argument ${JSON.stringify(a)}`);
     const name = a.slice(2);
-    if (FLAGS.has(name)) {
+    if (known.has(name)) {
       flags.add(name);
       continue;
     }
+    if (needs && !Object.hasOwn(needs, name)) {
+      throw new UsageError(`unknown option --${name} for ${command} (known: ${[...known, ...Object.keys(needs)].map((o) => `--${o}`).join(", ")})`);
+    }
     const value = rest[i + 1];
-    if (value === undefined || value.startsWith("--")) throw new UsageError(`--${name} needs a value`);
+    if (value === undefined || value.startsWith("--")) throw new UsageError(needs ? `--${name} needs ${needs[name]}` : `--${name} needs a value`);
     if (options.has(name)) throw new UsageError(`--${name} given twice`);
     options.set(name, value);
     i++;
   }
-  return new Parsed(command, options, flags);
+  return new Parsed(command, options, flags, needs);
 }

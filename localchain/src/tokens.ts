@@ -16,7 +16,7 @@ async function must(p: Promise<{ ok: boolean; error: string | null; logs: string
   if (!r.ok) throw new Error(`${what} failed: ${r.error}\n${r.logs.join("\n")}`);
 }
 
-export async function createMint(engine: Engine, payer: Keypair, authority: PublicKey, decimals: number): Promise<PublicKey> {
+export async function createMint(engine: Pick<Engine, "send" | "rentExempt">, payer: Keypair, authority: PublicKey, decimals: number): Promise<PublicKey> {
   const mint = Keypair.generate();
   const lamports = Number(await engine.rentExempt(MINT_SIZE));
   await must(
@@ -38,7 +38,7 @@ export async function createMint(engine: Engine, payer: Keypair, authority: Publ
   return mint.publicKey;
 }
 
-export async function createTokenAccount(engine: Engine, payer: Keypair, mint: PublicKey, owner: PublicKey): Promise<PublicKey> {
+export async function createTokenAccount(engine: Pick<Engine, "send" | "rentExempt">, payer: Keypair, mint: PublicKey, owner: PublicKey): Promise<PublicKey> {
   const account = Keypair.generate();
   const lamports = Number(await engine.rentExempt(ACCOUNT_SIZE));
   await must(

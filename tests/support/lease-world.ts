@@ -2,25 +2,22 @@
 // authority wired into staking, a registered attester, renters, staked devices, and helpers to open
 // leases, prove hours and check the escrow and the conservation of tokens.
 
-import {
-  type Attestation,
-  LEASES_PROGRAM_ID,
-  LeasesClient,
-  leaseAuthorityPda,
-  marketPda,
-  networkTreasuryPda,
-  signAttestation,
-  statusDigest,
-  toBigInt,
-} from "@hourglass/client";
-import { createMint, createTokenAccount, type EngineName, mintTo, type ObservedEngine, programComputeUnits, type TxResult } from "@hourglass/localchain";
+import { type Attestation, LEASES_PROGRAM_ID, LeasesClient, marketPda, signAttestation, statusDigest, toBigInt } from "@hourglass/client";
+import { createTokenAccount, type EngineName, mintTo, type ObservedEngine, programComputeUnits, type TxResult } from "@hourglass/localchain";
 import { Keypair, PublicKey, type TransactionInstruction } from "@solana/web3.js";
 import { expect } from "chai";
-import { DECIMALS, type DeviceHandle, MAX_SLASH_BPS, RTX4070, type Supplier, UNBONDING_SECONDS, World } from "./world.ts";
+import { DECIMALS, type DeviceHandle, NETWORK, RTX4070, type Supplier, World } from "./world.ts";
 
-export const HOUR = 3_600;
+export const HOUR = NETWORK.hourLengthSeconds;
+/** The tests' default grace (the local network's is 25 hours). */
 export const GRACE = 1_800;
-export const FEES = { renter: 25, supplier: 25, stable: 200, faultSlash: 500 };
+/** The Market's fees in basis points, as network/localnet.json sets them. */
+export const FEES = {
+  renter: NETWORK.market.renterFeeBps,
+  supplier: NETWORK.market.supplierFeeBps,
+  stable: NETWORK.market.stableSurchargeBps,
+  faultSlash: NETWORK.market.faultSlashBps,
+};
 export const TOKENS = 10n ** BigInt(DECIMALS);
 
 export interface Renter {
@@ -52,7 +49,6 @@ export interface OpenParams {
 
 export class LeaseWorld {
   readonly leases = new LeasesClient();
-  readonly attester = Keypair.generate();
   stableMint!: PublicKey;
   networkTreasury!: PublicKey;
   stableTreasury!: PublicKey;
@@ -64,48 +60,26 @@ export class LeaseWorld {
     readonly w: World,
     /** Seconds after an hour ends during which it may be proven (the market's grace period). */
     readonly grace: number,
+    /** Enabled in the staking Config; signs assignments and proofs. */
+    readonly attester: Keypair,
   ) {}
 
   /** A 24-hour attestation needs a grace of at least a day: every hour it covers must still be in time. */
   static async create(engine: EngineName, grace = GRACE, onEngine?: (engine: ObservedEngine) => void): Promise<LeaseWorld> {
-    const w = await World.create(engine, { onEngine });
-    const lw = new LeaseWorld(w, grace);
-    await w.engine.airdrop(lw.attester.publicKey, 10_000_000_000n);
-    lw.stableMint = await createMint(w.engine, w.authority, w.mintAuthority.publicKey, DECIMALS);
+    const attester = Keypair.generate();
+    const w = await World.create(engine, {
+      onEngine,
+      network: { parts: { market: true }, attesters: [attester.publicKey], params: { market: { gracePeriodSeconds: grace } } },
+    });
+    const lw = new LeaseWorld(w, grace, attester);
+    await w.engine.airdrop(attester.publicKey, 10_000_000_000n);
+    const net = w.network;
+    lw.stableMint = net.stableMint!;
     // The network fee vault is created by initialize_market (a PDA the Market holds; burn_fees burns it).
-    lw.networkTreasury = networkTreasuryPda()[0];
-    lw.stableTreasury = await createTokenAccount(w.engine, w.authority, lw.stableMint, w.authority.publicKey);
+    lw.networkTreasury = net.networkTreasury!;
+    lw.stableTreasury = net.stableTreasury!;
     lw.holders.push(lw.networkTreasury, lw.stableTreasury, w.treasury, w.vault);
-    await w.ok(
-      "update_config",
-      await w.staking.updateConfig({
-        authority: w.authority.publicKey,
-        treasury: w.treasury,
-        unbondingPeriodSeconds: UNBONDING_SECONDS,
-        maxSlashBps: MAX_SLASH_BPS,
-        leaseAuthority: leaseAuthorityPda()[0],
-      }),
-      [w.authority],
-    );
-    await w.ok("set_attester", await w.staking.setAttester({ authority: w.authority.publicKey, attester: lw.attester.publicKey, enabled: true }), [
-      w.authority,
-    ]);
-    await lw.ok(
-      "initialize_market",
-      await lw.leases.initializeMarket({
-        authority: w.authority.publicKey,
-        networkMint: w.mint,
-        stableMint: lw.stableMint,
-        stableTreasury: lw.stableTreasury,
-        gracePeriodSeconds: grace,
-        hourLengthSeconds: HOUR,
-        renterFeeBps: FEES.renter,
-        supplierFeeBps: FEES.supplier,
-        stableSurchargeBps: FEES.stable,
-        faultSlashBps: FEES.faultSlash,
-      }),
-      [w.authority],
-    );
+    lw.cu.set("initialize_market", programComputeUnits(net.results.get("initialize_market")!.logs, LEASES_PROGRAM_ID));
     return lw;
   }
 

@@ -17,12 +17,12 @@ import {
   signUptime,
   toBigInt,
 } from "@hourglass/client";
-import { createMint, createTokenAccount, type EngineName, programComputeUnits, type TxResult } from "@hourglass/localchain";
+import { createTokenAccount, type EngineName, type Network, type NetworkOverrides, programComputeUnits, type TxResult } from "@hourglass/localchain";
 import { Keypair, PublicKey, type TransactionInstruction } from "@solana/web3.js";
 import { expect } from "chai";
-import { DECIMALS, type DeviceHandle, RTX4070, World } from "./world.ts";
+import { DECIMALS, type DeviceHandle, NETWORK, RTX4070, World } from "./world.ts";
 
-export const HOUR = 3_600;
+export const HOUR = NETWORK.hourLengthSeconds;
 
 export interface PoolOptions {
   graceHours?: number;
@@ -31,9 +31,13 @@ export interface PoolOptions {
   workFactorBps?: number;
 }
 
+/** The Pool as the tests have it: the file's but for a breaker that never trips (unless asked for). */
+function poolParams(opts: PoolOptions): NetworkOverrides["pool"] {
+  return { ...opts, breakerCap: opts.breakerCap ?? 2n ** 63n };
+}
+
 export class RewardsWorld {
   readonly rewards = new RewardsClient();
-  readonly attester = Keypair.generate();
   rewardMint!: PublicKey;
   readonly cu = new Map<string, number>();
   /** Reward token accounts of each device's supplier. */
@@ -42,33 +46,32 @@ export class RewardsWorld {
   readonly records = new Set<string>();
   readonly positions = new Set<string>();
 
-  private constructor(readonly w: World) {}
+  private constructor(
+    readonly w: World,
+    /** Enabled in the staking Config; records uptime and cranks. */
+    readonly attester: Keypair,
+  ) {}
 
   static async create(engine: EngineName, opts: PoolOptions = {}): Promise<RewardsWorld> {
-    return RewardsWorld.attach(await World.create(engine), opts);
+    const attester = Keypair.generate();
+    const w = await World.create(engine, { network: { parts: { pool: true }, attesters: [attester.publicKey], params: { pool: poolParams(opts) } } });
+    return RewardsWorld.ready(w, attester, w.network);
   }
 
   /** The rewards pool on an existing world (so one chain can carry leases and rewards together). */
   static async attach(w: World, opts: PoolOptions = {}): Promise<RewardsWorld> {
-    const rw = new RewardsWorld(w);
-    await w.engine.airdrop(rw.attester.publicKey, 10_000_000_000n);
-    await w.ok("set_attester", await w.staking.setAttester({ authority: w.authority.publicKey, attester: rw.attester.publicKey, enabled: true }), [
-      w.authority,
-    ]);
-    rw.rewardMint = await createMint(w.engine, w.authority, poolPda()[0], DECIMALS);
-    await rw.ok(
-      "initialize_pool",
-      await rw.rewards.initializePool({
-        authority: w.authority.publicKey,
-        rewardMint: rw.rewardMint,
-        hourLengthSeconds: HOUR,
-        graceHours: opts.graceHours ?? 2,
-        breakerWindowHours: opts.breakerWindowHours ?? 24,
-        breakerCap: opts.breakerCap ?? 2n ** 63n,
-        workFactorBps: opts.workFactorBps,
-      }),
-      [w.authority],
-    );
+    const attester = Keypair.generate();
+    const net = await w.bootstrap({ pool: poolParams(opts) }, { parts: { config: false, market: false, pool: true }, attesters: [attester.publicKey] });
+    return RewardsWorld.ready(w, attester, net);
+  }
+
+  private static async ready(w: World, attester: Keypair, net: Network): Promise<RewardsWorld> {
+    const rw = new RewardsWorld(w, attester);
+    await w.engine.airdrop(attester.publicKey, 10_000_000_000n);
+    rw.rewardMint = net.rewardMint!;
+    rw.cu.set("initialize_pool", programComputeUnits(net.results.get("initialize_pool")!.logs, REWARDS_PROGRAM_ID));
+    rw.sent++; // initialize_pool is one of this world's rewards transactions
+
     return rw;
   }
 

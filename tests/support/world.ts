@@ -1,5 +1,7 @@
 // A staking world on one engine: programs deployed, a stake mint, a treasury, an initialised Config and
-// GPU tiers; helpers to register and stake devices, snapshot accounts and check the vault invariant.
+// GPU tiers (bootstrapNetwork with network/localnet.json; the lease and rewards worlds ask it for the
+// Market and Pool too); helpers to register and stake devices, snapshot accounts and check the vault
+// invariant.
 
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,10 +21,15 @@ import {
   toBigInt,
 } from "@hourglass/client";
 import {
+  type BootstrapOptions,
+  bootstrapNetwork,
   createMint,
   createTokenAccount,
   type EngineName,
+  loadNetworkParams,
   mintTo,
+  type Network,
+  type NetworkOverrides,
   type ObservedEngine,
   observe,
   programComputeUnits,
@@ -44,13 +51,24 @@ export const PROGRAMS = [
   { name: "hourglass_rewards", programId: REWARDS_PROGRAM_ID },
 ];
 
-export const DECIMALS = 6;
-export const UNBONDING_SECONDS = 14 * 24 * 3600;
-export const MAX_SLASH_BPS = 1_000;
+/** The network's parameters as the local network has them (network/localnet.json); worlds override a few. */
+export const NETWORK = loadNetworkParams();
+export const DECIMALS = NETWORK.decimals;
+export const UNBONDING_SECONDS = NETWORK.staking.unbondingPeriodSeconds;
+export const MAX_SLASH_BPS = NETWORK.staking.maxSlashBps;
 /** GPU model codes used in tests, with io.net multipliers. */
 export const H100 = { code: 1, multiplierBps: 100_000 };
 export const RTX4070 = { code: 2, multiplierBps: 2_500 };
 export const INELIGIBLE = { code: 3, multiplierBps: 0 };
+
+/** What a world asks the bootstrap for beyond the Config and tiers. */
+export interface WorldNetwork {
+  /** Initialise the lease Market (with the lease authority in the Config) and the rewards Pool. */
+  parts?: { market?: boolean; pool?: boolean };
+  attesters?: PublicKey[];
+  /** The parameters this world changes from the file's. */
+  params?: NetworkOverrides;
+}
 
 export interface Supplier {
   wallet: Keypair;
@@ -71,29 +89,51 @@ export class World {
   readonly mintAuthority = Keypair.generate();
   mint!: PublicKey;
   treasury!: PublicKey;
+  /** What the bootstrap made (the mint and treasury only when the Config is left to the test). */
+  network!: Network;
   readonly devices: DeviceHandle[] = [];
   /** Compute units of our program per instruction name, as last measured. */
   readonly cu = new Map<string, number>();
 
   private constructor(readonly engine: ObservedEngine) {}
 
-  /** `onEngine` sees the engine before any transaction (to attach an indexer from genesis). */
-  static async create(engineName: EngineName, opts: { initialize?: boolean; onEngine?: (engine: ObservedEngine) => void } = {}): Promise<World> {
+  /** `onEngine` sees the engine before any transaction (to attach an indexer from genesis);
+   *  `initialize: false` leaves the Config to the test (only the mint and treasury are made). */
+  static async create(
+    engineName: EngineName,
+    opts: { initialize?: boolean; onEngine?: (engine: ObservedEngine) => void; network?: WorldNetwork } = {},
+  ): Promise<World> {
     const engine = observe(await startEngine(engineName, PROGRAMS, PROGRAMS_DIR));
     opts.onEngine?.(engine);
     const w = new World(engine);
     await engine.airdrop(w.authority.publicKey, 100_000_000_000n);
-    w.mint = await createMint(engine, w.authority, w.mintAuthority.publicKey, DECIMALS);
-    w.treasury = await createTokenAccount(engine, w.authority, w.mint, w.authority.publicKey);
-    if (opts.initialize !== false) {
-      await w.ok("initialize_config", await w.initializeConfigIx(), [w.authority]);
-      for (const tier of [H100, RTX4070, INELIGIBLE]) {
-        await w.ok("set_gpu_tier", await w.staking.setGpuTier({ authority: w.authority.publicKey, modelCode: tier.code, multiplierBps: tier.multiplierBps }), [
-          w.authority,
-        ]);
-      }
+    if (opts.initialize === false) {
+      w.mint = await createMint(engine, w.authority, w.mintAuthority.publicKey, DECIMALS);
+      w.treasury = await createTokenAccount(engine, w.authority, w.mint, w.authority.publicKey);
+      return w;
     }
+    const tiers = [H100, RTX4070, INELIGIBLE].map((t) => ({ modelCode: t.code, multiplierBps: t.multiplierBps }));
+    const { parts, attesters, params = {} } = opts.network ?? {};
+    await w.bootstrap({ ...params, staking: { gpuTiers: tiers, ...params.staking } }, { parts: { market: false, pool: false, ...parts }, attesters });
     return w;
+  }
+
+  /** bootstrapNetwork on this world's chain and keys, its staking instructions' compute units recorded. */
+  async bootstrap(params: NetworkOverrides, opts: Pick<BootstrapOptions, "parts" | "attesters">): Promise<Network> {
+    const net = await bootstrapNetwork(this.engine, loadNetworkParams(undefined, params), {
+      ...opts,
+      authority: this.authority,
+      mintAuthority: this.mintAuthority.publicKey,
+      existing: this.network ? { stakeMint: this.mint, treasury: this.treasury } : undefined,
+    });
+    for (const name of ["initialize_config", "set_gpu_tier", "update_config", "set_attester"]) {
+      const res = net.results.get(name);
+      if (res) this.cu.set(name, programComputeUnits(res.logs, STAKING_PROGRAM_ID));
+    }
+    this.network ??= net;
+    this.mint = net.stakeMint ?? this.mint;
+    this.treasury = net.treasury ?? this.treasury;
+    return net;
   }
 
   initializeConfigIx(overrides: Partial<Parameters<StakingClient["initializeConfig"]>[0]> = {}) {
