@@ -20,6 +20,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs, UsageError } from "@hourglass/cli";
 import {
   configPda,
+  GpuModels,
   LEASES_PROGRAM_ID,
   LeaseStatus,
   LeasesClient,
@@ -98,12 +99,12 @@ const log = (msg: string) => {
   if (!json) console.log(msg);
 };
 
-/** GPU models of the simulated fleet: code, name, io.net multiplier (bps), GPUs and VRAM per machine. */
+/** The simulated fleet: each catalogue model (code, name, io.net multiplier, VRAM per GPU) with GPUs per machine and machines. */
 const FLEET = [
-  { code: 1, name: "H100", multiplierBps: 100_000, gpus: 8, vramGb: 80, machines: 2 },
-  { code: 2, name: "A100", multiplierBps: 60_000, gpus: 4, vramGb: 80, machines: 2 },
-  { code: 3, name: "RTX 4090", multiplierBps: 10_000, gpus: 2, vramGb: 24, machines: 3 },
-  { code: 4, name: "RTX 4070", multiplierBps: 2_500, gpus: 1, vramGb: 12, machines: 3 },
+  { ...GpuModels.H100, gpus: 8, machines: 2 },
+  { ...GpuModels.A100, gpus: 4, machines: 2 },
+  { ...GpuModels.RTX_4090, gpus: 2, machines: 3 },
+  { ...GpuModels.RTX_4070, gpus: 1, machines: 3 },
 ];
 /** The network's parameters (network/localnet.json), with the fleet's GPU tiers. */
 const NETWORK = loadNetworkParams(LOCALNET_PARAMS_FILE, {

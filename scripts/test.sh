@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README test command: sets up the machine (idempotent), builds the programs to SBF, then runs every
-# suite: Rust host tests (cargo test), rustfmt and clippy, biome (TypeScript format and lints), the TypeScript type check, and the mocha suites that execute the
+# suite: Rust host tests (cargo test), rustfmt and clippy, biome (TypeScript format and lints), the TypeScript type check, the drift
+# check of the IDLs and the TypeScript generated from them, and the mocha suites that execute the
 # SBF programs in LiteSVM and solana-bankrun. Ends with one line: "N passed, N failed".
 # Extra arguments go to mocha (e.g. `bash scripts/test.sh tests/idl.test.ts`).
 set -uo pipefail
@@ -39,6 +40,13 @@ fi
 
 echo "== tsc --noEmit =="
 if npx tsc --noEmit -p tsconfig.json; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1)); status=1
+fi
+
+echo "== IDL and generated TypeScript match the programs (gen-idl.sh --check) =="
+if bash scripts/gen-idl.sh --check; then
   passed=$((passed + 1))
 else
   failed=$((failed + 1)); status=1

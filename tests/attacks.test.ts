@@ -9,7 +9,7 @@
 // escrow or config, a token account of another mint or owner), arbitrary CPI target, spoofed sysvar,
 // duplicate mutable accounts, re-initialisation, and closing plus revival in one transaction.
 
-import { LEASES_PROGRAM_ID, leasesIdl, REWARDS_PROGRAM_ID, rewardsIdl, STAKING_PROGRAM_ID, stakingIdl } from "@hourglass/client";
+import { CoreError, LEASES_PROGRAM_ID, leasesIdl, REWARDS_PROGRAM_ID, rewardsIdl, STAKING_PROGRAM_ID, stakingIdl } from "@hourglass/client";
 import type { ObservedEngine, TxResult } from "@hourglass/localchain";
 import { TOKEN_PROGRAM_ID, unpackAccount } from "@solana/spl-token";
 import { type AccountInfo, Keypair, PublicKey, SystemProgram, Transaction, TransactionInstruction } from "@solana/web3.js";
@@ -29,20 +29,8 @@ const IX_NAMES = new Map(
   IDLS.flatMap((idl) => idl.instructions.map((ix) => [`${idl.address}:${Buffer.from(ix.discriminator).toString("hex")}`, ix.name] as const)),
 );
 const SYSVAR_OWNER = new PublicKey("Sysvar1111111111111111111111111111111111111");
-const CORE = {
-  MissingSigner: 6000,
-  NotWritable: 6001,
-  WrongOwner: 6002,
-  WrongDiscriminator: 6003,
-  WrongLength: 6004,
-  WrongPda: 6005,
-  AlreadyInitialized: 6006,
-  WrongProgram: 6007,
-  WrongMint: 6008,
-  WrongTokenOwner: 6009,
-  DuplicateAccount: 6014,
-  InvalidTokenAccount: 6015,
-};
+/** Program error codes by name (generated from the IDLs). */
+const CORE = CoreError;
 /** A duplicated account is caught by whichever identity check sees it first. */
 /** A real account of the right type in the wrong place fails a relation check (PDA, mint, token owner) or a program-specific one (>= 6100). */
 const MISMATCH = [CORE.WrongPda, CORE.WrongMint, CORE.WrongTokenOwner, CORE.InvalidTokenAccount, CORE.DuplicateAccount];

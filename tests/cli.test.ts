@@ -7,7 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { toBigInt } from "@hourglass/client";
+import { LeasesError, RewardsError, StakingError, toBigInt } from "@hourglass/client";
 import { type RpcServer, startRpcServer } from "@hourglass/localchain";
 import { Keypair, PublicKey } from "@solana/web3.js";
 import { expect } from "chai";
@@ -113,7 +113,7 @@ describe("hourglass supplier CLI over JSON-RPC", () => {
     const before = await w.balance(s.tokens);
     const early = await cli(["supplier", "withdraw", "--keypair", wallet, "--device", device.publicKey.toBase58(), "--to", s.tokens.toBase58(), "--json"]);
     expect(early.code).to.equal(1);
-    expect(JSON.parse(early.stderr)).to.include({ error: "StillUnbonding", code: 6106 });
+    expect(JSON.parse(early.stderr)).to.include({ error: "StillUnbonding", code: StakingError.StillUnbonding });
     expect(await w.balance(s.tokens)).to.equal(before);
 
     await w.engine.warp(UNBONDING_SECONDS);
@@ -153,7 +153,7 @@ describe("hourglass supplier CLI over JSON-RPC", () => {
     const stake = toBigInt((await w.device(d)).stake);
     const early = await cli(["slash", "execute", "--keypair", admin, "--device", device, "--json"]);
     expect(early.code).to.equal(1);
-    expect(JSON.parse(early.stderr)).to.include({ error: "SlashNotExecutable", code: 6132 });
+    expect(JSON.parse(early.stderr)).to.include({ error: "SlashNotExecutable", code: StakingError.SlashNotExecutable });
     expect(toBigInt((await w.device(d)).stake)).to.equal(stake);
     await w.engine.warp(48 * 3_600);
     const executed = await cli(["slash", "execute", "--keypair", admin, "--device", device]);
@@ -200,7 +200,7 @@ describe("hourglass supplier CLI over JSON-RPC", () => {
       backer.tokens.toBase58(),
     ]);
     expect(over.code).to.equal(1);
-    expect(over.stderr).to.contain("CoStakeOverHalf (6116)");
+    expect(over.stderr).to.contain(`CoStakeOverHalf (${StakingError.CoStakeOverHalf})`);
     await w.checkVaultInvariant();
   });
 
@@ -380,7 +380,7 @@ describe("hourglass lease CLI over JSON-RPC", () => {
       "--json",
     ]);
     expect(theirs.code).to.equal(1);
-    expect(JSON.parse(theirs.stderr)).to.include({ error: "NotRenter", code: 6220 });
+    expect(JSON.parse(theirs.stderr)).to.include({ error: "NotRenter", code: LeasesError.NotRenter });
   });
 
   it("market status shows the fees to burn, and anyone's burn-fees burns them", async () => {
@@ -436,7 +436,7 @@ describe("hourglass rewards CLI over JSON-RPC", () => {
         (e: { code: number; stderr: string }) => e,
       );
       expect(again!.code).to.equal(1);
-      expect(JSON.parse(again!.stderr)).to.include({ error: "NothingToClaim", code: 6316 });
+      expect(JSON.parse(again!.stderr)).to.include({ error: "NothingToClaim", code: RewardsError.NothingToClaim });
     } finally {
       await rpc.close();
       fs.rmSync(dir, { recursive: true, force: true });

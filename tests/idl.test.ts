@@ -2,20 +2,31 @@
 // sizes must agree, so the committed IDL cannot drift from the code (the Rust side also regenerates
 // the IDL and compares it byte for byte: programs/idl-gen).
 
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import {
+  CoreError,
   coStakePda,
+  DeviceStatus,
+  GPU_MODELS,
   gpuTierPda,
   LEASES_PROGRAM_ID,
+  LeaseStatus,
+  leases,
   leasesIdl,
   leasesProgram,
+  parseEvents,
   REWARDS_PROGRAM_ID,
+  rewards,
   rewardsIdl,
   rewardsProgram,
   SlashReason,
+  SlotStatus,
   STAKING_PROGRAM_ID,
+  StakingError,
   slashProposalPda,
+  staking,
   stakingIdl,
   stakingProgram,
 } from "@hourglass/client";
@@ -25,10 +36,11 @@ import BN from "bn.js";
 import { expect } from "chai";
 import { DECIMALS, H100, PROGRAMS, PROGRAMS_DIR, ROOT, World } from "./support/world.ts";
 
-const NOT_ENOUGH_ACCOUNTS = 6012;
-const INVALID_INSTRUCTION_DATA = 6010;
-const UNKNOWN_INSTRUCTION = 6011;
+const NOT_ENOUGH_ACCOUNTS = CoreError.NotEnoughAccounts;
+const INVALID_INSTRUCTION_DATA = CoreError.InvalidInstructionData;
+const UNKNOWN_INSTRUCTION = CoreError.UnknownInstruction;
 
+const pascal = (s: string) => s.toLowerCase().replace(/(^|_)([a-z])/g, (_, __, c: string) => c.toUpperCase());
 const camel = (s: string) => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
 /** Borsh size of a fixed-size IDL type. */
@@ -172,5 +184,134 @@ describe("program binaries", () => {
       expect(elf.readUInt16LE(18), `${f} e_machine`).to.equal(247);
       expect(elf.readUInt32LE(48), `${f} e_flags`).to.equal(0); // SBPF v0
     }
+  });
+});
+
+describe("generated client constants agree with the programs", () => {
+  it("client/src/generated is what scripts/gen-client.ts makes of the committed IDLs (no drift)", () => {
+    const run = spawnSync(process.execPath, ["--import", "tsx", "scripts/gen-client.ts", "--check"], { cwd: ROOT, encoding: "utf8" });
+    expect(run.status, run.stderr).to.equal(0);
+  });
+
+  it("every constant of every IDL is exported with its value", () => {
+    const exported: Record<string, Record<string, unknown>> = { staking, leases, rewards };
+    for (const [label, idl] of [
+      ["staking", stakingIdl],
+      ["leases", leasesIdl],
+      ["rewards", rewardsIdl],
+    ] as const) {
+      const constants = (idl as { constants?: { name: string; type: unknown; value: string }[] }).constants ?? [];
+      expect(constants.length, label).to.be.greaterThan(0);
+      for (const c of constants) {
+        const group = /^(DEVICE_STATUS|SLASH_REASON|LEASE_STATUS|SLOT_STATUS)_(.+)$/.exec(c.name);
+        const member = group?.[2].toLowerCase().replace(/(^|_)([a-z])/g, (_, __, ch: string) => ch.toUpperCase());
+        const got = group ? (exported[label][pascal(group[1])] as Record<string, unknown>)[member!] : exported[label][c.name];
+        expect(got, `${label}.${c.name}`).to.not.equal(undefined);
+        if (c.type === "bytes") expect([...(got as Buffer)], c.name).to.deep.equal(JSON.parse(c.value));
+        else if (c.type === "pubkey") expect((got as PublicKey).toBase58(), c.name).to.equal(c.value);
+        else if (typeof c.type === "string") expect(String(got), c.name).to.equal(c.value);
+      }
+    }
+    expect(GPU_MODELS.map((m) => [m.code, m.name])).to.deep.equal([
+      [1, "H100"],
+      [2, "A100"],
+      [3, "RTX 4090"],
+      [4, "RTX 4070"],
+    ]);
+  });
+
+  it("seeds, status codes, layouts and limits match what the live programs do", async () => {
+    const w = await World.create("litesvm");
+    // Seeds: the accounts the programs created sit at the PDAs the generated seeds give.
+    expect(
+      (await w.engine.getAccount(PublicKey.findProgramAddressSync([staking.CONFIG_SEED], STAKING_PROGRAM_ID)[0]))!.owner.equals(STAKING_PROGRAM_ID),
+    ).to.equal(true);
+    expect(await w.engine.getAccount(PublicKey.findProgramAddressSync([staking.STAKE_VAULT_SEED], STAKING_PROGRAM_ID)[0])).to.not.equal(null);
+    for (const m of GPU_MODELS) {
+      await w.ok("set_gpu_tier", await w.staking.setGpuTier({ authority: w.authority.publicKey, modelCode: m.code, multiplierBps: m.multiplierBps }), [
+        w.authority,
+      ]);
+      const tier = (await w.engine.getAccount(gpuTierPda(m.code)[0]))!;
+      expect(w.staking.decodeGpuTier(tier.data).multiplierBps, m.name).to.equal(m.multiplierBps);
+    }
+    // Limits: one past each bound is refused with its error, the bound itself is accepted.
+    const tier = (multiplierBps: number) => w.staking.setGpuTier({ authority: w.authority.publicKey, modelCode: 77, multiplierBps });
+    await w.rejects(await tier(staking.MAX_MULTIPLIER_BPS + 1), [w.authority], StakingError.InvalidMultiplier);
+    await w.ok("set_gpu_tier", await tier(staking.MAX_MULTIPLIER_BPS), [w.authority]);
+    const supplier = await w.newSupplier(10_000n * 10n ** BigInt(DECIMALS));
+    const register = (gpuCount: number, bandwidthTier: number, key = Keypair.generate()) =>
+      w.staking
+        .registerDevice({
+          supplier: supplier.wallet.publicKey,
+          deviceKey: key.publicKey,
+          gpuModel: H100.code,
+          gpuCount,
+          vramGb: 80,
+          region: 276,
+          bandwidthTier,
+        })
+        .then((ix) => ({ ix, key }));
+    const tooMany = await register(staking.MAX_GPUS + 1, 3);
+    await w.rejects(tooMany.ix, [supplier.wallet, tooMany.key], StakingError.InvalidGpuCount);
+    const tooFast = await register(1, staking.MAX_BANDWIDTH_TIER + 1);
+    await w.rejects(tooFast.ix, [supplier.wallet, tooFast.key], StakingError.InvalidBandwidthTier);
+    const most = await register(staking.MAX_GPUS, staking.MAX_BANDWIDTH_TIER);
+    const registered = await w.ok("register_device", most.ix, [supplier.wallet, most.key]);
+    // The typed event union: a switch on the name narrows the data to the event's fields.
+    const seen: number[] = [];
+    for (const e of parseEvents(stakingIdl, registered.logs)) {
+      switch (e.name) {
+        case "DeviceRegistered":
+          seen.push(e.data.gpu_count, e.data.bandwidth_tier);
+          expect(e.data.device.equals(most.key.publicKey)).to.equal(true);
+          break;
+        default:
+          throw new Error(`unexpected ${e.name}`);
+      }
+    }
+    expect(seen).to.deep.equal([staking.MAX_GPUS, staking.MAX_BANDWIDTH_TIER]);
+    // Status codes and the Device layout: a new device is active, a paused one paused, at the status offset.
+    const device = (await w.engine.getAccount(most.key.publicKey))!;
+    expect(device.data.length).to.equal(staking.DeviceLayout.size);
+    expect(device.data[staking.DeviceLayout.offsets.status]).to.equal(DeviceStatus.Active);
+    expect(device.data.readUInt16LE(staking.DeviceLayout.offsets.gpuCount)).to.equal(staking.MAX_GPUS);
+    await w.ok("set_device_paused", await w.staking.setDevicePaused({ supplier: supplier.wallet.publicKey, deviceKey: most.key.publicKey, paused: true }), [
+      supplier.wallet,
+    ]);
+    expect((await w.engine.getAccount(most.key.publicKey))!.data[staking.DeviceLayout.offsets.status]).to.equal(DeviceStatus.Paused);
+    // Attesters: MAX_ATTESTERS fit in the Config, one more is refused.
+    for (let i = 0; i < staking.MAX_ATTESTERS; i++) {
+      await w.ok("set_attester", await w.staking.setAttester({ authority: w.authority.publicKey, attester: Keypair.generate().publicKey, enabled: true }), [
+        w.authority,
+      ]);
+    }
+    const extra = await w.staking.setAttester({ authority: w.authority.publicKey, attester: Keypair.generate().publicKey, enabled: true });
+    await w.rejects(extra, [w.authority], StakingError.TooManyAttesters);
+  });
+
+  it("leases: the Slot layout, slot and lease status codes and seeds match a live lease", async () => {
+    const { LeaseWorld } = await import("./support/lease-world.ts");
+    const lw = await LeaseWorld.create("litesvm");
+    const pda = (seed: Buffer) => PublicKey.findProgramAddressSync([seed], LEASES_PROGRAM_ID)[0];
+    const market = lw.leases.decodeMarket((await lw.engine.getAccount(pda(leases.MARKET_SEED)))!.data);
+    expect(market.networkTreasury.equals(pda(leases.NETWORK_TREASURY_SEED))).to.equal(true);
+    expect(market.leaseAuthority.equals(pda(leases.LEASE_AUTHORITY_SEED))).to.equal(true);
+    const renter = await lw.newRenter();
+    const [d] = await lw.stakedDevices(1);
+    const o = await lw.open(renter, { gpus: 2, hours: 1, price: 1n, maxDevices: 2 });
+    await lw.assign(o, d);
+    const acc = (await lw.engine.getAccount(o.lease.publicKey))!;
+    const header = leasesProgram().coder.accounts.size("lease");
+    expect(header).to.equal(leases.LeaseLayout.size);
+    expect(acc.data.length).to.equal(header + 2 * leases.SlotLayout.size);
+    expect(acc.data[leases.LeaseLayout.offsets.status]).to.equal(LeaseStatus.Active);
+    expect(new PublicKey(acc.data.subarray(header + leases.SlotLayout.offsets.device, header + leases.SlotLayout.offsets.owner)).equals(d.address)).to.equal(
+      true,
+    );
+    expect(acc.data[header + leases.SlotLayout.offsets.status]).to.equal(SlotStatus.Active);
+    const { lease, slots } = lw.leases.decodeLease(acc.data);
+    expect(lease.stable).to.equal(false);
+    expect(slots.map((s) => [s.device.toBase58(), s.status, s.gpus])).to.deep.equal([[d.address.toBase58(), SlotStatus.Active, 1]]);
+    expect((await lw.w.device(d)).status).to.equal(DeviceStatus.Leased);
   });
 });

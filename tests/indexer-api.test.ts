@@ -4,6 +4,7 @@ import { expect } from "chai";
 import { createApp, openDb, Pipeline, startServer } from "../indexer/src/index.ts";
 import { type IndexedHistory, indexedHistory } from "./support/indexed-history.ts";
 import { rng } from "./support/random.ts";
+import { RTX4070 } from "./support/world.ts";
 
 describe("indexer API", function () {
   this.timeout(120_000);
@@ -70,7 +71,7 @@ describe("indexer API", function () {
 
   it("filters devices and leases, and returns u64 amounts as decimal strings", async () => {
     // Device 2 is still held by the terminated lease (never released); the others are idle.
-    expect((await get("/api/devices?status=active&model=2")).items).to.have.length(3);
+    expect((await get(`/api/devices?status=active&model=${RTX4070.code}`)).items).to.have.length(3);
     expect((await get("/api/devices?status=leased")).items.map((d: any) => d.address)).to.deep.equal([x.run.devices[2].address.toBase58()]);
     expect((await get("/api/devices?model=1")).items).to.have.length(0);
     const owner = x.run.devices[0].supplier.wallet.publicKey.toBase58();
@@ -89,8 +90,8 @@ describe("indexer API", function () {
       x.txs.filter((t) => t.blockTime! <= start + 6 * 3600),
     );
     const net: any = await (await createApp({ db: early }).request("/api/network")).json();
-    // Two leases of model 2 at 2 and 4 tokens per GPU-hour: the median is 3.
-    expect(net.marketPrices).to.deep.equal([{ model: 2, name: "A100", leases: 2, medianPerGpuHour: "3000000" }]);
+    // Two leases of the RTX 4070 fixture at 2 and 4 tokens per GPU-hour: the median is 3.
+    expect(net.marketPrices).to.deep.equal([{ model: RTX4070.code, name: "RTX 4070", leases: 2, medianPerGpuHour: "3000000" }]);
     early.$client.close();
   });
 

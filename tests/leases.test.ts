@@ -3,15 +3,19 @@
 // Ed25519 checks run on LiteSVM only: solana-bankrun 0.4 does not verify precompile signatures.
 
 import {
+  CoreError,
   DeviceStatus,
   ed25519Instruction,
+  eventNamed,
   LeaseStatus,
   LeasesClient,
+  LeasesError,
   leasesIdl,
   marketPda,
   networkTreasuryPda,
   parseEvents,
   SlotStatus,
+  StakingError,
   stakingIdl,
   toBigInt,
 } from "@hourglass/client";
@@ -21,33 +25,8 @@ import { expect } from "chai";
 import { FEES, GRACE, HOUR, LeaseWorld, type OpenLease, TOKENS } from "./support/lease-world.ts";
 import { DECIMALS, ENGINES, World } from "./support/world.ts";
 
-const E = {
-  InvalidLeaseParams: 6205,
-  NotAttester: 6206,
-  WrongGpuModel: 6208,
-  ClusterFull: 6209,
-  MissingEd25519: 6211,
-  Ed25519Mismatch: 6212,
-  WrongDeviceKey: 6213,
-  WrongLease: 6214,
-  ProofReplayed: 6215,
-  FutureHour: 6216,
-  ProofTooLate: 6217,
-  NotRenter: 6220,
-  LeaseNotEnded: 6221,
-  NotFaulted: 6222,
-  NothingToClaim: 6223,
-  LeaseHasClaims: 6226,
-  NotPausable: 6230,
-  WrongTreasury: 6228,
-  NothingToBurn: 6235,
-  NotNetworkMint: 6236,
-  DeviceLeased: 6119,
-  MissingSigner: 6000,
-  NotWritable: 6001,
-  WrongPda: 6005,
-  WrongProgram: 6007,
-} as const;
+/** Program error codes by name (generated from the IDLs). */
+const E = { ...CoreError, ...StakingError, ...LeasesError };
 /** `ix` with account `index` replaced (and its flags patched). */
 const withKey = (ix: TransactionInstruction, index: number, key: PublicKey, patch: { isWritable?: boolean; isSigner?: boolean } = {}) =>
   new TransactionInstruction({ programId: ix.programId, data: ix.data, keys: ix.keys.map((k, i) => (i === index ? { ...k, pubkey: key, ...patch } : k)) });
@@ -172,7 +151,7 @@ for (const engineName of ENGINES) {
         [renter.wallet],
       );
       // Hours 2..4 never ran: refunded at once for all 3 GPUs.
-      expect(toBigInt(parseEvents(leasesIdl, res.logs)[0].data.refund as { toString(): string })).to.equal(price * 3n * 3n);
+      expect(toBigInt(eventNamed(parseEvents(leasesIdl, res.logs)[0], "LeaseTerminated").data.refund)).to.equal(price * 3n * 3n);
       // Hour 1 of device 1 ran and may still be proven within the grace period.
       await lw.ok("prove_time", await lw.proveIxs(o, [lw.attest(o, 1, 1, 1)]), [lw.attester]);
       await lw.rejects(await lw.proveIxs(o, [lw.attest(o, 2, 2, 1)]), [lw.attester], E.FutureHour, o);
@@ -224,12 +203,12 @@ for (const engineName of ENGINES) {
       expect(toBigInt(dev.stake)).to.equal(stake - slashed);
       expect(dev.status).to.equal(DeviceStatus.Active);
       expect((await lw.state(o)).slots[1].status).to.equal(SlotStatus.Faulted);
-      await lw.rejects(await lw.proveIxs(o, [lw.attest(o, 1, 2, 1)]), [lw.attester], 6219, o);
+      await lw.rejects(await lw.proveIxs(o, [lw.attest(o, 1, 2, 1)]), [lw.attester], E.SlotNotActive, o);
       // A lease fault slashes at most once per (lease, device): a second report is refused and moves
       // nothing. (A device serves one lease at a time, so its hours cannot be sold twice: assigning a
       // leased device is refused with DeviceLeased, tests/staking-lifecycle.test.ts.)
       const treasuryAfter = await lw.w.balance(lw.w.treasury);
-      await lw.rejects(fault, [lw.attester], 6219, o);
+      await lw.rejects(fault, [lw.attester], E.SlotNotActive, o);
       expect(await lw.w.balance(lw.w.treasury)).to.equal(treasuryAfter);
 
       await lw.engine.warp(lw.grace);
@@ -267,7 +246,7 @@ for (const engineName of ENGINES) {
         }),
         [renter.wallet],
       );
-      expect(Number(parseEvents(leasesIdl, res.logs)[0].data.resumed)).to.equal(1);
+      expect(Number(eventNamed(parseEvents(leasesIdl, res.logs)[0], "LeaseExtended").data.resumed)).to.equal(1);
       const { lease } = await lw.state(o);
       expect(lease.status).to.equal(LeaseStatus.Active);
       expect(lease.hoursBooked).to.equal(3);
@@ -304,7 +283,7 @@ for (const engineName of ENGINES) {
           treasury: o.treasury,
         }),
         [lw.attester],
-        6008,
+        E.WrongMint,
         o,
       );
       await lw.ok(
@@ -411,11 +390,11 @@ for (const engineName of ENGINES) {
       expect(supply - (await lw.mintSupply(lw.w.mint))).to.equal(fees);
       expect(held - (await lw.supply(lw.w.mint))).to.equal(fees);
       expect(toBigInt((await lw.market()).totalBurned)).to.equal(burnedBefore + fees);
-      const [ev] = parseEvents(leasesIdl, res.logs);
+      const ev = eventNamed(parseEvents(leasesIdl, res.logs)[0], "FeesBurned");
       expect(ev.name).to.equal("FeesBurned");
-      expect((ev.data.mint as PublicKey).equals(lw.w.mint)).to.equal(true);
-      expect(toBigInt(ev.data.amount as { toString(): string })).to.equal(fees);
-      expect(toBigInt(ev.data.total_burned as { toString(): string })).to.equal(burnedBefore + fees);
+      expect(ev.data.mint.equals(lw.w.mint)).to.equal(true);
+      expect(toBigInt(ev.data.amount)).to.equal(fees);
+      expect(toBigInt(ev.data.total_burned)).to.equal(burnedBefore + fees);
       // Stable-mint fees are not burned: they stay in the stable treasury.
       expect(await lw.w.balance(lw.stableTreasury)).to.equal(stableFees);
       expect(await lw.mintSupply(lw.stableMint)).to.equal(stableSupply);
@@ -657,7 +636,7 @@ describe("the network fee vault at market creation (LiteSVM)", () => {
     await w.rejects(withKey(init, 4, Keypair.generate().publicKey), [w.authority], E.WrongPda, watched);
     // An existing token account of the network mint (the authority's own): refused, it already exists.
     const own = await createTokenAccount(w.engine, w.authority, w.mint, w.authority.publicKey);
-    await w.rejects(withKey(init, 4, own), [w.authority], 6006, [...watched, own]);
+    await w.rejects(withKey(init, 4, own), [w.authority], E.AlreadyInitialized, [...watched, own]);
     // Lamports sent to the vault's address first do not block creation.
     const grief = Keypair.generate();
     await w.engine.airdrop(grief.publicKey, 1_000_000_000n);

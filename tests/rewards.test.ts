@@ -9,6 +9,7 @@ import {
   parseEvents,
   poolPda,
   RewardsClient,
+  RewardsError,
   rewardsIdl,
   SlashReason,
   scheduleAmounts,
@@ -24,23 +25,8 @@ import { PRICE } from "./support/network-history.ts";
 import { HOUR, RewardsModel, RewardsWorld } from "./support/rewards-world.ts";
 import { DECIMALS, type DeviceHandle, ENGINES, MAX_SLASH_BPS, RTX4070, UNBONDING_SECONDS } from "./support/world.ts";
 
-const E = {
-  NotPoolAuthority: 6300,
-  PoolBehind: 6302,
-  PoolPaused: 6303,
-  NothingToEmit: 6304,
-  NotAttester: 6305,
-  WrongDeviceKey: 6308,
-  NotNominated: 6314,
-  UptimeReplayed: 6310,
-  FutureHour: 6311,
-  NotBehind: 6313,
-  NotOwner: 6315,
-  NothingToClaim: 6316,
-  BreakerTripped: 6317,
-  WrongDevice: 6320,
-  WrongLease: 6321,
-} as const;
+/** Program error codes by name (generated from the IDLs). */
+const E = RewardsError;
 const WEIGHT_PER_GPU = 3_000n; // RTX 4070: 2,500 bps x bandwidth tier 3 (12,000 bps) / 10,000
 
 for (const engineName of ENGINES) {
@@ -469,7 +455,7 @@ describe("rewards follow live stake (LiteSVM)", () => {
     ]);
     const out = await rw.ok("denominate", denominateB, [stranger]);
     const event = parseEvents(rewardsIdl, out.logs).find((e) => e.name === "DeviceDenominated")!;
-    expect(event.data.from_hour ?? event.data.fromHour).to.equal(8);
+    expect(event.data.from_hour).to.equal(8);
     model.denominate("b", amount(7));
     model.supplierStake("b", 0n);
     await rw.rejects(denominateB, [stranger], E.NotNominated);

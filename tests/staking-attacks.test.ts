@@ -1,21 +1,13 @@
 // Classes of Solana program attack tried against the staking program: each attempt fails with its
 // specific error and leaves every watched account unchanged (World.rejects snapshots them).
 
-import { coStakePda, STAKING_PROGRAM_ID } from "@hourglass/client";
+import { CoreError, coStakePda, STAKING_PROGRAM_ID, StakingError } from "@hourglass/client";
 import { Keypair, PublicKey, SystemProgram } from "@solana/web3.js";
 import { expect } from "chai";
 import { DECIMALS, type DeviceHandle, ENGINES, RTX4070, type Supplier, UNBONDING_SECONDS, World } from "./support/world.ts";
 
-const E = {
-  MissingSigner: 6000,
-  NotWritable: 6001,
-  WrongOwner: 6002,
-  WrongPda: 6005,
-  WrongProgram: 6007,
-  WrongTokenOwner: 6009,
-  DuplicateAccount: 6014,
-  NotDeviceOwner: 6109,
-} as const;
+/** Program error codes by name (generated from the IDLs). */
+const E = { ...CoreError, ...StakingError };
 const TOKENS = 10n ** BigInt(DECIMALS);
 
 for (const engineName of ENGINES) {

@@ -2,36 +2,14 @@
 // slashing and deregistration, with every rejection checked for its exact code and for changing
 // nothing, and the vault checked against every stake, co-stake and unbonding amount after each test.
 
-import { coStakePda, DeviceStatus, gpuTierPda, parseEvents, SlashReason, stakingIdl, toBigInt } from "@hourglass/client";
+import { CoreError, coStakePda, DeviceStatus, eventNamed, gpuTierPda, parseEvents, SlashReason, StakingError, stakingIdl, toBigInt } from "@hourglass/client";
 import { createTokenAccount } from "@hourglass/localchain";
 import { Keypair, type PublicKey } from "@solana/web3.js";
 import { expect } from "chai";
 import { DECIMALS, type DeviceHandle, ENGINES, H100, MAX_SLASH_BPS, RTX4070, type Supplier, UNBONDING_SECONDS, World } from "./support/world.ts";
 
-const E = {
-  MissingSigner: 6000,
-  WrongOwner: 6002,
-  BelowMinimumStake: 6103,
-  LeasedBelowMinimum: 6105,
-  StillUnbonding: 6106,
-  NothingToWithdraw: 6107,
-  NotDeviceOwner: 6109,
-  InvalidSlashBound: 6111,
-  NotAuthority: 6100,
-  CoStakeOverHalf: 6116,
-  SlashOverBound: 6117,
-  NotSlashAuthority: 6118,
-  DeviceLeased: 6119,
-  DeviceNotActive: 6120,
-  DeviceHasStake: 6121,
-  NotLeaseAuthority: 6122,
-  TooManyAttesters: 6123,
-  UnknownAttester: 6124,
-  DuplicateAttester: 6125,
-  WrongTreasury: 6126,
-  InvalidSlashReason: 6127,
-  SelfCoStake: 6128,
-} as const;
+/** Program error codes by name (generated from the IDLs). */
+const E = { ...CoreError, ...StakingError };
 
 const TOKENS = 10n ** BigInt(DECIMALS);
 
@@ -80,7 +58,7 @@ for (const engineName of ENGINES) {
       await w.rejects(await ix(stranger.wallet.publicKey, MAX_SLASH_BPS), [stranger.wallet], E.NotAuthority);
       await w.rejects(await ix(w.authority.publicKey, 10_001), [w.authority], E.InvalidSlashBound);
       const res = await w.ok("update_config", await ix(w.authority.publicKey, MAX_SLASH_BPS), [w.authority]);
-      const [ev] = parseEvents(stakingIdl, res.logs);
+      const ev = eventNamed(parseEvents(stakingIdl, res.logs)[0], "ConfigUpdated");
       expect(ev.name).to.equal("ConfigUpdated");
       expect(String(ev.data.lease_authority)).to.equal(leaseAuthority.publicKey.toBase58());
       const cfg = w.staking.decodeConfig((await w.engine.getAccount(w.config))!.data);
@@ -134,7 +112,7 @@ for (const engineName of ENGINES) {
       const res = await w.ok("set_gpu_tier", await w.staking.setGpuTier({ authority: w.authority.publicKey, modelCode: RTX4070.code, multiplierBps: 5_000 }), [
         w.authority,
       ]);
-      const [ev] = parseEvents(stakingIdl, res.logs);
+      const ev = eventNamed(parseEvents(stakingIdl, res.logs)[0], "GpuTierSet");
       expect(ev.name).to.equal("GpuTierSet");
       expect(Number(ev.data.multiplier_bps)).to.equal(5_000);
       const tier = w.staking.decodeGpuTier((await w.engine.getAccount(gpuTierPda(RTX4070.code)[0]))!.data);
@@ -278,7 +256,7 @@ for (const engineName of ENGINES) {
       const dev = await w.device(d);
       expect(toBigInt(dev.stake)).to.equal(stake - expected);
       expect(toBigInt(dev.slashedTotal)).to.equal(expected);
-      const [ev] = parseEvents(stakingIdl, res.logs);
+      const ev = eventNamed(parseEvents(stakingIdl, res.logs)[0], "DeviceSlashed");
       expect(ev.name).to.equal("DeviceSlashed");
       expect(Number(ev.data.reason)).to.equal(SlashReason.MissedHeartbeats);
       // The config authority may not slash in one stroke: it proposes (tests/staking-slashing.test.ts).

@@ -4,28 +4,13 @@
 // Every rejection is checked for its exact code and for changing nothing; the vault is checked against
 // every stake after each test.
 
-import { effectiveCoStake, parseEvents, SlashReason, slashProposalPda, stakingIdl, toBigInt } from "@hourglass/client";
+import { CoreError, effectiveCoStake, eventNamed, parseEvents, SlashReason, StakingError, slashProposalPda, stakingIdl, toBigInt } from "@hourglass/client";
 import { Keypair, type PublicKey } from "@solana/web3.js";
 import { expect } from "chai";
 import { DECIMALS, type DeviceHandle, ENGINES, H100, MAX_SLASH_BPS, RTX4070, type Supplier, UNBONDING_SECONDS, World } from "./support/world.ts";
 
-const E = {
-  MissingSigner: 6000,
-  NotAuthority: 6100,
-  InvalidUnbondingPeriod: 6110,
-  InvalidAmount: 6108,
-  SlashOverBound: 6117,
-  NotSlashAuthority: 6118,
-  InvalidSlashReason: 6127,
-  InvalidSlashDelay: 6130,
-  SlashOverTotalBound: 6131,
-  SlashNotExecutable: 6132,
-  WrongProposal: 6133,
-  LeaseAuthorityFixed: 6134,
-  ConfigChangeNotDue: 6135,
-  CoStakeScaleWorn: 6136,
-  StillUnbonding: 6106,
-} as const;
+/** Program error codes by name (generated from the IDLs). */
+const E = { ...CoreError, ...StakingError };
 
 const TOKENS = 10n ** BigInt(DECIMALS);
 const DAY = 86_400;
@@ -76,7 +61,7 @@ for (const engineName of ENGINES) {
       const cfg = w.staking.decodeConfig((await w.engine.getAccount(w.config))!.data);
       expect(cfg.unbondingPeriod.toNumber()).to.equal(14 * DAY);
       expect(cfg.slashDelay.toNumber()).to.equal(DELAY);
-      const [ev] = parseEvents(stakingIdl, res.logs);
+      const ev = eventNamed(parseEvents(stakingIdl, res.logs)[0], "ConfigUpdated");
       expect(ev.name).to.equal("ConfigUpdated");
       expect(toBigInt(ev.data.slash_delay)).to.equal(BigInt(DELAY));
       await w.rejects(await config({ unbonding: 3_599 }), [w.authority], E.InvalidUnbondingPeriod);
@@ -112,7 +97,8 @@ for (const engineName of ENGINES) {
       // Loosening (a shorter unbonding and delay, a higher bound) is queued for one unbonding period.
       const cfgBefore = w.staking.decodeConfig((await w.engine.getAccount(w.config))!.data);
       const queued = await w.ok("update_config", await config({ unbonding: 2 * 3_600, delay: 3_600, maxSlashBps: 2_000 }), [w.authority]);
-      const [q, updated] = parseEvents(stakingIdl, queued.logs);
+      const events = parseEvents(stakingIdl, queued.logs);
+      const [q, updated] = [eventNamed(events[0], "ConfigChangeQueued"), eventNamed(events[1], "ConfigUpdated")];
       expect(q.name).to.equal("ConfigChangeQueued");
       // The rest of the call (treasury, lease authority) applies at once and is reported as usual.
       expect(updated.name).to.equal("ConfigUpdated");
@@ -179,7 +165,7 @@ for (const engineName of ENGINES) {
       const coCut = toBigInt(before.coStake) - toBigInt(after.coStake);
       expect(coCut).to.equal(co / 10n);
       expect(await w.balance(w.treasury)).to.equal(treasury + stakeCut + coCut);
-      const [ev] = parseEvents(stakingIdl, res.logs);
+      const ev = eventNamed(parseEvents(stakingIdl, res.logs)[0], "DeviceSlashed");
       expect(ev.name).to.equal("DeviceSlashed");
       expect(toBigInt(ev.data.amount)).to.equal(stakeCut + coCut);
       expect(toBigInt(ev.data.co_stake_amount)).to.equal(coCut);
@@ -213,7 +199,7 @@ for (const engineName of ENGINES) {
 
       const now = Number(await w.engine.unixTime());
       const proposed = await w.ok("propose_slash", await propose(d, 500, SlashReason.FailedJob), [w.authority]);
-      const [pev] = parseEvents(stakingIdl, proposed.logs);
+      const pev = eventNamed(parseEvents(stakingIdl, proposed.logs)[0], "SlashProposed");
       expect(pev.name).to.equal("SlashProposed");
       expect(Number(pev.data.bps)).to.equal(500);
       expect(Number(pev.data.reason)).to.equal(SlashReason.FailedJob);

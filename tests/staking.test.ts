@@ -2,33 +2,15 @@
 // builder over our IDL, token CPIs (wallet- and PDA-signed), events through Anchor's EventParser, and
 // rejected input with its exact error code and no state change.
 
-import { configPda, DeviceStatus, parseEvents, stakingIdl } from "@hourglass/client";
+import { CoreError, configPda, DeviceStatus, eventNamed, parseEvents, StakingError, stakingIdl } from "@hourglass/client";
 import { createMint, createTokenAccount, mintTo } from "@hourglass/localchain";
 import { TOKEN_PROGRAM_ID, unpackAccount } from "@solana/spl-token";
 import { Keypair } from "@solana/web3.js";
 import { expect } from "chai";
 import { DECIMALS, ENGINES, H100, INELIGIBLE, MAX_SLASH_BPS, RTX4070, UNBONDING_SECONDS, World } from "./support/world.ts";
 
-const E = {
-  MissingSigner: 6000,
-  WrongOwner: 6002,
-  WrongLength: 6004,
-  AlreadyInitialized: 6006,
-  WrongMint: 6008,
-  WrongTokenOwner: 6009,
-  InvalidInstructionData: 6010,
-  UnknownInstruction: 6011,
-  NotAuthority: 6100,
-  GpuNotEligible: 6101,
-  InvalidGpuCount: 6102,
-  BelowMinimumStake: 6103,
-  InsufficientStake: 6104,
-  StillUnbonding: 6106,
-  NothingToWithdraw: 6107,
-  InvalidAmount: 6108,
-  NotDeviceOwner: 6109,
-  WrongVault: 6112,
-} as const;
+/** Program error codes by name (generated from the IDLs). */
+const E = { ...CoreError, ...StakingError };
 
 /** Compute-unit caps per instruction (our program including its CPIs), per engine, recorded from
  *  measurements with a margin; stake, request_unstake and withdraw (4,000) and register_device (6,000)
@@ -149,7 +131,7 @@ for (const engineName of ENGINES) {
       expect(await w.balance(w.vault)).to.equal(vaultBefore + amount);
       expect(await w.balance(supplier.tokens)).to.equal(1_000n * 10n ** BigInt(DECIMALS) - amount);
       expect((await w.device(d)).stake.toString()).to.equal(amount.toString());
-      const [ev] = parseEvents(stakingIdl, res.logs);
+      const ev = eventNamed(parseEvents(stakingIdl, res.logs)[0], "Staked");
       expect(ev.name).to.equal("Staked");
       expect((ev.data.total_stake as { toString(): string }).toString()).to.equal(amount.toString());
       // A top-up below the minimum is fine once the minimum is met.
@@ -227,7 +209,7 @@ for (const engineName of ENGINES) {
       const out = await w.ok("withdraw", withdrawIx, [supplier.wallet]);
       expect(await w.balance(supplier.tokens)).to.equal(before + part);
       expect((await w.device(d)).unbondingAmount.toString()).to.equal("0");
-      const [ev] = parseEvents(stakingIdl, out.logs);
+      const ev = eventNamed(parseEvents(stakingIdl, out.logs)[0], "Withdrawn");
       expect(ev.name).to.equal("Withdrawn");
       expect((ev.data.amount as { toString(): string }).toString()).to.equal(part.toString());
 

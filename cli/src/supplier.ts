@@ -1,13 +1,11 @@
 // `hourglass supplier ...`: register, stake, unstake, withdraw, status, co-stake.
 
-import { readKeypair, StakingClient } from "@hourglass/client";
+import { DEVICE_STATUS_NAMES, MAX_BANDWIDTH_TIER, MAX_GPUS, readKeypair, StakingClient } from "@hourglass/client";
 import { getAssociatedTokenAddressSync } from "@solana/spl-token";
 import { PublicKey } from "@solana/web3.js";
 import { type Parsed, UsageError } from "./args.ts";
 import { context, out, send } from "./context.ts";
 import { openSlashProposal, stakingConfig } from "./staking-accounts.ts";
-
-const DEVICE_STATUS = ["active", "paused", "leased"];
 
 export async function supplier(p: Parsed) {
   const { json, url, conn, keypairFile, txOpts } = context(p);
@@ -25,10 +23,10 @@ export async function supplier(p: Parsed) {
         supplier: wallet.publicKey,
         deviceKey: deviceKey.publicKey,
         gpuModel: p.intRequired("gpu-model", 0, 65_535),
-        gpuCount: p.intRequired("gpus", 1, 1024),
+        gpuCount: p.intRequired("gpus", 1, MAX_GPUS),
         vramGb: p.int("vram", 0, 65_535) ?? 0,
         region: p.int("region", 0, 999) ?? 0,
-        bandwidthTier: p.int("bandwidth", 0, 5) ?? 0,
+        bandwidthTier: p.int("bandwidth", 0, MAX_BANDWIDTH_TIER) ?? 0,
       });
       p.done();
       const signature = await send(conn, [wallet, deviceKey], [ix], txOpts);
@@ -96,7 +94,7 @@ export async function supplier(p: Parsed) {
       const data = {
         device: device.toBase58(),
         owner: d.owner.toBase58(),
-        status: DEVICE_STATUS[d.status] ?? `unknown(${d.status})`,
+        status: DEVICE_STATUS_NAMES[d.status] ?? `unknown(${d.status})`,
         gpuModel: d.gpuModel,
         gpuCount: d.gpuCount,
         vramGb: d.vramGb,

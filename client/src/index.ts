@@ -1,6 +1,12 @@
 // @hourglass/client: the SDK wallets and services import. This is its one public entry point.
 
 export * from "./errors.ts";
+// What the programs' IDLs define, generated (scripts/gen-client.ts): event values, CoreError, and the
+// HourglassEvent union; each program's own constants, errors and types come through its module below.
+export * from "./generated/common.ts";
+export type * from "./generated/index.ts";
+// 10,000 in both the staking and the lease program.
+export { BPS } from "./generated/staking.ts";
 export * from "./idl.ts";
 export * from "./keys.ts";
 export * from "./leases/index.ts";

@@ -2,6 +2,7 @@
 // Building instructions needs no connection; a provider is only required to send through Anchor.
 import { AnchorProvider, BorshCoder, type Idl, Program, type Provider } from "@coral-xyz/anchor";
 import { Connection, Keypair } from "@solana/web3.js";
+import type { EventNamed, HourglassEvent, HourglassEventName } from "./generated/index.ts";
 import { leasesIdl, rewardsIdl, stakingIdl } from "./idl.ts";
 
 /** A provider that can build but not send: instruction builders never touch the network. */
@@ -56,8 +57,9 @@ function coderFor(idl: Idl): BorshCoder {
   return c;
 }
 
-/** One decoded event; `instruction` is the top-level instruction it was emitted under (CPIs included) and
- *  `ordinal` its position among that instruction's decoded events. */
+/** One decoded event, untyped; `instruction` is the top-level instruction it was emitted under (CPIs
+ *  included) and `ordinal` its position among that instruction's decoded events. Every HourglassEvent
+ *  is one; `parseEvents` returns the typed union. */
 export interface DecodedEvent {
   program: string;
   name: string;
@@ -71,8 +73,11 @@ export interface DecodedEvent {
  * CPIs: the invoke stack is followed line by line and each `Program data:` line is decoded with the IDL
  * of the program executing it. (Anchor's EventParser only attributes CPI frames to a program that also
  * logs text, so `sol_log_data` events of a CPI'd program would be missed.)
+ *
+ * The result is typed as HourglassEvent (narrow it on `name`), which holds for our programs' IDLs; an
+ * event of another IDL passed here comes out with its own names and fields.
  */
-export function parseEvents(idls: Idl | Idl[], logs: string[]): DecodedEvent[] {
+export function parseEvents(idls: Idl | Idl[], logs: string[]): HourglassEvent[] {
   const coders = new Map((Array.isArray(idls) ? idls : [idls]).map((idl) => [idl.address, coderFor(idl)]));
   const out: DecodedEvent[] = [];
   let last = -1;
@@ -83,7 +88,14 @@ export function parseEvents(idls: Idl | Idl[], logs: string[]): DecodedEvent[] {
     if (instruction !== last) [last, ordinal] = [instruction, 0];
     out.push({ program, name: event.name, data: event.data as Record<string, unknown>, instruction, ordinal: ordinal++ });
   });
-  return out;
+  // The coder built each event from the IDL the generated types come from.
+  return out as HourglassEvent[];
+}
+
+/** `e` as the event named `name` (typed), for code that knows which event comes; throws if it is another or none. */
+export function eventNamed<N extends HourglassEventName>(e: HourglassEvent | undefined, name: N): EventNamed<N> {
+  if (e?.name !== name) throw new Error(`expected a ${name} event, got ${e ? e.name : "none"}`);
+  return e as EventNamed<N>;
 }
 
 /**

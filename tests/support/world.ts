@@ -11,6 +11,7 @@ import {
   type DeviceAccount,
   deviceAddress,
   effectiveCoStake,
+  GpuModels,
   LEASES_PROGRAM_ID,
   minimumStake,
   REWARDS_PROGRAM_ID,
@@ -56,10 +57,11 @@ export const NETWORK = loadNetworkParams();
 export const DECIMALS = NETWORK.decimals;
 export const UNBONDING_SECONDS = NETWORK.staking.unbondingPeriodSeconds;
 export const MAX_SLASH_BPS = NETWORK.staking.maxSlashBps;
-/** GPU model codes used in tests, with io.net multipliers. */
-export const H100 = { code: 1, multiplierBps: 100_000 };
-export const RTX4070 = { code: 2, multiplierBps: 2_500 };
-export const INELIGIBLE = { code: 3, multiplierBps: 0 };
+/** GPU models used in tests: the catalogue's codes and io.net multipliers (GPU_MODELS, from the staking IDL). */
+export const H100 = { code: GpuModels.H100.code, multiplierBps: GpuModels.H100.multiplierBps };
+export const RTX4070 = { code: GpuModels.RTX_4070.code, multiplierBps: GpuModels.RTX_4070.multiplierBps };
+/** A model the tests make ineligible (tier multiplier 0): the RTX 4090's code. */
+export const INELIGIBLE = { code: GpuModels.RTX_4090.code, multiplierBps: 0 };
 
 /** What a world asks the bootstrap for beyond the Config and tiers. */
 export interface WorldNetwork {

@@ -3,12 +3,8 @@
 import { ed25519 } from "@noble/curves/ed25519";
 import { sha256 } from "@noble/hashes/sha256";
 import { type Keypair, PublicKey, TransactionInstruction } from "@solana/web3.js";
+import { ENTRIES_OFFSET, ENTRY_LEN, MESSAGE_LEN } from "../generated/leases.ts";
 import { LEASES_PROGRAM_ID } from "../idl.ts";
-
-export const MESSAGE_LEN = 62;
-export const ENTRY_LEN = 64;
-export const ENTRIES_OFFSET = 12;
-export const MAX_ATTESTATIONS = 5;
 export const ED25519_PROGRAM_ID = new PublicKey("Ed25519SigVerify111111111111111111111111111");
 
 export interface Attestation {

@@ -4,85 +4,39 @@ import type { Program } from "@coral-xyz/anchor";
 import { TOKEN_PROGRAM_ID } from "@solana/spl-token";
 import { PublicKey, SYSVAR_INSTRUCTIONS_PUBKEY, SystemProgram, type TransactionInstruction } from "@solana/web3.js";
 import BN from "bn.js";
+import {
+  LEASE_AUTHORITY_SEED,
+  type LeaseAccount,
+  MARKET_SEED,
+  MAX_ATTESTATIONS,
+  type MarketAccount,
+  NETWORK_TREASURY_SEED,
+  type SlotAccount,
+  SlotLayout,
+} from "../generated/leases.ts";
 import { LEASES_PROGRAM_ID, STAKING_PROGRAM_ID } from "../idl.ts";
 import { leasesProgram } from "../program.ts";
 import { configPda, stakeVaultPda } from "../staking/pdas.ts";
-import { type Attestation, attestationBytes, ed25519Instruction, MAX_ATTESTATIONS } from "./attestation.ts";
+import { type Attestation, attestationBytes, ed25519Instruction } from "./attestation.ts";
 
+// Constants, status codes, errors, account and event types and the Slot layout: generated from the IDL.
+export * from "../generated/leases.ts";
 export * from "./attestation.ts";
 
-export const LeaseStatus = { Active: 0, Paused: 1, Terminated: 2, Settled: 3 } as const;
-export const SlotStatus = { Active: 1, Faulted: 2 } as const;
-export const SLOT_SIZE = 80;
+/** Bytes of one device slot after the Lease header (the IDL's Slot type). */
+export const SLOT_SIZE = SlotLayout.size;
 
 export function marketPda(programId = LEASES_PROGRAM_ID): [PublicKey, number] {
-  return PublicKey.findProgramAddressSync([Buffer.from("market")], programId);
+  return PublicKey.findProgramAddressSync([MARKET_SEED], programId);
 }
 
 export function leaseAuthorityPda(programId = LEASES_PROGRAM_ID): [PublicKey, number] {
-  return PublicKey.findProgramAddressSync([Buffer.from("lease_authority")], programId);
+  return PublicKey.findProgramAddressSync([LEASE_AUTHORITY_SEED], programId);
 }
 
 /** The network fee vault: network-token fees collect here (token authority: the Market) and `burn_fees` burns them. */
 export function networkTreasuryPda(programId = LEASES_PROGRAM_ID): [PublicKey, number] {
-  return PublicKey.findProgramAddressSync([Buffer.from("network_treasury")], programId);
-}
-
-export interface MarketAccount {
-  authority: PublicKey;
-  networkMint: PublicKey;
-  stableMint: PublicKey;
-  /** The network fee vault (`networkTreasuryPda`). */
-  networkTreasury: PublicKey;
-  stableTreasury: PublicKey;
-  gracePeriod: BN;
-  hourLength: BN;
-  renterFeeBps: number;
-  supplierFeeBps: number;
-  stableSurchargeBps: number;
-  faultSlashBps: number;
-  /** Network-token fees burned so far. */
-  totalBurned: BN;
-}
-
-export interface LeaseAccount {
-  renter: PublicKey;
-  paymentMint: PublicKey;
-  escrow: PublicKey;
-  treasury: PublicKey;
-  gpuModel: number;
-  maxDevices: number;
-  deviceCount: number;
-  releasedCount: number;
-  gpuCount: number;
-  assignedGpus: number;
-  hoursBooked: number;
-  renterFeeBps: number;
-  supplierFeeBps: number;
-  faultSlashBps: number;
-  status: number;
-  stable: boolean;
-  pricePerGpuHour: BN;
-  hourLength: BN;
-  gracePeriod: BN;
-  origin: BN;
-  pausedAt: BN;
-  principal: BN;
-  earnedTotal: BN;
-  claimedTotal: BN;
-  refunded: BN;
-  renterFees: BN;
-}
-
-export interface SlotAccount {
-  device: PublicKey;
-  owner: PublicKey;
-  gpus: number;
-  status: number;
-  released: boolean;
-  nextHour: number;
-  provenHours: number;
-  claimedHours: number;
+  return PublicKey.findProgramAddressSync([NETWORK_TREASURY_SEED], programId);
 }
 
 const bn = (v: bigint | number | BN) => (BN.isBN(v) ? v : new BN(v.toString()));
@@ -341,20 +295,22 @@ export class LeasesClient {
   decodeLease(data: Buffer | Uint8Array): { lease: LeaseAccount; slots: SlotAccount[] } {
     const buf = Buffer.from(data);
     const raw = this.program.coder.accounts.decode("lease", buf);
-    const lease = { ...raw, stable: raw.stable !== 0 } as LeaseAccount;
+    // The coder decodes `stable` (IDL bool) as a boolean already.
+    const lease = raw as LeaseAccount;
     const header = this.program.coder.accounts.size("lease");
     const slots: SlotAccount[] = [];
+    const at = SlotLayout.offsets;
     for (let i = 0; i < lease.deviceCount; i++) {
       const o = header + i * SLOT_SIZE;
       slots.push({
-        device: new PublicKey(buf.subarray(o, o + 32)),
-        owner: new PublicKey(buf.subarray(o + 32, o + 64)),
-        gpus: buf.readUInt16LE(o + 64),
-        status: buf[o + 66],
-        released: buf[o + 67] !== 0,
-        nextHour: buf.readUInt32LE(o + 68),
-        provenHours: buf.readUInt32LE(o + 72),
-        claimedHours: buf.readUInt32LE(o + 76),
+        device: new PublicKey(buf.subarray(o + at.device, o + at.owner)),
+        owner: new PublicKey(buf.subarray(o + at.owner, o + at.gpus)),
+        gpus: buf.readUInt16LE(o + at.gpus),
+        status: buf[o + at.status],
+        released: buf[o + at.released] !== 0,
+        nextHour: buf.readUInt32LE(o + at.nextHour),
+        provenHours: buf.readUInt32LE(o + at.provenHours),
+        claimedHours: buf.readUInt32LE(o + at.claimedHours),
       });
     }
     return { lease, slots };

@@ -3,20 +3,29 @@ import type { Program } from "@coral-xyz/anchor";
 import { TOKEN_PROGRAM_ID } from "@solana/spl-token";
 import { type Keypair, PublicKey, SYSVAR_INSTRUCTIONS_PUBKEY, SystemProgram, type TransactionInstruction } from "@solana/web3.js";
 import BN from "bn.js";
+import {
+  CO_REWARD_SEED,
+  type CoStakeRewardAccount,
+  DEVICE_REWARD_SEED,
+  type DeviceRewardAccount,
+  MAX_UPTIME_ATTESTATIONS,
+  POOL_SEED,
+  type PoolAccount,
+  REWARD_VAULT_SEED,
+  UPTIME_MESSAGE_LEN,
+  UPTIME_MESSAGES_OFFSET,
+} from "../generated/rewards.ts";
 import { REWARDS_PROGRAM_ID, STAKING_PROGRAM_ID } from "../idl.ts";
 import { type Attestation, ed25519Instruction, signAttestation, statusDigest } from "../leases/attestation.ts";
 import { rewardsProgram, toBigInt } from "../program.ts";
 import { DeviceStatus, minimumStake } from "../staking/index.ts";
 import { configPda, coStakePda } from "../staking/pdas.ts";
 
+// Constants (uptime message length, attestations per transaction, the default work factor, ...),
+// errors, account and event types: generated from the IDL.
+export * from "../generated/rewards.ts";
 export * from "./model.ts";
 export * from "./schedule.ts";
-
-export const UPTIME_MESSAGE_LEN = 62;
-/** Three per transaction: each takes a DeviceReward, a Device and a lease account besides its Ed25519 entry. */
-export const MAX_UPTIME_ATTESTATIONS = 3;
-/** A working hour's weight over an idle one when initialize_pool is given 0 (basis points): 2x. */
-export const DEFAULT_WORK_FACTOR_BPS = 20_000;
 
 /**
  * Whether a staking Device may draw block rewards (the rewards program's rule): supplier + co-stake at
@@ -41,87 +50,24 @@ export function uptimeContext(a: Attestation): PublicKey | null {
 }
 
 export function poolPda(programId = REWARDS_PROGRAM_ID): [PublicKey, number] {
-  return PublicKey.findProgramAddressSync([Buffer.from("pool")], programId);
+  return PublicKey.findProgramAddressSync([POOL_SEED], programId);
 }
 
 export function rewardVaultPda(programId = REWARDS_PROGRAM_ID): [PublicKey, number] {
-  return PublicKey.findProgramAddressSync([Buffer.from("reward_vault")], programId);
+  return PublicKey.findProgramAddressSync([REWARD_VAULT_SEED], programId);
 }
 
 export function deviceRewardPda(device: PublicKey, programId = REWARDS_PROGRAM_ID): [PublicKey, number] {
-  return PublicKey.findProgramAddressSync([Buffer.from("device_reward"), device.toBuffer()], programId);
+  return PublicKey.findProgramAddressSync([DEVICE_REWARD_SEED, device.toBuffer()], programId);
 }
 
 export function coRewardPda(device: PublicKey, staker: PublicKey, programId = REWARDS_PROGRAM_ID): [PublicKey, number] {
-  return PublicKey.findProgramAddressSync([Buffer.from("co_reward"), device.toBuffer(), staker.toBuffer()], programId);
+  return PublicKey.findProgramAddressSync([CO_REWARD_SEED, device.toBuffer(), staker.toBuffer()], programId);
 }
 
 /** A device's signed uptime for pool hours [first, first + count); `context` is its lease or zeros. */
 export function signUptime(device: Keypair, firstHour: number, hourCount: number, context = PublicKey.default, status = "idle"): Attestation {
   return signAttestation(device, 0, context, firstHour, hourCount, statusDigest(`${status} ${firstHour}+${hourCount}`), REWARDS_PROGRAM_ID);
-}
-
-export interface PoolAccount {
-  authority: PublicKey;
-  rewardMint: PublicKey;
-  rewardVault: PublicKey;
-  startTime: BN;
-  hourLength: BN;
-  pausedAt: BN;
-  nextHour: number;
-  graceHours: number;
-  totalWeight: BN;
-  nominatedDevices: number;
-  totalEmitted: BN;
-  unallocated: BN;
-  totalClaimed: BN;
-  cap: BN;
-  breakerCap: BN;
-  windowOutflow: BN;
-  accHi: BN;
-  accLo: BN;
-  rateHi: BN;
-  rateLo: BN;
-  pendingAdd: BN;
-  pendingSub: BN;
-  workFactorBps: number;
-}
-
-export interface DeviceRewardAccount {
-  device: PublicKey;
-  owner: PublicKey;
-  nominalWeight: BN;
-  weight: BN;
-  streak: number;
-  nextHour: number;
-  debtHi: BN;
-  debtLo: BN;
-  accStakeHi: BN;
-  accStakeLo: BN;
-  basis: BN;
-  supplierSnapshot: BN;
-  supplierDebtHi: BN;
-  supplierDebtLo: BN;
-  coOwed: BN;
-  accrued: BN;
-  claimed: BN;
-  nominated: boolean;
-  ahead: BN;
-  aheadHour: number;
-  workLease: BN;
-  workProven: number;
-  working: boolean;
-}
-
-export interface CoStakeRewardAccount {
-  device: PublicKey;
-  staker: PublicKey;
-  coStake: PublicKey;
-  snapshot: BN;
-  debtHi: BN;
-  debtLo: BN;
-  accrued: BN;
-  claimed: BN;
 }
 
 export class RewardsClient {
@@ -221,7 +167,7 @@ export class RewardsClient {
       )
       .instruction();
     const index = p.ed25519Index ?? 0;
-    return [ed25519Instruction(p.attestations, index, { first: 12, stride: UPTIME_MESSAGE_LEN }), ix];
+    return [ed25519Instruction(p.attestations, index, { first: UPTIME_MESSAGES_OFFSET, stride: UPTIME_MESSAGE_LEN }), ix];
   }
 
   /** Removes a nominated device that fell behind or is no longer eligible (anyone may send it). */

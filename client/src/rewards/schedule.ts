@@ -1,13 +1,12 @@
 // io.net's emission schedule, computed with the same integer algorithm the rewards program runs
 // (programs/rewards/src/interface/schedule.rs), for display and for checking the chain.
 
-export const HOURS = 175_319;
-export const FIRST_HOUR_CENTI_TOKENS = 456_621n;
-export const CAP_TOKENS = 300_000_000n;
-export const DECAY_NUM = 138_869_523_959_793n;
-export const DECAY_DEN = 10_000_000_000_000_000_000n;
-/** 1 - decay as a Q0.64 fraction, rounded to nearest. */
-export const FACTOR_Q64 = (((DECAY_DEN - DECAY_NUM) << 64n) + DECAY_DEN / 2n) / DECAY_DEN;
+import { CAP_TOKENS, DECAY_DEN, DECAY_NUM, FACTOR_Q64, FIRST_HOUR_CENTI_TOKENS, SCHEDULE_HOURS as HOURS } from "../generated/rewards.ts";
+
+// The schedule's constants come from the program through the IDL (FACTOR_Q64: 1 - decay as a Q0.64
+// fraction, rounded to nearest, computed by the program's crate at compile time).
+export { CAP_TOKENS, DECAY_DEN, DECAY_NUM, FACTOR_Q64, FIRST_HOUR_CENTI_TOKENS, HOURS };
+
 const MASK128 = (1n << 128n) - 1n;
 
 export const firstRate = (decimals: number): bigint => (FIRST_HOUR_CENTI_TOKENS * 10n ** BigInt(decimals - 2)) << 64n;

@@ -3,86 +3,28 @@ import type { Program } from "@coral-xyz/anchor";
 import { TOKEN_PROGRAM_ID } from "@solana/spl-token";
 import { type PublicKey, SystemProgram, type TransactionInstruction } from "@solana/web3.js";
 import BN from "bn.js";
+import {
+  BPS,
+  CO_FACTOR_ONE,
+  type ConfigAccount,
+  type CoStakeAccount,
+  type DeviceAccount,
+  type GpuTierAccount,
+  SLASH_REASON_NAMES,
+  type SlashProposalAccount,
+  STAKE_PER_GPU_TOKENS,
+} from "../generated/staking.ts";
 import { stakingProgram, toBigInt } from "../program.ts";
 import { configPda, coStakePda, deviceAddress, gpuTierPda, slashProposalPda, stakeVaultPda } from "./pdas.ts";
 
+// Constants, status and reason codes, errors, account and event types: generated from the IDL.
+export * from "../generated/staking.ts";
 export * from "./pdas.ts";
-
-/** `Device.status` values. */
-export const DeviceStatus = { Active: 0, Paused: 1, Leased: 2 } as const;
-/** `slash` reason codes. */
-export const SlashReason = { MissedHeartbeats: 1, FailedJob: 2, Admin: 3 } as const;
-/** `slash` reason names, by code. */
-export const SLASH_REASON_NAMES: Record<number, string> = {
-  [SlashReason.MissedHeartbeats]: "missed heartbeats",
-  [SlashReason.FailedJob]: "failed job",
-  [SlashReason.Admin]: "admin",
-};
 
 /** A slash reason's name ("reason N" for a code the program does not know). */
 export function slashReasonName(code: number): string {
   return SLASH_REASON_NAMES[code] ?? `reason ${code}`;
 }
-
-export interface ConfigAccount {
-  authority: PublicKey;
-  stakeMint: PublicKey;
-  stakeVault: PublicKey;
-  treasury: PublicKey;
-  leaseAuthority: PublicKey;
-  unbondingPeriod: BN;
-  maxSlashBps: number;
-  mintDecimals: number;
-  bump: number;
-  vaultBump: number;
-  attesterCount: number;
-  attesters: PublicKey[];
-  slashDelay: BN;
-  /** A queued loosening of the slashing terms (applies from pendingAt; 0 = none). */
-  pendingMaxSlashBps: number;
-  pendingUnbondingPeriod: BN;
-  pendingSlashDelay: BN;
-  pendingAt: BN;
-}
-
-export interface DeviceAccount {
-  owner: PublicKey;
-  deviceKey: PublicKey;
-  currentLease: PublicKey;
-  gpuModel: number;
-  gpuCount: number;
-  vramGb: number;
-  region: number;
-  bandwidthTier: number;
-  status: number;
-  multiplierBps: number;
-  stake: BN;
-  coStake: BN;
-  unbondingAmount: BN;
-  unbondingUnlockAt: BN;
-  provenHours: BN;
-  slashedTotal: BN;
-  registeredAt: BN;
-  coStakerCount: number;
-  coUnbonding: BN;
-  /** Co-stake scale (10^16 = never slashed; 0 reads as that). */
-  coFactor: BN;
-  lastSlashAt: BN;
-  slashWindowBps: number;
-}
-
-export interface SlashProposalAccount {
-  device: PublicKey;
-  authority: PublicKey;
-  proposedAt: BN;
-  executableAt: BN;
-  bps: number;
-  reason: number;
-  bump: number;
-}
-
-/** `Device.co_factor` of a device never slashed. */
-export const CO_FACTOR_ONE = 10n ** 16n;
 
 /** A co-stake's active and unbonding amounts at its device's current scale (what the program pays). */
 export function effectiveCoStake(position: CoStakeAccount, device: DeviceAccount): { amount: bigint; unbonding: bigint } {
@@ -90,23 +32,6 @@ export function effectiveCoStake(position: CoStakeAccount, device: DeviceAccount
   const now = toBigInt(device.coFactor) || CO_FACTOR_ONE;
   const scale = (v: BN) => (toBigInt(v) * now) / at;
   return { amount: scale(position.amount), unbonding: scale(position.unbondingAmount) };
-}
-
-export interface CoStakeAccount {
-  staker: PublicKey;
-  device: PublicKey;
-  amount: BN;
-  unbondingAmount: BN;
-  unbondingUnlockAt: BN;
-  bump: number;
-  /** The device's co_factor these amounts are at (0 = never slashed). */
-  factor: BN;
-}
-
-export interface GpuTierAccount {
-  modelCode: number;
-  multiplierBps: number;
-  bump: number;
 }
 
 const bn = (v: bigint | number | BN) => (BN.isBN(v) ? v : new BN(v.toString()));
@@ -400,8 +325,8 @@ export class StakingClient {
 
 /** io.net's minimum stake: 200 tokens x max(1, multiplier) x GPUs, in base units (rounded up). */
 export function minimumStake(mintDecimals: number, multiplierBps: number, gpuCount: number): bigint {
-  const perGpu = 200n * 10n ** BigInt(mintDecimals);
-  const multiplier = BigInt(Math.max(multiplierBps, 10_000));
-  const scaled = (perGpu * multiplier + 9_999n) / 10_000n;
+  const perGpu = STAKE_PER_GPU_TOKENS * 10n ** BigInt(mintDecimals);
+  const multiplier = BigInt(Math.max(multiplierBps, Number(BPS)));
+  const scaled = (perGpu * multiplier + BPS - 1n) / BPS;
   return scaled * BigInt(gpuCount);
 }

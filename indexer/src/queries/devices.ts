@@ -1,6 +1,6 @@
 // Devices: the filtered list, one device with its 30-day hourly uptime, and suppliers (devices by owner).
 
-import { slashReasonName } from "@hourglass/client";
+import { DEVICE_STATUS_NAMES, slashReasonName } from "@hourglass/client";
 import type { IndexerDb } from "../db/open.ts";
 import { chainTime, HOUR, thirtyDayWindow, WINDOW_HOURS } from "./chain-time.ts";
 import { decodeCursor, page } from "./cursor.ts";
@@ -14,8 +14,9 @@ const DEVICE_COLUMNS = `address, owner, device_key AS deviceKey, gpu_model AS gp
   CAST(co_stake AS TEXT) AS coStake, CAST(unbonding AS TEXT) AS unbonding, CAST(co_unbonding AS TEXT) AS coUnbonding, status, lease, proven_hours AS provenHours, faults, CAST(slashed AS TEXT) AS slashed,
   CAST(earned AS TEXT) AS earned, CAST(rewards AS TEXT) AS rewards, nominated, deregistered, registered_at AS registeredAt`;
 
-/** The staking program's device status codes. */
-const STATUS = ["active", "paused", "leased"];
+/** The staking program's device status names, by code (from its IDL). */
+const STATUS: string[] = [];
+for (const [code, name] of Object.entries(DEVICE_STATUS_NAMES)) STATUS[Number(code)] = name;
 
 export interface DeviceFilter {
   model?: number;

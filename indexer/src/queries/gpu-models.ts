@@ -1,6 +1,9 @@
-// Display names of the GPU model codes devices register with (the staking program's GPU tiers).
-const NAMES: Record<number, string> = { 1: "H100", 2: "A100", 3: "RTX 4090", 4: "RTX 4070" };
+// Display names of the GPU model codes devices register with: the catalogue (GPU_MODELS, from the
+// staking program's IDL).
+import { GPU_MODELS } from "@hourglass/client";
+
+const NAMES = new Map(GPU_MODELS.map((m) => [m.code, m.name]));
 
 export function gpuModelName(code: number): string {
-  return NAMES[code] ?? `model ${code}`;
+  return NAMES.get(code) ?? `model ${code}`;
 }

@@ -1,12 +1,11 @@
 // The staking program's events into the views: devices (registration, status, stake, co-stake,
 // unbonding, slashes) and slash proposals.
+import { DeviceStatus } from "@hourglass/client";
 import type Database from "better-sqlite3";
 import type { FoldContext } from "./context.ts";
 import type { Folds, StakingEvent } from "./events.ts";
 
 const NO_LEASE = "11111111111111111111111111111111";
-/** The staking program's DeviceStatus::Leased. */
-const LEASED = 2;
 
 export function stakingFolds(v: FoldContext): Folds<StakingEvent> {
   const p = (sql: string) => v.prepare(sql);
@@ -45,8 +44,8 @@ export function stakingFolds(v: FoldContext): Folds<StakingEvent> {
   return {
     DeviceRegistered: (e) => s.register.run({ ...e.data, minimum_stake: BigInt(e.data.minimum_stake), time: e.blockTime, slot: e.slot }),
     DeviceStatusChanged: ({ data: d }) => {
-      // The lease is kept only while the device is leased (status 2); a release names the lease it left.
-      s.deviceStatus.run(d.status, d.status === LEASED && d.lease !== NO_LEASE ? d.lease : null, d.device);
+      // The lease is kept only while the device is leased; a release names the lease it left.
+      s.deviceStatus.run(d.status, d.status === DeviceStatus.Leased && d.lease !== NO_LEASE ? d.lease : null, d.device);
     },
     Staked: (e) => {
       const d = e.data;

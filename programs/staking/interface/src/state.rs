@@ -357,6 +357,36 @@ pub fn minimum_stake(mint_decimals: u8, multiplier_bps: u32, gpu_count: u16) -> 
     checked_mul(scaled, gpu_count as u64)
 }
 
+// Limits and the GPU catalogue, kept after the code above so its panic locations (line numbers in
+// the programs' read-only data) stay where they were.
+
+/// Most GPUs one device registers with.
+pub const MAX_GPUS: u16 = 1024;
+/// Highest connectivity tier (`Device::bandwidth_tier` is 0 to this).
+pub const MAX_BANDWIDTH_TIER: u8 = 5;
+/// Highest GPU tier multiplier: 1,000x.
+pub const MAX_MULTIPLIER_BPS: u32 = 10_000_000;
+
+/// A GPU model of the catalogue: the code devices register with (`Device::gpu_model`, the GpuTier PDA
+/// seed), its display name, io.net's stake and reward multiplier for it (what `set_gpu_tier` is given
+/// for the model; the GpuTier on chain is what counts) and its memory per GPU.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GpuModel {
+    pub code: u16,
+    pub name: &'static str,
+    pub multiplier_bps: u32,
+    pub vram_gb: u16,
+}
+
+/// The GPU models of the network (host-side description: the programs take any model code with a
+/// GpuTier; clients, the indexer and the localnet name and configure models from this table).
+pub const GPU_MODELS: &[GpuModel] = &[
+    GpuModel { code: 1, name: "H100", multiplier_bps: 100_000, vram_gb: 80 },
+    GpuModel { code: 2, name: "A100", multiplier_bps: 60_000, vram_gb: 80 },
+    GpuModel { code: 3, name: "RTX 4090", multiplier_bps: 10_000, vram_gb: 24 },
+    GpuModel { code: 4, name: "RTX 4070", multiplier_bps: 2_500, vram_gb: 12 },
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -482,6 +512,12 @@ mod tests {
         d.slash_window_bps.set(1_000);
         assert_eq!(d.slash_window_room(189, 50, 1, 1_000), None, "the window runs on from the latest execution");
         assert_eq!(d.slash_window_room(190, 50, 1_000, 1_000), Some(1_000), "a quiet period closes it");
+    }
+
+    #[test]
+    fn gpu_models_have_unique_ascending_codes_and_valid_multipliers() {
+        assert!(GPU_MODELS.windows(2).all(|w| w[0].code < w[1].code));
+        assert!(GPU_MODELS.iter().all(|m| m.code > 0 && m.multiplier_bps <= MAX_MULTIPLIER_BPS && !m.name.is_empty()));
     }
 
     #[test]

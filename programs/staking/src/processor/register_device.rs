@@ -15,11 +15,8 @@ use super::load_config;
 use crate::interface::error::StakingError;
 use crate::interface::events::DeviceRegistered;
 use crate::interface::instruction::RegisterDeviceArgs;
-use crate::interface::state::{device_status, minimum_stake, Device, GpuTier};
+use crate::interface::state::{device_status, minimum_stake, Device, GpuTier, MAX_BANDWIDTH_TIER, MAX_GPUS};
 use crate::ID;
-
-const MAX_GPUS: u16 = 1024;
-const MAX_BANDWIDTH_TIER: u8 = 5;
 
 pub fn process(accounts: &mut [AccountView], args: &RegisterDeviceArgs) -> ProgramResult {
     let [supplier, device, config, gpu_tier, system_program, ..] = accounts else {

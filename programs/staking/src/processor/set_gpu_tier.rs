@@ -11,11 +11,8 @@ use crate::interface::error::StakingError;
 use crate::interface::events::GpuTierSet;
 use crate::interface::instruction::SetGpuTierArgs;
 use crate::interface::seeds;
-use crate::interface::state::GpuTier;
+use crate::interface::state::{GpuTier, MAX_MULTIPLIER_BPS};
 use crate::ID;
-
-/// 1,000x.
-const MAX_MULTIPLIER_BPS: u32 = 10_000_000;
 
 pub fn process(accounts: &mut [AccountView], args: &SetGpuTierArgs) -> ProgramResult {
     let [authority, config, gpu_tier, system_program, ..] = accounts else {
