@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { expect } from "chai";
-import { type IndexerServer, startServer } from "../indexer/src/index.ts";
+import { HeliusSource, type IndexerServer, startServer } from "../indexer/src/index.ts";
 import { type IndexedHistory, indexedHistory } from "./support/indexed-history.ts";
 
 /** Schemathesis's CLI in the virtualenv setup.sh makes ($SCHEMATHESIS_VENV from scripts/env.sh). */
@@ -22,7 +22,7 @@ describe("indexer API fuzzed from its OpenAPI document (Schemathesis)", function
   before(async () => {
     if (!existsSync(ST)) throw new Error(`schemathesis is not installed at ${ST} (scripts/setup.sh installs it)`);
     x = await indexedHistory();
-    server = await startServer({ db: x.db, pipeline: x.pipeline, webhookAuth: "Bearer fuzz-secret-0123456789" });
+    server = await startServer({ db: x.db, pipeline: x.pipeline, webhook: new HeliusSource(x.pipeline, { webhookAuth: "Bearer fuzz-secret-0123456789" }) });
   });
 
   after(async () => {

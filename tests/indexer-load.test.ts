@@ -10,7 +10,7 @@ import { type RpcServer, startRpcServer } from "@hourglass/localchain";
 import autocannon from "autocannon";
 import { expect } from "chai";
 import { viewsDigest } from "../indexer/src/db/digest.ts";
-import { openDb, Pipeline, startServer } from "../indexer/src/index.ts";
+import { HeliusSource, openDb, Pipeline, startServer } from "../indexer/src/index.ts";
 import { NetworkHistory } from "./support/network-history.ts";
 import { shuffle } from "./support/random.ts";
 import { rpcHistory } from "./support/rpc-history.ts";
@@ -42,7 +42,8 @@ describe("indexer under load: concurrent and duplicate webhook deliveries with A
     reference.$client.close();
 
     const db = openDb(path.join(dir, "load.sqlite"));
-    const server = await startServer({ db, pipeline: new Pipeline(db), webhookAuth: AUTH });
+    const pipeline = new Pipeline(db);
+    const server = await startServer({ db, pipeline, webhook: new HeliusSource(pipeline, { webhookAuth: AUTH }) });
     try {
       const raws = shuffle(
         txs.map((t) => t.raw),

@@ -12,7 +12,7 @@ import { type RpcServer, startRpcServer } from "@hourglass/localchain";
 import { expect } from "chai";
 import { createHelius } from "helius-sdk";
 import { viewsDigest } from "../indexer/src/db/digest.ts";
-import { type ChainTx, type HeliusHistory, heliusBackfill, type IndexerDb, openDb, Pipeline, RpcSource, SvmSource, startServer } from "../indexer/src/index.ts";
+import { type ChainTx, type HeliusHistory, HeliusSource, type IndexerDb, openDb, Pipeline, RpcSource, SvmSource, startServer } from "../indexer/src/index.ts";
 import { JsonRpcClient, JsonRpcError } from "../indexer/src/sources/json-rpc.ts";
 import { NetworkHistory } from "./support/network-history.ts";
 import { shuffle } from "./support/random.ts";
@@ -77,7 +77,7 @@ describe("indexer: every source yields the same views", function () {
   it("Helius webhook: shuffled, duplicated and re-delivered batches give the same views; bad deliveries change nothing", async () => {
     const db = open("webhook");
     const pipeline = new Pipeline(db);
-    const server = await startServer({ db, pipeline, webhookAuth: AUTH });
+    const server = await startServer({ db, pipeline, webhook: new HeliusSource(pipeline, { webhookAuth: AUTH }) });
     try {
       const post = (body: string, auth = AUTH) =>
         fetch(`${server.url}/webhooks/helius`, { method: "POST", headers: { "content-type": "application/json", authorization: auth }, body });
@@ -115,11 +115,12 @@ describe("indexer: every source yields the same views", function () {
     const db = open("helius");
     const pipeline = new Pipeline(db);
     const helius = createHelius({ apiKey: "test-key", baseUrl: rpc.url }) as unknown as HeliusHistory;
-    const read = await heliusBackfill(pipeline, helius, PROGRAMS, { limit: 6 });
+    const source = new HeliusSource(pipeline, { client: helius, programs: PROGRAMS, limit: 6 });
+    const read = await source.backfill();
     expect(read).to.be.greaterThanOrEqual(txs.length);
     expect(viewsDigest(db.$client).digest).to.equal(expected);
     const events = db.$client.prepare("SELECT count(*) FROM events").pluck().get();
-    await heliusBackfill(pipeline, helius, PROGRAMS, { limit: 6 });
+    await source.backfill();
     expect(db.$client.prepare("SELECT count(*) FROM events").pluck().get()).to.equal(events);
     expect(viewsDigest(db.$client).digest).to.equal(expected);
   });

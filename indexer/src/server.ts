@@ -3,7 +3,8 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
-import { createApp, type Deps } from "./api/app.ts";
+import { createApp } from "./api/app.ts";
+import type { Deps } from "./api/deps.ts";
 
 export interface IndexerServer {
   url: string;
@@ -11,7 +12,7 @@ export interface IndexerServer {
   close(): Promise<void>;
 }
 
-export async function startServer(deps: Deps & { decimals?: number }, port = 0, host = "127.0.0.1"): Promise<IndexerServer> {
+export async function startServer(deps: Deps, port = 0, host = "127.0.0.1"): Promise<IndexerServer> {
   const app = createApp(deps);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port, hostname: host }, () => resolve(s as Server));

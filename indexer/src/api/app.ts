@@ -4,39 +4,17 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
 import { mountPages } from "../pages/routes.ts";
 import { BadCursor } from "../queries/cursor.ts";
-import { type Deps, handlers } from "./handlers.ts";
-import * as R from "./routes.ts";
+import type { Deps } from "./deps.ts";
+import { mountApi } from "./handlers.ts";
 import { describeIssues } from "./schemas.ts";
-
-export type { Deps } from "./handlers.ts";
 
 export function createApp(deps: Deps): OpenAPIHono {
   const app = new OpenAPIHono({
     defaultHook: (result, c) => {
-      if (!result.success) return c.json({ error: describeIssues(result.error.issues as never) }, 400);
+      if (!result.success) return c.json({ error: describeIssues(result.error.issues) }, 400);
     },
   });
-  const h = handlers(deps);
-  const notFound = (what: string) => ({ error: `${what} not found` });
-
-  app.openapi(R.networkRoute, (c) => c.json(h.network() as never, 200));
-  app.openapi(R.devicesRoute, (c) => c.json(h.devices(c.req.valid("query")) as never, 200));
-  app.openapi(R.deviceRoute, (c) => {
-    const d = h.device(c.req.valid("param").address);
-    return d ? c.json(d as never, 200) : c.json(notFound("device"), 404);
-  });
-  app.openapi(R.suppliersRoute, (c) => c.json(h.suppliers(c.req.valid("query")) as never, 200));
-  app.openapi(R.leasesRoute, (c) => c.json(h.leases(c.req.valid("query")) as never, 200));
-  app.openapi(R.leaseRoute, (c) => {
-    const l = h.lease(c.req.valid("param").address);
-    return l ? c.json(l as never, 200) : c.json(notFound("lease"), 404);
-  });
-  app.openapi(R.rewardsRoute, (c) => h.rewards(c, c.req.valid("query")) as never);
-  app.openapi(R.walletRoute, (c) => c.json(h.wallet(c.req.valid("param").address) as never, 200));
-  app.openapi(R.activityRoute, (c) => h.activity(c, c.req.valid("param").address, c.req.valid("query")) as never);
-  app.openapi(R.eventsRoute, (c) => c.json(h.events(c.req.valid("query")) as never, 200));
-  app.openapi(R.streamRoute, (c) => h.stream(c) as never);
-  app.openapi(R.webhookRoute, (c) => h.webhook(c) as never);
+  mountApi(app, deps);
   app.doc("/openapi.json", {
     openapi: "3.0.0",
     info: { title: "Hourglass indexer API", version: "0.1.0", description: "Explorer views of the Hourglass GPU network, folded from on-chain events." },

@@ -1,8 +1,9 @@
-// Answers the API routes from the views. Handlers get validated input and the app's dependencies.
+// Answers the API routes from the views: one handler per route, registered with `app.openapi(route,
+// handler)` so that each is typed from its route (validated input in, the route's declared responses out).
+// Handlers get the app's dependencies.
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
-import type { IndexerDb } from "../db/open.ts";
-import type { Pipeline } from "../ingest/pipeline.ts";
 import { toCsv } from "../queries/csv.ts";
 import { deviceDetail, listDevices, listSuppliers } from "../queries/devices.ts";
 import { listEvents } from "../queries/events.ts";
@@ -10,28 +11,27 @@ import { leaseDetail, listLeases } from "../queries/leases.ts";
 import { networkStats } from "../queries/network.ts";
 import { listRewardHours } from "../queries/rewards.ts";
 import { walletActivity, walletSummary } from "../queries/wallets.ts";
-import { checkWebhookAuth, ingestWebhook, WebhookRejected } from "../sources/helius.ts";
+import { WEBHOOK_NOT_ENABLED, WebhookRejected } from "../sources/helius.ts";
+import type { Deps } from "./deps.ts";
+import * as R from "./routes.ts";
 
-export interface Deps {
-  db: IndexerDb;
-  /** Present when this process ingests (the live feed and the webhook need it). */
-  pipeline?: Pipeline;
-  /** The Authorization header Helius webhook deliveries must carry; the endpoint is off without it. */
-  webhookAuth?: string;
-  /** Decimals of the network's mints, for the pages' token amounts (default 6). */
-  decimals?: number;
-}
+const notFound = (what: string) => ({ error: `${what} not found` });
 
-type Q<T> = { limit: number; cursor?: string } & T;
-
-export const handlers = (deps: Deps) => ({
-  network: () => networkStats(deps.db),
-  devices: (q: Q<{ model?: number; region?: number; owner?: string; status?: "active" | "paused" | "leased" }>) => listDevices(deps.db, q),
-  device: (address: string) => deviceDetail(deps.db, address),
-  suppliers: (q: Q<object>) => listSuppliers(deps.db, q),
-  leases: (q: Q<{ renter?: string; model?: number; status?: "open" | "paused" | "terminated" | "settled" | "closed" }>) => listLeases(deps.db, q),
-  lease: (address: string) => leaseDetail(deps.db, address),
-  rewards(c: Context, q: Q<{ format: "json" | "csv" }>) {
+export function mountApi(app: OpenAPIHono, deps: Deps): void {
+  app.openapi(R.networkRoute, (c) => c.json(networkStats(deps.db), 200));
+  app.openapi(R.devicesRoute, (c) => c.json(listDevices(deps.db, c.req.valid("query")), 200));
+  app.openapi(R.deviceRoute, (c) => {
+    const d = deviceDetail(deps.db, c.req.valid("param").address);
+    return d ? c.json(d, 200) : c.json(notFound("device"), 404);
+  });
+  app.openapi(R.suppliersRoute, (c) => c.json(listSuppliers(deps.db, c.req.valid("query")), 200));
+  app.openapi(R.leasesRoute, (c) => c.json(listLeases(deps.db, c.req.valid("query")), 200));
+  app.openapi(R.leaseRoute, (c) => {
+    const l = leaseDetail(deps.db, c.req.valid("param").address);
+    return l ? c.json(l, 200) : c.json(notFound("lease"), 404);
+  });
+  app.openapi(R.rewardsRoute, (c) => {
+    const q = c.req.valid("query");
     const p = listRewardHours(deps.db, q);
     if (q.format === "json") return c.json(p, 200);
     return csvResponse(
@@ -43,9 +43,11 @@ export const handlers = (deps: Deps) => ({
         p.items.map((r) => [r.hour, r.hourStart, r.amount, r.totalWeight, r.nominated, r.succeeded, r.failed]),
       ),
     );
-  },
-  wallet: (address: string) => walletSummary(deps.db, address),
-  activity(c: Context, address: string, q: Q<{ format: "json" | "csv"; kind?: "reward" | "payout" | "stake" | "withdraw" | "slash" | "lease" | "refund" }>) {
+  });
+  app.openapi(R.walletRoute, (c) => c.json(walletSummary(deps.db, c.req.valid("param").address), 200));
+  app.openapi(R.activityRoute, (c) => {
+    const { address } = c.req.valid("param");
+    const q = c.req.valid("query");
     const p = walletActivity(deps.db, address, q);
     if (q.format === "json") return c.json(p, 200);
     return csvResponse(
@@ -57,9 +59,9 @@ export const handlers = (deps: Deps) => ({
         p.items.map((r) => [r.id, r.kind, r.amount, r.device, r.lease, r.signature, r.slot, r.blockTime]),
       ),
     );
-  },
-  events: (q: Q<object>) => listEvents(deps.db, q),
-  stream(c: Context) {
+  });
+  app.openapi(R.eventsRoute, (c) => c.json(listEvents(deps.db, c.req.valid("query")), 200));
+  app.openapi(R.streamRoute, (c) => {
     const pipeline = deps.pipeline;
     if (!pipeline) return c.json({ error: "this indexer does not ingest: no live feed" }, 404);
     return streamSSE(c, async (stream) => {
@@ -99,24 +101,17 @@ export const handlers = (deps: Deps) => ({
         unsubscribe();
       }
     });
-  },
-  async webhook(c: Context) {
-    if (!deps.pipeline || !deps.webhookAuth) return c.json({ error: "the Helius webhook is not enabled on this indexer" }, 404);
+  });
+  app.openapi(R.webhookRoute, async (c) => {
     try {
-      checkWebhookAuth(deps.webhookAuth, c.req.header("authorization"));
-      let body: unknown;
-      try {
-        body = JSON.parse(await c.req.text());
-      } catch {
-        throw new WebhookRejected(400, "webhook body is not valid JSON");
-      }
-      return c.json(ingestWebhook(deps.pipeline, body), 200);
+      if (!deps.webhook) throw new WebhookRejected(404, WEBHOOK_NOT_ENABLED);
+      return c.json(await deps.webhook.receive(c.req.header("authorization"), () => c.req.text()), 200);
     } catch (e) {
       if (e instanceof WebhookRejected) return c.json({ error: e.message }, e.status);
       throw e;
     }
-  },
-});
+  });
+}
 
 function csvResponse(c: Context, filename: string, nextCursor: string | null, body: string) {
   c.header("content-type", "text/csv; charset=utf-8");

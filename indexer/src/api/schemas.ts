@@ -4,10 +4,10 @@ import { z } from "@hono/zod-openapi";
 import { VERIFIED_DESCRIPTION } from "../queries/verified.ts";
 
 /** One line naming every problem with a request's parameters (the API's 400s and the pages' share it). */
-export function describeIssues(issues: { path: PropertyKey[]; message: string; code?: string; keys?: string[] }[]): string {
+export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
   return issues
     .map((i) => {
-      if (i.code === "unrecognized_keys" && i.keys) return `unknown query parameter${i.keys.length > 1 ? "s" : ""}: ${i.keys.join(", ")}`;
+      if (i.code === "unrecognized_keys") return `unknown query parameter${i.keys.length > 1 ? "s" : ""}: ${i.keys.join(", ")}`;
       return `${i.path.length ? i.path.join(".") : "request"}: ${i.message}`;
     })
     .join("; ");

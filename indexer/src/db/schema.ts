@@ -162,8 +162,7 @@ export const slashProposals = sqliteTable(
     bps: integer("bps").notNull(),
     /** 1 missed heartbeats, 2 failed job, 3 admin. */
     reason: integer("reason").notNull(),
-    /** pending | cancelled | executed */
-    status: text("status").notNull(),
+    status: text("status", { enum: ["pending", "cancelled", "executed"] }).notNull(),
     proposedAt: integer("proposed_at"),
     proposedSlot: integer("proposed_slot").notNull(),
     executableAt: integer("executable_at").notNull(),

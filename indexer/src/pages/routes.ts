@@ -4,7 +4,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { html } from "hono/html";
 import { z } from "zod";
-import type { Deps } from "../api/handlers.ts";
+import type { Deps } from "../api/deps.ts";
 import * as S from "../api/schemas.ts";
 import { BadCursor } from "../queries/cursor.ts";
 import { deviceDetail, listDevices } from "../queries/devices.ts";
@@ -20,7 +20,7 @@ class BadRequest extends Error {}
 /** The wallet search form's one field (other fields of the form are ignored). */
 const WalletSearch = z.object({ address: S.Address });
 
-export function mountPages(app: OpenAPIHono, deps: Deps & { decimals?: number }): void {
+export function mountPages(app: OpenAPIHono, deps: Deps): void {
   const dec = deps.decimals ?? 6;
   const t = (a: string) => tokens(a, dec);
   const db = deps.db;
@@ -29,7 +29,7 @@ export function mountPages(app: OpenAPIHono, deps: Deps & { decimals?: number })
   function parse<T extends z.ZodTypeAny>(schema: T, input: unknown): z.infer<T> {
     const r = schema.safeParse(input);
     if (r.success) return r.data;
-    throw new BadRequest(S.describeIssues(r.error.issues as never));
+    throw new BadRequest(S.describeIssues(r.error.issues));
   }
   const guard = (fn: (c: Context) => Response | Promise<Response>) => async (c: Context) => {
     try {

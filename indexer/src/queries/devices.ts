@@ -5,6 +5,7 @@ import type { IndexerDb } from "../db/open.ts";
 import { chainTime, HOUR, thirtyDayWindow, WINDOW_HOURS } from "./chain-time.ts";
 import { decodeCursor, page } from "./cursor.ts";
 import { gpuModelName } from "./gpu-models.ts";
+import type { ClusterRow, DeviceRow, ProposalRow } from "./rows.ts";
 import { stmt } from "./statements.ts";
 import { isVerified, SUPPLIER_WINDOW_COLUMNS } from "./verified.ts";
 
@@ -24,33 +25,6 @@ export interface DeviceFilter {
   status?: "active" | "paused" | "leased";
   limit: number;
   cursor?: string;
-}
-
-interface DeviceRow {
-  address: string;
-  owner: string;
-  deviceKey: string;
-  gpuModel: number;
-  gpuCount: number;
-  vramGb: number;
-  region: number;
-  bandwidthTier: number;
-  multiplierBps: number;
-  minimumStake: string;
-  stake: string;
-  coStake: string;
-  unbonding: string;
-  coUnbonding: string;
-  status: number;
-  lease: string | null;
-  provenHours: number;
-  faults: number;
-  slashed: string;
-  earned: string;
-  rewards: string;
-  nominated: number;
-  deregistered: number;
-  registeredAt: number | null;
 }
 
 function shape(r: DeviceRow) {
@@ -80,19 +54,6 @@ export function listDevices(db: IndexerDb, f: DeviceFilter) {
   return { items: p.items.map(shape), nextCursor: p.nextCursor };
 }
 
-interface ProposalRow {
-  proposal: string;
-  authority: string;
-  status: "pending" | "cancelled" | "executed";
-  bps: number;
-  reason: number;
-  proposedAt: number | null;
-  executableAt: number;
-  resolvedAt: number | null;
-  amount: string | null;
-  signature: string;
-}
-
 export function deviceDetail(db: IndexerDb, address: string) {
   const row = stmt(db, `SELECT ${DEVICE_COLUMNS} FROM devices WHERE address = ?`).get(address) as DeviceRow | undefined;
   if (!row) return undefined;
@@ -107,7 +68,7 @@ export function deviceDetail(db: IndexerDb, address: string) {
     db,
     `SELECT lease, slot, gpus, first_hour AS firstHour, proven_hours AS provenHours, CAST(earned AS TEXT) AS earned, faults, released
       FROM lease_devices WHERE device = ? ORDER BY rowid DESC LIMIT 50`,
-  ).all(address) as { lease: string; slot: number; gpus: number; firstHour: number; provenHours: number; earned: string; faults: number; released: number }[];
+  ).all(address) as ClusterRow<"lease">[];
   // Slash proposals, newest first; a pending one is executable once chain time reaches executableAt.
   const proposals = stmt(
     db,
@@ -131,7 +92,7 @@ export function deviceDetail(db: IndexerDb, address: string) {
 /** A device's proven hours and faults over every lease (the orchestrator's reliability history). */
 export function deviceHistory(db: IndexerDb, address: string): { provenHours: number; faults: number } | undefined {
   return stmt(db, "SELECT proven_hours AS provenHours, faults FROM devices WHERE address = ?").get(address) as
-    | { provenHours: number; faults: number }
+    | Pick<DeviceRow, "provenHours" | "faults">
     | undefined;
 }
 

@@ -3,6 +3,7 @@
 import type { IndexerDb } from "../db/open.ts";
 import { decodeCursor, page } from "./cursor.ts";
 import { gpuModelName } from "./gpu-models.ts";
+import type { ClusterRow, LeaseRow } from "./rows.ts";
 import { stmt } from "./statements.ts";
 
 const LEASE_COLUMNS = `address, renter, payment_mint AS paymentMint, gpu_model AS gpuModel, gpu_count AS gpuCount, hours, hours_booked AS hoursBooked,
@@ -17,27 +18,6 @@ export interface LeaseFilter {
   model?: number;
   limit: number;
   cursor?: string;
-}
-
-interface LeaseRow {
-  address: string;
-  renter: string;
-  paymentMint: string;
-  gpuModel: number;
-  gpuCount: number;
-  hours: number;
-  hoursBooked: number;
-  pricePerGpuHour: string;
-  deposited: string;
-  fees: string;
-  origin: number;
-  status: string;
-  devices: number;
-  provenHours: number;
-  earned: string;
-  refunded: string;
-  createdAt: number | null;
-  createdSlot: number;
 }
 
 export function listLeases(db: IndexerDb, f: LeaseFilter) {
@@ -63,6 +43,6 @@ export function leaseDetail(db: IndexerDb, address: string) {
     db,
     `SELECT slot, device, gpus, first_hour AS firstHour, proven_hours AS provenHours, CAST(earned AS TEXT) AS earned, faults, released
       FROM lease_devices WHERE lease = ? ORDER BY slot`,
-  ).all(address) as { slot: number; device: string; gpus: number; firstHour: number; provenHours: number; earned: string; faults: number; released: number }[];
+  ).all(address) as ClusterRow<"device">[];
   return { lease: { ...row, gpuModelName: gpuModelName(row.gpuModel) }, cluster: cluster.map((c) => ({ ...c, released: c.released === 1 })) };
 }

@@ -43,7 +43,7 @@ function computeNetworkStats(db: IndexerDb) {
         CAST((SELECT coalesce(sum(unbonding) + sum(co_unbonding), 0) FROM devices) AS TEXT) AS unbonding,
         CAST((SELECT coalesce(sum(rewards), 0) FROM devices) AS TEXT) AS rewardsClaimed,
         CAST((SELECT coalesce(sum(deposited - earned - refunded), 0) FROM leases WHERE status IN ('open', 'paused')) AS TEXT) AS escrow`,
-  ).get() as Record<string, string>;
+  ).get() as Record<"staked" | "coStaked" | "emitted" | "burned" | "unbonding" | "rewardsClaimed" | "escrow", string>;
   const burns = stmt(db, "SELECT count(*) AS count, max(block_time) AS lastAt FROM fee_burns").get() as { count: number; lastAt: number | null };
   const leaseCounts = stmt(db, "SELECT count(*) AS total, coalesce(sum(status IN ('open', 'paused')), 0) AS active FROM leases").get() as {
     total: number;

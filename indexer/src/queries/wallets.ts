@@ -2,6 +2,7 @@
 
 import type { IndexerDb } from "../db/open.ts";
 import { decodeCursor, page } from "./cursor.ts";
+import type { ActivityRow } from "./rows.ts";
 import { stmt } from "./statements.ts";
 
 export const ACTIVITY_KINDS = ["reward", "payout", "stake", "withdraw", "slash", "lease", "refund"] as const;
@@ -20,17 +21,6 @@ export function walletSummary(db: IndexerDb, address: string) {
   };
   const leases = stmt(db, "SELECT count(*) FROM leases WHERE renter = ?").pluck().get(address) as number;
   return { address, totals, devices: devices.devices, gpus: devices.gpus, leases };
-}
-
-export interface ActivityRow {
-  id: number;
-  kind: string;
-  amount: string;
-  device: string | null;
-  lease: string | null;
-  signature: string;
-  slot: number;
-  blockTime: number | null;
 }
 
 export function walletActivity(db: IndexerDb, address: string, f: { limit: number; cursor?: string; kind?: (typeof ACTIVITY_KINDS)[number] }) {

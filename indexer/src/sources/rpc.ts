@@ -7,6 +7,7 @@
 import type { ChainTx, Commitment } from "../ingest/chain-tx.ts";
 import type { Pipeline } from "../ingest/pipeline.ts";
 import { JsonRpcClient, JsonRpcError } from "./json-rpc.ts";
+import type { Source } from "./source.ts";
 import { chainTxFromJson } from "./transaction-json.ts";
 
 export interface RpcSourceOptions {
@@ -27,9 +28,12 @@ interface SignatureInfo {
   confirmationStatus?: Commitment | null;
 }
 
-export const rpcSourceName = (program: string) => `rpc:${program}`;
+export const RPC_SOURCE = "rpc";
+/** The checkpoint of one program's signatures (`rpc:tx` is the batches' own). */
+export const rpcSourceName = (program: string) => `${RPC_SOURCE}:${program}`;
 
-export class RpcSource {
+export class RpcSource implements Source {
+  readonly name = RPC_SOURCE;
   readonly rpc: JsonRpcClient;
   private readonly commitment: Exclude<Commitment, "processed">;
   private timer?: NodeJS.Timeout;

@@ -6,17 +6,15 @@
 // taken for a late one, which would make the pipeline replay the views).
 import type { ObservedEngine, TxResult } from "@hourglass/localchain";
 import type { ChainTx } from "../ingest/chain-tx.ts";
-import type { Checkpoint } from "../ingest/pipeline.ts";
+import type { Source, SourceSink } from "./source.ts";
 
 /** Where the source writes (the Pipeline; a test may capture instead). */
-export interface SvmSink {
-  ingest(source: string, txs: ChainTx[], checkpoint?: Omit<Checkpoint, "source">): unknown;
-  checkpoint(source: string): Checkpoint | undefined;
-}
+export type SvmSink = SourceSink;
 
 export const SVM_SOURCE = "svm";
 
-export class SvmSource {
+export class SvmSource implements Source {
+  readonly name = SVM_SOURCE;
   private pending: ChainTx[] = [];
   private unsubscribe?: () => void;
   private timer?: NodeJS.Timeout;
