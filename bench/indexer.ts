@@ -7,11 +7,9 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { decodeTx, openDb, Pipeline, syntheticHistory } from "@hourglass/indexer";
 import autocannon from "autocannon";
 import Database from "better-sqlite3";
-import { openDb, Pipeline } from "../indexer/src/index.ts";
-import { decodeTx } from "../indexer/src/ingest/chain-tx.ts";
-import { syntheticHistory } from "../indexer/src/ingest/synthetic.ts";
 import { GoalTable } from "./table.ts";
 
 const arg = (name: string, dflt: number) => {

@@ -2,7 +2,7 @@
 // full scan of the pool in the same run. Prints a table; exits 1 if the goal is missed.
 // Run: npx tsx bench/placement.ts
 
-import { type DeviceInfo, PlacementIndex } from "../orchestrator/src/placement/index.ts";
+import { type DeviceInfo, PlacementIndex } from "@hourglass/orchestrator";
 import { GoalTable } from "./table.ts";
 
 const POOL = 1_000_000;

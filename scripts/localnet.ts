@@ -35,6 +35,7 @@ import {
   stakeVaultPda,
   toBigInt,
 } from "@hourglass/client";
+import { createApp, deviceHistory, openDb, Pipeline, SvmSource, startServer } from "@hourglass/indexer";
 import {
   bootstrapNetwork,
   createTokenAccount,
@@ -49,10 +50,9 @@ import {
   startRpcServer,
   tokenBalance,
 } from "@hourglass/localchain";
+import { DeviceAgent, engineChain, Orchestrator, RayHead, RayJobsClient } from "@hourglass/orchestrator";
 import { createAssociatedTokenAccountIdempotentInstruction, getAssociatedTokenAddressSync } from "@solana/spl-token";
 import { Keypair, type PublicKey } from "@solana/web3.js";
-import { createApp, deviceHistory, openDb, Pipeline, SvmSource, startServer } from "../indexer/src/index.ts";
-import { DeviceAgent, engineChain, Orchestrator, RayHead, RayJobsClient } from "../orchestrator/src/index.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 /** The launcher's options (the CLI's parser), with what each needs; flags: --once, --json. */

@@ -5,9 +5,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { minimumStake, toBigInt } from "@hourglass/client";
+import { DeviceAgent, parseNvidiaSmi } from "@hourglass/orchestrator";
 import { Keypair } from "@solana/web3.js";
 import { expect } from "chai";
-import { DeviceAgent, parseNvidiaSmi } from "../orchestrator/src/agent.ts";
 import { DECIMALS, H100, World } from "./support/world.ts";
 
 const SMI = "NVIDIA H100 80GB HBM3, 81559\nNVIDIA H100 80GB HBM3, 81559\n";

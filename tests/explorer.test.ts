@@ -4,10 +4,10 @@
 
 import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
+import { type IndexerServer, openDb, Pipeline, startServer } from "@hourglass/indexer";
 import { Keypair } from "@solana/web3.js";
 import { expect } from "chai";
 import { type Browser, chromium, type Page } from "playwright-core";
-import { type IndexerServer, openDb, Pipeline, startServer } from "../indexer/src/index.ts";
 import { EventHistory, type IndexedHistory, indexedHistory } from "./support/indexed-history.ts";
 import { ROOT } from "./support/world.ts";
 

@@ -1,7 +1,8 @@
 // The indexer API over an indexed history: the OpenAPI document, cursor pagination, CSV, the live
 // feed (SSE over real HTTP), and bad input: every bad parameter is a 400 with a message, never a 500.
+
+import { createApp, openDb, Pipeline, startServer } from "@hourglass/indexer";
 import { expect } from "chai";
-import { createApp, openDb, Pipeline, startServer } from "../indexer/src/index.ts";
 import { type IndexedHistory, indexedHistory } from "./support/indexed-history.ts";
 import { rng } from "./support/random.ts";
 import { RTX4070 } from "./support/world.ts";

@@ -5,9 +5,8 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { type ChainTx, openDb, Pipeline, type SvmSink, SvmSource, viewsDigest } from "@hourglass/indexer";
 import { expect } from "chai";
-import { viewsDigest } from "../indexer/src/db/digest.ts";
-import { type ChainTx, openDb, Pipeline, type SvmSink, SvmSource } from "../indexer/src/index.ts";
 import { NetworkHistory } from "./support/network-history.ts";
 import { rng } from "./support/random.ts";
 

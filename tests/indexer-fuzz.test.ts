@@ -7,8 +7,8 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { HeliusSource, type IndexerServer, startServer } from "@hourglass/indexer";
 import { expect } from "chai";
-import { HeliusSource, type IndexerServer, startServer } from "../indexer/src/index.ts";
 import { type IndexedHistory, indexedHistory } from "./support/indexed-history.ts";
 
 /** Schemathesis's CLI in the virtualenv setup.sh makes ($SCHEMATHESIS_VENV from scripts/env.sh). */

@@ -6,11 +6,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { HeliusSource, openDb, Pipeline, startServer, viewsDigest } from "@hourglass/indexer";
 import { type RpcServer, startRpcServer } from "@hourglass/localchain";
 import autocannon from "autocannon";
 import { expect } from "chai";
-import { viewsDigest } from "../indexer/src/db/digest.ts";
-import { HeliusSource, openDb, Pipeline, startServer } from "../indexer/src/index.ts";
 import { NetworkHistory } from "./support/network-history.ts";
 import { shuffle } from "./support/random.ts";
 import { rpcHistory } from "./support/rpc-history.ts";

@@ -6,9 +6,9 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { ConfigError, loadConfig } from "@hourglass/indexer";
 import { type RpcServer, startRpcServer } from "@hourglass/localchain";
 import { expect } from "chai";
-import { ConfigError, loadConfig } from "../indexer/src/index.ts";
 import { NetworkHistory } from "./support/network-history.ts";
 import { ROOT } from "./support/world.ts";
 

@@ -8,12 +8,23 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import {
+  type ChainTx,
+  type HeliusHistory,
+  HeliusSource,
+  type IndexerDb,
+  JsonRpcClient,
+  JsonRpcError,
+  openDb,
+  Pipeline,
+  RpcSource,
+  SvmSource,
+  startServer,
+  viewsDigest,
+} from "@hourglass/indexer";
 import { type RpcServer, startRpcServer } from "@hourglass/localchain";
 import { expect } from "chai";
 import { createHelius } from "helius-sdk";
-import { viewsDigest } from "../indexer/src/db/digest.ts";
-import { type ChainTx, type HeliusHistory, HeliusSource, type IndexerDb, openDb, Pipeline, RpcSource, SvmSource, startServer } from "../indexer/src/index.ts";
-import { JsonRpcClient, JsonRpcError } from "../indexer/src/sources/json-rpc.ts";
 import { NetworkHistory } from "./support/network-history.ts";
 import { shuffle } from "./support/random.ts";
 import { rpcHistory as history, PROGRAMS } from "./support/rpc-history.ts";

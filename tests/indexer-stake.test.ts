@@ -4,10 +4,9 @@
 // days of chain time, no fault), and burned fees beside emitted rewards. Each history is also folded
 // again from its event log and in shuffled deliveries: the views must come out the same.
 
+import { type ChainTx, createApp, type IndexerDb, openDb, Pipeline, viewsDigest } from "@hourglass/indexer";
 import { Keypair, PublicKey } from "@solana/web3.js";
 import { expect } from "chai";
-import { viewsDigest } from "../indexer/src/db/digest.ts";
-import { type ChainTx, createApp, type IndexerDb, openDb, Pipeline } from "../indexer/src/index.ts";
 import { EventHistory as History } from "./support/indexed-history.ts";
 import { rng } from "./support/random.ts";
 

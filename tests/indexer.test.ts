@@ -5,12 +5,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { leasesIdl, parseEvents, rewardsIdl, stakingIdl, toBigInt } from "@hourglass/client";
+import { createApp, decodeTx, type IngestResult, openDb, Pipeline, SvmSource, syntheticHistory, viewsDigest } from "@hourglass/indexer";
 import { PublicKey } from "@solana/web3.js";
 import BN from "bn.js";
 import { expect } from "chai";
-import { viewsDigest } from "../indexer/src/db/digest.ts";
-import { createApp, decodeTx, type IngestResult, openDb, Pipeline, SvmSource } from "../indexer/src/index.ts";
-import { syntheticHistory } from "../indexer/src/ingest/synthetic.ts";
 import { type IndexedHistory, indexedHistory } from "./support/indexed-history.ts";
 import { NetworkHistory, PRICE } from "./support/network-history.ts";
 

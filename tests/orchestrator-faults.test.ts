@@ -5,10 +5,10 @@
 
 import { LeaseStatus, SlotStatus, toBigInt } from "@hourglass/client";
 import type { ObservedEngine } from "@hourglass/localchain";
+import type { RayJobsClient } from "@hourglass/orchestrator";
 import { getAssociatedTokenAddressSync } from "@solana/spl-token";
 import { Keypair } from "@solana/web3.js";
 import { expect } from "chai";
-import type { RayJobsClient } from "../orchestrator/src/index.ts";
 import { HOUR, TOKENS } from "./support/lease-world.ts";
 import { orchestratorWorld } from "./support/orchestrator-world.ts";
 import { rng } from "./support/random.ts";

@@ -3,9 +3,8 @@
 // retries, failures, stop.
 
 import path from "node:path";
+import { RayHead, RayJobsClient } from "@hourglass/orchestrator";
 import { expect } from "chai";
-import { RayHead } from "../orchestrator/src/ray/head.ts";
-import { RayJobsClient } from "../orchestrator/src/ray/jobs-client.ts";
 import { ROOT } from "./support/world.ts";
 
 describe("Ray Jobs REST API (real Ray head)", function () {

@@ -1,12 +1,15 @@
 export { createApp } from "./api/app.ts";
 export type { Deps } from "./api/deps.ts";
 export { ConfigError, loadConfig } from "./config.ts";
+export { viewsDigest } from "./db/digest.ts";
 export { type IndexerDb, MIGRATIONS_DIR, openDb } from "./db/open.ts";
 export { type ChainEvent, type ChainTx, type Commitment, decodeTx } from "./ingest/chain-tx.ts";
 export { type Checkpoint, type IngestResult, Pipeline } from "./ingest/pipeline.ts";
+export { type LooseFields, type ProgramName, SyntheticChain, type SyntheticOptions, syntheticHistory } from "./ingest/synthetic.ts";
 export { deviceHistory } from "./queries/devices.ts";
 export { type IndexerServer, startServer } from "./server.ts";
 export { HELIUS_WEBHOOK_SOURCE, type HeliusHistory, HeliusSource, type HeliusSourceOptions, type WebhookReceiver } from "./sources/helius.ts";
+export { JsonRpcClient, JsonRpcError } from "./sources/json-rpc.ts";
 export { RpcSource, rpcSourceName } from "./sources/rpc.ts";
 export type { Source, SourceSink } from "./sources/source.ts";
 export { SVM_SOURCE, type SvmSink, SvmSource } from "./sources/svm.ts";

@@ -4,10 +4,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { type ChainTx, type IndexerDb, type LooseFields, openDb, Pipeline, type ProgramName, SvmSource, SyntheticChain } from "@hourglass/indexer";
 import { Keypair, PublicKey } from "@solana/web3.js";
 import { expect } from "chai";
-import { type ChainTx, type IndexerDb, openDb, Pipeline, SvmSource } from "../../indexer/src/index.ts";
-import { type LooseFields, type ProgramName, SyntheticChain } from "../../indexer/src/ingest/synthetic.ts";
 import { NetworkHistory } from "./network-history.ts";
 
 export interface IndexedHistory {

@@ -2,7 +2,7 @@
 // small batch at a time, resuming after its checkpoint, so the parent can kill it (-9) at any point.
 // It prints `ready <cursor>` when it starts and `at <cursor>` after each committed batch.
 import { readFileSync } from "node:fs";
-import { type ChainTx, openDb, Pipeline } from "../../indexer/src/index.ts";
+import { type ChainTx, openDb, Pipeline } from "@hourglass/indexer";
 
 const [dbFile, txFile, batchArg, delayArg] = process.argv.slice(2);
 const txs = JSON.parse(readFileSync(txFile, "utf8")) as ChainTx[];

@@ -1,7 +1,6 @@
 // A chain's history as a JSON-RPC client (or a Helius webhook) sees it.
 import { LEASES_PROGRAM_ID, REWARDS_PROGRAM_ID, STAKING_PROGRAM_ID } from "@hourglass/client";
-import { type ChainTx, chainTxFromJson } from "../../indexer/src/index.ts";
-import { JsonRpcClient } from "../../indexer/src/sources/json-rpc.ts";
+import { type ChainTx, chainTxFromJson, JsonRpcClient } from "@hourglass/indexer";
 
 export const PROGRAMS = [STAKING_PROGRAM_ID, LEASES_PROGRAM_ID, REWARDS_PROGRAM_ID].map((p) => p.toBase58());
 
