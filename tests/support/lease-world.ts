@@ -190,6 +190,33 @@ export class LeaseWorld {
     return this.leases.proveTime({ attester: this.attester.publicKey, lease: open.lease.publicKey, attestations: atts });
   }
 
+  /** prove_time, sent by the attester. */
+  async prove(open: OpenLease, atts: Attestation[]): Promise<TxResult> {
+    return this.ok("prove_time", await this.proveIxs(open, atts), [this.attester]);
+  }
+
+  /** A claim of slot `slot`'s proven hours into `supplierTokens` (the attester calls unless told). */
+  claimIx(open: OpenLease, slot: number, supplierTokens: PublicKey, caller = this.attester.publicKey): Promise<TransactionInstruction> {
+    return this.leases.claim({ caller, lease: open.lease.publicKey, escrow: open.escrow.publicKey, slot, supplierTokens, treasury: open.treasury });
+  }
+
+  async claim(open: OpenLease, slot: number, supplierTokens: PublicKey, caller = this.attester): Promise<TxResult> {
+    return this.ok("claim", await this.claimIx(open, slot, supplierTokens, caller.publicKey), [caller]);
+  }
+
+  /** The lease's renter books `hours` more, paid from the account it opened with. */
+  async extend(open: OpenLease, hours: number): Promise<TxResult> {
+    const ix = await this.leases.extend({
+      renter: open.renter.wallet.publicKey,
+      lease: open.lease.publicKey,
+      escrow: open.escrow.publicKey,
+      renterTokens: open.renterTokens,
+      treasury: open.treasury,
+      hours,
+    });
+    return this.ok("extend", ix, [open.renter.wallet]);
+  }
+
   async state(open: OpenLease) {
     const acc = await this.engine.getAccount(open.lease.publicKey);
     expect(acc, "lease account").to.not.equal(null);

@@ -168,6 +168,11 @@ export class RewardsWorld {
     return this.rewards.decodeDeviceReward((await this.engine.getAccount(deviceRewardPda(d.address)[0]))!.data);
   }
 
+  /** record_uptime for `list`, sent by the attester. */
+  async recordUptime(list: Parameters<RewardsWorld["uptimeIxs"]>[0]): Promise<TxResult> {
+    return this.ok("record_uptime", await this.uptimeIxs(list), [this.attester]);
+  }
+
   claimIx(d: DeviceHandle) {
     return this.rewards.claim({ owner: d.supplier.wallet.publicKey, device: d.address, destination: this.payout.get(d.address.toBase58())! });
   }

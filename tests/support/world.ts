@@ -239,6 +239,15 @@ export class World {
     });
   }
 
+  /** The device's supplier withdraws its (unbonded) stake to its own token account and deregisters the device. */
+  async withdrawAndDeregister(d: DeviceHandle): Promise<void> {
+    const supplier = d.supplier.wallet;
+    await this.ok("withdraw", await this.staking.withdraw({ supplier: supplier.publicKey, deviceKey: d.key.publicKey, destination: d.supplier.tokens }), [
+      supplier,
+    ]);
+    await this.ok("deregister", await this.staking.deregister({ supplier: supplier.publicKey, deviceKey: d.key.publicKey }), [supplier]);
+  }
+
   coStakeIx(d: DeviceHandle, staker: Supplier, amount: bigint) {
     return this.staking.coStake({ staker: staker.wallet.publicKey, deviceKey: d.key.publicKey, stakerTokens: staker.tokens, amount });
   }

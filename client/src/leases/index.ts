@@ -180,16 +180,23 @@ export class LeasesClient {
     return this.program.methods.pause().accountsStrict({ caller: p.caller, lease: p.lease }).instruction();
   }
 
+  /** The accounts terminate and complete share: the lease, its escrow, the renter's refund account and the authority that signs for the escrow. */
+  private refundAccounts(p: { lease: PublicKey; escrow: PublicKey; renterTokens: PublicKey }) {
+    return {
+      lease: p.lease,
+      escrow: p.escrow,
+      renterTokens: p.renterTokens,
+      leaseAuthority: leaseAuthorityPda(this.programId)[0],
+      tokenProgram: TOKEN_PROGRAM_ID,
+    };
+  }
+
   terminate(p: { renter: PublicKey; lease: PublicKey; escrow: PublicKey; renterTokens: PublicKey }): Promise<TransactionInstruction> {
     return this.program.methods
       .terminate()
       .accountsStrict({
         renter: p.renter,
-        lease: p.lease,
-        escrow: p.escrow,
-        renterTokens: p.renterTokens,
-        leaseAuthority: leaseAuthorityPda(this.programId)[0],
-        tokenProgram: TOKEN_PROGRAM_ID,
+        ...this.refundAccounts(p),
       })
       .instruction();
   }
@@ -199,11 +206,7 @@ export class LeasesClient {
       .complete()
       .accountsStrict({
         caller: p.caller,
-        lease: p.lease,
-        escrow: p.escrow,
-        renterTokens: p.renterTokens,
-        leaseAuthority: leaseAuthorityPda(this.programId)[0],
-        tokenProgram: TOKEN_PROGRAM_ID,
+        ...this.refundAccounts(p),
       })
       .instruction();
   }
