@@ -6,7 +6,7 @@ import { type Attestation, LEASES_PROGRAM_ID, LeasesClient, marketPda, signAttes
 import { createTokenAccount, type EngineName, mintTo, type ObservedEngine, programComputeUnits, type TxResult } from "@hourglass/localchain";
 import { Keypair, PublicKey, type TransactionInstruction } from "@solana/web3.js";
 import { expect } from "chai";
-import { DECIMALS, type DeviceHandle, NETWORK, RTX4070, type Supplier, World } from "./world.ts";
+import { DECIMALS, type DeviceHandle, landed, NETWORK, RTX4070, type Supplier, World } from "./world.ts";
 
 export const HOUR = NETWORK.hourLengthSeconds;
 /** The tests' default grace (the local network's is 25 hours). */
@@ -88,27 +88,18 @@ export class LeaseWorld {
   }
 
   async send(name: string, ixs: TransactionInstruction | TransactionInstruction[], signers: Keypair[]): Promise<TxResult> {
-    const res = await this.engine.send(Array.isArray(ixs) ? ixs : [ixs], signers);
     // Our program's units only (a system create_account before create_lease is not ours).
-    if (res.ok) this.cu.set(name, programComputeUnits(res.logs, LEASES_PROGRAM_ID));
-    return res;
+    return this.w.sendFor(LEASES_PROGRAM_ID, this.cu, name, ixs, signers);
   }
 
   async ok(name: string, ixs: TransactionInstruction | TransactionInstruction[], signers: Keypair[]): Promise<TxResult> {
-    const res = await this.send(name, ixs, signers);
-    expect(res.ok, `${name} failed: ${res.error}\n${res.logs.join("\n")}`).to.equal(true);
-    return res;
+    return landed(name, await this.send(name, ixs, signers));
   }
 
   /** Must fail with `code` and leave the lease, its escrow and every holder unchanged. */
   async rejects(ixs: TransactionInstruction | TransactionInstruction[], signers: Keypair[], code: number, open?: OpenLease): Promise<TxResult> {
     const watched = [...this.holders, ...(open ? [open.lease.publicKey, open.escrow.publicKey, ...open.devices.map((d) => d.address)] : [])];
-    const before = await this.w.snapshot(watched);
-    const res = await this.engine.send(Array.isArray(ixs) ? ixs : [ixs], signers);
-    expect(res.ok, "transaction should have failed").to.equal(false);
-    expect(res.errorCode, `expected ${code}, got ${res.errorCode}: ${res.error}\n${res.logs.join("\n")}`).to.equal(code);
-    expect(await this.w.snapshot(watched)).to.deep.equal(before);
-    return res;
+    return this.w.refused(ixs, signers, code, watched);
   }
 
   async newRenter(tokens = 1_000_000n * TOKENS): Promise<Renter> {
