@@ -97,11 +97,7 @@ async function main() {
     [lw.attester],
   );
   row("report_fault CU (slash + release CPIs)", lw.cu.get("report_fault")!);
-  await lw.ok(
-    "terminate",
-    await lw.leases.terminate({ renter: renter.wallet.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey, renterTokens: renter.network }),
-    [renter.wallet],
-  );
+  await lw.terminate(o);
   row("terminate CU", lw.cu.get("terminate")!);
   await lw.engine.warp(26 * HOUR);
   await lw.ok(

@@ -145,11 +145,7 @@ for (const engineName of ENGINES) {
         E.NotRenter,
         o,
       );
-      const res = await lw.ok(
-        "terminate",
-        await lw.leases.terminate({ renter: renter.wallet.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey, renterTokens: renter.network }),
-        [renter.wallet],
-      );
+      const res = await lw.terminate(o);
       // Hours 2..4 never ran: refunded at once for all 3 GPUs.
       expect(toBigInt(eventNamed(parseEvents(leasesIdl, res.logs)[0], "LeaseTerminated").data.refund)).to.equal(price * 3n * 3n);
       // Hour 1 of device 1 ran and may still be proven within the grace period.

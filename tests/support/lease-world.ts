@@ -208,6 +208,18 @@ export class LeaseWorld {
     return this.ok("extend", ix, [open.renter.wallet]);
   }
 
+  /** The lease's renter terminates it, refunded to the account it paid from. */
+  async terminate(open: OpenLease): Promise<TxResult> {
+    const renter = open.renter.wallet;
+    const ix = await this.leases.terminate({
+      renter: renter.publicKey,
+      lease: open.lease.publicKey,
+      escrow: open.escrow.publicKey,
+      renterTokens: open.renterTokens,
+    });
+    return this.ok("terminate", ix, [renter]);
+  }
+
   async state(open: OpenLease) {
     const acc = await this.engine.getAccount(open.lease.publicKey);
     expect(acc, "lease account").to.not.equal(null);

@@ -91,16 +91,7 @@ export class NetworkHistory {
       if (hour < 3) await lw.prove(settled, [lw.attest(settled, 0, hour, 1), lw.attest(settled, 1, hour, 1)]);
       if (hour === 0) await lw.prove(terminated, [lw.attest(terminated, 0, 0, 1)]);
       if (hour === 1) {
-        await lw.ok(
-          "terminate",
-          await lw.leases.terminate({
-            renter: renter.wallet.publicKey,
-            lease: terminated.lease.publicKey,
-            escrow: terminated.escrow.publicKey,
-            renterTokens: terminated.renterTokens,
-          }),
-          [renter.wallet],
-        );
+        await lw.terminate(terminated);
       }
       const up = hour < 3 ? [0, 1, 2, 3] : [0, 1, 2];
       await rw.catchUp();
