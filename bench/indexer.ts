@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { decodeTx, openDb, Pipeline, syntheticHistory } from "@hourglass/indexer";
+import { decodeTx, eventRow, openDb, Pipeline, syntheticHistory } from "@hourglass/indexer";
 import autocannon from "autocannon";
 import Database from "better-sqlite3";
 import { GoalTable } from "./table.ts";
@@ -49,21 +49,7 @@ async function main() {
   for (const batch of syntheticHistory({ devices: DEVICES, events: TOTAL })) {
     if (total < RATIO_EVENTS) {
       // Raw: the rows already decoded (decoding is not SQLite's work), inserted with a prepared statement.
-      const rows = batch.flatMap((tx) =>
-        decodeTx(tx).map((e) => [
-          e.signature,
-          e.instruction,
-          e.ordinal,
-          e.slot,
-          e.blockIndex,
-          e.blockTime,
-          e.program,
-          e.name,
-          JSON.stringify(e.data),
-          "finalized",
-          "bench",
-        ]),
-      );
+      const rows = batch.flatMap((tx) => decodeTx(tx).map((e) => eventRow(e, "finalized", "bench")));
       let t = performance.now();
       rawBatch(rows);
       rawMs += performance.now() - t;

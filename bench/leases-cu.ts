@@ -76,34 +76,12 @@ async function main() {
   row("device-hours per tx, 1-hour attestations", 5);
   row("CU per attestation (1-hour)", Math.round(cu1 / 5), { max: GOALS.cuPerAttestation });
   row("CU per device-hour (1-hour attestations)", Math.round(cu1 / 5));
-  await lw.ok("prove_time", await lw.proveIxs(o, [lw.attest(o, 5, 1, 1)]), [lw.attester]);
+  await lw.prove(o, [lw.attest(o, 5, 1, 1)]);
   row("prove_time CU, 1 x 1-hour attestation", lw.cu.get("prove_time")!);
 
-  await lw.ok(
-    "claim",
-    await lw.leases.claim({
-      caller: lw.attester.publicKey,
-      lease: o.lease.publicKey,
-      escrow: o.escrow.publicKey,
-      slot: 0,
-      supplierTokens: devices[0].supplier.tokens,
-      treasury: o.treasury,
-    }),
-    [lw.attester],
-  );
+  await lw.claim(o, 0, devices[0].supplier.tokens);
   row("claim CU (2 transfers)", lw.cu.get("claim")!);
-  await lw.ok(
-    "extend",
-    await lw.leases.extend({
-      renter: renter.wallet.publicKey,
-      lease: o.lease.publicKey,
-      escrow: o.escrow.publicKey,
-      renterTokens: renter.network,
-      treasury: o.treasury,
-      hours: 1,
-    }),
-    [renter.wallet],
-  );
+  await lw.extend(o, 1);
   row("extend CU", lw.cu.get("extend")!);
   // Device 9 proved hour 0 only: hour 1's grace (25 h) ends at 27 h.
   await lw.engine.warp(3 * HOUR + 1);
@@ -119,11 +97,7 @@ async function main() {
     [lw.attester],
   );
   row("report_fault CU (slash + release CPIs)", lw.cu.get("report_fault")!);
-  await lw.ok(
-    "terminate",
-    await lw.leases.terminate({ renter: renter.wallet.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey, renterTokens: renter.network }),
-    [renter.wallet],
-  );
+  await lw.terminate(o);
   row("terminate CU", lw.cu.get("terminate")!);
   await lw.engine.warp(26 * HOUR);
   await lw.ok(

@@ -5,7 +5,7 @@
 import { STAKING_PROGRAM_ID, toBigInt } from "@hourglass/client";
 import { programComputeUnits } from "@hourglass/localchain";
 import { Keypair } from "@solana/web3.js";
-import { DECIMALS, H100, MAX_SLASH_BPS, RTX4070, UNBONDING_SECONDS, World } from "../tests/support/world.ts";
+import { DECIMALS, H100, RTX4070, UNBONDING_SECONDS, World } from "../tests/support/world.ts";
 import { GoalTable } from "./table.ts";
 
 /** Goals from the staking issue; other rows are reported without a goal. */
@@ -38,17 +38,7 @@ async function main() {
     ]);
     const lease = Keypair.generate();
     await w.engine.airdrop(lease.publicKey, 1_000_000_000n);
-    await time(
-      "update_config",
-      await w.staking.updateConfig({
-        authority: w.authority.publicKey,
-        treasury: w.treasury,
-        unbondingPeriodSeconds: UNBONDING_SECONDS,
-        maxSlashBps: MAX_SLASH_BPS,
-        leaseAuthority: lease.publicKey,
-      }),
-      [w.authority],
-    );
+    await time("update_config", await w.updateConfigIx(lease.publicKey), [w.authority]);
     await time("set_attester", await w.staking.setAttester({ authority: w.authority.publicKey, attester: Keypair.generate().publicKey, enabled: true }), [
       w.authority,
     ]);

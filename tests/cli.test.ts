@@ -174,31 +174,11 @@ describe("hourglass supplier CLI over JSON-RPC", () => {
     const backer = await w.newSupplier(10_000n * TOKENS);
     w.coStakers.push({ device: d, staker: backer });
     const wallet = keyFile("backer", backer.wallet);
-    const ok = await cli([
-      "supplier",
-      "co-stake",
-      "--keypair",
-      wallet,
-      "--device",
-      d.address.toBase58(),
-      "--amount",
-      (w.minimum(d) / 2n).toString(),
-      "--from",
-      backer.tokens.toBase58(),
-    ]);
+    const coStake = (amount: bigint) =>
+      cli(["supplier", "co-stake", "--keypair", wallet, "--device", d.address.toBase58(), "--amount", amount.toString(), "--from", backer.tokens.toBase58()]);
+    const ok = await coStake(w.minimum(d) / 2n);
     expect(ok.code, ok.stderr).to.equal(0);
-    const over = await cli([
-      "supplier",
-      "co-stake",
-      "--keypair",
-      wallet,
-      "--device",
-      d.address.toBase58(),
-      "--amount",
-      w.minimum(d).toString(),
-      "--from",
-      backer.tokens.toBase58(),
-    ]);
+    const over = await coStake(w.minimum(d));
     expect(over.code).to.equal(1);
     expect(over.stderr).to.contain(`CoStakeOverHalf (${StakingError.CoStakeOverHalf})`);
     await w.checkVaultInvariant();

@@ -145,18 +145,7 @@ describe("hour rules (client) agree with the programs", () => {
     await prove(0, 2, 1, "FutureHour");
 
     // The renter extends: the lease resumes with its origin shifted by the pause.
-    await lw.ok(
-      "extend",
-      await lw.leases.extend({
-        renter: open.renter.wallet.publicKey,
-        lease: open.lease.publicKey,
-        escrow: open.escrow.publicKey,
-        renterTokens: open.renterTokens,
-        treasury: open.treasury,
-        hours: 1,
-      }),
-      [open.renter.wallet],
-    );
+    await lw.extend(open, 1);
     ({ lease: l } = await lw.state(open));
     expect(l.status).to.equal(LeaseStatus.Active);
     const resumed = Number(toBigInt(l.origin));

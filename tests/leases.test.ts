@@ -96,7 +96,7 @@ for (const engineName of ENGINES) {
 
       for (let hour = 0; hour < 3; hour++) {
         await lw.engine.warp(HOUR);
-        const res = await lw.ok("prove_time", await lw.proveIxs(o, [lw.attest(o, 0, hour, 1), lw.attest(o, 1, hour, 1)]), [lw.attester]);
+        const res = await lw.prove(o, [lw.attest(o, 0, hour, 1), lw.attest(o, 1, hour, 1)]);
         const events = parseEvents(leasesIdl, res.logs).map((e) => e.name);
         expect(events).to.deep.equal(["TimeProven", "TimeProven"]);
         await lw.checkEscrow(o);
@@ -136,7 +136,7 @@ for (const engineName of ENGINES) {
       opened.push(o);
       for (const d of devices) await lw.assign(o, d);
       await lw.engine.warp(2 * HOUR + HOUR / 2);
-      await lw.ok("prove_time", await lw.proveIxs(o, [lw.attest(o, 0, 0, 2), lw.attest(o, 1, 0, 1)]), [lw.attester]);
+      await lw.prove(o, [lw.attest(o, 0, 0, 2), lw.attest(o, 1, 0, 1)]);
 
       const stranger = await lw.newRenter(0n);
       await lw.rejects(
@@ -145,15 +145,11 @@ for (const engineName of ENGINES) {
         E.NotRenter,
         o,
       );
-      const res = await lw.ok(
-        "terminate",
-        await lw.leases.terminate({ renter: renter.wallet.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey, renterTokens: renter.network }),
-        [renter.wallet],
-      );
+      const res = await lw.terminate(o);
       // Hours 2..4 never ran: refunded at once for all 3 GPUs.
       expect(toBigInt(eventNamed(parseEvents(leasesIdl, res.logs)[0], "LeaseTerminated").data.refund)).to.equal(price * 3n * 3n);
       // Hour 1 of device 1 ran and may still be proven within the grace period.
-      await lw.ok("prove_time", await lw.proveIxs(o, [lw.attest(o, 1, 1, 1)]), [lw.attester]);
+      await lw.prove(o, [lw.attest(o, 1, 1, 1)]);
       await lw.rejects(await lw.proveIxs(o, [lw.attest(o, 2, 2, 1)]), [lw.attester], E.FutureHour, o);
       await lw.engine.warp(lw.grace);
       await settleAndClaim(o);
@@ -177,9 +173,9 @@ for (const engineName of ENGINES) {
       opened.push(o);
       for (const d of devices) await lw.assign(o, d);
       await lw.engine.warp(HOUR);
-      await lw.ok("prove_time", await lw.proveIxs(o, [lw.attest(o, 0, 0, 1), lw.attest(o, 1, 0, 1)]), [lw.attester]);
+      await lw.prove(o, [lw.attest(o, 0, 0, 1), lw.attest(o, 1, 0, 1)]);
       await lw.engine.warp(2 * HOUR);
-      await lw.ok("prove_time", await lw.proveIxs(o, [lw.attest(o, 0, 1, 2)]), [lw.attester]);
+      await lw.prove(o, [lw.attest(o, 0, 1, 2)]);
       const fault = await lw.leases.reportFault({
         caller: lw.attester.publicKey,
         lease: o.lease.publicKey,
@@ -228,31 +224,20 @@ for (const engineName of ENGINES) {
       const pause = await lw.leases.pause({ caller: lw.attester.publicKey, lease: o.lease.publicKey });
       await lw.rejects(pause, [lw.attester], E.NotPausable, o);
       await lw.engine.warp(2 * HOUR);
-      await lw.ok("prove_time", await lw.proveIxs(o, [lw.attest(o, 0, 0, 2)]), [lw.attester]);
+      await lw.prove(o, [lw.attest(o, 0, 0, 2)]);
       await lw.ok("pause", pause, [lw.attester]);
       expect((await lw.state(o)).lease.status).to.equal(LeaseStatus.Paused);
       await lw.engine.warp(5 * HOUR);
       // While paused the hour clock stands still: hour 2 never ran.
       await lw.rejects(await lw.proveIxs(o, [lw.attest(o, 0, 2, 1)]), [lw.attester], E.FutureHour, o);
-      const res = await lw.ok(
-        "extend",
-        await lw.leases.extend({
-          renter: renter.wallet.publicKey,
-          lease: o.lease.publicKey,
-          escrow: o.escrow.publicKey,
-          renterTokens: renter.network,
-          treasury: o.treasury,
-          hours: 1,
-        }),
-        [renter.wallet],
-      );
+      const res = await lw.extend(o, 1);
       expect(Number(eventNamed(parseEvents(leasesIdl, res.logs)[0], "LeaseExtended").data.resumed)).to.equal(1);
       const { lease } = await lw.state(o);
       expect(lease.status).to.equal(LeaseStatus.Active);
       expect(lease.hoursBooked).to.equal(3);
       await lw.rejects(await lw.proveIxs(o, [lw.attest(o, 0, 2, 1)]), [lw.attester], E.FutureHour, o);
       await lw.engine.warp(HOUR);
-      await lw.ok("prove_time", await lw.proveIxs(o, [lw.attest(o, 0, 2, 1)]), [lw.attester]);
+      await lw.prove(o, [lw.attest(o, 0, 2, 1)]);
       expect(toBigInt((await lw.state(o)).lease.earnedTotal)).to.equal(PRICE * 3n);
     });
 
@@ -269,49 +254,14 @@ for (const engineName of ENGINES) {
       expect((await lw.w.balance(lw.stableTreasury)) - treasuryBefore).to.equal(renterFee);
       await lw.assign(o, d);
       await lw.engine.warp(2 * HOUR);
-      await lw.ok("prove_time", await lw.proveIxs(o, [lw.attest(o, 0, 0, 2)]), [lw.attester]);
+      await lw.prove(o, [lw.attest(o, 0, 0, 2)]);
       const supplierStable = lw.supplierTokens(d, o);
       const before = await lw.w.balance(supplierStable);
       // A network-token account is not where a stable payout goes.
-      await lw.rejects(
-        await lw.leases.claim({
-          caller: lw.attester.publicKey,
-          lease: o.lease.publicKey,
-          escrow: o.escrow.publicKey,
-          slot: 0,
-          supplierTokens: d.supplier.tokens,
-          treasury: o.treasury,
-        }),
-        [lw.attester],
-        E.WrongMint,
-        o,
-      );
-      await lw.ok(
-        "claim",
-        await lw.leases.claim({
-          caller: lw.attester.publicKey,
-          lease: o.lease.publicKey,
-          escrow: o.escrow.publicKey,
-          slot: 0,
-          supplierTokens: supplierStable,
-          treasury: o.treasury,
-        }),
-        [lw.attester],
-      );
+      await lw.rejects(await lw.claimIx(o, 0, d.supplier.tokens), [lw.attester], E.WrongMint, o);
+      await lw.claim(o, 0, supplierStable);
       expect((await lw.w.balance(supplierStable)) - before).to.equal(principal - bps(principal, FEES.supplier));
-      await lw.rejects(
-        await lw.leases.claim({
-          caller: lw.attester.publicKey,
-          lease: o.lease.publicKey,
-          escrow: o.escrow.publicKey,
-          slot: 0,
-          supplierTokens: supplierStable,
-          treasury: o.treasury,
-        }),
-        [lw.attester],
-        E.NothingToClaim,
-        o,
-      );
+      await lw.rejects(await lw.claimIx(o, 0, supplierStable), [lw.attester], E.NothingToClaim, o);
     });
 
     it("collects network fees in the Market's fee vault, and anyone burns exactly them: supply falls, the total accumulates", async () => {
@@ -350,19 +300,8 @@ for (const engineName of ENGINES) {
       await lw.assign(o, d);
       await lw.assign(s, e);
       await lw.engine.warp(3 * HOUR);
-      await lw.ok("prove_time", await lw.proveIxs(o, [lw.attest(o, 0, 0, 3)]), [lw.attester]);
-      await lw.ok(
-        "claim",
-        await lw.leases.claim({
-          caller: lw.attester.publicKey,
-          lease: o.lease.publicKey,
-          escrow: o.escrow.publicKey,
-          slot: 0,
-          supplierTokens: d.supplier.tokens,
-          treasury: o.treasury,
-        }),
-        [lw.attester],
-      );
+      await lw.prove(o, [lw.attest(o, 0, 0, 3)]);
+      await lw.claim(o, 0, d.supplier.tokens);
       const supplierFee = bps(principal, FEES.supplier);
       const fees = renterFee + supplierFee;
       expect(await lw.w.balance(vault)).to.equal(fees);
@@ -401,18 +340,7 @@ for (const engineName of ENGINES) {
       await lw.w.rejects(burn, [stranger], E.NothingToBurn, watched());
 
       // More fees (an extension's renter fee), burned by someone else: the total keeps adding up.
-      await lw.ok(
-        "extend",
-        await lw.leases.extend({
-          renter: renter.wallet.publicKey,
-          lease: o.lease.publicKey,
-          escrow: o.escrow.publicKey,
-          renterTokens: renter.network,
-          treasury: o.treasury,
-          hours: 2,
-        }),
-        [renter.wallet],
-      );
+      await lw.extend(o, 2);
       const more = bps(price * 2n, FEES.renter);
       expect(await lw.w.balance(vault)).to.equal(more);
       await lw.ok("burn_fees", await lw.leases.burnFees({ caller: lw.attester.publicKey, networkMint: lw.w.mint }), [lw.attester]);
@@ -544,7 +472,7 @@ describe("lease proofs: forgeries and replays (LiteSVM verifies Ed25519)", () =>
     // Now 3h. Warp to 7h + 1 s: hour 2 (ended 3h, grace 4h) is too late; hour 3 (ended 4h) is in time.
     await lw.engine.warp(4 * HOUR + 1);
     await lw.rejects(await lw.proveIxs(o, [lw.attest(o, 1, 2, 1)]), [lw.attester], E.ProofTooLate, o);
-    await lw.ok("prove_time", await lw.proveIxs(o, [lw.attest(o, 1, 3, 1)]), [lw.attester]);
+    await lw.prove(o, [lw.attest(o, 1, 3, 1)]);
   });
 });
 
@@ -579,18 +507,7 @@ describe("a 64-device cluster lease (LiteSVM)", () => {
       [lw.attester],
     );
     for (let i = 0; i < 64; i++) {
-      await lw.ok(
-        "claim",
-        await lw.leases.claim({
-          caller: lw.attester.publicKey,
-          lease: o.lease.publicKey,
-          escrow: o.escrow.publicKey,
-          slot: i,
-          supplierTokens: devices[i].supplier.tokens,
-          treasury: o.treasury,
-        }),
-        [lw.attester],
-      );
+      await lw.claim(o, i, devices[i].supplier.tokens);
     }
     await lw.rejects(
       await lw.leases.closeLease({ renter: renter.wallet.publicKey, lease: o.lease.publicKey, escrow: o.escrow.publicKey }),

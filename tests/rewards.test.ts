@@ -57,14 +57,10 @@ for (const engineName of ENGINES) {
       model.register("a", stake);
       model.register("b", stake);
       await rw.pass(model, 5);
-      const nominated = await rw.ok(
-        "record_uptime",
-        await rw.uptimeIxs([
-          { device: a, first: 0, count: 5 },
-          { device: b, first: 0, count: 3 },
-        ]),
-        [rw.attester],
-      );
+      const nominated = await rw.recordUptime([
+        { device: a, first: 0, count: 5 },
+        { device: b, first: 0, count: 3 },
+      ]);
       expect(parseEvents(rewardsIdl, nominated.logs).map((e) => e.name)).to.deep.equal(["UptimeRecorded", "DeviceNominated", "UptimeRecorded"]);
       model.supplierStake("a", stake);
       model.nominate("a", WEIGHT_PER_GPU, scheduleAmounts(DECIMALS, 5, 1)[0]);
@@ -77,14 +73,10 @@ for (const engineName of ENGINES) {
       expect(toBigInt((await rw.pool()).unallocated)).to.equal(0n);
       await rw.rejects(await rw.claimIx(b), [b.supplier.wallet], E.NothingToClaim);
       // B catches up to a streak of 8 during hour 8 and counts from hour 9; A keeps proving.
-      await rw.ok(
-        "record_uptime",
-        await rw.uptimeIxs([
-          { device: b, first: 3, count: 5 },
-          { device: a, first: 5, count: 3 },
-        ]),
-        [rw.attester],
-      );
+      await rw.recordUptime([
+        { device: b, first: 3, count: 5 },
+        { device: a, first: 5, count: 3 },
+      ]);
       model.supplierStake("b", stake);
       model.nominate("b", WEIGHT_PER_GPU, scheduleAmounts(DECIMALS, 8, 1)[0]);
       model.supplierStake("a", stake);
@@ -118,7 +110,7 @@ for (const engineName of ENGINES) {
       const [a] = await rw.devices(1);
       await rw.engine.warp(5 * HOUR);
       await rw.crank();
-      await rw.ok("record_uptime", await rw.uptimeIxs([{ device: a, first: 0, count: 5 }]), [rw.attester]);
+      await rw.recordUptime([{ device: a, first: 0, count: 5 }]);
       await rw.engine.warp(2 * HOUR);
       await rw.crank();
       const stranger = Keypair.generate();
@@ -144,7 +136,7 @@ for (const engineName of ENGINES) {
       const [a] = await rw.devices(1);
       await rw.engine.warp(5 * HOUR);
       await rw.crank();
-      await rw.ok("record_uptime", await rw.uptimeIxs([{ device: a, first: 0, count: 5 }]), [rw.attester]); // earns from hour 6
+      await rw.recordUptime([{ device: a, first: 0, count: 5 }]); // earns from hour 6
       await rw.engine.warp(2 * HOUR);
       await rw.crank();
       await rw.ok("claim", await rw.claimIx(a), [a.supplier.wallet]); // hours 0-6, leaving 1.5 hours of the cap
@@ -184,7 +176,7 @@ async function backedDevice(rw: RewardsWorld, devices: [number, number?] = [1]) 
 /** Five hours of uptime from hour 0 nominate `d` ("d" in the model) from hour 6. */
 async function nominateAfterFiveHours(rw: RewardsWorld, d: DeviceHandle, model: RewardsModel, supplierStake: bigint) {
   await rw.pass(model, 5);
-  await rw.ok("record_uptime", await rw.uptimeIxs([{ device: d, first: 0, count: 5 }]), [rw.attester]);
+  await rw.recordUptime([{ device: d, first: 0, count: 5 }]);
   model.supplierStake("d", supplierStake);
   model.nominate("d", WEIGHT_PER_GPU, scheduleAmounts(DECIMALS, 5, 1)[0]);
 }
@@ -252,7 +244,7 @@ describe("rewards: uptime rules, denomination, claim cost (LiteSVM)", () => {
     await rw.catchUp();
     // Grace 2 hours: at hour 6, ranges must end at 4 or later.
     await rw.rejects(await rw.uptimeIxs([{ device: a, first: 0, count: 3 }]), [rw.attester], E.FutureHour);
-    await rw.ok("record_uptime", await rw.uptimeIxs([{ device: a, first: 3, count: 3 }]), [rw.attester]);
+    await rw.recordUptime([{ device: a, first: 3, count: 3 }]);
     await rw.rejects(await rw.uptimeIxs([{ device: a, first: 4, count: 2 }]), [rw.attester], E.UptimeReplayed);
     await rw.rejects(await rw.uptimeIxs([{ device: a, first: 6, count: 1 }]), [rw.attester], E.FutureHour);
     // Signed by B's key, recorded against A's record.
@@ -273,7 +265,7 @@ describe("rewards: uptime rules, denomination, claim cost (LiteSVM)", () => {
     const [a] = await rw.devices(1);
     await rw.engine.warp(5 * HOUR);
     await rw.catchUp();
-    await rw.ok("record_uptime", await rw.uptimeIxs([{ device: a, first: 0, count: 5 }]), [rw.attester]);
+    await rw.recordUptime([{ device: a, first: 0, count: 5 }]);
     const denominate = await rw.rewards.denominate({ caller: rw.attester.publicKey, device: a.address });
     await rw.engine.warp(2 * HOUR);
     await rw.catchUp();
@@ -303,7 +295,7 @@ describe("rewards: uptime rules, denomination, claim cost (LiteSVM)", () => {
     const [a] = await rw.devices(1);
     await rw.engine.warp(5 * HOUR);
     await rw.catchUp();
-    await rw.ok("record_uptime", await rw.uptimeIxs([{ device: a, first: 0, count: 5 }]), [rw.attester]);
+    await rw.recordUptime([{ device: a, first: 0, count: 5 }]);
     await rw.engine.warp(2 * HOUR);
     await rw.catchUp();
     await rw.ok("claim", await rw.claimIx(a), [a.supplier.wallet]); // hour 6, its first
@@ -348,14 +340,10 @@ describe("rewards: uptime rules, denomination, claim cost (LiteSVM)", () => {
         // Two devices start nominated; the random operations do the rest.
         await rw.engine.warp(5 * HOUR);
         await rw.catchUp();
-        await rw.ok(
-          "record_uptime",
-          await rw.uptimeIxs([
-            { device: devices[0], first: 0, count: 5 },
-            { device: devices[1], first: 0, count: 5 },
-          ]),
-          [rw.attester],
-        );
+        await rw.recordUptime([
+          { device: devices[0], first: 0, count: 5 },
+          { device: devices[1], first: 0, count: 5 },
+        ]);
         let claimed = 0n;
         let settles = 4;
         let hour = 5;
@@ -369,7 +357,7 @@ describe("rewards: uptime rules, denomination, claim cost (LiteSVM)", () => {
             const first = next[o.device] + o.gap;
             const count = Math.min(o.count, hour - first);
             if (count <= 0) continue;
-            await rw.ok("record_uptime", await rw.uptimeIxs([{ device: devices[o.device], first, count }]), [rw.attester]);
+            await rw.recordUptime([{ device: devices[o.device], first, count }]);
             next[o.device] = first + count;
           } else if (o.kind === "coStake") {
             const d = devices[o.device];
@@ -428,14 +416,10 @@ describe("rewards follow live stake (LiteSVM)", () => {
     await rw.engine.warp(5 * HOUR);
     await rw.catchUp();
     for (let h = 0; h < 5; h++) model.emit(amount(h));
-    await rw.ok(
-      "record_uptime",
-      await rw.uptimeIxs([
-        { device: a, first: 0, count: 5 },
-        { device: b, first: 0, count: 5 },
-      ]),
-      [rw.attester],
-    );
+    await rw.recordUptime([
+      { device: a, first: 0, count: 5 },
+      { device: b, first: 0, count: 5 },
+    ]);
     for (const id of ["a", "b"]) {
       model.supplierStake(id, stake);
       model.nominate(id, WEIGHT_PER_GPU, amount(5));
@@ -464,14 +448,10 @@ describe("rewards follow live stake (LiteSVM)", () => {
     await rw.engine.warp(10 * HOUR);
     await rw.catchUp();
     for (let h = 7; h < 17; h++) model.emit(amount(h));
-    const rec = await rw.ok(
-      "record_uptime",
-      await rw.uptimeIxs([
-        { device: b, first: 5, count: 12 },
-        { device: a, first: 5, count: 12 },
-      ]),
-      [rw.attester],
-    );
+    const rec = await rw.recordUptime([
+      { device: b, first: 5, count: 12 },
+      { device: a, first: 5, count: 12 },
+    ]);
     expect(parseEvents(rewardsIdl, rec.logs).map((e) => e.name)).to.deep.equal(["UptimeRecorded", "UptimeRecorded"]);
     model.supplierStake("b", 0n);
     model.supplierStake("a", stake);
@@ -493,12 +473,7 @@ describe("rewards follow live stake (LiteSVM)", () => {
     // what B earned while staked is still its supplier's to claim.
     await rw.engine.warp(UNBONDING_SECONDS + HOUR);
     await rw.catchUp();
-    await rw.w.ok(
-      "withdraw",
-      await rw.w.staking.withdraw({ supplier: b.supplier.wallet.publicKey, deviceKey: b.key.publicKey, destination: b.supplier.tokens }),
-      [b.supplier.wallet],
-    );
-    await rw.w.ok("deregister", await rw.w.staking.deregister({ supplier: b.supplier.wallet.publicKey, deviceKey: b.key.publicKey }), [b.supplier.wallet]);
+    await rw.w.withdrawAndDeregister(b);
     expect(await rw.engine.getAccount(b.address)).to.equal(null);
     const bTokens = rw.payout.get(b.address.toBase58())!;
     before = await rw.w.balance(bTokens);
@@ -530,18 +505,18 @@ describe("rewards follow live stake (LiteSVM)", () => {
     // Paused before its fifth hour is recorded: not nominated.
     const pause = (paused: boolean) => rw.w.staking.setDevicePaused({ supplier: a.supplier.wallet.publicKey, deviceKey: a.key.publicKey, paused });
     await rw.w.ok("set_device_paused", await pause(true), [a.supplier.wallet]);
-    let res = await rw.ok("record_uptime", await rw.uptimeIxs([{ device: a, first: 0, count: 5 }]), [rw.attester]);
+    let res = await rw.recordUptime([{ device: a, first: 0, count: 5 }]);
     expect(parseEvents(rewardsIdl, res.logs).map((e) => e.name)).to.deep.equal(["UptimeRecorded"]);
     await rw.w.ok("set_device_paused", await pause(false), [a.supplier.wallet]);
     await rw.engine.warp(HOUR);
     await rw.catchUp();
-    res = await rw.ok("record_uptime", await rw.uptimeIxs([{ device: a, first: 5, count: 1 }]), [rw.attester]);
+    res = await rw.recordUptime([{ device: a, first: 5, count: 1 }]);
     expect(parseEvents(rewardsIdl, res.logs).map((e) => e.name)).to.deep.equal(["UptimeRecorded", "DeviceNominated"]);
     // Paused while nominated: its next record takes it out, from the next hour.
     await rw.engine.warp(HOUR);
     await rw.catchUp();
     await rw.w.ok("set_device_paused", await pause(true), [a.supplier.wallet]);
-    res = await rw.ok("record_uptime", await rw.uptimeIxs([{ device: a, first: 6, count: 1 }]), [rw.attester]);
+    res = await rw.recordUptime([{ device: a, first: 6, count: 1 }]);
     expect(parseEvents(rewardsIdl, res.logs).map((e) => e.name)).to.deep.equal(["UptimeRecorded", "DeviceDenominated"]);
     let r = await rw.record(a);
     expect([r.nominated, toBigInt(r.weight), r.streak]).to.deep.equal([false, 0n, 0]);
@@ -550,11 +525,11 @@ describe("rewards follow live stake (LiteSVM)", () => {
     await rw.w.ok("set_device_paused", await pause(false), [a.supplier.wallet]);
     await rw.engine.warp(4 * HOUR);
     await rw.catchUp();
-    res = await rw.ok("record_uptime", await rw.uptimeIxs([{ device: a, first: 7, count: 4 }]), [rw.attester]);
+    res = await rw.recordUptime([{ device: a, first: 7, count: 4 }]);
     expect(parseEvents(rewardsIdl, res.logs).map((e) => e.name)).to.deep.equal(["UptimeRecorded"]);
     await rw.engine.warp(HOUR);
     await rw.catchUp();
-    res = await rw.ok("record_uptime", await rw.uptimeIxs([{ device: a, first: 11, count: 1 }]), [rw.attester]);
+    res = await rw.recordUptime([{ device: a, first: 11, count: 1 }]);
     expect(parseEvents(rewardsIdl, res.logs).map((e) => e.name)).to.deep.equal(["UptimeRecorded", "DeviceNominated"]);
     // One base unit below the minimum: anyone may take it out at once.
     await rw.w.ok("request_unstake", await rw.w.staking.requestUnstake({ supplier: a.supplier.wallet.publicKey, deviceKey: a.key.publicKey, amount: 1n }), [
@@ -570,7 +545,7 @@ describe("rewards follow live stake (LiteSVM)", () => {
     await rw.ok("sync_co_stake", await rw.syncIx(a, backer.wallet.publicKey), [backer.wallet]);
     await rw.engine.warp(HOUR);
     await rw.catchUp();
-    res = await rw.ok("record_uptime", await rw.uptimeIxs([{ device: a, first: 12, count: 1 }]), [rw.attester]);
+    res = await rw.recordUptime([{ device: a, first: 12, count: 1 }]);
     expect(parseEvents(rewardsIdl, res.logs).map((e) => e.name)).to.deep.equal(["UptimeRecorded"]);
     await rw.engine.warp(12 * HOUR);
     await rw.catchUp();
@@ -609,14 +584,10 @@ describe("rewards: hours that served a proven lease weigh more (LiteSVM)", () =>
       E.WrongLease,
       [deviceRewardPda(a.address)[0]],
     );
-    let res = await rw.ok(
-      "record_uptime",
-      await rw.uptimeIxs([
-        { device: a, first: 0, count: 5 },
-        { device: b, first: 0, count: 5 },
-      ]),
-      [rw.attester],
-    );
+    let res = await rw.recordUptime([
+      { device: a, first: 0, count: 5 },
+      { device: b, first: 0, count: 5 },
+    ]);
     const nominated = parseEvents(rewardsIdl, res.logs)
       .filter((e) => e.name === "DeviceNominated")
       .map((e) => toBigInt(e.data.weight));
@@ -641,14 +612,10 @@ describe("rewards: hours that served a proven lease weigh more (LiteSVM)", () =>
         proven = hour + 1;
       }
       hour++;
-      res = await rw.ok(
-        "record_uptime",
-        await rw.uptimeIxs([
-          { device: a, first: hour - 1, count: 1 },
-          { device: b, first: hour - 1, count: 1 },
-        ]),
-        [rw.attester],
-      );
+      res = await rw.recordUptime([
+        { device: a, first: hour - 1, count: 1 },
+        { device: b, first: hour - 1, count: 1 },
+      ]);
       model.supplierStake("a", stake);
       const before = model.device("a").weight;
       const target = works ? WORKING : WEIGHT_PER_GPU;
@@ -760,14 +727,10 @@ describe("rewards: co-stakes at their effective amount, deregistered devices (Li
     const [a, b] = await rw.devices(2);
     await rw.engine.warp(5 * HOUR);
     await rw.catchUp();
-    await rw.ok(
-      "record_uptime",
-      await rw.uptimeIxs([
-        { device: a, first: 0, count: 5 },
-        { device: b, first: 0, count: 5 },
-      ]),
-      [rw.attester],
-    );
+    await rw.recordUptime([
+      { device: a, first: 0, count: 5 },
+      { device: b, first: 0, count: 5 },
+    ]);
     // B's supplier leaves entirely; nobody runs the keeper meanwhile.
     await rw.w.ok(
       "request_unstake",
@@ -776,12 +739,7 @@ describe("rewards: co-stakes at their effective amount, deregistered devices (Li
     );
     await rw.engine.warp(UNBONDING_SECONDS + HOUR);
     await rw.catchUp();
-    await rw.w.ok(
-      "withdraw",
-      await rw.w.staking.withdraw({ supplier: b.supplier.wallet.publicKey, deviceKey: b.key.publicKey, destination: b.supplier.tokens }),
-      [b.supplier.wallet],
-    );
-    await rw.w.ok("deregister", await rw.w.staking.deregister({ supplier: b.supplier.wallet.publicKey, deviceKey: b.key.publicKey }), [b.supplier.wallet]);
+    await rw.w.withdrawAndDeregister(b);
     // A passes: it is still eligible and not behind the (long) grace.
     await rw.rejects(await rw.rewards.denominate({ caller: rw.attester.publicKey, device: a.address }), [rw.attester], E.NotBehind);
     await rw.ok("denominate", await rw.rewards.denominate({ caller: rw.attester.publicKey, device: b.address }), [rw.attester]);
@@ -812,9 +770,7 @@ describe("rewards: co-stakes at their effective amount, deregistered devices (Li
     await rw.w.ok("stake", await rw.w.stakeIx(again, rw.w.minimum(again)), [other.wallet]);
     const next = (await rw.record(b)).nextHour;
     const clock = (await rw.pool()).nextHour;
-    const res = await rw.ok("record_uptime", await rw.uptimeIxs([{ device: b, first: Math.max(next, clock - 5), count: clock - Math.max(next, clock - 5) }]), [
-      rw.attester,
-    ]);
+    const res = await rw.recordUptime([{ device: b, first: Math.max(next, clock - 5), count: clock - Math.max(next, clock - 5) }]);
     expect(parseEvents(rewardsIdl, res.logs).map((e) => e.name)).to.deep.equal(["UptimeRecorded"]);
     expect((await rw.record(b)).nominated).to.equal(false);
   });

@@ -21,17 +21,7 @@ for (const engineName of ENGINES) {
     before(async () => {
       w = await World.create(engineName);
       await w.engine.airdrop(leaseAuthority.publicKey, 1_000_000_000n);
-      await w.ok(
-        "update_config",
-        await w.staking.updateConfig({
-          authority: w.authority.publicKey,
-          treasury: w.treasury,
-          unbondingPeriodSeconds: UNBONDING_SECONDS,
-          maxSlashBps: MAX_SLASH_BPS,
-          leaseAuthority: leaseAuthority.publicKey,
-        }),
-        [w.authority],
-      );
+      await w.ok("update_config", await w.updateConfigIx(leaseAuthority.publicKey), [w.authority]);
     });
 
     afterEach(async () => {
@@ -47,14 +37,7 @@ for (const engineName of ENGINES) {
 
     it("update_config changes settings for the authority only, within bounds, and emits ConfigUpdated", async () => {
       const stranger = await w.newSupplier(0n);
-      const ix = (authority: PublicKey, maxSlashBps: number) =>
-        w.staking.updateConfig({
-          authority,
-          treasury: w.treasury,
-          unbondingPeriodSeconds: UNBONDING_SECONDS,
-          maxSlashBps,
-          leaseAuthority: leaseAuthority.publicKey,
-        });
+      const ix = (authority: PublicKey, maxSlashBps: number) => w.updateConfigIx(leaseAuthority.publicKey, { authority, maxSlashBps });
       await w.rejects(await ix(stranger.wallet.publicKey, MAX_SLASH_BPS), [stranger.wallet], E.NotAuthority);
       await w.rejects(await ix(w.authority.publicKey, 10_001), [w.authority], E.InvalidSlashBound);
       const res = await w.ok("update_config", await ix(w.authority.publicKey, MAX_SLASH_BPS), [w.authority]);
@@ -305,14 +288,7 @@ for (const engineName of ENGINES) {
     it("update_config takes any token account of the stake mint as treasury, and nothing else", async () => {
       const foreignMintAccount = await createTokenAccount(w.engine, w.authority, w.mint, w.authority.publicKey);
       // Same mint: accepted, then set back.
-      const set = (treasury: PublicKey) =>
-        w.staking.updateConfig({
-          authority: w.authority.publicKey,
-          treasury,
-          unbondingPeriodSeconds: UNBONDING_SECONDS,
-          maxSlashBps: MAX_SLASH_BPS,
-          leaseAuthority: leaseAuthority.publicKey,
-        });
+      const set = (treasury: PublicKey) => w.updateConfigIx(leaseAuthority.publicKey, { treasury });
       await w.ok("update_config", await set(foreignMintAccount), [w.authority]);
       await w.ok("update_config", await set(w.treasury), [w.authority]);
       // A device (program-owned) is no token account.

@@ -20,6 +20,19 @@ for (const engineName of ENGINES) {
   describe(`staking slashing on ${engineName}`, () => {
     let w: World;
     const leaseAuthority = Keypair.generate();
+    /** A lease fault's slash: the Lease authority cuts `bps` of the device's stake for missed heartbeats. */
+    const faultSlash = async (d: { key: Keypair }, bps: number) =>
+      w.ok(
+        "slash",
+        await w.staking.slash({
+          authority: leaseAuthority.publicKey,
+          deviceKey: d.key.publicKey,
+          treasury: w.treasury,
+          bps,
+          reason: SlashReason.MissedHeartbeats,
+        }),
+        [leaseAuthority],
+      );
 
     before(async () => {
       w = await World.create(engineName);
@@ -71,29 +84,9 @@ for (const engineName of ENGINES) {
       await w.rejects(await config({ delay: 3_599 }), [w.authority], E.InvalidSlashDelay);
       await w.rejects(await config({ delay: UNBONDING_SECONDS }), [w.authority], E.InvalidSlashDelay);
       // The stake vault cannot be the treasury: a slash would leave the tokens in the vault, owned by nobody.
-      await w.rejects(
-        await w.staking.updateConfig({
-          authority: w.authority.publicKey,
-          treasury: w.vault,
-          unbondingPeriodSeconds: UNBONDING_SECONDS,
-          maxSlashBps: MAX_SLASH_BPS,
-          leaseAuthority: leaseAuthority.publicKey,
-        }),
-        [w.authority],
-        6126,
-      );
+      await w.rejects(await w.updateConfigIx(leaseAuthority.publicKey, { treasury: w.vault }), [w.authority], 6126);
       // The lease authority, which may slash in one stroke, is set once.
-      await w.rejects(
-        await w.staking.updateConfig({
-          authority: w.authority.publicKey,
-          treasury: w.treasury,
-          unbondingPeriodSeconds: UNBONDING_SECONDS,
-          maxSlashBps: MAX_SLASH_BPS,
-          leaseAuthority: w.authority.publicKey,
-        }),
-        [w.authority],
-        E.LeaseAuthorityFixed,
-      );
+      await w.rejects(await w.updateConfigIx(w.authority.publicKey), [w.authority], E.LeaseAuthorityFixed);
       // Loosening (a shorter unbonding and delay, a higher bound) is queued for one unbonding period.
       const cfgBefore = w.staking.decodeConfig((await w.engine.getAccount(w.config))!.data);
       const queued = await w.ok("update_config", await config({ unbonding: 2 * 3_600, delay: 3_600, maxSlashBps: 2_000 }), [w.authority]);
@@ -147,17 +140,7 @@ for (const engineName of ENGINES) {
       const before = await w.device(d);
       const treasury = await w.balance(w.treasury);
       const bps = 1_000;
-      const res = await w.ok(
-        "slash",
-        await w.staking.slash({
-          authority: leaseAuthority.publicKey,
-          deviceKey: d.key.publicKey,
-          treasury: w.treasury,
-          bps,
-          reason: SlashReason.MissedHeartbeats,
-        }),
-        [leaseAuthority],
-      );
+      const res = await faultSlash(d, bps);
       const after = await w.device(d);
       const stakeCut = (toBigInt(before.stake) * BigInt(bps)) / 10_000n;
       expect(toBigInt(after.stake)).to.equal(toBigInt(before.stake) - stakeCut);
@@ -290,17 +273,7 @@ for (const engineName of ENGINES) {
       await w.ok("execute_slash", await execute(other.d), [w.authority]);
       await w.ok("propose_slash", await propose(other.d, 300), [w.authority]);
       // A lease fault does not count against the discretionary window.
-      await w.ok(
-        "slash",
-        await w.staking.slash({
-          authority: leaseAuthority.publicKey,
-          deviceKey: other.d.key.publicKey,
-          treasury: w.treasury,
-          bps: 500,
-          reason: SlashReason.MissedHeartbeats,
-        }),
-        [leaseAuthority],
-      );
+      await faultSlash(other.d, 500);
       await w.engine.warp(DELAY);
       await w.ok("update_config", await config({ maxSlashBps: 900 }), [w.authority]);
       await w.rejects(await execute(other.d), [w.authority], E.SlashOverTotalBound, [proposalOf(other.d)]);
@@ -329,17 +302,7 @@ for (const engineName of ENGINES) {
         await w.ok("co_stake", await w.coStakeIx(d, backers[i], amounts[i]), [backers[i].wallet]);
       }
       for (const bps of [333, 777]) {
-        await w.ok(
-          "slash",
-          await w.staking.slash({
-            authority: leaseAuthority.publicKey,
-            deviceKey: d.key.publicKey,
-            treasury: w.treasury,
-            bps,
-            reason: SlashReason.MissedHeartbeats,
-          }),
-          [leaseAuthority],
-        );
+        await faultSlash(d, bps);
         await w.checkVaultInvariant();
       }
       const dev = await w.device(d);
@@ -380,18 +343,7 @@ for (const engineName of ENGINES) {
       for (const b of [dust, backer]) w.coStakers.push({ device: d, staker: b });
       await w.ok("co_stake", await w.coStakeIx(d, dust, 1n), [dust.wallet]);
       await w.ok("co_stake", await w.coStakeIx(d, backer, toBigInt((await w.device(d)).stake) / 2n), [backer.wallet]);
-      const slash = async () =>
-        w.ok(
-          "slash",
-          await w.staking.slash({
-            authority: leaseAuthority.publicKey,
-            deviceKey: d.key.publicKey,
-            treasury: w.treasury,
-            bps: MAX_SLASH_BPS,
-            reason: SlashReason.MissedHeartbeats,
-          }),
-          [leaseAuthority],
-        );
+      const slash = () => faultSlash(d, MAX_SLASH_BPS);
       await slash();
       // One base unit less 10% rounds to nothing: closed without an unbonding wait, no longer counted.
       expect(effectiveCoStake((await w.coStake(d, dust))!, await w.device(d)).amount).to.equal(0n);

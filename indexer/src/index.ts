@@ -4,7 +4,7 @@ export { ConfigError, loadConfig } from "./config.ts";
 export { viewsDigest } from "./db/digest.ts";
 export { type IndexerDb, MIGRATIONS_DIR, openDb } from "./db/open.ts";
 export { type ChainEvent, type ChainTx, type Commitment, decodeTx } from "./ingest/chain-tx.ts";
-export { type Checkpoint, type IngestResult, Pipeline } from "./ingest/pipeline.ts";
+export { type Checkpoint, eventRow, type IngestResult, Pipeline } from "./ingest/pipeline.ts";
 export { type LooseFields, type ProgramName, SyntheticChain, type SyntheticOptions, syntheticHistory } from "./ingest/synthetic.ts";
 export { deviceHistory } from "./queries/devices.ts";
 export { type IndexerServer, startServer } from "./server.ts";

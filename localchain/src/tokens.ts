@@ -8,7 +8,7 @@ import {
   TOKEN_PROGRAM_ID,
   unpackAccount,
 } from "@solana/spl-token";
-import { Keypair, type PublicKey, SystemProgram } from "@solana/web3.js";
+import { Keypair, type PublicKey, SystemProgram, type TransactionInstruction } from "@solana/web3.js";
 import type { Engine } from "./engine.ts";
 
 async function must(p: Promise<{ ok: boolean; error: string | null; logs: string[] }>, what: string) {
@@ -16,31 +16,16 @@ async function must(p: Promise<{ ok: boolean; error: string | null; logs: string
   if (!r.ok) throw new Error(`${what} failed: ${r.error}\n${r.logs.join("\n")}`);
 }
 
-export async function createMint(engine: Pick<Engine, "send" | "rentExempt">, payer: Keypair, authority: PublicKey, decimals: number): Promise<PublicKey> {
-  const mint = Keypair.generate();
-  const lamports = Number(await engine.rentExempt(MINT_SIZE));
-  await must(
-    engine.send(
-      [
-        SystemProgram.createAccount({
-          fromPubkey: payer.publicKey,
-          newAccountPubkey: mint.publicKey,
-          lamports,
-          space: MINT_SIZE,
-          programId: TOKEN_PROGRAM_ID,
-        }),
-        createInitializeMint2Instruction(mint.publicKey, decimals, authority, null),
-      ],
-      [payer, mint],
-    ),
-    "create mint",
-  );
-  return mint.publicKey;
-}
-
-export async function createTokenAccount(engine: Pick<Engine, "send" | "rentExempt">, payer: Keypair, mint: PublicKey, owner: PublicKey): Promise<PublicKey> {
+/** A new account of `space` bytes owned by the token program, rent-exempt, paid by `payer`, set up by `init` in the same transaction. */
+async function createTokenProgramAccount(
+  engine: Pick<Engine, "send" | "rentExempt">,
+  payer: Keypair,
+  space: number,
+  init: (address: PublicKey) => TransactionInstruction,
+  what: string,
+): Promise<PublicKey> {
   const account = Keypair.generate();
-  const lamports = Number(await engine.rentExempt(ACCOUNT_SIZE));
+  const lamports = Number(await engine.rentExempt(space));
   await must(
     engine.send(
       [
@@ -48,16 +33,24 @@ export async function createTokenAccount(engine: Pick<Engine, "send" | "rentExem
           fromPubkey: payer.publicKey,
           newAccountPubkey: account.publicKey,
           lamports,
-          space: ACCOUNT_SIZE,
+          space,
           programId: TOKEN_PROGRAM_ID,
         }),
-        createInitializeAccount3Instruction(account.publicKey, mint, owner),
+        init(account.publicKey),
       ],
       [payer, account],
     ),
-    "create token account",
+    what,
   );
   return account.publicKey;
+}
+
+export function createMint(engine: Pick<Engine, "send" | "rentExempt">, payer: Keypair, authority: PublicKey, decimals: number): Promise<PublicKey> {
+  return createTokenProgramAccount(engine, payer, MINT_SIZE, (mint) => createInitializeMint2Instruction(mint, decimals, authority, null), "create mint");
+}
+
+export function createTokenAccount(engine: Pick<Engine, "send" | "rentExempt">, payer: Keypair, mint: PublicKey, owner: PublicKey): Promise<PublicKey> {
+  return createTokenProgramAccount(engine, payer, ACCOUNT_SIZE, (account) => createInitializeAccount3Instruction(account, mint, owner), "create token account");
 }
 
 export async function mintTo(engine: Engine, payer: Keypair, mint: PublicKey, to: PublicKey, authority: Keypair, amount: bigint) {

@@ -6,7 +6,7 @@ import { type Attestation, LEASES_PROGRAM_ID, LeasesClient, marketPda, signAttes
 import { createTokenAccount, type EngineName, mintTo, type ObservedEngine, programComputeUnits, type TxResult } from "@hourglass/localchain";
 import { Keypair, PublicKey, type TransactionInstruction } from "@solana/web3.js";
 import { expect } from "chai";
-import { DECIMALS, type DeviceHandle, NETWORK, RTX4070, type Supplier, World } from "./world.ts";
+import { DECIMALS, type DeviceHandle, landed, NETWORK, RTX4070, type Supplier, World } from "./world.ts";
 
 export const HOUR = NETWORK.hourLengthSeconds;
 /** The tests' default grace (the local network's is 25 hours). */
@@ -88,27 +88,18 @@ export class LeaseWorld {
   }
 
   async send(name: string, ixs: TransactionInstruction | TransactionInstruction[], signers: Keypair[]): Promise<TxResult> {
-    const res = await this.engine.send(Array.isArray(ixs) ? ixs : [ixs], signers);
     // Our program's units only (a system create_account before create_lease is not ours).
-    if (res.ok) this.cu.set(name, programComputeUnits(res.logs, LEASES_PROGRAM_ID));
-    return res;
+    return this.w.sendFor(LEASES_PROGRAM_ID, this.cu, name, ixs, signers);
   }
 
   async ok(name: string, ixs: TransactionInstruction | TransactionInstruction[], signers: Keypair[]): Promise<TxResult> {
-    const res = await this.send(name, ixs, signers);
-    expect(res.ok, `${name} failed: ${res.error}\n${res.logs.join("\n")}`).to.equal(true);
-    return res;
+    return landed(name, await this.send(name, ixs, signers));
   }
 
   /** Must fail with `code` and leave the lease, its escrow and every holder unchanged. */
   async rejects(ixs: TransactionInstruction | TransactionInstruction[], signers: Keypair[], code: number, open?: OpenLease): Promise<TxResult> {
     const watched = [...this.holders, ...(open ? [open.lease.publicKey, open.escrow.publicKey, ...open.devices.map((d) => d.address)] : [])];
-    const before = await this.w.snapshot(watched);
-    const res = await this.engine.send(Array.isArray(ixs) ? ixs : [ixs], signers);
-    expect(res.ok, "transaction should have failed").to.equal(false);
-    expect(res.errorCode, `expected ${code}, got ${res.errorCode}: ${res.error}\n${res.logs.join("\n")}`).to.equal(code);
-    expect(await this.w.snapshot(watched)).to.deep.equal(before);
-    return res;
+    return this.w.refused(ixs, signers, code, watched);
   }
 
   async newRenter(tokens = 1_000_000n * TOKENS): Promise<Renter> {
@@ -188,6 +179,45 @@ export class LeaseWorld {
 
   async proveIxs(open: OpenLease, atts: Attestation[]) {
     return this.leases.proveTime({ attester: this.attester.publicKey, lease: open.lease.publicKey, attestations: atts });
+  }
+
+  /** prove_time, sent by the attester. */
+  async prove(open: OpenLease, atts: Attestation[]): Promise<TxResult> {
+    return this.ok("prove_time", await this.proveIxs(open, atts), [this.attester]);
+  }
+
+  /** A claim of slot `slot`'s proven hours into `supplierTokens` (the attester calls unless told). */
+  claimIx(open: OpenLease, slot: number, supplierTokens: PublicKey, caller = this.attester.publicKey): Promise<TransactionInstruction> {
+    return this.leases.claim({ caller, lease: open.lease.publicKey, escrow: open.escrow.publicKey, slot, supplierTokens, treasury: open.treasury });
+  }
+
+  async claim(open: OpenLease, slot: number, supplierTokens: PublicKey, caller = this.attester): Promise<TxResult> {
+    return this.ok("claim", await this.claimIx(open, slot, supplierTokens, caller.publicKey), [caller]);
+  }
+
+  /** The lease's renter books `hours` more, paid from the account it opened with. */
+  async extend(open: OpenLease, hours: number): Promise<TxResult> {
+    const ix = await this.leases.extend({
+      renter: open.renter.wallet.publicKey,
+      lease: open.lease.publicKey,
+      escrow: open.escrow.publicKey,
+      renterTokens: open.renterTokens,
+      treasury: open.treasury,
+      hours,
+    });
+    return this.ok("extend", ix, [open.renter.wallet]);
+  }
+
+  /** The lease's renter terminates it, refunded to the account it paid from. */
+  async terminate(open: OpenLease): Promise<TxResult> {
+    const renter = open.renter.wallet;
+    const ix = await this.leases.terminate({
+      renter: renter.publicKey,
+      lease: open.lease.publicKey,
+      escrow: open.escrow.publicKey,
+      renterTokens: open.renterTokens,
+    });
+    return this.ok("terminate", ix, [renter]);
   }
 
   async state(open: OpenLease) {

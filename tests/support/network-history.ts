@@ -88,19 +88,10 @@ export class NetworkHistory {
     // five; device 3 for three hours only).
     for (let hour = 0; hour < 6; hour++) {
       await lw.engine.warp(HOUR);
-      if (hour < 3) await lw.ok("prove_time", await lw.proveIxs(settled, [lw.attest(settled, 0, hour, 1), lw.attest(settled, 1, hour, 1)]), [lw.attester]);
-      if (hour === 0) await lw.ok("prove_time", await lw.proveIxs(terminated, [lw.attest(terminated, 0, 0, 1)]), [lw.attester]);
+      if (hour < 3) await lw.prove(settled, [lw.attest(settled, 0, hour, 1), lw.attest(settled, 1, hour, 1)]);
+      if (hour === 0) await lw.prove(terminated, [lw.attest(terminated, 0, 0, 1)]);
       if (hour === 1) {
-        await lw.ok(
-          "terminate",
-          await lw.leases.terminate({
-            renter: renter.wallet.publicKey,
-            lease: terminated.lease.publicKey,
-            escrow: terminated.escrow.publicKey,
-            renterTokens: terminated.renterTokens,
-          }),
-          [renter.wallet],
-        );
+        await lw.terminate(terminated);
       }
       const up = hour < 3 ? [0, 1, 2, 3] : [0, 1, 2];
       await rw.catchUp();
@@ -153,18 +144,7 @@ export class NetworkHistory {
     await lw.engine.warp(HOUR);
     await lw.ok("prove_time", await lw.proveIxs(o, [lw.attest(o, 0, 0, 1), lw.attest(o, 1, 0, 1)]), [attester]);
     await lw.ok("pause", await lw.leases.pause({ caller: attester.publicKey, lease: o.lease.publicKey }), [attester]);
-    await lw.ok(
-      "extend",
-      await lw.leases.extend({
-        renter: renter.wallet.publicKey,
-        lease: o.lease.publicKey,
-        escrow: o.escrow.publicKey,
-        renterTokens: renter.network,
-        treasury: o.treasury,
-        hours: 2,
-      }),
-      [renter.wallet],
-    );
+    await lw.extend(o, 2);
     // Device 0 keeps proving and recording uptime; device 1 falls silent and is faulted after the grace.
     for (let h = 1; h <= 2; h++) {
       await lw.engine.warp(HOUR);
@@ -214,10 +194,7 @@ export class NetworkHistory {
     await w.ok("co_withdraw", await w.staking.coWithdraw({ staker: backer.wallet.publicKey, deviceKey: d0.key.publicKey, destination: backer.tokens }), [
       backer.wallet,
     ]);
-    await w.ok("withdraw", await w.staking.withdraw({ supplier: d3.supplier.wallet.publicKey, deviceKey: d3.key.publicKey, destination: d3.supplier.tokens }), [
-      d3.supplier.wallet,
-    ]);
-    await w.ok("deregister", await w.staking.deregister({ supplier: d3.supplier.wallet.publicKey, deviceKey: d3.key.publicKey }), [d3.supplier.wallet]);
+    await w.withdrawAndDeregister(d3);
     // The staking authority is handed to a new key (which must consent) and back.
     const next = Keypair.generate();
     await this.engine.airdrop(next.publicKey, 1_000_000_000n);

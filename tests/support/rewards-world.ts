@@ -21,7 +21,7 @@ import {
 import { createTokenAccount, type EngineName, type Network, type NetworkOverrides, programComputeUnits, type TxResult } from "@hourglass/localchain";
 import { Keypair, PublicKey, type TransactionInstruction } from "@solana/web3.js";
 import { expect } from "chai";
-import { DECIMALS, type DeviceHandle, NETWORK, RTX4070, World } from "./world.ts";
+import { DECIMALS, type DeviceHandle, landed, NETWORK, RTX4070, World } from "./world.ts";
 
 export const HOUR = NETWORK.hourLengthSeconds;
 
@@ -84,28 +84,17 @@ export class RewardsWorld {
   sent = 0;
 
   async send(name: string, ixs: TransactionInstruction | TransactionInstruction[], signers: Keypair[]): Promise<TxResult> {
-    const res = await this.engine.send(Array.isArray(ixs) ? ixs : [ixs], signers);
-    if (res.ok) {
-      this.cu.set(name, programComputeUnits(res.logs, REWARDS_PROGRAM_ID));
-      this.sent++;
-    }
+    const res = await this.w.sendFor(REWARDS_PROGRAM_ID, this.cu, name, ixs, signers);
+    if (res.ok) this.sent++;
     return res;
   }
 
   async ok(name: string, ixs: TransactionInstruction | TransactionInstruction[], signers: Keypair[]): Promise<TxResult> {
-    const res = await this.send(name, ixs, signers);
-    expect(res.ok, `${name} failed: ${res.error}\n${res.logs.join("\n")}`).to.equal(true);
-    return res;
+    return landed(name, await this.send(name, ixs, signers));
   }
 
   async rejects(ixs: TransactionInstruction | TransactionInstruction[], signers: Keypair[], code: number, watched: PublicKey[] = []): Promise<TxResult> {
-    const all = [poolPda()[0], rewardVaultPda()[0], ...watched];
-    const before = await this.w.snapshot(all);
-    const res = await this.engine.send(Array.isArray(ixs) ? ixs : [ixs], signers);
-    expect(res.ok, "transaction should have failed").to.equal(false);
-    expect(res.errorCode, `expected ${code}, got ${res.errorCode}: ${res.error}\n${res.logs.join("\n")}`).to.equal(code);
-    expect(await this.w.snapshot(all)).to.deep.equal(before);
-    return res;
+    return this.w.refused(ixs, signers, code, [poolPda()[0], rewardVaultPda()[0], ...watched]);
   }
 
   /** Registered, staked devices with reward records; bandwidth tier 3 (factor 1.2). */
@@ -166,6 +155,11 @@ export class RewardsWorld {
 
   async record(d: DeviceHandle) {
     return this.rewards.decodeDeviceReward((await this.engine.getAccount(deviceRewardPda(d.address)[0]))!.data);
+  }
+
+  /** record_uptime for `list`, sent by the attester. */
+  async recordUptime(list: Parameters<RewardsWorld["uptimeIxs"]>[0]): Promise<TxResult> {
+    return this.ok("record_uptime", await this.uptimeIxs(list), [this.attester]);
   }
 
   claimIx(d: DeviceHandle) {

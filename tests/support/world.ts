@@ -85,6 +85,12 @@ export interface DeviceHandle {
   multiplierBps: number;
 }
 
+/** Asserts that `res`, the transaction `name`, landed (its error and logs in the message when not). */
+export function landed(name: string, res: TxResult): TxResult {
+  expect(res.ok, `${name} failed: ${res.error}\n${res.logs.join("\n")}`).to.equal(true);
+  return res;
+}
+
 export class World {
   readonly staking = new StakingClient();
   readonly authority = Keypair.generate();
@@ -149,6 +155,18 @@ export class World {
     });
   }
 
+  /** update_config from the authority: this world's treasury, the default unbonding period and slash cap, `leaseAuthority`; `overrides` replace any of them. */
+  updateConfigIx(leaseAuthority: PublicKey, overrides: Partial<Parameters<StakingClient["updateConfig"]>[0]> = {}) {
+    return this.staking.updateConfig({
+      authority: this.authority.publicKey,
+      treasury: this.treasury,
+      unbondingPeriodSeconds: UNBONDING_SECONDS,
+      maxSlashBps: MAX_SLASH_BPS,
+      leaseAuthority,
+      ...overrides,
+    });
+  }
+
   get vault(): PublicKey {
     return stakeVaultPda()[0];
   }
@@ -159,15 +177,24 @@ export class World {
 
   /** Sends and records our program's compute units under `name`. */
   async send(name: string, ixs: TransactionInstruction | TransactionInstruction[], signers: Keypair[]): Promise<TxResult> {
+    return this.sendFor(STAKING_PROGRAM_ID, this.cu, name, ixs, signers);
+  }
+
+  /** Sends on this world's chain; when it lands, `program`'s compute units are recorded under `name` in `cu` (each world keeps its own). */
+  async sendFor(
+    program: PublicKey,
+    cu: Map<string, number>,
+    name: string,
+    ixs: TransactionInstruction | TransactionInstruction[],
+    signers: Keypair[],
+  ): Promise<TxResult> {
     const res = await this.engine.send(Array.isArray(ixs) ? ixs : [ixs], signers);
-    if (res.ok) this.cu.set(name, programComputeUnits(res.logs, STAKING_PROGRAM_ID));
+    if (res.ok) cu.set(name, programComputeUnits(res.logs, program));
     return res;
   }
 
   async ok(name: string, ixs: TransactionInstruction | TransactionInstruction[], signers: Keypair[]): Promise<TxResult> {
-    const res = await this.send(name, ixs, signers);
-    expect(res.ok, `${name} failed: ${res.error}\n${res.logs.join("\n")}`).to.equal(true);
-    return res;
+    return landed(name, await this.send(name, ixs, signers));
   }
 
   /** Sends a transaction that must fail with `code`, and checks that none of `watched` changed. */
@@ -180,12 +207,22 @@ export class World {
       ...this.devices.map((d) => d.address),
       ...this.coStakers.map((c) => coStakePda(c.device.address, c.staker.wallet.publicKey)[0]),
     ];
-    const before = await this.snapshot(all);
+    return this.refused(ixs, signers, code, all, "expected error");
+  }
+
+  /** Sends a transaction that must fail with `code` and leave every account in `watched` as it was; `expected` begins the message when the code is wrong. */
+  async refused(
+    ixs: TransactionInstruction | TransactionInstruction[],
+    signers: Keypair[],
+    code: number,
+    watched: PublicKey[],
+    expected = "expected",
+  ): Promise<TxResult> {
+    const before = await this.snapshot(watched);
     const res = await this.engine.send(Array.isArray(ixs) ? ixs : [ixs], signers);
     expect(res.ok, "transaction should have failed").to.equal(false);
-    expect(res.errorCode, `expected error ${code}, got ${res.errorCode}: ${res.error}\n${res.logs.join("\n")}`).to.equal(code);
-    const after = await this.snapshot(all);
-    expect(after).to.deep.equal(before);
+    expect(res.errorCode, `${expected} ${code}, got ${res.errorCode}: ${res.error}\n${res.logs.join("\n")}`).to.equal(code);
+    expect(await this.snapshot(watched)).to.deep.equal(before);
     return res;
   }
 
@@ -237,6 +274,15 @@ export class World {
       supplierTokens: d.supplier.tokens,
       amount,
     });
+  }
+
+  /** The device's supplier withdraws its (unbonded) stake to its own token account and deregisters the device. */
+  async withdrawAndDeregister(d: DeviceHandle): Promise<void> {
+    const supplier = d.supplier.wallet;
+    await this.ok("withdraw", await this.staking.withdraw({ supplier: supplier.publicKey, deviceKey: d.key.publicKey, destination: d.supplier.tokens }), [
+      supplier,
+    ]);
+    await this.ok("deregister", await this.staking.deregister({ supplier: supplier.publicKey, deviceKey: d.key.publicKey }), [supplier]);
   }
 
   coStakeIx(d: DeviceHandle, staker: Supplier, amount: bigint) {

@@ -125,16 +125,23 @@ export class LeasesClient {
       .instruction();
   }
 
+  /** The accounts of a call into the staking program on a device's behalf (assign, release, fault): the Lease authority signs. */
+  private stakingCpiAccounts(device: PublicKey) {
+    return {
+      leaseAuthority: leaseAuthorityPda(this.programId)[0],
+      stakingProgram: STAKING_PROGRAM_ID,
+      stakingConfig: configPda(STAKING_PROGRAM_ID)[0],
+      device,
+    };
+  }
+
   assignDevice(p: { attester: PublicKey; lease: PublicKey; device: PublicKey }): Promise<TransactionInstruction> {
     return this.program.methods
       .assignDevice()
       .accountsStrict({
         attester: p.attester,
-        stakingConfig: configPda(STAKING_PROGRAM_ID)[0],
         lease: p.lease,
-        device: p.device,
-        leaseAuthority: leaseAuthorityPda(this.programId)[0],
-        stakingProgram: STAKING_PROGRAM_ID,
+        ...this.stakingCpiAccounts(p.device),
       })
       .instruction();
   }
@@ -180,16 +187,23 @@ export class LeasesClient {
     return this.program.methods.pause().accountsStrict({ caller: p.caller, lease: p.lease }).instruction();
   }
 
+  /** The accounts terminate and complete share: the lease, its escrow, the renter's refund account and the authority that signs for the escrow. */
+  private refundAccounts(p: { lease: PublicKey; escrow: PublicKey; renterTokens: PublicKey }) {
+    return {
+      lease: p.lease,
+      escrow: p.escrow,
+      renterTokens: p.renterTokens,
+      leaseAuthority: leaseAuthorityPda(this.programId)[0],
+      tokenProgram: TOKEN_PROGRAM_ID,
+    };
+  }
+
   terminate(p: { renter: PublicKey; lease: PublicKey; escrow: PublicKey; renterTokens: PublicKey }): Promise<TransactionInstruction> {
     return this.program.methods
       .terminate()
       .accountsStrict({
         renter: p.renter,
-        lease: p.lease,
-        escrow: p.escrow,
-        renterTokens: p.renterTokens,
-        leaseAuthority: leaseAuthorityPda(this.programId)[0],
-        tokenProgram: TOKEN_PROGRAM_ID,
+        ...this.refundAccounts(p),
       })
       .instruction();
   }
@@ -199,11 +213,7 @@ export class LeasesClient {
       .complete()
       .accountsStrict({
         caller: p.caller,
-        lease: p.lease,
-        escrow: p.escrow,
-        renterTokens: p.renterTokens,
-        leaseAuthority: leaseAuthorityPda(this.programId)[0],
-        tokenProgram: TOKEN_PROGRAM_ID,
+        ...this.refundAccounts(p),
       })
       .instruction();
   }
@@ -214,10 +224,7 @@ export class LeasesClient {
       .accountsStrict({
         caller: p.caller,
         lease: p.lease,
-        leaseAuthority: leaseAuthorityPda(this.programId)[0],
-        stakingProgram: STAKING_PROGRAM_ID,
-        stakingConfig: configPda(STAKING_PROGRAM_ID)[0],
-        device: p.device,
+        ...this.stakingCpiAccounts(p.device),
         stakeVault: stakeVaultPda(STAKING_PROGRAM_ID)[0],
         stakingTreasury: p.stakingTreasury,
         tokenProgram: TOKEN_PROGRAM_ID,
@@ -253,10 +260,7 @@ export class LeasesClient {
       .accountsStrict({
         caller: p.caller,
         lease: p.lease,
-        leaseAuthority: leaseAuthorityPda(this.programId)[0],
-        stakingProgram: STAKING_PROGRAM_ID,
-        stakingConfig: configPda(STAKING_PROGRAM_ID)[0],
-        device: p.device,
+        ...this.stakingCpiAccounts(p.device),
       })
       .instruction();
   }

@@ -77,6 +77,16 @@ export class RewardsClient {
     return this.program.programId;
   }
 
+  /** The pool, its reward mint and vault, and the token program: the accounts initializePool and crank share. */
+  private vaultAccounts(rewardMint: PublicKey) {
+    return {
+      pool: poolPda(this.programId)[0],
+      rewardMint,
+      rewardVault: rewardVaultPda(this.programId)[0],
+      tokenProgram: TOKEN_PROGRAM_ID,
+    };
+  }
+
   /** `workFactorBps`: a working hour's weight over an idle one (0 or omitted: 20,000, i.e. 2x). */
   initializePool(p: {
     authority: PublicKey;
@@ -91,10 +101,7 @@ export class RewardsClient {
       .initializePool(new BN(p.hourLengthSeconds), p.graceHours, p.breakerWindowHours, new BN(p.breakerCap.toString()), p.workFactorBps ?? 0)
       .accountsStrict({
         authority: p.authority,
-        pool: poolPda(this.programId)[0],
-        rewardMint: p.rewardMint,
-        rewardVault: rewardVaultPda(this.programId)[0],
-        tokenProgram: TOKEN_PROGRAM_ID,
+        ...this.vaultAccounts(p.rewardMint),
         systemProgram: SystemProgram.programId,
       })
       .instruction();
@@ -105,10 +112,7 @@ export class RewardsClient {
       .crank(p.maxHours ?? 96)
       .accountsStrict({
         caller: p.caller,
-        pool: poolPda(this.programId)[0],
-        rewardMint: p.rewardMint,
-        rewardVault: rewardVaultPda(this.programId)[0],
-        tokenProgram: TOKEN_PROGRAM_ID,
+        ...this.vaultAccounts(p.rewardMint),
       })
       .instruction();
   }

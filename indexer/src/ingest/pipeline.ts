@@ -41,6 +41,11 @@ interface Mark {
   blockIndex: number;
 }
 
+/** An event's row in the events table, in the insert statement's column order (its data as JSON). */
+export function eventRow(e: ChainEvent, commitment: Commitment, source: string) {
+  return [e.signature, e.instruction, e.ordinal, e.slot, e.blockIndex, e.blockTime, e.program, e.name, JSON.stringify(e.data), commitment, source];
+}
+
 export class Pipeline {
   private readonly sqlite;
   private readonly views: ViewWriter;
@@ -91,19 +96,7 @@ export class Pipeline {
         const events = decodeTx(tx);
         let seen = false;
         for (const e of events) {
-          const r = this.s.insert.run(
-            e.signature,
-            e.instruction,
-            e.ordinal,
-            e.slot,
-            e.blockIndex,
-            e.blockTime,
-            e.program,
-            e.name,
-            JSON.stringify(e.data),
-            tx.commitment,
-            source,
-          );
+          const r = this.s.insert.run(...eventRow(e, tx.commitment, source));
           if (r.changes === 0) {
             seen = true;
             continue;
