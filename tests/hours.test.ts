@@ -23,11 +23,9 @@ import {
 } from "@hourglass/client";
 import type { Keypair, TransactionInstruction } from "@solana/web3.js";
 import { expect } from "chai";
-import { HOUR, LeaseWorld, type OpenLease, TOKENS } from "./support/lease-world.ts";
+import { GRACE, HOUR, LeaseWorld, type OpenLease, TOKENS } from "./support/lease-world.ts";
 import { RewardsWorld } from "./support/rewards-world.ts";
 import { H100 } from "./support/world.ts";
-
-const GRACE = 1_800;
 
 describe("hour rules (client) agree with the programs", () => {
   let lw: LeaseWorld;

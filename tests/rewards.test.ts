@@ -3,6 +3,7 @@
 // the circuit breaker, and uptime forgeries. Ed25519 checks are meaningful on LiteSVM only.
 
 import {
+  CoreError,
   deviceRewardPda,
   effectiveCoStake,
   HOURS,
@@ -12,6 +13,7 @@ import {
   RewardsError,
   rewardsIdl,
   SlashReason,
+  StakingError,
   scheduleAmounts,
   signUptime,
   toBigInt,
@@ -363,7 +365,7 @@ describe("rewards: uptime rules, denomination, claim cost (LiteSVM)", () => {
             const d = devices[o.device];
             const amount = (rw.w.minimum(d) * BigInt(o.percent)) / 100n;
             const res = await rw.w.send("co_stake", await rw.w.coStakeIx(d, backer, amount), [backer.wallet]);
-            if (!res.ok) expect(res.errorCode).to.equal(6116); // over 50%
+            if (!res.ok) expect(res.errorCode).to.equal(StakingError.CoStakeOverHalf);
             await rw.ok("sync_co_stake", await rw.syncIx(d, backer.wallet.publicKey), [backer.wallet]);
           } else {
             const d = devices[o.device];
@@ -379,7 +381,7 @@ describe("rewards: uptime rules, denomination, claim cost (LiteSVM)", () => {
               paid++;
             } else {
               // Nothing yet, or (co-stake) never synced on this device.
-              expect([E.NothingToClaim, 6002]).to.include(res.errorCode);
+              expect([E.NothingToClaim, CoreError.WrongOwner]).to.include(res.errorCode);
             }
           }
           settles += 4;
@@ -673,7 +675,7 @@ describe("rewards: hours that served a proven lease weigh more (LiteSVM)", () =>
         workFactorBps: bad,
       });
       const res = await w.engine.send([ix], [w.authority]);
-      expect(res.errorCode, `${bad}`).to.equal(6301);
+      expect(res.errorCode, `${bad}`).to.equal(E.InvalidPoolParams);
     }
   });
 });

@@ -84,7 +84,7 @@ for (const engineName of ENGINES) {
       await w.rejects(await config({ delay: 3_599 }), [w.authority], E.InvalidSlashDelay);
       await w.rejects(await config({ delay: UNBONDING_SECONDS }), [w.authority], E.InvalidSlashDelay);
       // The stake vault cannot be the treasury: a slash would leave the tokens in the vault, owned by nobody.
-      await w.rejects(await w.updateConfigIx(leaseAuthority.publicKey, { treasury: w.vault }), [w.authority], 6126);
+      await w.rejects(await w.updateConfigIx(leaseAuthority.publicKey, { treasury: w.vault }), [w.authority], E.WrongTreasury);
       // The lease authority, which may slash in one stroke, is set once.
       await w.rejects(await w.updateConfigIx(w.authority.publicKey), [w.authority], E.LeaseAuthorityFixed);
       // Loosening (a shorter unbonding and delay, a higher bound) is queued for one unbonding period.

@@ -361,29 +361,9 @@ describe("system properties across staking, leases and rewards (fast-check, Lite
               [lw.attester],
             );
           } else if (lease && o.kind === "extend") {
-            res = await lw.send(
-              "extend",
-              await L.extend({
-                renter: renter.wallet.publicKey,
-                lease: lease.lease.publicKey,
-                escrow: lease.escrow.publicKey,
-                renterTokens: lease.renterTokens,
-                treasury: lease.treasury,
-                hours: o.hours,
-              }),
-              [renter.wallet],
-            );
+            res = await lw.send("extend", await lw.extendIx(lease, o.hours), [renter.wallet]);
           } else if (lease && o.kind === "terminate") {
-            res = await lw.send(
-              "terminate",
-              await L.terminate({
-                renter: renter.wallet.publicKey,
-                lease: lease.lease.publicKey,
-                escrow: lease.escrow.publicKey,
-                renterTokens: lease.renterTokens,
-              }),
-              [renter.wallet],
-            );
+            res = await lw.send("terminate", await lw.terminateIx(lease), [renter.wallet]);
           } else if (lease && o.kind === "settle") {
             res = await lw.send(
               "complete",

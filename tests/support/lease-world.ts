@@ -196,8 +196,9 @@ export class LeaseWorld {
   }
 
   /** The lease's renter books `hours` more, paid from the account it opened with. */
-  async extend(open: OpenLease, hours: number): Promise<TxResult> {
-    const ix = await this.leases.extend({
+  /** The lease's renter books `hours` more, paid from the account it paid from. */
+  extendIx(open: OpenLease, hours: number): Promise<TransactionInstruction> {
+    return this.leases.extend({
       renter: open.renter.wallet.publicKey,
       lease: open.lease.publicKey,
       escrow: open.escrow.publicKey,
@@ -205,19 +206,24 @@ export class LeaseWorld {
       treasury: open.treasury,
       hours,
     });
-    return this.ok("extend", ix, [open.renter.wallet]);
+  }
+
+  async extend(open: OpenLease, hours: number): Promise<TxResult> {
+    return this.ok("extend", await this.extendIx(open, hours), [open.renter.wallet]);
   }
 
   /** The lease's renter terminates it, refunded to the account it paid from. */
-  async terminate(open: OpenLease): Promise<TxResult> {
-    const renter = open.renter.wallet;
-    const ix = await this.leases.terminate({
-      renter: renter.publicKey,
+  terminateIx(open: OpenLease): Promise<TransactionInstruction> {
+    return this.leases.terminate({
+      renter: open.renter.wallet.publicKey,
       lease: open.lease.publicKey,
       escrow: open.escrow.publicKey,
       renterTokens: open.renterTokens,
     });
-    return this.ok("terminate", ix, [renter]);
+  }
+
+  async terminate(open: OpenLease): Promise<TxResult> {
+    return this.ok("terminate", await this.terminateIx(open), [open.renter.wallet]);
   }
 
   async state(open: OpenLease) {

@@ -1,5 +1,6 @@
 // The network home: GPUs by model, suppliers, supply, and the market price per GPU-hour by model.
 
+import { DeviceStatus } from "@hourglass/client";
 import type { IndexerDb } from "../db/open.ts";
 import { chainTime, thirtyDayWindow } from "./chain-time.ts";
 import { gpuModelName } from "./gpu-models.ts";
@@ -25,7 +26,7 @@ function computeNetworkStats(db: IndexerDb) {
   const now = chainTime(db);
   const gpus = stmt(
     db,
-    `SELECT gpu_model AS model, count(*) AS devices, sum(gpu_count) AS gpus, sum(CASE WHEN status = 2 THEN gpu_count ELSE 0 END) AS leased
+    `SELECT gpu_model AS model, count(*) AS devices, sum(gpu_count) AS gpus, sum(CASE WHEN status = ${DeviceStatus.Leased} THEN gpu_count ELSE 0 END) AS leased
       FROM devices WHERE deregistered = 0 GROUP BY gpu_model ORDER BY gpu_model`,
   ).all() as { model: number; devices: number; gpus: number; leased: number }[];
   // Verified: see verified.ts.

@@ -1,7 +1,7 @@
 // The one interface the orchestrator reaches the chain through: send instructions with signers, read
 // accounts (one or many), read the chain's clock, and follow the programs' events. It says nothing of
-// the transport: `engine.ts` adapts the in-process engines (@hourglass/localchain); an RPC adapter
-// (sendTransaction, getMultipleAccounts, getBlockTime, logsSubscribe) implements the same port.
+// the transport: `engine.ts` adapts the in-process engines (@hourglass/localchain), the only adapter so
+// far; a JSON-RPC one (sendTransaction, getMultipleAccounts, getBlockTime, logsSubscribe) is to implement it too.
 
 import type { Idl } from "@coral-xyz/anchor";
 import { type HourglassEvent, leasesIdl, parseEvents, rewardsIdl, stakingIdl } from "@hourglass/client";

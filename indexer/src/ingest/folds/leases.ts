@@ -64,7 +64,7 @@ export function leasesFolds(v: FoldContext): Folds<LeasesEvent> {
     LeaseExtended: (e) => {
       const d = e.data;
       s.leaseExtend.run(d.hours_booked, BigInt(d.deposit), BigInt(d.renter_fee), d.resumed, d.lease);
-      v.activity(e, (s.leaseRenter.get(d.lease) as string | undefined) ?? undefined, "lease", BigInt(d.deposit) + BigInt(d.renter_fee), null, d.lease);
+      v.activity(e, s.leaseRenter.get(d.lease) as string | undefined, "lease", BigInt(d.deposit) + BigInt(d.renter_fee), null, d.lease);
     },
     LeasePaused: ({ data: d }) => s.leaseStatus.run("paused", d.lease),
     LeaseTerminated: (e) => {
