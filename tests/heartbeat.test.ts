@@ -1,6 +1,7 @@
 // Device heartbeats: signed by the device key, refused when unsigned, foreign, stale, replayed,
 // malformed or from an unregistered device, and nothing is recorded for a refused one.
 import { HeartbeatBook, HeartbeatRejected, type HeartbeatWire, signHeartbeat } from "@hourglass/client";
+import { type AgentApiServer, startAgentApi } from "@hourglass/orchestrator";
 import { Keypair, type PublicKey } from "@solana/web3.js";
 import { expect } from "chai";
 
@@ -79,5 +80,32 @@ describe("device heartbeats", () => {
     const { signature: _unsigned, ...unsigned } = good;
     refused(book, unsigned, 400, /signature/);
     refused(book, { ...good, rayNodeId: "x".repeat(65) }, 400, /rayNodeId/);
+  });
+});
+
+describe("orchestrator agent API (heartbeats over HTTP)", () => {
+  const device = Keypair.generate();
+  const book = new HeartbeatBook((d) => d.equals(device.publicKey));
+  let api: AgentApiServer;
+  before(async () => {
+    api = await startAgentApi({ heartbeats: book, now: () => NOW });
+  });
+  after(() => api.close());
+  const post = (body: string) => fetch(`${api.url}/agents/heartbeat`, { method: "POST", headers: { "content-type": "application/json" }, body });
+
+  it("accepts a signed heartbeat and refuses its replay with 409, a forgery with 401, malformed JSON with 400", async () => {
+    const wire = signHeartbeat(device, { rayNodeId: "", unixTime: NOW, sequence: 1n, digest: DIGEST });
+    const ok = await post(JSON.stringify(wire));
+    expect(ok.status).to.equal(200);
+    expect(await ok.json()).to.deep.equal({ accepted: true, device: device.publicKey.toBase58(), sequence: "1" });
+    const replay = await post(JSON.stringify(wire));
+    expect(replay.status).to.equal(409);
+    expect(((await replay.json()) as { error: string }).error).to.match(/replayed/);
+    const forged = { ...signHeartbeat(Keypair.generate(), { rayNodeId: "", unixTime: NOW, sequence: 2n, digest: DIGEST }), device: wire.device };
+    expect((await post(JSON.stringify(forged))).status).to.equal(401);
+    const bad = await post("{not json");
+    expect(bad.status).to.equal(400);
+    expect(book.last(device.publicKey)?.sequence).to.equal(1n);
+    expect((await fetch(`${api.url}/health`)).status).to.equal(200);
   });
 });
