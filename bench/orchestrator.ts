@@ -5,7 +5,8 @@
 // Prints a table with the goals; exits 1 if a goal is missed.
 // Run: node --no-allocation-site-pretenuring --import tsx bench/orchestrator.ts
 import path from "node:path";
-import { DeviceAgent, engineChain, Orchestrator, RayHead, RayJobsClient } from "@hourglass/orchestrator";
+import { DeviceAgent } from "@hourglass/agent";
+import { engineChain, Orchestrator, RayHead, RayJobsClient } from "@hourglass/orchestrator";
 import { HOUR, LeaseWorld, TOKENS } from "../tests/support/lease-world.ts";
 import { DECIMALS, type DeviceHandle, H100, ROOT } from "../tests/support/world.ts";
 import { GoalTable } from "./table.ts";

@@ -17,6 +17,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { DeviceAgent } from "@hourglass/agent";
 import { parseArgs, UsageError } from "@hourglass/cli";
 import {
   configPda,
@@ -50,7 +51,7 @@ import {
   startRpcServer,
   tokenBalance,
 } from "@hourglass/localchain";
-import { DeviceAgent, engineChain, Orchestrator, RayHead, RayJobsClient } from "@hourglass/orchestrator";
+import { engineChain, Orchestrator, RayHead, RayJobsClient } from "@hourglass/orchestrator";
 import { createAssociatedTokenAccountIdempotentInstruction, getAssociatedTokenAddressSync } from "@solana/spl-token";
 import { Keypair, type PublicKey } from "@solana/web3.js";
 

@@ -4,8 +4,8 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { DeviceAgent, parseNvidiaSmi } from "@hourglass/agent";
 import { minimumStake, toBigInt } from "@hourglass/client";
-import { DeviceAgent, parseNvidiaSmi } from "@hourglass/orchestrator";
 import { Keypair } from "@solana/web3.js";
 import { expect } from "chai";
 import { DECIMALS, H100, World } from "./support/world.ts";

@@ -2,9 +2,9 @@
 // and the placement index it keeps in step: a device is placeable while its agent is ours and its
 // stake meets the minimum; busy while leased; its reliability follows its proofs and faults.
 
+import type { DeviceAgent } from "@hourglass/agent";
 import { DeviceStatus, minimumStake, toBigInt } from "@hourglass/client";
 import { PublicKey } from "@solana/web3.js";
-import type { DeviceAgent } from "./agent.ts";
 import type { Operator } from "./operator.ts";
 import { type DeviceInfo, PlacementIndex } from "./placement/index.ts";
 

@@ -2,9 +2,9 @@
 // (idle or leased) since its last record (record_uptime), and, as keeper, denominates nominated devices
 // that are no longer eligible (stake under the minimum, paused, deregistered).
 
+import type { DeviceAgent } from "@hourglass/agent";
 import { type Attestation, deviceEligible, deviceRewardPda, MAX_UPTIME_ATTESTATIONS, type PoolAccount, poolBehind, poolPda } from "@hourglass/client";
 import { PublicKey } from "@solana/web3.js";
-import type { DeviceAgent } from "./agent.ts";
 import type { Operator } from "./operator.ts";
 
 export class EmissionsCrank {

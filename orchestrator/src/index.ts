@@ -1,4 +1,3 @@
-export * from "./agent.ts";
 export * from "./api/agents.ts";
 export * from "./chain/engine.ts";
 export * from "./chain/port.ts";

@@ -5,9 +5,9 @@
 // claims, releases) and the emissions crank (crank, uptime, denominate). `recover` rebuilds their
 // state from the chain and Ray.
 
+import type { DeviceAgent } from "@hourglass/agent";
 import { type LeaseAccount, LeaseStatus, type SlotAccount, toBigInt } from "@hourglass/client";
 import type { Keypair, PublicKey } from "@solana/web3.js";
-import type { DeviceAgent } from "./agent.ts";
 import type { Chain, ChainEvent } from "./chain/port.ts";
 import { DeviceBook, type DeviceHistory } from "./devices.ts";
 import { EmissionsCrank } from "./emissions.ts";

@@ -3,9 +3,9 @@
 // past its grace are reported (report_fault: refunded at settlement, slashed, released). Which hours
 // may be proven and which slots may be faulted come from the client's hour rules.
 
+import type { DeviceAgent } from "@hourglass/agent";
 import { type Attestation, configPda, faultable, type LeaseAccount, MAX_ATTESTATIONS, provableHours, type SlotAccount } from "@hourglass/client";
 import type { PublicKey } from "@solana/web3.js";
-import type { DeviceAgent } from "./agent.ts";
 import type { TrackedLease } from "./jobs.ts";
 import type { Operator } from "./operator.ts";
 

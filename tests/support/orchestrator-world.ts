@@ -2,8 +2,9 @@
 // head; the workload per lease is the shipped batch job (or a failing one, or one that sleeps).
 
 import path from "node:path";
+import { DeviceAgent } from "@hourglass/agent";
 import type { ObservedEngine } from "@hourglass/localchain";
-import { DeviceAgent, engineChain, Orchestrator, type OrchestratorOptions, type RayHead, type RayJobsClient } from "@hourglass/orchestrator";
+import { engineChain, Orchestrator, type OrchestratorOptions, type RayHead, type RayJobsClient } from "@hourglass/orchestrator";
 import type { PublicKey } from "@solana/web3.js";
 import { LeaseWorld } from "./lease-world.ts";
 import { DECIMALS, H100, ROOT } from "./world.ts";
