@@ -5,8 +5,7 @@
 // Prints a table with the goals; exits 1 if a goal is missed.
 // Run: node --no-allocation-site-pretenuring --import tsx bench/orchestrator.ts
 import path from "node:path";
-import { DeviceAgent } from "@hourglass/agent";
-import { engineChain, Orchestrator, RayHead, RayJobsClient } from "@hourglass/orchestrator";
+import { engineChain, InProcessFleet, Orchestrator, RayHead, RayJobsClient } from "@hourglass/orchestrator";
 import { HOUR, LeaseWorld, TOKENS } from "../tests/support/lease-world.ts";
 import { DECIMALS, type DeviceHandle, H100, ROOT } from "../tests/support/world.ts";
 import { GoalTable } from "./table.ts";
@@ -33,9 +32,12 @@ async function main() {
     const setupMs = performance.now() - t0;
     const orch = new Orchestrator({
       chain: engineChain(lw.engine),
-      ray,
+      // The in-process stand-in for 1,253 agents: one shared head is every lease's cluster.
+      fleet: new InProcessFleet(
+        devices.map((d) => d.key),
+        { dashboard: head.dashboardUrl, nodeId: (await ray.nodes())[0].node_id, list: () => ray.list() },
+      ),
       attester: lw.attester,
-      agents: new Map(devices.map((d) => [d.address.toBase58(), new DeviceAgent(d.key)])),
       stakeDecimals: DECIMALS,
       // Small leases run the batch job; the cluster's job is submitted with its GPU count and stopped once running.
       entrypoint: (_lease, gpus) => `${head.python} ${workload} --tasks ${Math.min(gpus, 64)} --gpus-per-task 1`,

@@ -51,7 +51,7 @@ import {
   startRpcServer,
   tokenBalance,
 } from "@hourglass/localchain";
-import { engineChain, Orchestrator, RayHead, RayJobsClient } from "@hourglass/orchestrator";
+import { engineChain, InProcessFleet, Orchestrator, RayHead, RayJobsClient } from "@hourglass/orchestrator";
 import { createAssociatedTokenAccountIdempotentInstruction, getAssociatedTokenAddressSync } from "@solana/spl-token";
 import { Keypair, type PublicKey } from "@solana/web3.js";
 
@@ -218,9 +218,11 @@ async function main() {
     const workload = path.join(ROOT, "orchestrator/workloads/batch_job.py");
     const orchestrator = new Orchestrator({
       chain: engineChain(engine),
-      ray,
+      fleet: new InProcessFleet(
+        fleet.map((f) => f.key),
+        { dashboard: head.dashboardUrl, nodeId: (await ray.nodes())[0].node_id, list: () => ray.list() },
+      ),
       attester: operator,
-      agents: new Map(fleet.map((f) => [f.key.publicKey.toBase58(), f.agent])),
       stakeDecimals: DECIMALS,
       rewardMint,
       history: (device) => deviceHistory(db, device), // proven hours and faults, from the indexer

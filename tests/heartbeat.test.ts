@@ -1,7 +1,18 @@
 // Device heartbeats: signed by the device key, refused when unsigned, foreign, stale, replayed,
 // malformed or from an unregistered device, and nothing is recorded for a refused one.
-import { HeartbeatBook, HeartbeatRejected, type HeartbeatWire, signHeartbeat } from "@hourglass/client";
-import { type AgentApiServer, startAgentApi } from "@hourglass/orchestrator";
+import {
+  type HeartbeatAnswer,
+  HeartbeatBook,
+  HeartbeatRejected,
+  type HeartbeatWire,
+  IDLE,
+  type RunningReport,
+  requestMessage,
+  type SignRequest,
+  signHeartbeat,
+  signRequest,
+} from "@hourglass/client";
+import { type AgentApiServer, AgentRegistry, startAgentApi } from "@hourglass/orchestrator";
 import { Keypair, type PublicKey } from "@solana/web3.js";
 import { expect } from "chai";
 
@@ -83,29 +94,85 @@ describe("device heartbeats", () => {
   });
 });
 
-describe("orchestrator agent API (heartbeats over HTTP)", () => {
+describe("orchestrator agent API over HTTP (the agent registry)", () => {
   const device = Keypair.generate();
-  const book = new HeartbeatBook((d) => d.equals(device.publicKey));
+  const lease = Keypair.generate().publicKey.toBase58();
+  const other = Keypair.generate().publicKey.toBase58();
+  // The chain as the registry sees it: one registered device, in `lease`.
+  const registry = new AgentRegistry({
+    now: () => NOW,
+    lookup: async (d) => ({ registered: d.equals(device.publicKey), lease: d.equals(device.publicKey) ? lease : null }),
+  });
   let api: AgentApiServer;
   before(async () => {
-    api = await startAgentApi({ heartbeats: book, now: () => NOW });
+    api = await startAgentApi({ registry });
   });
   after(() => api.close());
-  const post = (body: string) => fetch(`${api.url}/agents/heartbeat`, { method: "POST", headers: { "content-type": "application/json" }, body });
+  let seq = 0n;
+  const post = (path: string, body: string) => fetch(`${api.url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body });
+  const heartbeat = (running: RunningReport = IDLE, key = device, sequence = ++seq) =>
+    signHeartbeat(key, { rayNodeId: running.lease ? "node-a" : "", unixTime: NOW, sequence, running });
+  const error = async (r: Response) => ((await r.json()) as { error: string }).error;
 
-  it("accepts a signed heartbeat and refuses its replay with 409, a forgery with 401, malformed JSON with 400", async () => {
-    const wire = signHeartbeat(device, { rayNodeId: "", unixTime: NOW, sequence: 1n, digest: DIGEST });
-    const ok = await post(JSON.stringify(wire));
+  it("accepts a signed heartbeat with its report; refuses its replay with 409, a forgery with 401, malformed JSON and a missing report with 400, a stranger with 403", async () => {
+    const wire = heartbeat();
+    const ok = await post("/agents/heartbeat", JSON.stringify(wire));
     expect(ok.status).to.equal(200);
-    expect(await ok.json()).to.deep.equal({ accepted: true, device: device.publicKey.toBase58(), sequence: "1" });
-    const replay = await post(JSON.stringify(wire));
+    expect(await ok.json()).to.deep.equal({ accepted: true, sequence: wire.sequence, assignment: null, sign: [] });
+    const replay = await post("/agents/heartbeat", JSON.stringify(wire));
     expect(replay.status).to.equal(409);
-    expect(((await replay.json()) as { error: string }).error).to.match(/replayed/);
-    const forged = { ...signHeartbeat(Keypair.generate(), { rayNodeId: "", unixTime: NOW, sequence: 2n, digest: DIGEST }), device: wire.device };
-    expect((await post(JSON.stringify(forged))).status).to.equal(401);
-    const bad = await post("{not json");
-    expect(bad.status).to.equal(400);
-    expect(book.last(device.publicKey)?.sequence).to.equal(1n);
-    expect((await fetch(`${api.url}/health`)).status).to.equal(200);
+    expect(await error(replay)).to.match(/replayed/);
+    const forged = { ...heartbeat(IDLE, Keypair.generate()), device: wire.device };
+    expect((await post("/agents/heartbeat", JSON.stringify(forged))).status).to.equal(401);
+    expect((await post("/agents/heartbeat", "{not json")).status).to.equal(400);
+    const { running: _r, ...bare } = signHeartbeat(device, { rayNodeId: "", unixTime: NOW, sequence: ++seq, digest: DIGEST });
+    const noReport = await post("/agents/heartbeat", JSON.stringify(bare));
+    expect(noReport.status).to.equal(400);
+    expect(await error(noReport)).to.match(/running is required/);
+    const tampered = { ...heartbeat(), running: { ...IDLE, gpus: 8 } };
+    expect(await error(await post("/agents/heartbeat", JSON.stringify(tampered)))).to.match(/digest is not the digest of running/);
+    const stranger = await post("/agents/heartbeat", JSON.stringify(heartbeat(IDLE, Keypair.generate())));
+    expect(stranger.status).to.equal(403);
+    expect(await error(stranger)).to.match(/not registered/);
+    expect(registry.book.last(device.publicKey)?.sequence).to.equal(BigInt(wire.sequence));
+    const health = (await (await fetch(`${api.url}/health`)).json()) as { devices: number; alive: number };
+    expect(health).to.include({ devices: 1, alive: 1 });
+  });
+
+  it("refuses a device claiming a lease it is not in (403), and answers its assignment", async () => {
+    const claim = await post("/agents/heartbeat", JSON.stringify(heartbeat({ lease: other, role: "head", gcs: "h:1", dashboard: "http://h:2", gpus: 8 })));
+    expect(claim.status).to.equal(403);
+    expect(await error(claim)).to.match(/not in lease/);
+    registry.assign(lease, [{ device: device.publicKey.toBase58(), gpus: 8 }]);
+    const answer = (await (await post("/agents/heartbeat", JSON.stringify(heartbeat()))).json()) as HeartbeatAnswer;
+    expect(answer.assignment).to.deep.equal({ lease, role: "head", gpus: 8, head: null });
+    const head = { lease, role: "head" as const, gcs: "127.0.0.1:1", dashboard: "http://127.0.0.1:2", gpus: 8 };
+    expect((await post("/agents/heartbeat", JSON.stringify(heartbeat(head)))).status).to.equal(200);
+    expect(registry.cluster(lease)).to.deep.include({ head: device.publicKey.toBase58(), dashboard: head.dashboard, ready: true });
+  });
+
+  it("takes only signatures it asked for that verify under the device key; a requested one reaches the fleet", async () => {
+    const request: SignRequest = { kind: "lease", lease, slot: 0, first: 0, count: 2, status: "RUNNING" };
+    const unasked = await post("/agents/attestations", JSON.stringify({ device: device.publicKey.toBase58(), attestations: [signRequest(device, request)] }));
+    expect(unasked.status).to.equal(409);
+    expect(registry.attestation(device.publicKey.toBase58(), request)).to.equal(undefined); // now asked
+    const answer = (await (await post("/agents/heartbeat", JSON.stringify(heartbeat()))).json()) as HeartbeatAnswer;
+    expect(answer.sign).to.deep.equal([request]);
+    const forged = { ...signRequest(Keypair.generate(), request) };
+    const bad = await post("/agents/attestations", JSON.stringify({ device: device.publicKey.toBase58(), attestations: [forged] }));
+    expect(bad.status).to.equal(401);
+    const other = await post(
+      "/agents/attestations",
+      JSON.stringify({ device: device.publicKey.toBase58(), attestations: [signRequest(device, { ...request, count: 3 })] }),
+    );
+    expect(other.status).to.equal(409);
+    expect((await post("/agents/attestations", JSON.stringify({ device: "x", attestations: [] }))).status).to.equal(400);
+    const good = await post("/agents/attestations", JSON.stringify({ device: device.publicKey.toBase58(), attestations: [signRequest(device, request)] }));
+    expect(good.status).to.equal(200);
+    const att = registry.attestation(device.publicKey.toBase58(), request)!;
+    expect(att.slot).to.equal(0);
+    expect(Buffer.from(att.message).equals(Buffer.from(requestMessage(request)))).to.equal(true);
+    // Taken once: the next call asks again.
+    expect(registry.attestation(device.publicKey.toBase58(), request)).to.equal(undefined);
   });
 });

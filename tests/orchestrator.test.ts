@@ -34,7 +34,7 @@ describe("orchestrator with a real Ray head", function () {
   const byDevice = (devices: DeviceHandle[], key: PublicKey) => devices.find((d) => d.address.equals(key))!;
 
   it("its emissions loop records uptime, nominates the devices, and takes out one whose stake fell under its minimum", async () => {
-    const { lw, devices, make, agents } = await setup();
+    const { lw, devices, make, fleet } = await setup();
     const rw = await RewardsWorld.attach(lw.w);
     for (const d of devices)
       await rw.ok("register_reward", await rw.rewards.registerReward({ payer: d.supplier.wallet.publicKey, device: d.address }), [d.supplier.wallet]);
@@ -50,7 +50,7 @@ describe("orchestrator with a real Ray head", function () {
     // Device 0's supplier unstakes just under its minimum and its agent goes quiet (so no uptime record
     // takes it out): the keeper's pass in the next loop denominates it, and only it.
     const [gone, ...kept] = devices;
-    agents.get(gone.address.toBase58())!.online = false;
+    fleet.silent.add(gone.address.toBase58());
     const stake = toBigInt((await lw.w.device(gone)).stake);
     await lw.w.ok(
       "request_unstake",
@@ -133,7 +133,7 @@ describe("orchestrator with a real Ray head", function () {
   });
 
   it("a device that stops heartbeating is faulted after the grace; the other keeps earning", async () => {
-    const { lw, devices, orch, agents } = await setup();
+    const { lw, devices, orch, fleet } = await setup();
     const renter = await lw.newRenter();
     const o = await lw.open(renter, { gpus: 16, hours: 3, price: PRICE, gpuModel: H100.code, maxDevices: 2 });
     await orch.tick();
@@ -141,7 +141,7 @@ describe("orchestrator with a real Ray head", function () {
     await orch.tick(); // hour 0 proven on both
     const { slots } = await orch.readLease(o.lease.publicKey);
     const silent = slots[1].device;
-    agents.get(silent.toBase58())!.online = false;
+    fleet.silent.add(silent.toBase58());
     const stake = BigInt((await lw.w.device(byDevice(devices, silent))).stake.toString());
     for (let h = 1; h < 3 + GRACE / HOUR + 1; h++) {
       await lw.engine.warp(HOUR);

@@ -1,37 +1,11 @@
-// The device agent: owns the device key, reports its hardware, and signs hourly attestations (lease
-// hours for the lease program, pool hours for block rewards). In the local network many agents run
-// in-process; on a GPU machine one runs next to the Ray worker.
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
-import { type Attestation, readKeypair, StakingClient, signAttestation, signUptime, statusDigest } from "@hourglass/client";
-import { type Keypair, PublicKey, type TransactionInstruction } from "@solana/web3.js";
-
-const run = promisify(execFile);
-
-export interface HardwareReport {
-  source: "nvidia-smi" | "declared";
-  gpus: { name: string; memoryMiB: number }[];
-}
-
-/** Parses `nvidia-smi --query-gpu=name,memory.total --format=csv,noheader,nounits`. */
-export function parseNvidiaSmi(csv: string): HardwareReport {
-  const gpus = csv
-    .split("\n")
-    .map((l) => l.trim())
-    .filter(Boolean)
-    .map((l) => {
-      const [name, mem] = l.split(",").map((s) => s.trim());
-      const memoryMiB = Number(mem);
-      if (!name || !Number.isFinite(memoryMiB)) throw new Error(`unexpected nvidia-smi line: ${JSON.stringify(l)}`);
-      return { name, memoryMiB };
-    });
-  return { source: "nvidia-smi", gpus };
-}
+// The machine's identity: the device key, its hardware report, and the register + stake instructions
+// built from that report (`hourglass agent register`). The long-running side (heartbeats, the lease's
+// Ray node, signing served hours) is runner.ts.
+import { readKeypair, StakingClient } from "@hourglass/client";
+import type { Keypair, PublicKey, TransactionInstruction } from "@solana/web3.js";
+import { detectHardware, type HardwareReport } from "./hardware.ts";
 
 export class DeviceAgent {
-  /** Whether the machine is heartbeating; an agent that went silent signs nothing. */
-  online = true;
-
   constructor(
     readonly key: Keypair,
     /** Used when nvidia-smi is absent (the local network's simulated machines). */
@@ -47,13 +21,8 @@ export class DeviceAgent {
     return this.key.publicKey;
   }
 
-  async hardware(): Promise<HardwareReport> {
-    try {
-      const { stdout } = await run("nvidia-smi", ["--query-gpu=name,memory.total", "--format=csv,noheader,nounits"], { timeout: 10_000 });
-      return parseNvidiaSmi(stdout);
-    } catch {
-      return this.declared;
-    }
+  hardware(): Promise<HardwareReport> {
+    return detectHardware(this.declared);
   }
 
   /**
@@ -80,15 +49,5 @@ export class DeviceAgent {
       await staking.registerDevice({ ...device, gpuModel: p.gpuModel, gpuCount: hw.gpus.length, vramGb, region: p.region, bandwidthTier: p.bandwidthTier }),
       await staking.stake({ ...device, supplierTokens: p.supplierTokens, amount: p.stake }),
     ];
-  }
-
-  /** Hours [first, first + count) of `lease`, run with the job in `status`. */
-  attestLease(lease: PublicKey, slot: number, first: number, count: number, status: string): Attestation {
-    return signAttestation(this.key, slot, lease, first, count, statusDigest(`${status} ${first}+${count}`));
-  }
-
-  /** Pool hours [first, first + count) of uptime (idle or leased). */
-  attestUptime(first: number, count: number, context = PublicKey.default): Attestation {
-    return signUptime(this.key, first, count, context);
   }
 }

@@ -1,1 +1,3 @@
 export * from "./device-agent.ts";
+export * from "./hardware.ts";
+export * from "./runner.ts";

@@ -1,6 +1,7 @@
 // @hourglass/client: the SDK wallets and services import. This is its one public entry point.
 
 export * from "./agents/heartbeat.ts";
+export * from "./agents/protocol.ts";
 export * from "./errors.ts";
 // What the programs' IDLs define, generated (scripts/gen-client.ts): event values, CoreError, and the
 // HourglassEvent union; each program's own constants, errors and types come through its module below.

@@ -1,16 +1,16 @@
 // The emissions crank: brings the rewards pool up to its clock (crank), records every agent's uptime
-// (idle or leased) since its last record (record_uptime), and, as keeper, denominates nominated devices
+// (idle or leased; signed by the device's agent, asked through the fleet) since its last record (record_uptime), and, as keeper, denominates nominated devices
 // that are no longer eligible (stake under the minimum, paused, deregistered).
 
-import type { DeviceAgent } from "@hourglass/agent";
 import { type Attestation, deviceEligible, deviceRewardPda, MAX_UPTIME_ATTESTATIONS, type PoolAccount, poolBehind, poolPda } from "@hourglass/client";
 import { PublicKey } from "@solana/web3.js";
+import type { Fleet } from "./fleet/port.ts";
 import type { Operator } from "./operator.ts";
 
 export class EmissionsCrank {
   constructor(
     private readonly op: Operator,
-    private readonly agents: Map<string, DeviceAgent>,
+    private readonly fleet: Fleet,
     private readonly rewardMint: PublicKey,
     private readonly stakeDecimals: number,
   ) {}
@@ -34,7 +34,7 @@ export class EmissionsCrank {
   }
 
   /**
-   * Records each online agent's uptime up to the pool's next hour (from its record's next hour, at
+   * Records the uptime of each device whose agent heartbeats up to the pool's next hour (from its record's next hour, at
    * most the pool's grace back), in batches. Returns the nominated devices no longer eligible, judged
    * from the Device read here: recording uptime does not change it.
    */
@@ -42,18 +42,21 @@ export class EmissionsCrank {
     const atts: Attestation[] = [];
     const leases: (PublicKey | null)[] = [];
     const ineligible: PublicKey[] = [];
-    for (const agent of this.agents.values()) {
-      const [acc, devAcc] = await this.op.chain.getMultipleAccounts([deviceRewardPda(agent.device)[0], agent.device]);
+    for (const id of this.fleet.devices()) {
+      const device = new PublicKey(id);
+      const [acc, devAcc] = await this.op.chain.getMultipleAccounts([deviceRewardPda(device)[0], device]);
       if (!acc) continue;
       const rec = this.op.rewards.decodeDeviceReward(acc.data);
       const dev = devAcc && devAcc.data.length > 0 ? this.op.staking.decodeDevice(devAcc.data) : null;
-      if (rec.nominated && !deviceEligible(dev, this.stakeDecimals, rec.owner)) ineligible.push(agent.device);
-      if (!agent.online) continue;
+      if (rec.nominated && !deviceEligible(dev, this.stakeDecimals, rec.owner)) ineligible.push(device);
+      if (!this.fleet.alive(id)) continue;
       const first = Math.max(rec.nextHour, pool.nextHour - pool.graceHours);
       if (first >= pool.nextHour) continue;
       // The record reads the Device's current lease (its proven hours raise the weight).
       const lease = dev ? dev.currentLease : PublicKey.default;
-      atts.push(agent.attestUptime(first, pool.nextHour - first, lease));
+      const att = this.fleet.attestation(id, { kind: "uptime", first, count: pool.nextHour - first, context: lease.toBase58() });
+      if (!att) continue;
+      atts.push(att);
       leases.push(lease.equals(PublicKey.default) ? null : lease);
     }
     for (let i = 0; i < atts.length; i += MAX_UPTIME_ATTESTATIONS) {

@@ -1,40 +1,114 @@
-// The job supervisor: the leases this orchestrator runs and their Ray jobs. It submits a placed lease's
-// job (submission id = lease address), follows its status, resubmits it to a head that forgot it,
-// stops it when the lease pauses, ends or settles, starts a new run when a paused lease resumes, and
-// rebuilds the tracked leases from the chain and Ray's job list after a restart.
+// The job supervisor: the leases this orchestrator runs and their Ray jobs, each on the lease's own Ray
+// cluster. A placed lease's devices are assigned through the fleet (one runs the head, the others join
+// it); once the cluster has every node (the agents' reports, checked against Ray's own node list and
+// the GPUs booked) the lease's job is submitted to that cluster's Jobs API (submission id = lease
+// address). It follows the job's status, resubmits it to a head that forgot it, stops it when the lease
+// pauses, ends or settles, starts a new run when a paused lease resumes, and rebuilds the tracked
+// leases from the chain and the clusters after a restart.
 
 import { type LeaseAccount, LeaseStatus, leaseHour } from "@hourglass/client";
-import { PublicKey } from "@solana/web3.js";
+import type { PublicKey } from "@solana/web3.js";
+import type { Fleet, Placement } from "./fleet/port.ts";
 import type { Operator } from "./operator.ts";
-import type { JobStatus, RayJobsClient } from "./ray/jobs-client.ts";
+import { type JobStatus, RayJobsClient } from "./ray/jobs-client.ts";
 
 export interface TrackedLease {
   address: PublicKey;
   job: string;
-  /** Ray status last seen. */
-  jobStatus: JobStatus | "UNSUBMITTED" | "UNREACHABLE";
+  /** Ray status last seen; FORMING until the lease's cluster has all its nodes. */
+  jobStatus: JobStatus | "FORMING" | "UNSUBMITTED" | "UNREACHABLE";
   settled: boolean;
-  /** GPUs booked and the devices placed, for (re)submitting the job. */
+  /** GPUs booked and the devices placed (with their GPUs), for (re)submitting the job. */
   gpus: number;
-  devices: string[];
+  devices: Placement[];
+  /** The cluster's Jobs API, once formed. */
+  dashboard: string | null;
+  /** The Ray node id of each device, as recorded when the job was submitted. */
+  nodes: Map<string, string>;
 }
+
+/** Statuses that count as the job having started (the lease's time to running ends at the first). */
+const STARTED: ReadonlySet<string> = new Set(["RUNNING", "SUCCEEDED", "FAILED"]);
 
 export class JobSupervisor {
   readonly leases = new Map<string, TrackedLease>();
+  /** Called once per lease when its job first runs (or ends having run). */
+  onStarted?: (lease: string) => void;
+  private readonly clients = new Map<string, RayJobsClient>();
 
   constructor(
     private readonly op: Operator,
-    private readonly ray: RayJobsClient,
+    private readonly fleet: Fleet,
     /** The Ray job's entrypoint for a lease (e.g. the renter's workload). */
     private readonly entrypoint: (lease: PublicKey, gpus: number) => string,
+    /** The clusters' Jobs API token, when they use token auth. */
+    private readonly rayToken?: string,
   ) {}
 
-  /** Tracks a freshly placed lease and runs its job until it runs or ends. */
-  async start(lease: PublicKey, gpus: number, devices: string[]): Promise<void> {
-    const tracked: TrackedLease = { address: lease, job: lease.toBase58(), jobStatus: "UNSUBMITTED", settled: false, gpus, devices };
-    this.leases.set(lease.toBase58(), tracked);
-    const job = await this.submit(tracked);
-    tracked.jobStatus = job.status;
+  /** The Jobs API client of a lease's cluster (null until it formed). */
+  ray(t: TrackedLease): RayJobsClient | null {
+    if (!t.dashboard) return null;
+    let c = this.clients.get(t.dashboard);
+    if (!c) {
+      c = new RayJobsClient(t.dashboard, this.rayToken);
+      this.clients.set(t.dashboard, c);
+    }
+    return c;
+  }
+
+  /** Tracks a freshly placed lease, assigns its devices their nodes, and runs its job once its cluster is up. */
+  async start(lease: PublicKey, gpus: number, devices: Placement[]): Promise<void> {
+    const t: TrackedLease = {
+      address: lease,
+      job: lease.toBase58(),
+      jobStatus: "FORMING",
+      settled: false,
+      gpus,
+      devices,
+      dashboard: null,
+      nodes: new Map(),
+    };
+    this.leases.set(lease.toBase58(), t);
+    this.fleet.assign(t.job, devices);
+    await this.form(t, true);
+  }
+
+  /**
+   * Submits the lease's job once every leased device's node has joined its cluster: each device's node
+   * reported by its agent and alive in Ray's node list, and the cluster's GPUs at least those booked. A
+   * job the cluster already has for the lease (after a restart) is followed instead of resubmitted; a
+   * lease that is not active gets no new job.
+   */
+  private async form(t: TrackedLease, active: boolean): Promise<void> {
+    const c = this.fleet.cluster(t.address.toBase58());
+    if (!c.ready || !c.dashboard) return;
+    const ray = new RayJobsClient(c.dashboard, this.rayToken);
+    try {
+      const alive = (await ray.nodes()).filter((n) => n.state === "ALIVE");
+      const ids = new Set(alive.map((n) => n.node_id));
+      const gpus = alive.reduce((g, n) => g + (n.resources_total.GPU ?? 0), 0);
+      if (![...c.nodes.values()].every((id) => ids.has(id)) || gpus < t.gpus) return;
+    } catch (e) {
+      this.op.log(`lease ${t.address.toBase58()}: its head does not answer yet (${e instanceof Error ? e.message : e})`);
+      return;
+    }
+    t.dashboard = c.dashboard;
+    t.nodes = new Map(c.nodes);
+    const lease = t.address.toBase58();
+    const existing = (await ray.list()).filter((j) => j.metadata?.lease === lease).sort((a, b) => (b.start_time ?? 0) - (a.start_time ?? 0))[0];
+    if (existing) {
+      t.job = existing.submission_id;
+      this.observed(t, existing.status);
+      return;
+    }
+    if (active) this.observed(t, (await this.submit(t)).status);
+    else t.jobStatus = "UNSUBMITTED";
+  }
+
+  private observed(t: TrackedLease, status: TrackedLease["jobStatus"]) {
+    const first = !STARTED.has(t.jobStatus) && STARTED.has(status);
+    t.jobStatus = status;
+    if (first) this.onStarted?.(t.address.toBase58());
   }
 
   /**
@@ -43,34 +117,46 @@ export class JobSupervisor {
    * workload learns its lease, GPU count and devices from its environment.
    */
   private async submit(t: TrackedLease) {
-    await this.ray.submit({
+    const ray = this.ray(t)!;
+    const devices = t.devices.map((p) => p.device);
+    await ray.submit({
       entrypoint: this.entrypoint(t.address, t.gpus),
       submission_id: t.job,
       entrypoint_num_cpus: 0,
       entrypoint_num_gpus: 0,
-      runtime_env: { env_vars: { HOURGLASS_LEASE: t.address.toBase58(), HOURGLASS_GPUS: String(t.gpus), HOURGLASS_DEVICES: t.devices.join(",") } },
-      metadata: { lease: t.address.toBase58(), gpus: String(t.gpus), devices: String(t.devices.length) },
+      runtime_env: { env_vars: { HOURGLASS_LEASE: t.address.toBase58(), HOURGLASS_GPUS: String(t.gpus), HOURGLASS_DEVICES: devices.join(",") } },
+      metadata: { lease: t.address.toBase58(), gpus: String(t.gpus), devices: String(devices.length) },
     });
     t.jobStatus = "PENDING";
-    return this.ray.waitFor(t.job, new Set(["RUNNING", "SUCCEEDED", "FAILED", "STOPPED"]), 30_000, 50);
+    return ray.waitFor(t.job, new Set(["RUNNING", "SUCCEEDED", "FAILED", "STOPPED"]), 30_000, 50);
   }
 
   /**
-   * Reads the job's status; a head that restarted has forgotten the lease's job: it is submitted again
-   * while booked hours remain. An unreachable head leaves the lease UNREACHABLE (nothing is proven until
-   * it answers again; faults, pauses and settlement go on).
+   * Forms a lease's cluster that is not up yet; otherwise reads the job's status. A head that restarted
+   * has forgotten the lease's job: it is submitted again while booked hours remain. An unreachable head
+   * leaves the lease UNREACHABLE (nothing is proven until it answers again; faults, pauses and
+   * settlement go on).
    */
   async follow(t: TrackedLease, l: LeaseAccount, now: number): Promise<void> {
+    if (t.jobStatus === "FORMING") {
+      if (l.status !== LeaseStatus.Settled) await this.form(t, l.status === LeaseStatus.Active);
+      return;
+    }
+    const ray = this.ray(t)!;
     try {
-      const job = await this.ray.find(t.job);
-      t.jobStatus = job?.status ?? "UNSUBMITTED";
+      const job = await ray.find(t.job);
+      this.observed(t, job?.status ?? "UNSUBMITTED");
     } catch (e) {
       t.jobStatus = "UNREACHABLE";
       this.op.log(`lease ${t.address.toBase58()}: Ray head unreachable (${e instanceof Error ? e.message : e})`);
     }
     if (t.jobStatus === "UNSUBMITTED" && l.status === LeaseStatus.Active && leaseHour(l, now) < l.hoursBooked) {
+      if (!this.fleet.cluster(t.address.toBase58()).ready) {
+        t.jobStatus = "FORMING";
+        return;
+      }
       try {
-        t.jobStatus = (await this.submit(t)).status;
+        this.observed(t, (await this.submit(t)).status);
         this.op.log(`lease ${t.address.toBase58()}: Ray job ${t.job} resubmitted (${t.jobStatus})`);
       } catch (e) {
         this.op.log(`lease ${t.address.toBase58()}: resubmit failed (${e instanceof Error ? e.message : e})`);
@@ -85,8 +171,9 @@ export class JobSupervisor {
    */
   async resume(lease: string): Promise<void> {
     const t = this.leases.get(lease);
-    if (!t || t.settled) return;
-    const job = await this.ray.find(t.job);
+    const ray = t && this.ray(t);
+    if (!t || t.settled || !ray) return;
+    const job = await ray.find(t.job);
     if (job && job.status !== "STOPPED") return;
     const { lease: l } = await this.op.readLease(t.address);
     t.job = `${lease}-h${l.hoursBooked}`;
@@ -98,38 +185,42 @@ export class JobSupervisor {
   /** Stops the lease's job if it is pending or running. */
   async stop(lease: string): Promise<void> {
     const t = this.leases.get(lease);
-    if (!t) return;
-    const job = await this.ray.find(t.job);
-    if (job && (job.status === "RUNNING" || job.status === "PENDING")) await this.ray.stop(t.job);
+    const ray = t && this.ray(t);
+    if (!ray) return;
+    const job = await ray.find(t!.job);
+    if (job && (job.status === "RUNNING" || job.status === "PENDING")) await ray.stop(t!.job);
   }
 
   /**
-   * Rebuilds the tracked leases after a restart, from their accounts and their Ray jobs. Without a list,
-   * the leases are those named in the Ray jobs' metadata (every lease this orchestrator placed has a
-   * job); closed leases, leases of another chain and fully settled ones are skipped. Settled leases stay
-   * tracked until their claims and releases are done (settling is idempotent).
+   * Rebuilds tracked leases after a restart, from their accounts: closed leases, leases of another chain
+   * and fully settled ones are skipped; the others get their unreleased devices assigned again (the
+   * device already running the head stays head) and their job is found on their cluster once it
+   * answers. Settled leases stay tracked until their claims and releases are done (settling is idempotent).
    */
-  async recover(leaseAddresses?: PublicKey[]): Promise<void> {
-    const jobs = leaseAddresses?.length === 0 ? [] : await this.ray.list();
-    const addresses = leaseAddresses ?? [...new Set(jobs.map((j) => j.metadata?.lease).filter((a): a is string => !!a))].map((a) => new PublicKey(a));
-    const accounts = await this.op.chain.getMultipleAccounts(addresses);
-    for (let i = 0; i < addresses.length; i++) {
-      const address = addresses[i];
+  async recover(addresses: PublicKey[]): Promise<void> {
+    const fresh = addresses.filter((a) => !this.leases.has(a.toBase58()));
+    if (fresh.length === 0) return;
+    const accounts = await this.op.chain.getMultipleAccounts(fresh);
+    for (let i = 0; i < fresh.length; i++) {
+      const address = fresh[i];
       const acc = accounts[i];
       if (!acc?.owner.equals(this.op.leases.programId)) continue;
       const { lease: l, slots } = this.op.leases.decodeLease(acc.data);
       const done = l.status === LeaseStatus.Settled && slots.every((s) => s.released && s.claimedHours === s.provenHours);
       if (done) continue;
-      // The lease's newest job (a resumed lease has one per run).
-      const job = jobs.filter((j) => j.metadata?.lease === address.toBase58()).sort((a, b) => (b.start_time ?? 0) - (a.start_time ?? 0))[0];
-      this.leases.set(address.toBase58(), {
+      const devices = slots.filter((s) => !s.released).map((s) => ({ device: s.device.toBase58(), gpus: s.gpus }));
+      const t: TrackedLease = {
         address,
-        job: job?.submission_id ?? address.toBase58(),
-        jobStatus: job?.status ?? "UNSUBMITTED",
+        job: address.toBase58(),
+        jobStatus: "FORMING",
         settled: false,
         gpus: l.gpuCount,
-        devices: slots.map((s) => s.device.toBase58()),
-      });
+        devices,
+        dashboard: null,
+        nodes: new Map(),
+      };
+      this.leases.set(address.toBase58(), t);
+      if (l.status !== LeaseStatus.Settled) this.fleet.assign(t.job, devices);
     }
   }
 }

@@ -1,31 +1,32 @@
 // The orchestrator: a thin service over its parts, all reaching the chain through one `Chain` port.
 // It queues the programs' events and hands each to the part it concerns, and runs the loop: the
 // device book (device facts, placement index), the lease scheduler (placement, assign_device), the job
-// supervisor (Ray jobs), the proof loop (prove_time, report_fault), the settler (pause, complete,
-// claims, releases) and the emissions crank (crank, uptime, denominate). `recover` rebuilds their
-// state from the chain and Ray.
+// supervisor (each lease's Ray cluster and job), the proof loop (prove_time, report_fault), the settler
+// (pause, complete, claims, releases) and the emissions crank (crank, uptime, denominate). It reaches
+// the device agents through one `Fleet` port (heartbeats, assignments, signatures). `recover` rebuilds
+// their state from the chain, the agents' reports and their clusters.
 
-import type { DeviceAgent } from "@hourglass/agent";
-import { type LeaseAccount, LeaseStatus, type SlotAccount, toBigInt } from "@hourglass/client";
-import type { Keypair, PublicKey } from "@solana/web3.js";
+import { DeviceStatus, type LeaseAccount, LeaseStatus, type SlotAccount, toBigInt } from "@hourglass/client";
+import { type Keypair, PublicKey } from "@solana/web3.js";
 import type { Chain, ChainEvent } from "./chain/port.ts";
 import { DeviceBook, type DeviceHistory } from "./devices.ts";
 import { EmissionsCrank } from "./emissions.ts";
+import type { Fleet } from "./fleet/port.ts";
 import { JobSupervisor } from "./jobs.ts";
 import { Operator } from "./operator.ts";
 import { ProofLoop } from "./proofs.ts";
-import type { RayJobsClient } from "./ray/jobs-client.ts";
 import { LeaseScheduler } from "./scheduler.ts";
 import { Settler } from "./settler.ts";
 
 export interface OrchestratorOptions {
   /** The chain (e.g. `engineChain(engine)` in process). */
   chain: Chain;
-  ray: RayJobsClient;
+  /** The device agents (the agent registry fed by the agent API; a stand-in in unit tests). */
+  fleet: Fleet;
+  /** The lease clusters' Jobs API token, when they use Ray's token auth. */
+  rayToken?: string;
   /** The operator key registered as attester in the staking Config; pays fees. */
   attester: Keypair;
-  /** Agents of the devices this orchestrator can place, by device address. */
-  agents: Map<string, DeviceAgent>;
   /** The Ray job's entrypoint for a lease (e.g. the renter's workload). */
   entrypoint: (lease: PublicKey, gpus: number) => string;
   /** Mint decimals of the stake mint, for minimum-stake checks of devices. */
@@ -40,6 +41,16 @@ export interface OrchestratorOptions {
   log?: (msg: string) => void;
 }
 
+/** What the orchestrator's API says of a lease it runs. */
+export interface LeaseCluster {
+  lease: string;
+  job: string;
+  jobStatus: string;
+  settled: boolean;
+  dashboard: string | null;
+  devices: { device: string; gpus: number; role: "head" | "worker"; rayNodeId: string | null; alive: boolean }[];
+}
+
 export class Orchestrator {
   private readonly op: Operator;
   private readonly devices: DeviceBook;
@@ -49,16 +60,18 @@ export class Orchestrator {
   private readonly settler: Settler;
   private readonly emissions?: EmissionsCrank;
   private readonly queue: ChainEvent[] = [];
+  /** Leases agents reported that turned out finished (not to be read again). */
+  private readonly ignored = new Set<string>();
   private readonly unsubscribe: () => void;
 
   constructor(private readonly o: OrchestratorOptions) {
     this.op = new Operator(o.chain, o.attester, o.log);
-    this.devices = new DeviceBook(this.op, o.agents, o.stakeDecimals);
-    this.jobs = new JobSupervisor(this.op, o.ray, o.entrypoint);
+    this.devices = new DeviceBook(this.op, o.fleet, o.stakeDecimals, o.history);
+    this.jobs = new JobSupervisor(this.op, o.fleet, o.entrypoint, o.rayToken);
     this.scheduler = new LeaseScheduler(this.op, this.devices, this.jobs);
-    this.proofs = new ProofLoop(this.op, o.agents);
+    this.proofs = new ProofLoop(this.op, o.fleet);
     this.settler = new Settler(this.op, this.jobs);
-    if (o.rewardMint) this.emissions = new EmissionsCrank(this.op, o.agents, o.rewardMint, o.stakeDecimals);
+    if (o.rewardMint) this.emissions = new EmissionsCrank(this.op, o.fleet, o.rewardMint, o.stakeDecimals);
     this.unsubscribe = o.chain.subscribe((events) => this.queue.push(...events));
   }
 
@@ -81,6 +94,27 @@ export class Orchestrator {
   /** Times from a lease's creation event to its Ray job RUNNING, in ms (for the benchmark). */
   get timeToRunning() {
     return this.scheduler.timeToRunning;
+  }
+
+  /** A tracked lease's cluster and job as this orchestrator sees them (null for a lease it does not run). */
+  cluster(lease: string): LeaseCluster | null {
+    const t = this.jobs.leases.get(lease);
+    if (!t) return null;
+    const c = this.o.fleet.cluster(lease);
+    return {
+      lease,
+      job: t.job,
+      jobStatus: t.jobStatus,
+      settled: t.settled,
+      dashboard: t.dashboard ?? c.dashboard,
+      devices: t.devices.map((p) => ({
+        device: p.device,
+        gpus: p.gpus,
+        role: p.device === c.head ? "head" : "worker",
+        rayNodeId: c.nodes.get(p.device) ?? t.nodes.get(p.device) ?? null,
+        alive: this.o.fleet.alive(p.device),
+      })),
+    };
   }
 
   /** Whether this orchestrator has finished a lease: settled, every supplier paid, every device released. */
@@ -126,6 +160,8 @@ export class Orchestrator {
           break;
         case "DeviceStatusChanged":
           this.devices.statusChanged(e.data.device.toBase58(), e.data.status);
+          // Released (or faulted out): the device leaves its lease's cluster.
+          if (e.data.status !== DeviceStatus.Leased) this.o.fleet.release(e.data.device.toBase58());
           break;
         case "DeviceDeregistered":
           this.devices.deregistered(e.data.device.toBase58());
@@ -147,6 +183,8 @@ export class Orchestrator {
   /** One pass of the loop: events, placements, then per lease its job, proofs, faults, pause and settlement; emissions and uptime. */
   async tick(): Promise<void> {
     await this.drain();
+    await this.devices.sync();
+    await this.adopt();
     await this.scheduler.retry();
     const now = await this.o.chain.unixTime();
     for (const t of this.jobs.leases.values()) {
@@ -166,12 +204,28 @@ export class Orchestrator {
   }
 
   /**
-   * Rebuilds state after a restart: devices from their staking accounts, leases from their accounts
-   * and their Ray jobs (see `JobSupervisor.recover`). Proofs resume from each slot's next hour on chain,
-   * so nothing is proven twice.
+   * Rebuilds state after a restart: devices from their staking accounts, leases (those given, else those
+   * the agents report running) from their accounts and their clusters (see `JobSupervisor.recover`).
+   * Proofs resume from each slot's next hour on chain, so nothing is proven twice.
    */
   async recover(leaseAddresses?: PublicKey[]): Promise<void> {
-    await this.devices.recover(this.o.history);
-    await this.jobs.recover(leaseAddresses);
+    await this.devices.recover();
+    await this.jobs.recover(leaseAddresses ?? (await this.o.fleet.leases()).map((l) => new PublicKey(l)));
+  }
+
+  /** Leases agents report running that this orchestrator does not track yet (it restarted): recovered. */
+  private async adopt(): Promise<void> {
+    let reported: string[];
+    try {
+      reported = await this.o.fleet.leases();
+    } catch (e) {
+      this.op.log(`the agents' leases could not be listed (${e instanceof Error ? e.message : e})`);
+      return;
+    }
+    const untracked = reported.filter((l) => !this.jobs.leases.has(l) && !this.ignored.has(l));
+    if (untracked.length === 0) return;
+    await this.jobs.recover(untracked.map((l) => new PublicKey(l)));
+    // A lease that is not recovered (settled and done, or not a lease) is not read again.
+    for (const l of untracked) if (!this.jobs.leases.has(l)) this.ignored.add(l);
   }
 }

@@ -1,11 +1,12 @@
-// The proof loop: while a lease's job runs (or has finished), each device's agent signs the hours since
-// its last proof and they go on chain in batched prove_time transactions; devices whose next hour is
+// The proof loop: while a lease's job runs (or has finished), the agent of each device whose node is in
+// the lease's cluster and whose heartbeats arrive is asked to sign the hours since its last proof, and
+// the signatures it hands in go on chain in batched prove_time transactions; devices whose next hour is
 // past its grace are reported (report_fault: refunded at settlement, slashed, released). Which hours
 // may be proven and which slots may be faulted come from the client's hour rules.
 
-import type { DeviceAgent } from "@hourglass/agent";
 import { type Attestation, configPda, faultable, type LeaseAccount, MAX_ATTESTATIONS, provableHours, type SlotAccount } from "@hourglass/client";
 import type { PublicKey } from "@solana/web3.js";
+import type { Fleet } from "./fleet/port.ts";
 import type { TrackedLease } from "./jobs.ts";
 import type { Operator } from "./operator.ts";
 
@@ -17,7 +18,7 @@ export class ProofLoop {
 
   constructor(
     private readonly op: Operator,
-    private readonly agents: Map<string, DeviceAgent>,
+    private readonly fleet: Fleet,
   ) {}
 
   /**
@@ -35,10 +36,14 @@ export class ProofLoop {
   private async prove(t: TrackedLease, l: LeaseAccount, slots: SlotAccount[], now: number): Promise<boolean> {
     if (!RAN.has(t.jobStatus)) return false;
     const atts: Attestation[] = [];
+    const lease = t.address.toBase58();
+    const nodes = this.fleet.cluster(lease).nodes;
     slots.forEach((s, i) => {
       const hours = provableHours(l, s, now);
-      const agent = this.agents.get(s.device.toBase58());
-      if (hours && agent?.online) atts.push(agent.attestLease(t.address, i, hours.first, hours.count, t.jobStatus));
+      const device = s.device.toBase58();
+      if (!hours || !nodes.has(device) || !this.fleet.alive(device)) return;
+      const att = this.fleet.attestation(device, { kind: "lease", lease, slot: i, first: hours.first, count: hours.count, status: t.jobStatus });
+      if (att) atts.push(att);
     });
     for (let i = 0; i < atts.length; i += MAX_ATTESTATIONS) {
       await this.op.send(

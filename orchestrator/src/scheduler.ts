@@ -1,6 +1,7 @@
-// The lease scheduler: places what a new lease lacks on free, staked devices of its model (the device
-// book's placement index), assigns them on chain (assign_device), hands the placed lease to the job
-// supervisor, and retries leases it could not fully place. It times each placement's phases.
+// The lease scheduler: places what a new lease lacks on free, staked, heartbeating devices of its model
+// (the device book's placement index), assigns them on chain (assign_device), hands the placed lease to
+// the job supervisor (which forms its cluster and runs its job), and retries leases it could not fully
+// place. It times each placement's phases.
 
 import { LeaseStatus } from "@hourglass/client";
 import { PublicKey } from "@solana/web3.js";
@@ -12,8 +13,9 @@ import type { DeviceInfo } from "./placement/index.ts";
 export class LeaseScheduler {
   /** Leases not fully placed yet (no capacity, or an assignment refused), retried each tick. */
   readonly pending = new Map<string, { model: number; gpus: number }>();
-  /** Per lease, ms spent choosing devices, assigning them on-chain, and from Ray submit to RUNNING. */
+  /** Per lease, ms spent choosing devices, assigning them on-chain, and from assigned to its job RUNNING (the cluster forming, then Ray). */
   readonly phases = new Map<string, { placeMs: number; assignMs: number; submitToRunningMs: number; devices: number }>();
+  private readonly assignedAt = new Map<string, { placeMs: number; assignMs: number; at: number; devices: number }>();
   /** Times from a lease's creation event to its Ray job RUNNING, in ms (for the benchmark). */
   readonly timeToRunning = new Map<string, number>();
   private readonly seenAt = new Map<string, number>();
@@ -22,7 +24,18 @@ export class LeaseScheduler {
     private readonly op: Operator,
     private readonly devices: DeviceBook,
     private readonly jobs: JobSupervisor,
-  ) {}
+  ) {
+    jobs.onStarted = (lease) => this.started(lease);
+  }
+
+  /** A lease's job runs: its phases and time to running are complete. */
+  private started(lease: string): void {
+    const now = performance.now();
+    const a = this.assignedAt.get(lease);
+    if (a) this.phases.set(lease, { placeMs: a.placeMs, assignMs: a.assignMs, submitToRunningMs: now - a.at, devices: a.devices });
+    const seen = this.seenAt.get(lease);
+    if (seen !== undefined) this.timeToRunning.set(lease, now - seen);
+  }
 
   /** A lease was created: place it. */
   async created(lease: PublicKey, model: number, gpus: number): Promise<void> {
@@ -72,12 +85,10 @@ export class LeaseScheduler {
     }
     this.pending.delete(id);
     if (this.jobs.leases.has(id)) return; // already running (placed before a restart)
-    const devices = [...slots.map((s) => s.device.toBase58()), ...chosen.map((d) => d.id)];
+    const devices = [...slots.map((s) => ({ device: s.device.toBase58(), gpus: s.gpus })), ...chosen.map((d) => ({ device: d.id, gpus: d.gpus }))];
     this.op.log(`lease ${id}: ${gpus} GPUs on ${devices.length} devices`);
     const t2 = performance.now();
+    this.assignedAt.set(id, { placeMs: t1 - t0, assignMs: t2 - t1, at: t2, devices: devices.length });
     await this.jobs.start(lease, gpus, devices);
-    this.phases.set(id, { placeMs: t1 - t0, assignMs: t2 - t1, submitToRunningMs: performance.now() - t2, devices: devices.length });
-    const seen = this.seenAt.get(id);
-    if (seen !== undefined) this.timeToRunning.set(id, performance.now() - seen);
   }
 }

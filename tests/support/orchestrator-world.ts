@@ -1,10 +1,11 @@
-// A lease world with four 8-GPU H100 machines, their device agents and an orchestrator on a given Ray
-// head; the workload per lease is the shipped batch job (or a failing one, or one that sleeps).
+// A lease world with four 8-GPU H100 machines, an in-process stand-in for their agents (their keys sign
+// at once; every lease's cluster is the given shared Ray head) and an orchestrator; the workload per
+// lease is the shipped batch job (or a failing one, or one that sleeps). The suites with agent processes
+// and a Ray cluster per lease are tests/agents-*.test.ts.
 
 import path from "node:path";
-import { DeviceAgent } from "@hourglass/agent";
 import type { ObservedEngine } from "@hourglass/localchain";
-import { engineChain, Orchestrator, type OrchestratorOptions, type RayHead, type RayJobsClient } from "@hourglass/orchestrator";
+import { engineChain, InProcessFleet, Orchestrator, type OrchestratorOptions, type RayHead, type RayJobsClient } from "@hourglass/orchestrator";
 import type { PublicKey } from "@solana/web3.js";
 import { LeaseWorld } from "./lease-world.ts";
 import { DECIMALS, H100, ROOT } from "./world.ts";
@@ -27,16 +28,19 @@ export interface OrchestratorWorldOptions {
 export async function orchestratorWorld(o: OrchestratorWorldOptions) {
   const lw = await LeaseWorld.create("litesvm", o.grace, o.onEngine);
   const devices = await lw.stakedDevices(4, H100, 8);
-  const agents = new Map(devices.map((d) => [d.address.toBase58(), new DeviceAgent(d.key)]));
+  const [head] = await o.ray.nodes();
+  const fleet = new InProcessFleet(
+    devices.map((d) => d.key),
+    { dashboard: o.ray.address, nodeId: head.node_id, list: () => o.ray.list() },
+  );
   const failing = o.failing ?? new Set<string>();
   const sleeping = o.sleeping ?? new Set<string>();
   const make = (extra: Partial<OrchestratorOptions> = {}) =>
     new Orchestrator({
       ...extra,
       chain: engineChain(o.engine ? o.engine(lw.engine) : lw.engine),
-      ray: o.ray,
+      fleet,
       attester: lw.attester,
-      agents,
       stakeDecimals: DECIMALS,
       log: process.env.HG_DEBUG ? console.log : undefined,
       entrypoint: (lease: PublicKey, gpus: number) =>
@@ -46,5 +50,5 @@ export async function orchestratorWorld(o: OrchestratorWorldOptions) {
     });
   const orch = make();
   await orch.recover([]); // it started after the devices registered: load them from the chain
-  return { lw, devices, orch, make, agents };
+  return { lw, devices, orch, make, fleet };
 }

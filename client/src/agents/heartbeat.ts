@@ -6,6 +6,7 @@
 // for another device, at another time or with another sequence.
 import { ed25519 } from "@noble/curves/ed25519";
 import { type Keypair, PublicKey } from "@solana/web3.js";
+import { checkRunningReport, type RunningReport, runningDigest } from "./protocol.ts";
 
 export const HEARTBEAT_DOMAIN = "hourglass-heartbeat-v1";
 export const MAX_RAY_NODE_ID_BYTES = 64;
@@ -21,6 +22,8 @@ export interface Heartbeat {
   sequence: bigint;
   /** 16 bytes: a digest of what the agent is running. */
   digest: Uint8Array;
+  /** What the agent runs, when it says (the digest is then `runningDigest(running)`, so the signature covers it). */
+  running?: RunningReport;
 }
 
 /** The JSON an agent POSTs: bytes as hex, the signature as base64. */
@@ -31,6 +34,7 @@ export interface HeartbeatWire {
   sequence: string;
   digest: string;
   signature: string;
+  running?: RunningReport;
 }
 
 /** Why a heartbeat was refused; `status` is the HTTP status the orchestrator answers with. */
@@ -61,17 +65,20 @@ export function heartbeatMessage(h: Heartbeat): Uint8Array {
   return out;
 }
 
-/** Signs `h` with the device key (which must be `h.device`). */
-export function signHeartbeat(key: Keypair, h: Omit<Heartbeat, "device">): HeartbeatWire {
-  const full = { ...h, device: key.publicKey };
+/** Signs `h` with the device key (which must be `h.device`); with a `running` report, the digest is its digest. */
+export function signHeartbeat(key: Keypair, h: Omit<Heartbeat, "device" | "digest"> & { digest?: Uint8Array }): HeartbeatWire {
+  const digest = h.running ? runningDigest(h.running) : h.digest;
+  if (!digest) throw new Error("a heartbeat needs a digest or a running report");
+  const full = { ...h, digest, device: key.publicKey };
   const signature = ed25519.sign(heartbeatMessage(full), key.secretKey.slice(0, 32));
   return {
     device: key.publicKey.toBase58(),
     rayNodeId: h.rayNodeId,
     unixTime: h.unixTime,
     sequence: h.sequence.toString(),
-    digest: Buffer.from(h.digest).toString("hex"),
+    digest: Buffer.from(digest).toString("hex"),
     signature: Buffer.from(signature).toString("base64"),
+    ...(h.running ? { running: h.running } : {}),
   };
 }
 
@@ -83,7 +90,7 @@ function field<T>(body: Record<string, unknown>, name: string, check: (v: unknow
 
 const isString = (v: unknown): v is string => typeof v === "string";
 const isInteger = (v: unknown): v is number => Number.isSafeInteger(v);
-const KNOWN = new Set(["device", "rayNodeId", "unixTime", "sequence", "digest", "signature"]);
+const KNOWN = new Set(["device", "rayNodeId", "unixTime", "sequence", "digest", "signature", "running"]);
 
 /** Parses a posted heartbeat (refusing unknown fields and malformed values) and checks its signature. */
 export function parseHeartbeat(body: unknown): Heartbeat {
@@ -109,6 +116,12 @@ export function parseHeartbeat(body: unknown): Heartbeat {
   if (signature.length !== 64 || signature.toString("base64") !== sigText)
     throw new HeartbeatRejected(400, "signature must be a base64 Ed25519 signature (64 bytes)");
   const h: Heartbeat = { device, rayNodeId, unixTime, sequence: BigInt(seq), digest: Buffer.from(digestHex, "hex") };
+  if (b.running !== undefined) {
+    const running = checkRunningReport(b.running);
+    if (typeof running === "string") throw new HeartbeatRejected(400, running);
+    if (!Buffer.from(runningDigest(running)).equals(Buffer.from(h.digest))) throw new HeartbeatRejected(400, "digest is not the digest of running");
+    h.running = running;
+  }
   if (!ed25519.verify(signature, heartbeatMessage(h), device.toBytes())) throw new HeartbeatRejected(401, "signature does not verify for this device key");
   return h;
 }
@@ -137,7 +150,11 @@ export class HeartbeatBook {
 
   /** Checks and records a posted heartbeat; throws HeartbeatRejected, recording nothing, when refused. */
   accept(body: unknown, now: number): Heartbeat {
-    const h = parseHeartbeat(body);
+    return this.record(parseHeartbeat(body), now);
+  }
+
+  /** `accept` for a heartbeat already parsed (and its signature checked) by `parseHeartbeat`. */
+  record(h: Heartbeat, now: number): Heartbeat {
     const key = h.device.toBase58();
     if (!this.isRegistered(h.device)) throw new HeartbeatRejected(403, `device ${key} is not registered`);
     const skew = this.opts.maxSkewSeconds ?? HEARTBEAT_MAX_SKEW_SECONDS;

@@ -18,6 +18,12 @@ export interface RayHeadOptions {
   resources?: Record<string, number>;
   gcsPort?: number;
   dashboardPort?: number;
+  /**
+   * The first of 100 ports for the head's other listeners (client server, node and object managers,
+   * dashboard agent, metrics, runtime env agent, workers), so heads on one machine never collide;
+   * default 40000 + 100 x (gcsPort - 6300).
+   */
+  portBase?: number;
 }
 
 export class RayHead {
@@ -58,6 +64,7 @@ export class RayHead {
         `--dashboard-port=${this.opts.dashboardPort ?? 8265}`,
         `--port=${this.opts.gcsPort ?? 6379}`,
         `--temp-dir=${this.tempDir}`,
+        ...this.pinnedPorts(),
       ],
       { env: { ...process.env, RAY_USAGE_STATS_ENABLED: "0" }, timeout: 120_000 },
     );
@@ -75,9 +82,54 @@ export class RayHead {
     }
   }
 
+  /**
+   * Stops this head's processes only (those whose command line names its temp dir), not every Ray
+   * process on the machine as `ray stop` would: SIGTERM, then SIGKILL what is left after 5 s.
+   */
+  private pinnedPorts(): string[] {
+    const base = this.opts.portBase ?? 40_000 + 100 * ((this.opts.gcsPort ?? 6379) - 6300);
+    return [
+      `--ray-client-server-port=${base + 2}`,
+      `--node-manager-port=${base + 3}`,
+      `--object-manager-port=${base + 4}`,
+      `--dashboard-agent-grpc-port=${base + 5}`,
+      `--dashboard-agent-listen-port=${base + 6}`,
+      `--metrics-export-port=${base + 7}`,
+      `--runtime-env-agent-port=${base + 8}`,
+      `--min-worker-port=${base + 20}`,
+      `--max-worker-port=${base + 99}`,
+    ];
+  }
+
   async stop(): Promise<void> {
-    await run(this.ray, ["stop", "--force"], { timeout: 120_000 }).catch(() => undefined);
+    const mine = () => processesNaming(this.tempDir);
+    for (const pid of mine()) signal(pid, "SIGTERM");
+    const deadline = Date.now() + 5_000;
+    while (mine().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    for (const pid of mine()) signal(pid, "SIGKILL");
     fs.rmSync(this.tempDir, { recursive: true, force: true });
+  }
+}
+
+/** Processes whose command line contains `text`. */
+export function processesNaming(text: string): number[] {
+  const out: number[] = [];
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      if (fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").includes(text)) out.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+function signal(pid: number, sig: NodeJS.Signals) {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    // already gone
   }
 }
 

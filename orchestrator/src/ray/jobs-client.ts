@@ -33,6 +33,14 @@ export interface SubmitRequest {
   entrypoint_resources?: Record<string, number>;
 }
 
+/** A node as Ray's state API lists it (GET /api/v0/nodes). */
+export interface RayNodeInfo {
+  node_id: string;
+  state: "ALIVE" | "DEAD" | string;
+  is_head_node?: boolean;
+  resources_total: Record<string, number>;
+}
+
 export class RayJobsError extends Error {
   constructor(
     readonly status: number,
@@ -121,6 +129,12 @@ export class RayJobsClient {
 
   async list(): Promise<JobDetails[]> {
     return (await this.call("GET", "/api/jobs/")) as JobDetails[];
+  }
+
+  /** The cluster's nodes, alive and dead (Ray's state API). */
+  async nodes(): Promise<RayNodeInfo[]> {
+    const r = (await this.call("GET", "/api/v0/nodes?detail=1&limit=10000")) as { data: { result: { result: RayNodeInfo[] } } };
+    return r.data.result.result;
   }
 
   async logs(id: string): Promise<string> {
