@@ -2,7 +2,9 @@
 // over the embedded network's JSON-RPC endpoint (startRpcServer on the same kind of engine). Each gets a
 // lease world and goes through the same operations: a transaction that lands, ones a program refuses
 // (directly and through a CPI), account reads, the clock after a warp, and the event feed. Then what
-// only the RPC adapter has: replay from genesis, and throwing on transport failures.
+// only the RPC adapter has: replay from genesis, throwing on transport failures, and, against a
+// scripted node, what the embedded one never does (confirmation after processed, a failure found after
+// sending, duplicate bytes, expiry; listings that lag, transactions not readable yet, a failed round).
 
 import http from "node:http";
 import type { AddressInfo } from "node:net";
