@@ -11,6 +11,7 @@ export type * from "./generated/index.ts";
 export { BPS } from "./generated/staking.ts";
 export * from "./hours.ts";
 export * from "./idl.ts";
+export * from "./json-rpc.ts";
 export * from "./keys.ts";
 export * from "./leases/index.ts";
 export * as leases from "./leases/index.ts";

@@ -1,3 +1,4 @@
+export { JsonRpcClient, JsonRpcError } from "@hourglass/client";
 export { createApp } from "./api/app.ts";
 export type { Deps } from "./api/deps.ts";
 export { ConfigError, loadConfig } from "./config.ts";
@@ -9,7 +10,6 @@ export { type LooseFields, type ProgramName, SyntheticChain, type SyntheticOptio
 export { deviceHistory } from "./queries/devices.ts";
 export { type IndexerServer, startServer } from "./server.ts";
 export { HELIUS_WEBHOOK_SOURCE, type HeliusHistory, HeliusSource, type HeliusSourceOptions, type WebhookReceiver } from "./sources/helius.ts";
-export { JsonRpcClient, JsonRpcError } from "./sources/json-rpc.ts";
 export { RpcSource, rpcSourceName } from "./sources/rpc.ts";
 export type { Source, SourceSink } from "./sources/source.ts";
 export { SVM_SOURCE, type SvmSink, SvmSource } from "./sources/svm.ts";

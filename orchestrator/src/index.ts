@@ -1,6 +1,7 @@
 export * from "./api/agents.ts";
 export * from "./chain/engine.ts";
 export * from "./chain/port.ts";
+export * from "./chain/rpc.ts";
 export * from "./devices.ts";
 export * from "./fleet/in-process.ts";
 export * from "./fleet/port.ts";

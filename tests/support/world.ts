@@ -243,24 +243,30 @@ export class World {
     return { wallet, tokens: account };
   }
 
-  async registerDevice(supplier: Supplier, gpu: { code: number; multiplierBps: number } = RTX4070, gpuCount = 1): Promise<DeviceHandle> {
+  /** The register_device instruction of a new device key (signed by the supplier and the key), not sent. */
+  async registerDeviceIx(
+    supplier: Supplier,
+    gpu: { code: number; multiplierBps: number } = RTX4070,
+    gpuCount = 1,
+  ): Promise<{ ix: TransactionInstruction; device: DeviceHandle }> {
     const key = Keypair.generate();
-    await this.ok(
-      "register_device",
-      await this.staking.registerDevice({
-        supplier: supplier.wallet.publicKey,
-        deviceKey: key.publicKey,
-        gpuModel: gpu.code,
-        gpuCount,
-        vramGb: 24,
-        region: 276,
-        bandwidthTier: 3,
-      }),
-      [supplier.wallet, key],
-    );
-    const handle = { key, address: deviceAddress(key.publicKey), supplier, gpuCount, multiplierBps: gpu.multiplierBps };
-    this.devices.push(handle);
-    return handle;
+    const ix = await this.staking.registerDevice({
+      supplier: supplier.wallet.publicKey,
+      deviceKey: key.publicKey,
+      gpuModel: gpu.code,
+      gpuCount,
+      vramGb: 24,
+      region: 276,
+      bandwidthTier: 3,
+    });
+    return { ix, device: { key, address: deviceAddress(key.publicKey), supplier, gpuCount, multiplierBps: gpu.multiplierBps } };
+  }
+
+  async registerDevice(supplier: Supplier, gpu: { code: number; multiplierBps: number } = RTX4070, gpuCount = 1): Promise<DeviceHandle> {
+    const { ix, device } = await this.registerDeviceIx(supplier, gpu, gpuCount);
+    await this.ok("register_device", ix, [supplier.wallet, device.key]);
+    this.devices.push(device);
+    return device;
   }
 
   minimum(d: DeviceHandle): bigint {

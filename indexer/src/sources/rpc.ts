@@ -4,9 +4,10 @@
 // them to the pipeline oldest first, checkpointing each program's newest signature. Tailing repeats that
 // every `pollMs`. Transactions read below "finalized" are re-checked with getSignatureStatuses: promoted
 // when they finalize, rolled back with their effects when they disappear (their fork was abandoned).
+
+import { JsonRpcClient, JsonRpcError } from "@hourglass/client";
 import type { ChainTx, Commitment } from "../ingest/chain-tx.ts";
 import type { Pipeline } from "../ingest/pipeline.ts";
-import { JsonRpcClient, JsonRpcError } from "./json-rpc.ts";
 import type { Source } from "./source.ts";
 import { chainTxFromJson } from "./transaction-json.ts";
 

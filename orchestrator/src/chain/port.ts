@@ -1,7 +1,8 @@
 // The one interface the orchestrator reaches the chain through: send instructions with signers, read
 // accounts (one or many), read the chain's clock, and follow the programs' events. It says nothing of
-// the transport: `engine.ts` adapts the in-process engines (@hourglass/localchain), the only adapter so
-// far; a JSON-RPC one (sendTransaction, getMultipleAccounts, getBlockTime, logsSubscribe) is to implement it too.
+// the transport. Two adapters implement it: `engine.ts` over the in-process engines (@hourglass/localchain),
+// and `rpc.ts` over Solana JSON-RPC on HTTP (the embedded network's endpoint, solana-test-validator or a
+// cluster; confirmation and events by polling). tests/chain-rpc.test.ts holds both to the same contract.
 
 import type { Idl } from "@coral-xyz/anchor";
 import { type HourglassEvent, leasesIdl, parseEvents, rewardsIdl, stakingIdl } from "@hourglass/client";

@@ -1,8 +1,11 @@
-// A small JSON-RPC 2.0 client over fetch with batch requests; errors carry the server's code and message.
+// A small JSON-RPC 2.0 client over fetch with batch requests (what the indexer's RPC source and the
+// orchestrator's RPC chain adapter talk to a node with); errors carry the server's code, message and data.
 export class JsonRpcError extends Error {
   constructor(
     readonly code: number,
     message: string,
+    /** The error's `data` (e.g. a failed preflight's `err` and `logs`), when the server sent one. */
+    readonly data?: unknown,
   ) {
     super(message);
   }
@@ -46,12 +49,12 @@ export class JsonRpcClient {
         throw new JsonRpcError(typeof error.code === "number" ? error.code : -32603, `${this.url}: ${error.message}`);
       throw new Error(`${this.url} did not answer the batch with an array`);
     }
-    const byId = new Map<unknown, { result?: T; error?: { code?: unknown; message?: unknown } }>();
+    const byId = new Map<unknown, { result?: T; error?: { code?: unknown; message?: unknown; data?: unknown } }>();
     for (const o of out) if (o !== null && typeof o === "object" && "id" in o) byId.set(o.id, o);
     return body.map((b) => {
       const o = byId.get(b.id);
       if (!o) return new JsonRpcError(-32603, `no answer for request ${b.id}`);
-      if (o.error) return new JsonRpcError(typeof o.error.code === "number" ? o.error.code : -32603, String(o.error.message));
+      if (o.error) return new JsonRpcError(typeof o.error.code === "number" ? o.error.code : -32603, String(o.error.message), o.error.data);
       if (!("result" in o)) return new JsonRpcError(-32603, `answer ${b.id} has neither result nor error`);
       return o.result as T;
     });
