@@ -1,1 +1,2 @@
 export * from "./device-agent.ts";
+export * from "./ray-node.ts";
