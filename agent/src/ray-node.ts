@@ -281,6 +281,8 @@ export class RayNode {
   private env(): NodeJS.ProcessEnv {
     const env: NodeJS.ProcessEnv = {
       ...process.env,
+      // A job's entrypoint `python ...` is the node's own virtualenv.
+      PATH: `${path.join(this.venv, "bin")}:${process.env.PATH ?? "/usr/bin:/bin"}`,
       RAY_USAGE_STATS_ENABLED: "0",
       AUTOSCALER_METRIC_PORT: String(this.spec.portBase + 9),
       DASHBOARD_METRIC_PORT: String(this.spec.portBase + 10),

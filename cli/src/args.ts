@@ -17,6 +17,8 @@ export interface Grammar {
 
 export class Parsed {
   private readonly used = new Set<string>();
+  /** Options taken from the environment, with the variable's name (for messages). */
+  private readonly fromEnv = new Map<string, string>();
 
   constructor(
     readonly command: string,
@@ -24,6 +26,24 @@ export class Parsed {
     private readonly flags: Set<string>,
     private readonly needs: Readonly<Record<string, string>> = {},
   ) {}
+
+  /** Options not given on the command line are taken from these environment variables, when set. */
+  env(variables: Readonly<Record<string, string>>, environment: NodeJS.ProcessEnv = process.env): this {
+    for (const [name, variable] of Object.entries(variables)) {
+      const v = environment[variable];
+      if (!this.options.has(name) && v !== undefined && v !== "") {
+        this.options.set(name, v);
+        this.fromEnv.set(name, variable);
+      }
+    }
+    return this;
+  }
+
+  /** How a message names an option: `--name`, or `--name (from $VARIABLE)`. */
+  label(name: string): string {
+    const v = this.fromEnv.get(name);
+    return v ? `--${name} (from $${v})` : `--${name}`;
+  }
 
   flag(name: string): boolean {
     this.used.add(name);
@@ -46,7 +66,7 @@ export class Parsed {
     try {
       return new PublicKey(v);
     } catch {
-      throw new UsageError(`--${name}: ${JSON.stringify(v)} is not a base58 public key`);
+      throw new UsageError(`${this.label(name)}: ${JSON.stringify(v)} is not a base58 public key`);
     }
   }
 
@@ -54,8 +74,8 @@ export class Parsed {
     const v = this.opt(name);
     if (v === undefined) return undefined;
     if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
-      if (Object.hasOwn(this.needs, name)) throw new UsageError(`--${name} needs ${this.needs[name]}`);
-      throw new UsageError(`--${name}: ${JSON.stringify(v)} must be an integer from ${min} to ${max}`);
+      if (Object.hasOwn(this.needs, name)) throw new UsageError(`${this.label(name)} needs ${this.needs[name]}`);
+      throw new UsageError(`${this.label(name)}: ${JSON.stringify(v)} must be an integer from ${min} to ${max}`);
     }
     return Number(v);
   }
@@ -69,7 +89,7 @@ export class Parsed {
   amount(name: string): bigint {
     const v = this.required(name);
     if (!/^\d+$/.test(v) || BigInt(v) === 0n || BigInt(v) > 2n ** 64n - 1n) {
-      throw new UsageError(`--${name}: ${JSON.stringify(v)} must be a positive integer number of base units below 2^64`);
+      throw new UsageError(`${this.label(name)}: ${JSON.stringify(v)} must be a positive integer number of base units below 2^64`);
     }
     return BigInt(v);
   }

@@ -1,14 +1,16 @@
 // `hourglass` command line: supplier, lease, rewards, market and slash commands over any Solana JSON-RPC endpoint.
 // Exit codes: 0 done, 1 the transaction or RPC failed, 2 bad usage or input.
 import { errorInfo, KeypairFileError } from "@hourglass/client";
+import { agent } from "./agent.ts";
 import { parseArgs, UsageError } from "./args.ts";
 import { lease } from "./lease.ts";
 import { market } from "./market.ts";
+import { orchestrator } from "./orchestrator.ts";
 import { rewards } from "./rewards.ts";
 import { slash } from "./slash.ts";
 import { supplier } from "./supplier.ts";
 
-const USAGE = `usage: hourglass <supplier|lease|rewards|market|slash> <command> [options]
+const USAGE = `usage: hourglass <supplier|lease|rewards|market|slash|agent|orchestrator> <command> [options]
 
 supplier commands:
   register   --device-key FILE --gpu-model CODE --gpus N [--vram GB] [--region CODE] [--bandwidth TIER]
@@ -39,6 +41,17 @@ slash commands (the staking config authority; status: anyone):
   execute    --device PUBKEY
   status     --device PUBKEY
 
+agent commands (one per GPU machine, run by its supplier):
+  run        --key FILE --orchestrator URL [--declare 8xH100:80] [--advertise HOST] [--ray-port-base N]
+             [--heartbeat-ms N] [--cpus N]        runs until SIGTERM; Ray node ports N..N+99 (default 20000)
+  hardware   [--declare PROFILE]                  what the machine reports (nvidia-smi, else the profile)
+  register   --key FILE [--declare PROFILE] [--stake BASE_UNITS] [--region CODE] [--bandwidth TIER]
+             registers and stakes the machine from its hardware report (--keypair: the supplier)
+
+orchestrator commands (the operator):
+  run        [--port N] [--host ADDR] [--tick-ms N] [--alive-seconds N] [--entrypoint CMD]
+             the orchestrator service over --url, signing as the attester --keypair; agent API on :7070
+
 options:
   --keypair FILE          signer (default: ANCHOR_WALLET, then ~/.config/solana/id.json)
   --url URL               JSON-RPC endpoint (default: ANCHOR_PROVIDER_URL, then http://127.0.0.1:8899)
@@ -58,7 +71,9 @@ async function main(argv: string[]) {
   if (group === "rewards") return rewards(parseArgs(rest));
   if (group === "market") return market(parseArgs(rest));
   if (group === "slash") return slash(parseArgs(rest));
-  throw new UsageError(`unknown command group ${JSON.stringify(group)} (known: supplier, lease, rewards, market, slash)`);
+  if (group === "agent") return agent(parseArgs(rest, { flags: ["json"] }));
+  if (group === "orchestrator") return orchestrator(parseArgs(rest, { flags: ["json"] }));
+  throw new UsageError(`unknown command group ${JSON.stringify(group)} (known: supplier, lease, rewards, market, slash, agent, orchestrator)`);
 }
 
 main(process.argv.slice(2)).catch((e: unknown) => {

@@ -11,3 +11,4 @@ export * from "./orchestrator.ts";
 export * from "./placement/index.ts";
 export * from "./ray/head.ts";
 export * from "./ray/jobs-client.ts";
+export * from "./service.ts";

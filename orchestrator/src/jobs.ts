@@ -25,6 +25,8 @@ export interface TrackedLease {
   dashboard: string | null;
   /** The Ray node id of each device, as recorded when the job was submitted. */
   nodes: Map<string, string>;
+  /** Whether a job ran on a cluster of this lease before (a re-formed cluster may then run on fewer devices). */
+  formed: boolean;
 }
 
 /** Statuses that count as the job having started (the lease's time to running ends at the first). */
@@ -67,6 +69,7 @@ export class JobSupervisor {
       devices,
       dashboard: null,
       nodes: new Map(),
+      formed: false,
     };
     this.leases.set(lease.toBase58(), t);
     this.fleet.assign(t.job, devices);
@@ -75,25 +78,27 @@ export class JobSupervisor {
 
   /**
    * Submits the lease's job once every leased device's node has joined its cluster: each device's node
-   * reported by its agent and alive in Ray's node list, and the cluster's GPUs at least those booked. A
-   * job the cluster already has for the lease (after a restart) is followed instead of resubmitted; a
-   * lease that is not active gets no new job.
+   * reported by its agent and alive in Ray's node list, with the GPUs booked. A cluster formed again
+   * (its head's machine was lost and a worker took over) runs on the devices still heard from. A job
+   * the cluster already has for the lease (after a restart) is followed instead of resubmitted; a lease
+   * that is not active gets no new job.
    */
   private async form(t: TrackedLease, active: boolean): Promise<void> {
     const c = this.fleet.cluster(t.address.toBase58());
-    if (!c.ready || !c.dashboard) return;
+    if (!(t.formed ? c.ready : c.complete) || !c.dashboard) return;
     const ray = new RayJobsClient(c.dashboard, this.rayToken);
     try {
       const alive = (await ray.nodes()).filter((n) => n.state === "ALIVE");
       const ids = new Set(alive.map((n) => n.node_id));
       const gpus = alive.reduce((g, n) => g + (n.resources_total.GPU ?? 0), 0);
-      if (![...c.nodes.values()].every((id) => ids.has(id)) || gpus < t.gpus) return;
+      if (![...c.nodes.values()].every((id) => ids.has(id)) || gpus < Math.min(c.gpus, t.gpus)) return;
     } catch (e) {
       this.op.log(`lease ${t.address.toBase58()}: its head does not answer yet (${e instanceof Error ? e.message : e})`);
       return;
     }
     t.dashboard = c.dashboard;
     t.nodes = new Map(c.nodes);
+    t.formed = true;
     const lease = t.address.toBase58();
     const existing = (await ray.list()).filter((j) => j.metadata?.lease === lease).sort((a, b) => (b.start_time ?? 0) - (a.start_time ?? 0))[0];
     if (existing) {
@@ -138,6 +143,12 @@ export class JobSupervisor {
    * settlement go on).
    */
   async follow(t: TrackedLease, l: LeaseAccount, now: number): Promise<void> {
+    // The head moved to another machine (its own was lost): the job runs again on the new cluster.
+    if (t.dashboard && this.fleet.cluster(t.address.toBase58()).dashboard !== t.dashboard && l.status !== LeaseStatus.Settled) {
+      this.op.log(`lease ${t.address.toBase58()}: its cluster lost its head; forming it again`);
+      t.dashboard = null;
+      t.jobStatus = "FORMING";
+    }
     if (t.jobStatus === "FORMING") {
       if (l.status !== LeaseStatus.Settled) await this.form(t, l.status === LeaseStatus.Active);
       return;
@@ -218,6 +229,7 @@ export class JobSupervisor {
         devices,
         dashboard: null,
         nodes: new Map(),
+        formed: true,
       };
       this.leases.set(address.toBase58(), t);
       if (l.status !== LeaseStatus.Settled) this.fleet.assign(t.job, devices);

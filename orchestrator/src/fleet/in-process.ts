@@ -54,7 +54,8 @@ export class InProcessFleet implements Fleet {
   cluster(lease: string): ClusterState {
     const devices = this.members.get(lease) ?? [];
     const nodes = new Map(devices.filter((p) => this.alive(p.device)).map((p) => [p.device, this.head.nodeId]));
-    return { head: devices[0]?.device ?? null, dashboard: this.head.dashboard, nodes, ready: devices.length > 0 };
+    const gpus = devices.filter((p) => nodes.has(p.device)).reduce((n, p) => n + p.gpus, 0);
+    return { head: devices[0]?.device ?? null, dashboard: this.head.dashboard, nodes, ready: devices.length > 0, complete: devices.length > 0, gpus };
   }
 
   async leases(): Promise<string[]> {

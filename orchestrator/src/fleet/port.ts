@@ -14,8 +14,12 @@ export interface ClusterState {
   dashboard: string | null;
   /** The Ray node id of each leased device whose node runs for the lease. */
   nodes: Map<string, string>;
-  /** Every leased device's agent is alive and runs its node for the lease, and the head is up. */
+  /** The head is up and every leased device whose agent is alive runs its node for the lease. */
   ready: boolean;
+  /** Ready with every leased device (what a lease's first job waits for). */
+  complete: boolean;
+  /** GPUs of the devices in `nodes`. */
+  gpus: number;
 }
 
 /** A leased device and the GPUs its node declares. */
@@ -32,7 +36,11 @@ export interface Fleet {
    * the agent (with its next heartbeat's answer) and this returns undefined.
    */
   attestation(device: string, request: SignRequest): Attestation | undefined;
-  /** The lease's devices: the first runs the head, the rest join it as workers. */
+  /**
+   * The lease's devices: the first runs the head, the rest join it as workers. When the head's agent
+   * falls silent, a live worker takes over as head (the others rejoin it) so the lease's job can run
+   * again on what is left.
+   */
   assign(lease: string, devices: Placement[]): void;
   /** The device leaves its lease's cluster (released, faulted, or the lease settled). */
   release(device: string): void;

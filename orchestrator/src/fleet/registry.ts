@@ -145,7 +145,7 @@ export class AgentRegistry implements Fleet {
   assign(lease: string, devices: Placement[]): void {
     const head = devices.findIndex((p) => this.runsHead(p.device, lease));
     const ordered = head > 0 ? [devices[head], ...devices.filter((_, i) => i !== head)] : devices;
-    this.members.set(lease, ordered);
+    this.members.set(lease, [...ordered]);
     ordered.forEach((p, i) => {
       this.assigned.set(p.device, { lease, role: i === 0 ? "head" : "worker", gpus: p.gpus });
       this.former.get(p.device)?.delete(lease);
@@ -157,6 +157,9 @@ export class AgentRegistry implements Fleet {
     const a = this.assigned.get(device);
     if (!a) return;
     this.assigned.delete(device);
+    const members = (this.members.get(a.lease) ?? []).filter((p) => p.device !== device);
+    if (members.length > 0) this.members.set(a.lease, members);
+    else this.members.delete(a.lease);
     const former = this.former.get(device) ?? new Set<string>();
     former.add(a.lease);
     this.former.set(device, former);
@@ -165,16 +168,36 @@ export class AgentRegistry implements Fleet {
   }
 
   cluster(lease: string): ClusterState {
-    const members = this.members.get(lease) ?? [];
+    const members = this.promote(lease);
     const nodes = new Map<string, string>();
+    let gpus = 0;
     for (const p of members) {
       const r = this.reports.get(p.device);
-      if (r && r.running.lease === lease && r.nodeId && this.assigned.get(p.device)?.lease === lease) nodes.set(p.device, r.nodeId);
+      if (r && r.running.lease === lease && r.nodeId && this.alive(p.device)) {
+        nodes.set(p.device, r.nodeId);
+        gpus += p.gpus;
+      }
     }
     const head = members[0] && this.runsHead(members[0].device, lease) ? this.reports.get(members[0].device)!.running : null;
     const dashboard = head?.dashboard ?? null;
-    const ready = dashboard !== null && members.length > 0 && members.every((p) => nodes.has(p.device) && this.alive(p.device));
-    return { head: members[0]?.device ?? null, dashboard, nodes, ready };
+    const alive = members.filter((p) => this.alive(p.device));
+    const ready = dashboard !== null && alive.length > 0 && alive.every((p) => nodes.has(p.device));
+    return { head: members[0]?.device ?? null, dashboard, nodes, ready, complete: ready && alive.length === members.length, gpus };
+  }
+
+  /** The lease's members, the head first: a silent head gives way to the first live worker. */
+  private promote(lease: string): Placement[] {
+    const members = this.members.get(lease) ?? [];
+    if (members.length < 2 || this.alive(members[0].device)) return members;
+    const next = members.findIndex((p) => this.alive(p.device));
+    if (next < 0) return members;
+    const ordered = [members[next], ...members.filter((_, i) => i !== next)];
+    this.members.set(lease, ordered);
+    ordered.forEach((p, i) => {
+      const a = this.assigned.get(p.device);
+      if (a?.lease === lease) a.role = i === 0 ? "head" : "worker";
+    });
+    return ordered;
   }
 
   async leases(): Promise<string[]> {
@@ -200,6 +223,7 @@ export class AgentRegistry implements Fleet {
   private assignment(device: string): Assignment | null {
     const a = this.assigned.get(device);
     if (!a) return null;
+    this.promote(a.lease);
     if (a.role === "head") return { lease: a.lease, role: "head", gpus: a.gpus, head: null };
     const headDevice = this.members.get(a.lease)?.[0]?.device;
     const head = headDevice && this.runsHead(headDevice, a.lease) ? this.reports.get(headDevice)!.running : null;
