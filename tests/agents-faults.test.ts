@@ -6,6 +6,7 @@
 // runs again. An agent restarted with the same key rejoins and is placeable again. And the
 // orchestrator restarted mid-lease, with the agents still running, recovers without proving an hour twice.
 import { IDLE, LeaseStatus, SlotStatus, signHeartbeat, toBigInt } from "@hourglass/client";
+import { mintTo } from "@hourglass/localchain";
 import { RayJobsClient } from "@hourglass/orchestrator";
 import { getAssociatedTokenAddressSync } from "@solana/spl-token";
 import { Keypair, type PublicKey } from "@solana/web3.js";
@@ -107,9 +108,19 @@ describe("agents as processes under faults", function () {
       expect(toBigInt((await n.lw.w.device({ address: agent.device.address })).stake) < stakeBefore).to.equal(true);
       expect(await n.lw.w.balance(open.escrow.publicKey)).to.equal(0n);
 
-      // The same key again: it heartbeats, runs no node (it is not leased), and can be placed again.
+      // The same key again: it heartbeats and runs no node (it is not leased); slashed under its minimum
+      // it is not placed until its supplier tops the stake up, then it is.
       agent.start();
       await eventually("the restarted agent heard again", () => n.service.registry.alive(worker), 30_000);
+      expect(n.service.orchestrator.index.get(worker)).to.equal(undefined);
+      const d = agent.device;
+      const short = n.lw.w.minimum(d) - toBigInt((await n.lw.w.device(d)).stake);
+      await mintTo(n.lw.engine, d.supplier.wallet, n.lw.w.mint, d.supplier.tokens, n.lw.w.mintAuthority, short);
+      await n.lw.w.ok(
+        "stake",
+        await n.lw.w.staking.stake({ supplier: d.supplier.wallet.publicKey, deviceKey: d.address, supplierTokens: d.supplier.tokens, amount: short }),
+        [d.supplier.wallet],
+      );
       await eventually("the restarted machine placeable again", () => n.service.orchestrator.index.get(worker) !== undefined, 30_000);
       expect(agent.descendants()).to.deep.equal([]);
     });
