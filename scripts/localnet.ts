@@ -1,16 +1,22 @@
 // The main job, on its embedded default: an in-process SVM (LiteSVM) with the Hourglass programs
-// deployed from target/deploy, the network set up by bootstrapNetwork from network/localnet.json (the
-// mints, the staking Config with GPU tiers, the lease Market, the emission pool), simulated suppliers
-// registering and staking devices, a local Ray head declaring logical GPUs, and the orchestrator. Then
-// the scripted scenario: a renter opens a 16-GPU H100 cluster lease for 3 hours, the orchestrator
-// places it and runs the shipped batch workload on Ray, simulated hours pass and are proven, the lease
-// settles, block rewards are emitted and a supplier claims them. Prints a summary and keeps the network
-// up until interrupted, serving Solana JSON-RPC on 127.0.0.1 (port 8899, `--rpc-port N`) with the
-// orchestrator placing leases opened through it; `--once` exits after the summary, `--json` prints it
-// as JSON; `--ray-port N` / `--ray-dashboard-port N` move the Ray head; `--hour-seconds N` sets how
-// many real seconds a simulated hour takes while serving (default 60). The indexer follows the chain
-// from its first transaction (in-process source) into a SQLite file (target/localnet/indexer.sqlite,
-// `--db PATH`) and serves the API and explorer on 127.0.0.1:8787 (`--explorer-port N`) from the start.
+// deployed from target/deploy, served over Solana JSON-RPC on 127.0.0.1 (port 8899, `--rpc-port N`);
+// the network set up by bootstrapNetwork from network/localnet.json (the mints, the staking Config with
+// GPU tiers, the lease Market, the emission pool); simulated suppliers registering and staking their
+// machines; then the compute side as it runs on real machines: the orchestrator service
+// (`hourglass orchestrator run` over the JSON-RPC endpoint, its agent API on 127.0.0.1:7070,
+// `--orchestrator-port N`) and one device agent process per simulated machine (`hourglass agent run
+// --declare <its GPUs>`, logical GPUs; Ray node ports from 20000, 100 per machine, `--ray-port-base N`).
+// The scripted scenario: a renter opens a 16-GPU H100 lease for 3 hours; the orchestrator places it on
+// two machines, whose agents form the lease's own Ray cluster (one head, one worker) where the shipped
+// batch job runs one task per leased GPU; simulated hours pass and are proven from the agents'
+// signatures, the lease settles, block rewards are emitted and a supplier claims them. Prints a summary
+// (per leased machine: its role, Ray node and tasks) and keeps the network up until interrupted, the
+// orchestrator placing leases opened through JSON-RPC; `--once` exits after the summary, `--json`
+// prints it as JSON; `--hour-seconds N` sets how many real seconds a simulated hour takes while serving
+// (default 60). The agents' and the orchestrator's logs go to target/localnet/logs/. The indexer
+// follows the chain from its first transaction (in-process source) into a SQLite file
+// (target/localnet/indexer.sqlite, `--db PATH`) and serves the API and explorer on 127.0.0.1:8787
+// (`--explorer-port N`) from the start. Ctrl-C (or SIGTERM) stops every process it started.
 // The flags are parsed with the CLI's parseArgs; a bad one is refused with what it needs (exit 2).
 
 import fs from "node:fs";
@@ -21,6 +27,7 @@ import { DeviceAgent } from "@hourglass/agent";
 import { parseArgs, UsageError } from "@hourglass/cli";
 import {
   configPda,
+  deviceRewardPda,
   GpuModels,
   LEASES_PROGRAM_ID,
   LeaseStatus,
@@ -36,7 +43,7 @@ import {
   stakeVaultPda,
   toBigInt,
 } from "@hourglass/client";
-import { createApp, deviceHistory, openDb, Pipeline, SvmSource, startServer } from "@hourglass/indexer";
+import { createApp, openDb, Pipeline, SvmSource, startServer } from "@hourglass/indexer";
 import {
   bootstrapNetwork,
   createTokenAccount,
@@ -51,16 +58,17 @@ import {
   startRpcServer,
   tokenBalance,
 } from "@hourglass/localchain";
-import { engineChain, InProcessFleet, Orchestrator, RayHead, RayJobsClient } from "@hourglass/orchestrator";
+import { type LeaseCluster, RayJobsClient } from "@hourglass/orchestrator";
 import { createAssociatedTokenAccountIdempotentInstruction, getAssociatedTokenAddressSync } from "@solana/spl-token";
 import { Keypair, type PublicKey } from "@solana/web3.js";
+import { ComputeSide } from "./localnet/compute.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 /** The launcher's options (the CLI's parser), with what each needs; flags: --once, --json. */
 const OPTIONS = {
   "rpc-port": "a port number (0-65535)",
-  "ray-port": "a port number (0-65535)",
-  "ray-dashboard-port": "a port number (0-65535)",
+  "orchestrator-port": "a port number (0-65535)",
+  "ray-port-base": "a port number (1024-64535; each machine's Ray node takes the next 100)",
   "explorer-port": "a port number (0-65535)",
   db: "a file path for the indexer's SQLite database",
   "hour-seconds": "a whole number of seconds (0-86400; 0 stops the clock)",
@@ -75,8 +83,8 @@ function commandLine(argv: string[]) {
     json: p.flag("json"),
     ports: {
       "--rpc-port": port("rpc-port", 8899),
-      "--ray-port": port("ray-port", 6379),
-      "--ray-dashboard-port": port("ray-dashboard-port", 8265),
+      "--orchestrator-port": port("orchestrator-port", 7070),
+      "--ray-port-base": p.int("ray-port-base", 1024, 64_535) ?? 20_000,
       "--explorer-port": port("explorer-port", 8787),
     },
     dbFile: db === undefined ? path.join(ROOT, "target/localnet/indexer.sqlite") : path.resolve(db),
@@ -115,7 +123,6 @@ const DECIMALS = NETWORK.decimals;
 const UNIT = 10n ** BigInt(DECIMALS);
 const HOUR = NETWORK.hourLengthSeconds;
 const GRACE_SECONDS = NETWORK.market.gracePeriodSeconds;
-const RAY_GPUS = 32;
 const SCENARIO_GPUS = 16;
 const SCENARIO_HOURS = 3;
 /** 3 tokens per GPU-hour. */
@@ -127,9 +134,20 @@ async function must(engine: Engine, what: string, ixs: Parameters<Engine["send"]
   return res;
 }
 
+/** Polls `check` until it returns something other than undefined/false; fails naming `what`. */
+async function until<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 120_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`scenario: timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 async function main() {
   const started = Date.now();
-  log("[1/6] starting LiteSVM with the programs from target/deploy, and the indexer and explorer");
+  log("[1/6] starting LiteSVM with the programs from target/deploy, its JSON-RPC endpoint, and the indexer and explorer");
   const engine = observe(
     await startEngine(
       "litesvm",
@@ -141,6 +159,7 @@ async function main() {
       path.join(ROOT, "target/deploy"),
     ),
   );
+  const rpc = await startRpcServer(engine, ports["--rpc-port"], { airdrop: true });
   // The indexer sees the chain from its first transaction: a fresh chain gets a fresh database.
   fs.mkdirSync(path.dirname(dbFile), { recursive: true });
   for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(dbFile + suffix, { force: true });
@@ -149,8 +168,7 @@ async function main() {
   const indexerSource = new SvmSource(engine, pipeline);
   indexerSource.start();
   const explorer = await startServer({ db, pipeline, decimals: DECIMALS }, ports["--explorer-port"]);
-  log(`      explorer ${explorer.url} (API ${explorer.url}/openapi.json), database ${path.relative(process.cwd(), dbFile) || dbFile}`);
-  const staking = new StakingClient();
+  log(`      JSON-RPC ${rpc.url}; explorer ${explorer.url} (API ${explorer.url}/openapi.json), database ${path.relative(process.cwd(), dbFile) || dbFile}`);
   const leases = new LeasesClient();
   const rewards = new RewardsClient();
   const operator = Keypair.generate();
@@ -159,81 +177,47 @@ async function main() {
   await engine.airdrop(operator.publicKey, 1_000_000_000_000n);
 
   log("[2/6] creating the mints, the staking Config, the lease Market and the emission pool");
-  const network = await bootstrapNetwork(engine, NETWORK, {
-    authority: admin,
-    attesters: [operator.publicKey],
-  });
+  const network = await bootstrapNetwork(engine, NETWORK, { authority: admin, attesters: [operator.publicKey] });
   const mint = network.stakeMint!;
   const stableMint = network.stableMint!;
   const treasury = network.treasury!;
   const rewardMint = network.rewardMint!;
 
-  log("[3/6] simulated suppliers register and stake devices");
-  const devices: { device: string; model: string; gpus: number; stake: string; registerCu: number; stakeCu: number }[] = [];
-  const fleet: { supplier: Keypair; key: Keypair; model: string; agent: DeviceAgent }[] = [];
-  for (const gpu of FLEET) {
-    for (let i = 0; i < gpu.machines; i++) {
-      const supplier = Keypair.generate();
-      await engine.airdrop(supplier.publicKey, 10_000_000_000n);
-      const tokens = await createTokenAccount(engine, supplier, mint, supplier.publicKey);
-      const need = minimumStake(DECIMALS, gpu.multiplierBps, gpu.gpus);
-      await mintTo(engine, supplier, mint, tokens, admin, need);
-      // Each machine's agent registers and stakes it from its declared hardware profile.
-      const key = Keypair.generate();
-      const agent = new DeviceAgent(key, {
-        source: "declared",
-        gpus: Array.from({ length: gpu.gpus }, () => ({ name: gpu.name, memoryMiB: gpu.vramGb * 1024 })),
-      });
-      const [register, stake] = await agent.registration({
-        supplier: supplier.publicKey,
-        supplierTokens: tokens,
-        gpuModel: gpu.code,
-        region: 276,
-        bandwidthTier: 3,
-        stake: need,
-        staking,
-      });
-      const reg = await must(engine, "register_device", [register], [supplier, key]);
-      const st = await must(engine, "stake", [stake], [supplier]);
-      await must(engine, "register_reward", [await rewards.registerReward({ payer: supplier.publicKey, device: key.publicKey })], [supplier]);
-      fleet.push({ supplier, key, model: gpu.name, agent });
-      devices.push({
-        device: key.publicKey.toBase58(),
-        model: gpu.name,
-        gpus: gpu.gpus,
-        stake: need.toString(),
-        registerCu: programComputeUnits(reg.logs, STAKING_PROGRAM_ID),
-        stakeCu: programComputeUnits(st.logs, STAKING_PROGRAM_ID),
-      });
-    }
-  }
+  log("[3/6] simulated suppliers register and stake their machines");
+  const { devices, fleet } = await registerFleet(engine, admin, mint);
   const vault = await tokenBalance(engine, stakeVaultPda()[0]);
 
-  log(`[4/6] starting a local Ray head (${RAY_GPUS} logical GPUs) from the project's virtualenv`);
-  const head = new RayHead({ gpus: RAY_GPUS, cpus: 4, gcsPort: ports["--ray-port"], dashboardPort: ports["--ray-dashboard-port"] });
-  await head.start();
-  const stopHead = () => head.stop();
+  const logs = path.join(ROOT, "target/localnet/logs");
+  log(`[4/6] starting the orchestrator service and ${fleet.length} device agent processes (logs in ${path.relative(process.cwd(), logs)}/)`);
+  const compute = new ComputeSide({
+    root: ROOT,
+    logs,
+    rpcUrl: rpc.url,
+    operator,
+    orchestratorPort: ports["--orchestrator-port"],
+    rayPortBase: ports["--ray-port-base"],
+  });
+  const cleanup: (() => void)[] = [];
+  const stopAll = async () => {
+    for (const f of cleanup) f();
+    await compute.stop();
+    await rpc.close();
+    indexerSource.stop();
+    await explorer.close();
+    db.$client.close();
+  };
+  let interrupted = false;
+  const interrupt = () => {
+    interrupted = true;
+  };
+  process.once("SIGINT", interrupt);
+  process.once("SIGTERM", interrupt);
   try {
-    const ray = new RayJobsClient(head.dashboardUrl);
-    const workload = path.join(ROOT, "orchestrator/workloads/batch_job.py");
-    const orchestrator = new Orchestrator({
-      chain: engineChain(engine),
-      fleet: new InProcessFleet(
-        fleet.map((f) => f.key),
-        { dashboard: head.dashboardUrl, nodeId: (await ray.nodes())[0].node_id, list: () => ray.list() },
-      ),
-      attester: operator,
-      stakeDecimals: DECIMALS,
-      rewardMint,
-      history: (device) => deviceHistory(db, device), // proven hours and faults, from the indexer
-      entrypoint: (_lease, gpus) => `${head.python} ${workload} --tasks ${gpus} --gpus-per-task 1`,
-      log: json ? undefined : (m) => console.log(`      orchestrator: ${m}`),
-    });
-    indexerSource.flush();
-    await orchestrator.recover([]); // it starts after the fleet registered: the devices come from the chain
+    await compute.start(fleet.map((f) => ({ key: f.key, declare: `${f.gpus}x${f.model}:${f.vramGb}` })));
+    log(`      orchestrator ${compute.orchestratorUrl} (pid ${compute.pids.orchestrator}); ${fleet.length} agents heartbeating`);
 
     log("[5/6] scenario: a renter opens a 16-GPU H100 lease for 3 hours");
-    const scenario = await runScenario({ engine, orchestrator, ray, leases, rewards, admin, mint, treasury, rewardMint, fleet });
+    const scenario = await runScenario({ engine, compute, leases, rewards, admin, mint, treasury, rewardMint, fleet });
 
     // What the explorer shows of the scenario, read back through its own API.
     indexerSource.flush();
@@ -242,8 +226,14 @@ async function main() {
       lease: { status: string; earned: string; provenHours: number };
     };
     const claimer = (await (await api.request(`/api/devices/${scenario.rewards.device}`)).json()) as { device: { rewards: string } };
+    // While serving, a funded renter wallet file for the CLI.
+    const wallet = cmd.once ? null : await demoRenter(engine, admin, mint);
     const summary = {
-      network: "embedded (LiteSVM, in-process)",
+      network: "embedded (LiteSVM, in-process), served over JSON-RPC",
+      renterWallet: wallet,
+      rpc: rpc.url,
+      orchestrator: { url: compute.orchestratorUrl, pid: compute.pids.orchestrator, logs },
+      agents: compute.pids.agents,
       explorer: {
         url: explorer.url,
         database: dbFile,
@@ -260,7 +250,6 @@ async function main() {
       stakeMint: mint.toBase58(),
       stableMint: stableMint.toBase58(),
       stakeVault: { address: stakeVaultPda()[0].toBase58(), balance: vault.toString() },
-      rayDashboard: head.dashboardUrl,
       devices,
       gpus: devices.reduce((n, d) => n + d.gpus, 0),
       scenario,
@@ -279,17 +268,20 @@ async function main() {
       console.log(`  emission pool    ${summary.pool} (reward mint ${summary.rewardMint})`);
       console.log(`  stake mint       ${summary.stakeMint}`);
       console.log(`  stake vault      ${summary.stakeVault.address} holds ${summary.stakeVault.balance} base units`);
-      console.log(`  devices          ${devices.length} (${summary.gpus} GPUs)`);
+      console.log(`  devices          ${devices.length} (${summary.gpus} GPUs), each with its agent process`);
       for (const d of devices)
         console.log(`    ${d.device}  ${d.model.padEnd(9)} x${d.gpus}  stake ${d.stake}  (register ${d.registerCu} CU, stake ${d.stakeCu} CU)`);
-      console.log(`  Ray dashboard    ${summary.rayDashboard}`);
+      console.log(`  orchestrator     ${summary.orchestrator.url}  (GET /health, /leases/<address>)`);
       console.log(`  explorer         ${summary.explorer.url}  (${summary.explorer.events} events indexed; API ${summary.explorer.url}/openapi.json)`);
       console.log(
-        `  scenario lease   ${scenario.lease}: ${scenario.gpus} GPUs on ${scenario.devices.length} devices, Ray job ${scenario.job.status} (running ${scenario.job.timeToRunningMs} ms after the lease opened)`,
+        `  scenario lease   ${scenario.lease}: ${scenario.gpus} GPUs on ${scenario.devices.length} machines, its own Ray cluster (dashboard ${scenario.cluster.dashboard} while it ran)`,
       );
-      console.log(`                   "${scenario.job.output}"`);
+      console.log(
+        `                   Ray job ${scenario.job.status} (running ${scenario.job.timeToRunningMs} ms after the lease opened): "${scenario.job.output}"`,
+      );
+      for (const d of scenario.devices)
+        console.log(`    ${d.device}  ${d.role.padEnd(6)} Ray node ${d.rayNodeId}  ${d.tasks} tasks  ${d.provenHours} h proven, paid ${d.paid}`);
       console.log(`                   ${scenario.provenHours} device-hours proven, ${scenario.earned} earned, ${scenario.status}`);
-      for (const d of scenario.devices) console.log(`    ${d.device}  paid ${d.paid}`);
       console.log(
         `  block rewards    ${scenario.rewards.hoursEmitted} hours emitted; supplier of ${scenario.rewards.device} claimed ${scenario.rewards.claimed}`,
       );
@@ -298,48 +290,79 @@ async function main() {
       );
       console.log(`  up in ${summary.startedInMs} ms`);
     }
-    if (cmd.once) return;
-    console.log(`\n  Explorer: ${explorer.url}\n`);
-    const rpc = await startRpcServer(engine, ports["--rpc-port"], { airdrop: true });
-    const wallet = await demoRenter(engine, admin, mint);
-    console.log(`  JSON-RPC         ${rpc.url}  (e.g. ANCHOR_PROVIDER_URL=${rpc.url} bin/hourglass supplier status --device ${devices[0].device})`);
-    console.log(`  renter wallet    ${wallet} (10,000 tokens), e.g.`);
-    console.log(
-      `                   bin/hourglass lease open --url ${rpc.url} --keypair ${wallet} --gpu-model 2 --gpus 8 --hours 2 --price 2000000 --max-devices 2`,
-    );
+    if (wallet) cleanup.push(() => fs.rmSync(path.dirname(wallet), { recursive: true, force: true }));
+    if (!wallet || interrupted) return;
+    log(`\n  Explorer: ${explorer.url}\n`);
+    log(`  JSON-RPC         ${rpc.url}  (e.g. ANCHOR_PROVIDER_URL=${rpc.url} bin/hourglass supplier status --device ${devices[0].device})`);
+    log(`  renter wallet    ${wallet} (10,000 tokens), e.g.`);
+    log(`                   bin/hourglass lease open --url ${rpc.url} --keypair ${wallet} --gpu-model 2 --gpus 8 --hours 2 --price 2000000 --max-devices 2`);
+    log(`                   then: curl ${compute.orchestratorUrl}/leases/<lease address>  (its cluster, Ray nodes and job)`);
     const clock = hourSeconds > 0 ? `one simulated hour every ${hourSeconds} s (--hour-seconds)` : "the clock stands still (--hour-seconds 0)";
     log(`local network running: the orchestrator places, proves and settles leases opened through JSON-RPC; ${clock}; Ctrl-C to stop`);
-    // The orchestrator ticks every 2 s; the simulated clock moves an hour every `hourSeconds`.
-    let busy = false;
-    let lastHour = Date.now();
-    const timer = setInterval(() => {
-      if (busy) return;
-      busy = true;
-      const step = async () => {
-        if (hourSeconds > 0 && Date.now() - lastHour >= hourSeconds * 1000) {
-          lastHour = Date.now();
-          await engine.warp(HOUR);
-        }
-        await orchestrator.tick();
-      };
-      step()
-        .catch((e) => console.error(`orchestrator: ${e instanceof Error ? e.message : e}`))
-        .finally(() => (busy = false));
-    }, 2_000);
+    // The simulated clock moves an hour every `hourSeconds`; the orchestrator service ticks on its own.
+    const timer = hourSeconds > 0 ? setInterval(() => void engine.warp(HOUR), hourSeconds * 1000) : undefined;
     await new Promise<void>((resolve) => {
-      process.on("SIGINT", () => resolve());
-      process.on("SIGTERM", () => resolve());
+      if (interrupted) resolve();
+      process.once("SIGINT", () => resolve());
+      process.once("SIGTERM", () => resolve());
     });
     clearInterval(timer);
-    await rpc.close();
-    fs.rmSync(path.dirname(wallet), { recursive: true, force: true });
   } finally {
-    log("stopping the Ray head and the explorer");
-    await stopHead();
-    indexerSource.stop();
-    await explorer.close();
-    db.$client.close();
+    log("stopping the agents (and their Ray nodes), the orchestrator, the JSON-RPC endpoint and the explorer");
+    await stopAll();
   }
+}
+
+interface Machine {
+  supplier: Keypair;
+  key: Keypair;
+  model: string;
+  gpus: number;
+  vramGb: number;
+}
+
+/** Each machine's supplier registers and stakes it, from its declared hardware profile (what `hourglass agent register` does). */
+async function registerFleet(engine: Engine, admin: Keypair, mint: PublicKey) {
+  const staking = new StakingClient();
+  const rewards = new RewardsClient();
+  const devices: { device: string; model: string; gpus: number; stake: string; registerCu: number; stakeCu: number }[] = [];
+  const fleet: Machine[] = [];
+  for (const gpu of FLEET) {
+    for (let i = 0; i < gpu.machines; i++) {
+      const supplier = Keypair.generate();
+      await engine.airdrop(supplier.publicKey, 10_000_000_000n);
+      const tokens = await createTokenAccount(engine, supplier, mint, supplier.publicKey);
+      const need = minimumStake(DECIMALS, gpu.multiplierBps, gpu.gpus);
+      await mintTo(engine, supplier, mint, tokens, admin, need);
+      const key = Keypair.generate();
+      const agent = new DeviceAgent(key, {
+        source: "declared",
+        gpus: Array.from({ length: gpu.gpus }, () => ({ name: gpu.name, memoryMiB: gpu.vramGb * 1024 })),
+      });
+      const [register, stake] = await agent.registration({
+        supplier: supplier.publicKey,
+        supplierTokens: tokens,
+        gpuModel: gpu.code,
+        region: 276,
+        bandwidthTier: 3,
+        stake: need,
+        staking,
+      });
+      const reg = await must(engine, "register_device", [register], [supplier, key]);
+      const st = await must(engine, "stake", [stake], [supplier]);
+      await must(engine, "register_reward", [await rewards.registerReward({ payer: supplier.publicKey, device: key.publicKey })], [supplier]);
+      fleet.push({ supplier, key, model: gpu.name.replace(/\s/g, ""), gpus: gpu.gpus, vramGb: gpu.vramGb });
+      devices.push({
+        device: key.publicKey.toBase58(),
+        model: gpu.name,
+        gpus: gpu.gpus,
+        stake: need.toString(),
+        registerCu: programComputeUnits(reg.logs, STAKING_PROGRAM_ID),
+        stakeCu: programComputeUnits(st.logs, STAKING_PROGRAM_ID),
+      });
+    }
+  }
+  return { devices, fleet };
 }
 
 /** A renter wallet file funded with SOL and network tokens (in its associated account), for the CLI. */
@@ -357,26 +380,32 @@ async function demoRenter(engine: Engine, admin: Keypair, mint: PublicKey): Prom
 
 interface ScenarioContext {
   engine: ObservedEngine;
-  orchestrator: Orchestrator;
-  ray: RayJobsClient;
+  compute: ComputeSide;
   leases: LeasesClient;
   rewards: RewardsClient;
   admin: Keypair;
   mint: PublicKey;
   treasury: PublicKey;
   rewardMint: PublicKey;
-  fleet: { supplier: Keypair; key: Keypair; model: string; agent: DeviceAgent }[];
+  fleet: Machine[];
 }
 
-/** The scripted scenario; every step is a real transaction or a real Ray job, and its outcome is checked. */
+/** The JSON line the per-device batch job prints: per device, the Ray nodes its tasks ran on. */
+function taskNodes(logs: string): Record<string, { nodes: string[]; tasks: number }> {
+  const line = logs.split("\n").find((l) => l.startsWith("hourglass batch job nodes: "));
+  return line ? JSON.parse(line.slice("hourglass batch job nodes: ".length)) : {};
+}
+
+/** The scripted scenario; every step is a real transaction, a real agent process or a real Ray job, and its outcome is checked. */
 async function runScenario(c: ScenarioContext) {
-  const { engine, orchestrator, ray, leases, rewards } = c;
+  const { engine, compute, leases, rewards } = c;
   const renter = Keypair.generate();
   await engine.airdrop(renter.publicKey, 10_000_000_000n);
   const renterTokens = await createTokenAccount(engine, renter, c.mint, renter.publicKey);
   await mintTo(engine, renter, c.mint, renterTokens, c.admin, 1_000n * UNIT);
   const lease = Keypair.generate();
   const escrow = Keypair.generate();
+  const opened = performance.now();
   await must(
     engine,
     "create_lease",
@@ -397,36 +426,68 @@ async function runScenario(c: ScenarioContext) {
     [renter, lease, escrow],
   );
   const id = lease.publicKey.toBase58();
-  await orchestrator.tick(); // placed, assigned on-chain, Ray job submitted and running
-  const timeToRunningMs = Math.round(orchestrator.timeToRunning.get(id) ?? NaN);
-  if (!orchestrator.leases.has(id)) throw new Error("scenario: the orchestrator did not place the lease");
-  const job = await ray.waitFor(id);
-  const output = (await ray.logs(id)).split("\n").find((l) => l.startsWith("hourglass batch job:")) ?? "";
+  // Placed, assigned on-chain, the lease's cluster formed on its two machines, its job running.
+  const running = await until(
+    "the lease's job to run on its own cluster",
+    async () => {
+      const v = await compute.lease(id);
+      return v && ["RUNNING", "SUCCEEDED", "FAILED"].includes(v.jobStatus) ? v : undefined;
+    },
+    180_000,
+  );
+  const timeToRunningMs = Math.round(performance.now() - opened);
+  log(`      lease ${id}: its Ray cluster (dashboard ${running.dashboard}) on ${running.devices.length} machines, job ${running.jobStatus}`);
+  const ray = new RayJobsClient(running.dashboard!);
+  const job = await ray.waitFor(running.job, undefined, 120_000);
+  const text = await ray.logs(running.job);
+  const output = text.split("\n").find((l) => l.startsWith("hourglass batch job:")) ?? "";
   if (job.status !== "SUCCEEDED") throw new Error(`scenario: the Ray job ended ${job.status}`);
+  const ran = taskNodes(text);
+  const cluster: LeaseCluster = (await compute.lease(id))!;
+  for (const d of cluster.devices)
+    if (ran[d.device]?.nodes.join() !== d.rayNodeId)
+      throw new Error(`scenario: ${d.device}'s tasks ran on ${ran[d.device]?.nodes}, not its node ${d.rayNodeId}`);
   log(`      Ray job ${id} ${job.status}: ${output}`);
 
-  log(`      ${SCENARIO_HOURS} hours pass on the simulated clock and are proven, then the ${GRACE_SECONDS / HOUR} h grace; the lease settles`);
+  log(
+    `      ${SCENARIO_HOURS} hours pass on the simulated clock and are proven from the agents' signatures, then the ${GRACE_SECONDS / HOUR} h grace; the lease settles`,
+  );
+  const state = async () => leases.decodeLease((await engine.getAccount(lease.publicKey))!.data);
+  const claimer = c.fleet.find((f) => f.key.publicKey.toBase58() === cluster.devices[0].device)!;
+  const pool = async () => rewards.decodePool((await engine.getAccount(poolPda()[0]))!.data);
+  const uptime = async () => rewards.decodeDeviceReward((await engine.getAccount(deviceRewardPda(claimer.key.publicKey)[0]))!.data);
+  // Hour by hour: the lease's hours proven, the pool cranked and the agents' uptime recorded (a device
+  // is nominated for block rewards after five consecutive recorded hours).
   for (let h = 0; h < SCENARIO_HOURS + GRACE_SECONDS / HOUR; h++) {
     await engine.warp(HOUR);
-    await orchestrator.tick();
+    await until(`hour ${h} proven, emitted and recorded`, async () => {
+      const p = await pool();
+      if (p.nextHour !== h + 1 || (await uptime()).nextHour !== p.nextHour) return false;
+      return h >= SCENARIO_HOURS || (await state()).slots.every((s) => s.provenHours === h + 1);
+    });
   }
-  const { lease: l, slots } = await orchestrator.readLease(lease.publicKey);
-  if (l.status !== LeaseStatus.Settled) throw new Error(`scenario: the lease has status ${l.status}, not settled (${LeaseStatus.Settled})`);
+  const { lease: l, slots } = await until("the lease settled, its suppliers paid and its machines released", async () => {
+    const st = await state();
+    return st.lease.status === LeaseStatus.Settled && st.slots.every((s) => s.released && s.claimedHours === s.provenHours) ? st : undefined;
+  });
   const earned = toBigInt(l.earnedTotal);
   if (earned !== PRICE * BigInt(SCENARIO_GPUS * SCENARIO_HOURS))
     throw new Error(`scenario: ${earned} earned, expected ${PRICE * BigInt(SCENARIO_GPUS * SCENARIO_HOURS)}`);
   const placed = [];
   for (const s of slots) {
+    const d = cluster.devices.find((x) => x.device === s.device.toBase58())!;
     placed.push({
       device: s.device.toBase58(),
       gpus: s.gpus,
+      role: d.role,
+      rayNodeId: d.rayNodeId,
+      tasks: ran[d.device].tasks,
       provenHours: s.provenHours,
       paid: (await tokenBalance(engine, getAssociatedTokenAddressSync(c.mint, s.owner))).toString(),
     });
   }
 
-  log("      block rewards: the orchestrator cranked emissions and recorded uptime; a supplier claims");
-  const claimer = c.fleet.find((f) => f.key.publicKey.equals(slots[0].device))!;
+  log("      block rewards: the orchestrator cranked emissions and recorded the agents' signed uptime; a supplier claims");
   const rewardTokens = await createTokenAccount(engine, claimer.supplier, c.rewardMint, claimer.supplier.publicKey);
   await must(
     engine,
@@ -446,19 +507,20 @@ async function runScenario(c: ScenarioContext) {
   if (supplyBefore - supplyAfter !== fees || (await tokenBalance(engine, feeVault)) !== 0n)
     throw new Error(`scenario: burn_fees burned ${supplyBefore - supplyAfter} of ${fees}`);
   const market = leases.decodeMarket((await engine.getAccount(marketPda()[0]))!.data);
-  const pool = rewards.decodePool((await engine.getAccount(poolPda()[0]))!.data);
+  const p = await pool();
   return {
     lease: id,
     gpus: SCENARIO_GPUS,
     hours: SCENARIO_HOURS,
     status: "settled",
+    cluster: { dashboard: cluster.dashboard, job: cluster.job },
     job: { status: job.status, output, timeToRunningMs },
     provenHours: slots.reduce((n, s) => n + s.provenHours, 0),
     earned: earned.toString(),
     claimedBySuppliers: l.claimedTotal.toString(),
     refunded: l.refunded.toString(),
     devices: placed,
-    rewards: { device: claimer.key.publicKey.toBase58(), claimed: claimed.toString(), hoursEmitted: pool.nextHour },
+    rewards: { device: claimer.key.publicKey.toBase58(), claimed: claimed.toString(), hoursEmitted: p.nextHour },
     fees: { burned: fees.toString(), totalBurned: market.totalBurned.toString(), supply: supplyAfter.toString() },
   };
 }

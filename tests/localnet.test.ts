@@ -1,11 +1,16 @@
 // The main job's embedded local network starts, deploys the programs, stakes its simulated fleet, starts
-// a Ray head and the orchestrator, and runs its scenario end to end (lease placed and run on Ray, hours
-// proven, settlement, block rewards claimed).
+// the orchestrator service and one agent process per machine, and runs its scenario end to end (the
+// lease placed, its own Ray cluster formed on its two machines, the job run there, hours proven from the
+// agents' signatures, settlement, block rewards claimed); and Ctrl-C leaves no process of it running.
 
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
+import path from "node:path";
 import { promisify } from "node:util";
+import { processTree } from "@hourglass/agent";
 import { LEASES_PROGRAM_ID, STAKING_PROGRAM_ID } from "@hourglass/client";
+import { processesNaming } from "@hourglass/orchestrator";
 import { expect } from "chai";
+import { anyAlive, eventually } from "./support/agent-network.ts";
 import { ROOT } from "./support/world.ts";
 
 const run = promisify(execFile);
@@ -20,10 +25,12 @@ describe("local network (main job)", () => {
         ...NODE.slice(1),
         "--once",
         "--json",
-        "--ray-port",
-        "6393",
-        "--ray-dashboard-port",
-        "8274",
+        "--ray-port-base",
+        "38000",
+        "--orchestrator-port",
+        "7176",
+        "--rpc-port",
+        "8891",
         "--explorer-port",
         "8296",
         "--db",
@@ -42,13 +49,23 @@ describe("local network (main job)", () => {
     expect(BigInt(summary.stakeVault.balance)).to.equal(staked);
     for (const d of summary.devices) expect(d.stakeCu).to.be.within(1, 4_000);
 
+    // Every machine has its agent process.
+    expect(summary.agents).to.have.length(10);
+    expect(summary.orchestrator.url).to.equal("http://127.0.0.1:7176");
+
     const sc = summary.scenario;
     expect(sc.job.status).to.equal("SUCCEEDED");
     expect(sc.job.output).to.match(/^hourglass batch job: 16 tasks, total (\d+), expected \1$/);
     expect(sc.job.timeToRunningMs).to.be.a("number").and.above(0); // timed by the benchmark, not here
     expect(sc.status).to.equal("settled");
     expect(sc.devices).to.have.length(2);
+    // The lease's own cluster: one machine ran the head, the other a worker; each ran its 8 tasks on its own node.
+    expect(sc.devices.map((d: { role: string }) => d.role).sort()).to.deep.equal(["head", "worker"]);
+    expect(sc.cluster.dashboard).to.match(/^http:\/\/127\.0\.0\.1:380\d\d$/);
+    expect(new Set(sc.devices.map((d: { rayNodeId: string }) => d.rayNodeId)).size).to.equal(2);
     for (const d of sc.devices) {
+      expect(d.rayNodeId).to.match(/^[0-9a-f]{56}$/);
+      expect(d.tasks).to.equal(8);
       expect(summary.devices.find((x: { device: string }) => x.device === d.device).model).to.equal("H100");
       expect(d.provenHours).to.equal(3);
       const gross = 3_000_000n * 8n * 3n;
@@ -69,6 +86,93 @@ describe("local network (main job)", () => {
     expect(summary.explorer.lease.earned).to.equal(sc.earned);
     expect(summary.explorer.lease.provenHours).to.equal(6);
     expect(summary.explorer.rewardsClaimed).to.equal(sc.rewards.claimed);
+  });
+
+  it("Ctrl-C stops every process it started: the orchestrator, the agents and a running lease's Ray node", async function () {
+    this.timeout(300_000);
+    const child = spawn(
+      NODE[0],
+      [
+        ...NODE.slice(1),
+        "--json",
+        "--hour-seconds",
+        "0",
+        "--ray-port-base",
+        "39000",
+        "--orchestrator-port",
+        "7177",
+        "--rpc-port",
+        "8892",
+        "--explorer-port",
+        "8298",
+        "--db",
+        "target/test-localnet-stop/indexer.sqlite",
+      ],
+      { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let out = "";
+    child.stdout!.on("data", (b: Buffer) => (out += b.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    try {
+      const summary = await eventually(
+        "the summary",
+        () => {
+          try {
+            return JSON.parse(out) as { renterWallet: string; rpc: string; orchestrator: { url: string; pid: number }; agents: number[] };
+          } catch {
+            return undefined;
+          }
+        },
+        240_000,
+      );
+      // A lease opened through the CLI runs on its machine while the network is interrupted.
+      const { stdout } = await run(
+        path.join(ROOT, "bin/hourglass"),
+        [
+          "lease",
+          "open",
+          "--url",
+          summary.rpc,
+          "--keypair",
+          summary.renterWallet,
+          "--gpu-model",
+          "3",
+          "--gpus",
+          "2",
+          "--hours",
+          "2",
+          "--price",
+          "1000000",
+          "--max-devices",
+          "1",
+          "--json",
+        ],
+        { cwd: ROOT },
+      );
+      const { lease } = JSON.parse(stdout) as { lease: string };
+      await eventually(
+        "the CLI's lease running",
+        async () => {
+          const res = await fetch(`${summary.orchestrator.url}/leases/${lease}`);
+          return res.ok && ((await res.json()) as { jobStatus: string }).jobStatus === "RUNNING";
+        },
+        120_000,
+      );
+      const started = [summary.orchestrator.pid, ...summary.agents];
+      const everything = [...started, ...started.flatMap((pid) => processTree(pid))];
+      expect(everything.length).to.be.greaterThan(started.length + 3); // the lease's Ray node runs below its agent
+      child.kill("SIGINT");
+      expect(await exited).to.equal(0);
+      await eventually("no process it started left", () => !anyAlive(everything), 30_000);
+      // Nor one started while it stopped: no agent of it, no Ray node on its ports.
+      await eventually(
+        "no agent or Ray node of it anywhere",
+        () => processesNaming("127.0.0.1:7177").length + processesNaming("--node-manager-port=390").length === 0,
+        30_000,
+      );
+    } finally {
+      if (child.exitCode === null) child.kill("SIGKILL");
+    }
   });
 
   it("rejects an unknown option or a bad value with a clear message, before starting anything", async () => {

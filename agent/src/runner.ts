@@ -72,7 +72,9 @@ export class AgentRunner {
   private sequence: bigint;
   private current: Current | null = null;
   private timer?: NodeJS.Timeout;
-  private busy = false;
+  /** The heartbeat in flight, if any (stop waits for it, so no node starts after stop). */
+  private inFlight: Promise<void> | null = null;
+  private stopped = false;
   /** The last answer's assignment (null: idle), and how many heartbeats went through or were refused. */
   assignment: Assignment | null = null;
   readonly counts = { accepted: 0, refused: 0, unreachable: 0, signed: 0 };
@@ -102,11 +104,12 @@ export class AgentRunner {
   start(): void {
     const every = this.o.heartbeatMs ?? 2_000;
     const loop = () => {
-      if (this.busy) return;
-      this.busy = true;
-      this.beat()
+      if (this.inFlight || this.stopped) return;
+      this.inFlight = this.beat()
         .catch((e) => this.log(`heartbeat: ${e instanceof Error ? e.message : e}`))
-        .finally(() => (this.busy = false));
+        .finally(() => {
+          this.inFlight = null;
+        });
     };
     loop();
     this.timer = setInterval(loop, every);
@@ -114,7 +117,9 @@ export class AgentRunner {
 
   /** Stops the loop and the Ray node (SIGTERM, or the assignment went away for good). */
   async stop(): Promise<void> {
+    this.stopped = true;
     clearInterval(this.timer);
+    await this.inFlight;
     await this.leave();
   }
 
@@ -156,7 +161,7 @@ export class AgentRunner {
     const c = this.current;
     const wantHead = a?.role === "worker" ? (a.head?.gcs ?? null) : null;
     if (c && (!a || c.lease !== a.lease || c.role !== a.role || (a.role === "worker" && wantHead !== null && c.head !== wantHead))) await this.leave();
-    if (!a || this.current) return;
+    if (!a || this.current || this.stopped) return;
     if (a.role === "worker" && !a.head) return; // joins once the head is up
     const node = this.o.makeNode(
       {

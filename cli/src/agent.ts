@@ -11,6 +11,7 @@ import { configPda, MAX_BANDWIDTH_TIER, minimumStake, readKeypair, StakingClient
 import { getAssociatedTokenAddressSync } from "@solana/spl-token";
 import { type Parsed, UsageError } from "./args.ts";
 import { context, out, send } from "./context.ts";
+import { untilStopped } from "./lifetime.ts";
 
 const ENV = {
   key: "HOURGLASS_DEVICE_KEY",
@@ -97,11 +98,7 @@ export async function agent(p: Parsed) {
       });
       log(`agent ${runner.device}: ${describe(hw)}; orchestrator ${orchestrator}; Ray node ports ${portBase}-${portBase + 99} on ${advertise}`);
       runner.start();
-      await new Promise<void>((resolve) => {
-        process.once("SIGINT", resolve);
-        process.once("SIGTERM", resolve);
-      });
-      log("stopping: leaving the lease's cluster");
+      log(`stopping (${await untilStopped()}): leaving the lease's cluster`);
       await runner.stop();
       return;
     }

@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { readKeypair } from "@hourglass/client";
 import { rpcChain, startOrchestratorService } from "@hourglass/orchestrator";
 import { type Parsed, UsageError } from "./args.ts";
+import { untilStopped } from "./lifetime.ts";
 
 const ENV = { url: "HOURGLASS_RPC_URL", keypair: "HOURGLASS_ATTESTER", port: "HOURGLASS_API_PORT", host: "HOURGLASS_API_HOST" };
 /** The shipped workload: one task per leased GPU, pinned to its device, reporting the Ray node it ran on. */
@@ -45,10 +46,6 @@ export async function orchestrator(p: Parsed) {
   log(
     `orchestrator ${attester.publicKey.toBase58()}: chain ${url}; agent API ${service.url} (POST /agents/heartbeat, /agents/attestations; GET /leases/:address, /health)`,
   );
-  await new Promise<void>((resolve) => {
-    process.once("SIGINT", resolve);
-    process.once("SIGTERM", resolve);
-  });
-  log("stopping");
+  log(`stopping (${await untilStopped()})`);
   await service.stop();
 }
