@@ -73,6 +73,8 @@ export class AgentRunner {
   private current: Current | null = null;
   private timer?: NodeJS.Timeout;
   private busy = false;
+  /** A heartbeat now (or right after the one in flight): the orchestrator hears of a node as soon as it is up. */
+  private wake?: () => void;
   /** The last answer's assignment (null: idle), and how many heartbeats went through or were refused. */
   assignment: Assignment | null = null;
   readonly counts = { accepted: 0, refused: 0, unreachable: 0, signed: 0 };
@@ -98,15 +100,26 @@ export class AgentRunner {
     return { lease: c.lease, role: c.role, gcs: c.role === "head" ? c.node.gcsAddress : null, dashboard: c.node.dashboardUrl, gpus: this.o.gpus };
   }
 
-  /** Starts the loop: a heartbeat now, then every `heartbeatMs`. */
+  /** Starts the loop: a heartbeat now, then every `heartbeatMs` (and one as soon as a node comes up). */
   start(): void {
     const every = this.o.heartbeatMs ?? 2_000;
+    let again = false;
     const loop = () => {
       if (this.busy) return;
       this.busy = true;
       this.beat()
         .catch((e) => this.log(`heartbeat: ${e instanceof Error ? e.message : e}`))
-        .finally(() => (this.busy = false));
+        .finally(() => {
+          this.busy = false;
+          if (again && this.timer) {
+            again = false;
+            loop();
+          }
+        });
+    };
+    this.wake = () => {
+      if (this.busy) again = true;
+      else loop();
     };
     loop();
     this.timer = setInterval(loop, every);
@@ -115,6 +128,7 @@ export class AgentRunner {
   /** Stops the loop and the Ray node (SIGTERM, or the assignment went away for good). */
   async stop(): Promise<void> {
     clearInterval(this.timer);
+    this.timer = undefined;
     await this.leave();
   }
 
@@ -179,6 +193,8 @@ export class AgentRunner {
       () => {
         current.up = true;
         this.log(`lease ${a.lease}: Ray ${a.role} up, node ${node.nodeId}`);
+        // Reported now rather than at the next interval: the lease's cluster forms (or a worker joins) sooner.
+        if (this.current === current && this.timer) this.wake?.();
       },
       (e) => {
         this.log(`lease ${a.lease}: Ray ${a.role} failed to start (${e instanceof Error ? e.message : e})`);
