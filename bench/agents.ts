@@ -58,6 +58,9 @@ interface Opened {
   toHeadStartMs: number | null;
   headMs: number | null;
   headUpToRunningMs: number | null;
+  /** Head up -> Ray's record of the job's submission (heartbeat, orchestrator pass, cluster check); submission -> RUNNING. */
+  upToSubmitMs: number | null;
+  submitToRunningMs: number | null;
 }
 
 /** Opens a lease and waits until the orchestrator reports its job RUNNING. */
@@ -74,6 +77,8 @@ async function openToRunning(net: AgentNetwork, renter: Renter, gpus: number, ho
   const head = net.agents.find((a) => a.device.address.toBase58() === c.devices.find((d) => d.role === "head")!.device)!;
   const started = loggedAt(head.output, `lease ${id}: starting its Ray head`);
   const up = loggedAt(head.output, `lease ${id}: Ray head up`);
+  // Ray's own record of when the job was submitted (ms since the epoch).
+  const submitted = (await new RayJobsClient(c.dashboard!).get(id)).start_time;
   return {
     open,
     id,
@@ -83,6 +88,8 @@ async function openToRunning(net: AgentNetwork, renter: Renter, gpus: number, ho
     toHeadStartMs: started && started - wall0,
     headMs: nodeStartMs(head.output),
     headUpToRunningMs: up && wall1 - up,
+    upToSubmitMs: up && submitted && submitted - up,
+    submitToRunningMs: submitted && wall1 - submitted,
   };
 }
 
@@ -143,6 +150,14 @@ async function leaseTimes(): Promise<void> {
     row(
       "  of which: head up -> RUNNING (heartbeat, orchestrator pass, cluster check, submit, job supervisor and driver start), median",
       med((r) => r.headUpToRunningMs),
+    );
+    row(
+      "    head up -> job submitted (Ray's start_time; the heartbeat, an orchestrator pass, its cluster check), median",
+      med((r) => r.upToSubmitMs),
+    );
+    row(
+      "    job submitted -> RUNNING (Ray starts the job's supervisor actor, then the driver), median",
+      med((r) => r.submitToRunningMs),
     );
     row(
       "  of which: assign_device landed -> RUNNING (the orchestrator's phases), median",
