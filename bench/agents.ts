@@ -135,34 +135,20 @@ async function leaseTimes(): Promise<void> {
       median(mid),
       GOALS.smallToRunningMs,
     );
-    row(
-      "  the orchestrator's own figure: from the LeaseCreated event it drained -> RUNNING, median",
-      med((r) => r.fromEventMs),
-    );
-    row(
-      `  of which: opened -> the head's agent starts its Ray head (event, tick, assign_device, its next ${HEARTBEAT_MS} ms heartbeat), median`,
-      med((r) => r.toHeadStartMs),
-    );
-    row(
-      "  of which: Ray head start (ray start -> node ALIVE and Jobs API answering), median",
-      med((r) => r.headMs),
-    );
-    row(
-      "  of which: head up -> RUNNING (heartbeat, orchestrator pass, cluster check, submit, job supervisor and driver start), median",
-      med((r) => r.headUpToRunningMs),
-    );
-    row(
-      "    head up -> job submitted (Ray's start_time; the heartbeat, an orchestrator pass, its cluster check), median",
-      med((r) => r.upToSubmitMs),
-    );
-    row(
-      "    job submitted -> RUNNING (Ray starts the job's supervisor actor, then the driver), median",
-      med((r) => r.submitToRunningMs),
-    );
-    row(
-      "  of which: assign_device landed -> RUNNING (the orchestrator's phases), median",
-      med((r) => r.phases.submitToRunningMs),
-    );
+    // The breakdown, each a median over the runs.
+    const parts: [string, (r: Opened) => number | null][] = [
+      ["  the orchestrator's own figure: from the LeaseCreated event it drained -> RUNNING", (r) => r.fromEventMs],
+      [
+        `  of which: opened -> the head's agent starts its Ray head (event, tick, assign_device, its next ${HEARTBEAT_MS} ms heartbeat)`,
+        (r) => r.toHeadStartMs,
+      ],
+      ["  of which: Ray head start (ray start -> node ALIVE and Jobs API answering)", (r) => r.headMs],
+      ["  of which: head up -> RUNNING (heartbeat, orchestrator pass, cluster check, submit, job supervisor and driver start)", (r) => r.headUpToRunningMs],
+      ["    head up -> job submitted (Ray's start_time; the heartbeat, an orchestrator pass, its cluster check)", (r) => r.upToSubmitMs],
+      ["    job submitted -> RUNNING (Ray starts the job's supervisor actor, then the driver)", (r) => r.submitToRunningMs],
+      ["  of which: assign_device landed -> RUNNING (the orchestrator's phases)", (r) => r.phases.submitToRunningMs],
+    ];
+    for (const [metric, f] of parts) row(`${metric}, median`, med(f));
 
     const big = await openToRunning(net, renter, 16, 3);
     progress(`16-GPU lease: ${Math.round(big.ms)} ms`);
