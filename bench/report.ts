@@ -15,6 +15,7 @@ const BENCHES: { name: string; file: string }[] = [
   { name: "placement", file: "bench/placement.ts" },
   { name: "orchestrator", file: "bench/orchestrator.ts" },
   { name: "indexer", file: "bench/indexer.ts" },
+  { name: "agents", file: "bench/agents.ts" },
 ];
 
 function run(file: string): Promise<{ rows: Row[] | null; code: number | null; stderr: string }> {

@@ -75,6 +75,8 @@ export class AgentRunner {
   /** The heartbeat in flight, if any (stop waits for it, so no node starts after stop). */
   private inFlight: Promise<void> | null = null;
   private stopped = false;
+  /** A heartbeat now (or right after the one in flight): the orchestrator hears of a node as soon as it is up. */
+  private wake?: () => void;
   /** The last answer's assignment (null: idle), and how many heartbeats went through or were refused. */
   assignment: Assignment | null = null;
   readonly counts = { accepted: 0, refused: 0, unreachable: 0, signed: 0 };
@@ -100,16 +102,25 @@ export class AgentRunner {
     return { lease: c.lease, role: c.role, gcs: c.role === "head" ? c.node.gcsAddress : null, dashboard: c.node.dashboardUrl, gpus: this.o.gpus };
   }
 
-  /** Starts the loop: a heartbeat now, then every `heartbeatMs`. */
+  /** Starts the loop: a heartbeat now, then every `heartbeatMs` (and one as soon as a node comes up). */
   start(): void {
     const every = this.o.heartbeatMs ?? 2_000;
+    let again = false;
     const loop = () => {
       if (this.inFlight || this.stopped) return;
       this.inFlight = this.beat()
         .catch((e) => this.log(`heartbeat: ${e instanceof Error ? e.message : e}`))
         .finally(() => {
           this.inFlight = null;
+          if (again && !this.stopped) {
+            again = false;
+            loop();
+          }
         });
+    };
+    this.wake = () => {
+      if (this.inFlight) again = true;
+      else loop();
     };
     loop();
     this.timer = setInterval(loop, every);
@@ -184,6 +195,8 @@ export class AgentRunner {
       () => {
         current.up = true;
         this.log(`lease ${a.lease}: Ray ${a.role} up, node ${node.nodeId}`);
+        // Reported now rather than at the next interval: the lease's cluster forms (or a worker joins) sooner.
+        if (this.current === current && this.timer) this.wake?.();
       },
       (e) => {
         this.log(`lease ${a.lease}: Ray ${a.role} failed to start (${e instanceof Error ? e.message : e})`);

@@ -52,8 +52,31 @@ async function networkFacts(chain: Chain): Promise<{ stakeDecimals: number; rewa
 export async function startOrchestratorService(o: ServiceOptions): Promise<OrchestratorService> {
   const { stakeDecimals, rewardMint } = await networkFacts(o.chain);
   const staking = new StakingClient();
+  // A pass of the loop now, or right after the one in flight (not after stop).
+  let pass: Promise<void> | null = null;
+  let again = false;
+  let stopped = false;
+  const run = () => {
+    if (stopped) return;
+    if (pass) {
+      again = true;
+      return;
+    }
+    pass = orchestrator
+      .tick()
+      .catch((e) => o.log?.(`tick: ${e instanceof Error ? e.message : e}`))
+      .finally(() => {
+        pass = null;
+        if (again) {
+          again = false;
+          run();
+        }
+      });
+  };
   const registry = new AgentRegistry({
     aliveSeconds: o.aliveSeconds,
+    // An agent's node came up or went: its lease's cluster is formed (or re-formed) without waiting for the next tick.
+    onReport: () => setImmediate(run),
     lookup: async (device) => {
       const acc = await o.chain.getAccount(device);
       if (!acc?.owner.equals(STAKING_PROGRAM_ID)) return { registered: false, lease: null };
@@ -77,15 +100,8 @@ export async function startOrchestratorService(o: ServiceOptions): Promise<Orche
     o.port,
     o.host,
   );
-  let pass: Promise<void> | null = null;
   const timer = setInterval(() => {
-    if (pass) return;
-    pass = orchestrator
-      .tick()
-      .catch((e) => o.log?.(`tick: ${e instanceof Error ? e.message : e}`))
-      .finally(() => {
-        pass = null;
-      });
+    if (!pass) run();
   }, o.tickMs ?? 1_000);
   return {
     url: api.url,
@@ -93,6 +109,7 @@ export async function startOrchestratorService(o: ServiceOptions): Promise<Orche
     registry,
     stop: async () => {
       clearInterval(timer);
+      stopped = true;
       await pass;
       orchestrator.detach();
       await api.close();

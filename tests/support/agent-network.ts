@@ -18,6 +18,10 @@ import { type DeviceHandle, H100, ROOT } from "./world.ts";
 
 export const WORKLOAD = path.join(ROOT, "orchestrator/workloads/batch_job.py");
 const BIN = path.join(ROOT, "bin/hourglass");
+/** The agents' heartbeat interval, the orchestrator's loop cadence and its alive window, as this network runs them. */
+export const HEARTBEAT_MS = 500;
+export const TICK_MS = 500;
+export const ALIVE_SECONDS = 3;
 
 /** Polls `check` until it returns a value other than undefined/false, or fails naming `what`. */
 export async function eventually<T>(
@@ -67,7 +71,7 @@ export class AgentProcess {
 
   start(): void {
     const args = ["agent", "run", "--key", this.keyFile, "--orchestrator", this.orchestrator, "--declare", this.declare];
-    args.push("--ray-port-base", String(this.portBase), "--heartbeat-ms", "500");
+    args.push("--ray-port-base", String(this.portBase), "--heartbeat-ms", String(HEARTBEAT_MS));
     const child = spawn(BIN, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, RAY_ADDRESS: "" } });
     child.stdout!.on("data", (b: Buffer) => this.append(b));
     child.stderr!.on("data", (b: Buffer) => this.append(b));
@@ -161,8 +165,8 @@ export class AgentNetwork {
       chain: rpcChain(this.rpc.url, { pollMs: 200 }),
       attester: this.lw.attester,
       port: this.apiPort,
-      tickMs: 500,
-      aliveSeconds: 3,
+      tickMs: TICK_MS,
+      aliveSeconds: ALIVE_SECONDS,
       entrypoint: (_lease, gpus) => `python -u ${WORKLOAD} --per-device --tasks ${gpus} --hold ${this.holdSeconds}`,
       log: process.env.HG_DEBUG ? (m) => console.log(`[orchestrator] ${m}`) : undefined,
     });

@@ -33,6 +33,8 @@ export interface RegistryOptions {
   aliveSeconds?: number;
   /** How far a heartbeat's own time may be from `now` (default 30 s). */
   maxSkewSeconds?: number;
+  /** Called when what a device reports it runs changes (its node came up, moved or went). */
+  onReport?: (device: string) => void;
 }
 
 interface Report {
@@ -82,7 +84,10 @@ export class AgentRegistry implements Fleet {
       if (claim !== null && claim !== mine && !stale) this.claimed.add(claim);
     }
     this.book.record(h, this.now());
+    const before = this.reports.get(device);
     this.reports.set(device, { running: h.running, nodeId: h.rayNodeId });
+    const changed = before ? before.nodeId !== h.rayNodeId || JSON.stringify(before.running) !== JSON.stringify(h.running) : h.running.lease !== null;
+    if (changed) this.o.onReport?.(device);
     return { accepted: true, sequence: h.sequence.toString(), assignment: this.assignment(device), sign: [...(this.wanted.get(device)?.values() ?? [])] };
   }
 
