@@ -201,6 +201,54 @@ describe("hourglass supplier CLI over JSON-RPC", () => {
     }
   });
 
+  it("agent register registers and stakes the machine from its declared hardware (minimum stake by default); agent hardware reports it", async () => {
+    const s = await w.newSupplier(10_000n * TOKENS);
+    const device = Keypair.generate();
+    const hw = await cli(["agent", "hardware", "--declare", "4xH100:80", "--json"]);
+    expect(hw.code).to.equal(0);
+    expect(JSON.parse(hw.stdout)).to.deep.include({ source: "declared", model: { code: 1, name: "H100", multiplierBps: 100_000, vramGb: 80 } });
+    const r = await cli(
+      ["agent", "register", "--key", keyFile("agent-device", device), "--declare", "4xH100:80", "--region", "276", "--from", s.tokens.toBase58(), "--json"],
+      {
+        ANCHOR_WALLET: keyFile("agent-supplier", s.wallet),
+        HOURGLASS_DECLARE: "1xRTX 4070",
+      },
+    );
+    expect(r.code, r.stderr).to.equal(0);
+    expect(JSON.parse(r.stdout)).to.include({ device: device.publicKey.toBase58(), model: "H100", gpus: 4 });
+    const d = await w.device({ address: device.publicKey });
+    expect([d.gpuModel, d.gpuCount, d.vramGb, d.region]).to.deep.equal([1, 4, 80, 276]);
+    const handle = { key: device, address: device.publicKey, supplier: s, gpuCount: 4, multiplierBps: 100_000 };
+    expect(toBigInt(d.stake)).to.equal(w.minimum(handle));
+  });
+
+  it("agent and orchestrator run refuse a bad flag or environment value with exit code 2, naming it, before starting", async () => {
+    const key = keyFile("agent-key", Keypair.generate());
+    const cases: [string[], NodeJS.ProcessEnv, RegExp][] = [
+      [["agent", "run", "--key", key], {}, /--orchestrator URL is required/],
+      [["agent", "run", "--key", key, "--orchestrator", "ftp://x"], {}, /must be http\(s\)/],
+      [["agent", "run", "--key", key, "--orchestrator", "http://127.0.0.1:1", "--declare", "8xH900"], {}, /unknown GPU model "H900"/],
+      [["agent", "run", "--key", key, "--orchestrator", "http://127.0.0.1:1", "--declare", "lots"], {}, /COUNTxMODEL/],
+      [
+        ["agent", "run", "--key", key, "--orchestrator", "http://127.0.0.1:1"],
+        { HOURGLASS_RAY_PORT_BASE: "99" },
+        /--ray-port-base \(from \$HOURGLASS_RAY_PORT_BASE\)/,
+      ],
+      [["agent", "run", "--key", key, "--orchestrator", "http://127.0.0.1:1", "--advertise", "bad host!"], {}, /not a host name/],
+      [["agent", "run", "--key", key, "--orchestrator", "http://127.0.0.1:1"], {}, /no GPUs found/],
+      [["agent", "run", "--key", "/nonexistent.json", "--orchestrator", "http://127.0.0.1:1"], {}, /cannot read keypair file/],
+      [["agent", "fly"], {}, /unknown agent command/],
+      [["orchestrator", "run", "--keypair", key, "--port", "http"], {}, /--port/],
+      [["orchestrator", "run", "--keypair", key, "--url", "nowhere"], {}, /must be http\(s\)/],
+      [["orchestrator", "run", "--keypair", key, "--tick-ms", "5"], {}, /--tick-ms/],
+    ];
+    for (const [args, extra, message] of cases) {
+      const r = await cli(args, extra);
+      expect(r.code, args.join(" ")).to.equal(2);
+      expect(r.stderr, args.join(" ")).to.match(message);
+    }
+  });
+
   it("reports a missing device plainly", async () => {
     const r = await cli(["supplier", "status", "--device", Keypair.generate().publicKey.toBase58()]);
     expect(r.code).to.equal(1);

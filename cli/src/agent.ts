@@ -111,6 +111,7 @@ export async function agent(p: Parsed) {
       const region = p.int("region", 0, 999) ?? 0;
       const bandwidthTier = p.int("bandwidth", 0, MAX_BANDWIDTH_TIER) ?? 0;
       const stakeGiven = p.opt("stake") === undefined ? undefined : p.amount("stake");
+      const from = p.opt("from") === undefined ? undefined : p.pubkey("from");
       const hw = await hardware(p);
       p.done();
       if (hw.gpus.length === 0) throw new UsageError("no GPUs found: nvidia-smi is absent and no --declare profile was given (e.g. --declare 8xH100:80)");
@@ -125,7 +126,7 @@ export async function agent(p: Parsed) {
       const agentWithHw = new DeviceAgent(device.key, hw);
       const ixs = await agentWithHw.registration({
         supplier: wallet.publicKey,
-        supplierTokens: getAssociatedTokenAddressSync(stakeMint, wallet.publicKey),
+        supplierTokens: from ?? getAssociatedTokenAddressSync(stakeMint, wallet.publicKey),
         gpuModel: model.code,
         region,
         bandwidthTier,

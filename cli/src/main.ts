@@ -46,7 +46,8 @@ agent commands (one per GPU machine, run by its supplier):
              [--heartbeat-ms N] [--cpus N]        runs until SIGTERM; Ray node ports N..N+99 (default 20000)
   hardware   [--declare PROFILE]                  what the machine reports (nvidia-smi, else the profile)
   register   --key FILE [--declare PROFILE] [--stake BASE_UNITS] [--region CODE] [--bandwidth TIER]
-             registers and stakes the machine from its hardware report (--keypair: the supplier)
+             [--from TOKEN_ACCOUNT]   registers and stakes the machine from its hardware report
+             (--keypair: the supplier; the stake defaults to the model's minimum for its GPUs)
 
 orchestrator commands (the operator):
   run        [--port N] [--host ADDR] [--tick-ms N] [--alive-seconds N] [--entrypoint CMD]
