@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README main command: set up (idempotent), build the programs, start the local network on its
-# embedded default. Options go to scripts/localnet.ts (--once, --json, --rpc-port N, --ray-port N, --ray-dashboard-port N,
+# embedded default. Options go to scripts/localnet.ts (--once, --json, --rpc-port N, --orchestrator-port N, --ray-port-base N, --explorer-port N, --db PATH,
 # --hour-seconds N).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"

@@ -275,6 +275,8 @@ export class RayNode {
       `--dashboard-host=${this.host}`,
       `--dashboard-port=${b + 1}`,
       `--ray-client-server-port=${b + 2}`,
+      // A lease's cluster has a fixed set of nodes: no autoscaler monitor (one Python process less to start).
+      "--no-monitor",
     ];
   }
 
