@@ -19,7 +19,7 @@ const PRICE = 3n * TOKENS;
 const GRACE = 2 * HOUR;
 const HOURS = 3;
 /** What a supplier receives of `gross` after the supplier fee. */
-const net = (gross: bigint) => gross - (gross * BigInt(FEES.supplier)) / 10_000n;
+const afterFee = (gross: bigint) => gross - (gross * BigInt(FEES.supplier)) / 10_000n;
 
 /** Opens a 16-GPU lease on two machines and waits until its job runs on its cluster and hour 0 is proven on both. */
 async function runningLease(n: AgentNetwork): Promise<{ open: OpenLease; head: string; worker: string; dashboard: string }> {
@@ -55,19 +55,26 @@ async function settle(n: AgentNetwork, open: OpenLease, proven: (hour: number) =
 
 const paid = async (n: AgentNetwork, open: OpenLease, owner: PublicKey) => n.lw.w.balance(getAssociatedTokenAddressSync(open.mint, owner, true));
 
+/** A two-machine agent network for one describe block (started before its test, closed after). */
+function useNetwork(portBase: number): () => AgentNetwork {
+  let n: AgentNetwork | undefined;
+  before(async () => {
+    n = await AgentNetwork.create({ machines: 2, grace: GRACE, portBase });
+  });
+  after(async () => {
+    await n?.close();
+  });
+  return () => n!;
+}
+
 describe("agents as processes under faults", function () {
   this.timeout(900_000);
 
   describe("kill -9 of a worker's agent", () => {
-    let n: AgentNetwork;
-    before(async () => {
-      n = await AgentNetwork.create({ machines: 2, grace: GRACE, portBase: 34_000 });
-    });
-    after(async () => {
-      await n?.close();
-    });
+    const net = useNetwork(34_000);
 
     it("its node goes, its heartbeats stop (a forger's are refused), it is faulted past the grace; the head's machine is paid its hours; restarted, it rejoins and is placeable", async () => {
+      const n = net();
       const { open, worker, head, dashboard } = await runningLease(n);
       const agent = n.agents.find((a) => a.device.address.toBase58() === worker)!;
       const workerNode = n.service.orchestrator.cluster(open.lease.publicKey.toBase58())!.devices.find((d) => d.device === worker)!.rayNodeId!;
@@ -103,8 +110,8 @@ describe("agents as processes under faults", function () {
       expect(w.provenHours).to.equal(1);
       expect(hd.provenHours).to.equal(HOURS);
       expect(toBigInt(after.lease.refunded)).to.equal(PRICE * 8n * BigInt(HOURS - 1));
-      expect(await paid(n, open, hd.owner)).to.equal(net(PRICE * 8n * BigInt(HOURS)));
-      expect(await paid(n, open, w.owner)).to.equal(net(PRICE * 8n));
+      expect(await paid(n, open, hd.owner)).to.equal(afterFee(PRICE * 8n * BigInt(HOURS)));
+      expect(await paid(n, open, w.owner)).to.equal(afterFee(PRICE * 8n));
       expect(toBigInt((await n.lw.w.device({ address: agent.device.address })).stake) < stakeBefore).to.equal(true);
       expect(await n.lw.w.balance(open.escrow.publicKey)).to.equal(0n);
 
@@ -127,15 +134,10 @@ describe("agents as processes under faults", function () {
   });
 
   describe("kill -9 of the head's agent", () => {
-    let n: AgentNetwork;
-    before(async () => {
-      n = await AgentNetwork.create({ machines: 2, grace: GRACE, portBase: 35_000 });
-    });
-    after(async () => {
-      await n?.close();
-    });
+    const net = useNetwork(35_000);
 
     it("its cluster's head moves to the surviving machine, where the job runs again and is proven; the lost head is faulted", async () => {
+      const n = net();
       const { open, worker, head, dashboard } = await runningLease(n);
       const tree = await n.agents.find((a) => a.device.address.toBase58() === head)!.kill9();
       await eventually("the head's Ray processes gone", () => !anyAlive(tree), 30_000);
@@ -157,20 +159,15 @@ describe("agents as processes under faults", function () {
       expect(lost.provenHours).to.equal(1);
       expect(kept.provenHours).to.equal(HOURS);
       expect(toBigInt(after.lease.refunded)).to.equal(PRICE * 8n * BigInt(HOURS - 1));
-      expect(await paid(n, open, kept.owner)).to.equal(net(PRICE * 8n * BigInt(HOURS)));
+      expect(await paid(n, open, kept.owner)).to.equal(afterFee(PRICE * 8n * BigInt(HOURS)));
     });
   });
 
   describe("the orchestrator restarted mid-lease", () => {
-    let n: AgentNetwork;
-    before(async () => {
-      n = await AgentNetwork.create({ machines: 2, grace: GRACE, portBase: 36_000 });
-    });
-    after(async () => {
-      await n?.close();
-    });
+    const net = useNetwork(36_000);
 
     it("recovers the lease from the chain, the agents' next heartbeats and its cluster; nothing is proven twice and its job is not resubmitted", async () => {
+      const n = net();
       const { open, dashboard } = await runningLease(n);
       const refused: number[] = [];
       n.lw.engine.subscribe((r) => {
