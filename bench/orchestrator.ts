@@ -35,7 +35,7 @@ async function main() {
       // The in-process stand-in for 1,253 agents: one shared head is every lease's cluster.
       fleet: new InProcessFleet(
         devices.map((d) => d.key),
-        { dashboard: head.dashboardUrl, nodeId: (await ray.nodes())[0].node_id, list: () => ray.list() },
+        { dashboard: head.dashboardUrl, nodeId: "shared-head", list: () => ray.list() },
       ),
       attester: lw.attester,
       stakeDecimals: DECIMALS,

@@ -173,11 +173,22 @@ describe("agents as processes under faults", function () {
       n.lw.engine.subscribe((r) => {
         if (!r.ok && r.errorCode !== null) refused.push(r.errorCode);
       });
+      const id = open.lease.publicKey.toBase58();
+      const nodes = () =>
+        n.service.orchestrator
+          .cluster(id)!
+          .devices.map((d) => `${d.device}:${d.role}:${d.rayNodeId}`)
+          .sort();
+      const before = nodes();
+      const job = await new RayJobsClient(dashboard).get(id);
       await n.service.stop();
       await n.lw.engine.warp(HOUR); // hour 1 passes while it is away; the agents keep their nodes
       await n.startOrchestrator();
-      const id = open.lease.publicKey.toBase58();
       await eventually("the lease recovered, its job followed", () => n.service.orchestrator.cluster(id)?.jobStatus === "RUNNING", 60_000);
+      // The same cluster: the same nodes in the same roles, the same job run (not a cluster rebuilt on the same ports).
+      expect(nodes()).to.deep.equal(before);
+      const again = await new RayJobsClient(dashboard).get(id);
+      expect([again.job_id, again.start_time]).to.deep.equal([job.job_id, job.start_time]);
       await eventually("hour 1 proven after the restart", async () => (await n.lw.state(open)).slots.every((s) => s.provenHours === 2));
       const after = await settle(n, open, async (h) => (await n.lw.state(open)).slots.every((s) => s.provenHours === h + 1));
       expect(after.lease.status).to.equal(LeaseStatus.Settled);

@@ -151,6 +151,35 @@ describe("orchestrator agent API over HTTP (the agent registry)", () => {
     expect(registry.cluster(lease)).to.deep.include({ head: device.publicKey.toBase58(), dashboard: head.dashboard, ready: true });
   });
 
+  it("refuses a report whose Jobs API is not on the head's own host (400), a Ray node id another live device reports (403), and records nothing for a replay", async () => {
+    const bad = { lease, role: "head" as const, gcs: "127.0.0.1:1", dashboard: "http://evil.example:2", gpus: 8 };
+    const r1 = await post("/agents/heartbeat", JSON.stringify(heartbeat(bad)));
+    expect(r1.status).to.equal(400);
+    expect(await error(r1)).to.match(/the head's host/);
+    const other = Keypair.generate();
+    const twin = new AgentRegistry({ now: () => NOW, lookup: async () => ({ registered: true, lease: null }) });
+    const beat = (key: Keypair, node: string, sequence: bigint) => signHeartbeat(key, { rayNodeId: node, unixTime: NOW, sequence, running: IDLE });
+    await twin.heartbeat(beat(device, "node-x", 1n));
+    try {
+      await twin.heartbeat(beat(other, "node-x", 1n));
+      expect.fail("a second device reported the same Ray node");
+    } catch (e) {
+      expect((e as HeartbeatRejected).status).to.equal(403);
+      expect((e as Error).message).to.match(/is reported by device/);
+    }
+    // A replay of the first is refused before anything about it is recorded.
+    const stranger = Keypair.generate();
+    const first = beat(stranger, "", 5n);
+    await twin.heartbeat(first);
+    const devicesBefore = twin.devices().length;
+    await twin.heartbeat(first).then(
+      () => expect.fail("replay accepted"),
+      (e: HeartbeatRejected) => expect(e.status).to.equal(409),
+    );
+    expect(twin.devices()).to.have.length(devicesBefore);
+    expect(twin.devices()).to.not.include(other.publicKey.toBase58());
+  });
+
   it("takes only signatures it asked for that verify under the device key; a requested one reaches the fleet", async () => {
     const request: SignRequest = { kind: "lease", lease, slot: 0, first: 0, count: 2, status: "RUNNING" };
     const unasked = await post("/agents/attestations", JSON.stringify({ device: device.publicKey.toBase58(), attestations: [signRequest(device, request)] }));

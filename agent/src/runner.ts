@@ -75,6 +75,9 @@ export class AgentRunner {
   /** The heartbeat in flight, if any (stop waits for it, so no node starts after stop). */
   private inFlight: Promise<void> | null = null;
   private stopped = false;
+  /** The node being stopped, if any (a new one starts once its ports are free). */
+  private leaving: Promise<void> = Promise.resolve();
+  private draining = 0;
   /** A heartbeat now (or right after the one in flight): the orchestrator hears of a node as soon as it is up. */
   private wake?: () => void;
   /** The last answer's assignment (null: idle), and how many heartbeats went through or were refused. */
@@ -158,7 +161,7 @@ export class AgentRunner {
       this.lastError = `heartbeat refused (${res.status}): ${"error" in answer ? answer.error : "?"}`;
       this.log(this.lastError);
       // Refused as not in the lease it runs: that lease is over for this machine.
-      if (res.status === 403 && this.current) await this.leave();
+      if (res.status === 403 && this.current && /is not in lease/.test(this.lastError)) void this.leave();
       return;
     }
     this.counts.accepted++;
@@ -171,8 +174,9 @@ export class AgentRunner {
   private async reconcile(a: Assignment | null): Promise<void> {
     const c = this.current;
     const wantHead = a?.role === "worker" ? (a.head?.gcs ?? null) : null;
-    if (c && (!a || c.lease !== a.lease || c.role !== a.role || (a.role === "worker" && wantHead !== null && c.head !== wantHead))) await this.leave();
-    if (!a || this.current || this.stopped) return;
+    if (c && (!a || c.lease !== a.lease || c.role !== a.role || (a.role === "worker" && wantHead !== null && c.head !== wantHead))) void this.leave();
+    // A node still stopping holds the ports: the new one starts on a later heartbeat.
+    if (!a || this.current || this.stopped || this.draining > 0) return;
     if (a.role === "worker" && !a.head) return; // joins once the head is up
     const node = this.o.makeNode(
       {
@@ -207,12 +211,18 @@ export class AgentRunner {
   }
 
   /** Stops the node and leaves the lease's cluster. */
-  private async leave(): Promise<void> {
+  /** Stops the node in the background (heartbeats go on meanwhile); `leaving` resolves once it is down. */
+  private leave(): Promise<void> {
     const c = this.current;
-    if (!c) return;
+    if (!c) return this.leaving;
     this.current = null;
     this.log(`lease ${c.lease}: stopping its Ray ${c.role}`);
-    await c.node.stop();
+    this.draining++;
+    this.leaving = this.leaving
+      .then(() => c.node.stop())
+      .catch((e) => this.log(`stopping the Ray ${c.role}: ${e instanceof Error ? e.message : e}`))
+      .finally(() => this.draining--);
+    return this.leaving;
   }
 
   /** Signs what was asked that this machine served: lease hours while its node for that lease runs; uptime while up. */

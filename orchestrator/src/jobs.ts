@@ -8,7 +8,7 @@
 
 import { type LeaseAccount, LeaseStatus, leaseHour } from "@hourglass/client";
 import type { PublicKey } from "@solana/web3.js";
-import type { Fleet, Placement } from "./fleet/port.ts";
+import type { ClusterState, Fleet, Placement } from "./fleet/port.ts";
 import type { Operator } from "./operator.ts";
 import { type JobStatus, RayJobsClient } from "./ray/jobs-client.ts";
 
@@ -27,6 +27,26 @@ export interface TrackedLease {
   nodes: Map<string, string>;
   /** Whether a job ran on a cluster of this lease before (a re-formed cluster may then run on fewer devices). */
   formed: boolean;
+  /** Devices whose node Ray lists alive with that device's GPUs, at the last look (only they are proven). */
+  verified: Set<string>;
+}
+
+/**
+ * The devices of a cluster whose reported node Ray itself lists ALIVE with the resource
+ * `hourglass-device:<device>` equal to its GPUs; empty when Ray lists any alive node that is not the
+ * lease's (a cluster that is not the lease's own). A stand-in's shared head counts while it has a node.
+ */
+export async function verifyCluster(ray: RayJobsClient, c: ClusterState): Promise<Set<string>> {
+  const alive = (await ray.nodes()).filter((n) => n.state === "ALIVE");
+  if (c.shared) return new Set(alive.length > 0 ? c.nodes.keys() : []);
+  const mine = new Set(c.nodes.values());
+  if (alive.some((n) => !mine.has(n.node_id))) return new Set();
+  const ok = new Set<string>();
+  for (const [device, id] of c.nodes) {
+    const node = alive.find((n) => n.node_id === id);
+    if (node && node.resources_total[`hourglass-device:${device}`] === c.gpus.get(device) && node.resources_total.GPU === c.gpus.get(device)) ok.add(device);
+  }
+  return ok;
 }
 
 /** Statuses that count as the job having started (the lease's time to running ends at the first). */
@@ -70,6 +90,7 @@ export class JobSupervisor {
       dashboard: null,
       nodes: new Map(),
       formed: false,
+      verified: new Set(),
     };
     this.leases.set(lease.toBase58(), t);
     this.fleet.assign(t.job, devices);
@@ -85,29 +106,30 @@ export class JobSupervisor {
    */
   private async form(t: TrackedLease, active: boolean): Promise<void> {
     const c = this.fleet.cluster(t.address.toBase58());
-    if (!(t.formed ? c.ready : c.complete) || !c.dashboard) return;
-    const ray = new RayJobsClient(c.dashboard, this.rayToken);
-    try {
-      const alive = (await ray.nodes()).filter((n) => n.state === "ALIVE");
-      const ids = new Set(alive.map((n) => n.node_id));
-      const gpus = alive.reduce((g, n) => g + (n.resources_total.GPU ?? 0), 0);
-      if (![...c.nodes.values()].every((id) => ids.has(id)) || gpus < Math.min(c.gpus, t.gpus)) return;
-    } catch (e) {
-      this.op.log(`lease ${t.address.toBase58()}: its head does not answer yet (${e instanceof Error ? e.message : e})`);
-      return;
-    }
-    t.dashboard = c.dashboard;
-    t.nodes = new Map(c.nodes);
-    t.formed = true;
+    if (!c.ready || !c.dashboard) return;
     const lease = t.address.toBase58();
-    const existing = (await ray.list()).filter((j) => j.metadata?.lease === lease).sort((a, b) => (b.start_time ?? 0) - (a.start_time ?? 0))[0];
-    if (existing) {
-      t.job = existing.submission_id;
-      this.observed(t, existing.status);
-      return;
+    try {
+      const ray = new RayJobsClient(c.dashboard, this.rayToken);
+      const verified = await verifyCluster(ray, c);
+      if (verified.size !== c.nodes.size) return;
+      const existing = (await ray.list()).filter((j) => j.metadata?.lease === lease).sort((a, b) => (b.start_time ?? 0) - (a.start_time ?? 0))[0];
+      // A first job waits for every leased machine; a job that ran before (or runs) is followed as it is.
+      if (!existing && !t.formed && !c.complete) return;
+      t.dashboard = c.dashboard;
+      t.nodes = new Map(c.nodes);
+      t.verified = verified;
+      t.formed = true;
+      if (existing) {
+        t.job = existing.submission_id;
+        this.observed(t, existing.status);
+      } else if (active) {
+        this.observed(t, (await this.submit(t)).status);
+      } else {
+        t.jobStatus = "UNSUBMITTED";
+      }
+    } catch (e) {
+      this.op.log(`lease ${lease}: its head does not answer yet (${e instanceof Error ? e.message : e})`);
     }
-    if (active) this.observed(t, (await this.submit(t)).status);
-    else t.jobStatus = "UNSUBMITTED";
   }
 
   private observed(t: TrackedLease, status: TrackedLease["jobStatus"]) {
@@ -157,7 +179,9 @@ export class JobSupervisor {
     try {
       const job = await ray.find(t.job);
       this.observed(t, job?.status ?? "UNSUBMITTED");
+      t.verified = await verifyCluster(ray, this.fleet.cluster(t.address.toBase58()));
     } catch (e) {
+      t.verified = new Set();
       t.jobStatus = "UNREACHABLE";
       this.op.log(`lease ${t.address.toBase58()}: Ray head unreachable (${e instanceof Error ? e.message : e})`);
     }
@@ -229,7 +253,8 @@ export class JobSupervisor {
         devices,
         dashboard: null,
         nodes: new Map(),
-        formed: true,
+        formed: false,
+        verified: new Set(),
       };
       this.leases.set(address.toBase58(), t);
       if (l.status !== LeaseStatus.Settled) this.fleet.assign(t.job, devices);

@@ -12,7 +12,7 @@ import type { Chain, ChainEvent } from "./chain/port.ts";
 import { DeviceBook, type DeviceHistory } from "./devices.ts";
 import { EmissionsCrank } from "./emissions.ts";
 import type { Fleet } from "./fleet/port.ts";
-import { JobSupervisor } from "./jobs.ts";
+import { JobSupervisor, type TrackedLease } from "./jobs.ts";
 import { Operator } from "./operator.ts";
 import { ProofLoop } from "./proofs.ts";
 import { LeaseScheduler } from "./scheduler.ts";
@@ -189,18 +189,28 @@ export class Orchestrator {
     const now = await this.o.chain.unixTime();
     for (const t of this.jobs.leases.values()) {
       if (t.settled) continue;
-      const { lease: l, slots } = await this.op.readLease(t.address);
-      // A lease settled on-chain whose payouts or releases did not all go through: finish them.
-      if (l.status === LeaseStatus.Settled) {
-        await this.settler.settle(t);
-        continue;
+      // One lease's trouble (its head away, a transport error) does not hold up the others.
+      try {
+        await this.pass(t, now);
+      } catch (e) {
+        this.op.log(`lease ${t.address.toBase58()}: ${e instanceof Error ? e.message : e}; retried next tick`);
       }
-      await this.jobs.follow(t, l, now);
-      await this.proofs.pass(t, l, slots, now);
-      await this.settler.pass(t, l, now);
     }
     await this.emissions?.pass();
     await this.drain();
+  }
+
+  /** One lease's part of a tick: its job, proofs, faults, pause and settlement. */
+  private async pass(t: TrackedLease, now: number): Promise<void> {
+    const { lease: l, slots } = await this.op.readLease(t.address);
+    // A lease settled on-chain whose payouts or releases did not all go through: finish them.
+    if (l.status === LeaseStatus.Settled) {
+      await this.settler.settle(t);
+      return;
+    }
+    await this.jobs.follow(t, l, now);
+    await this.proofs.pass(t, l, slots, now);
+    await this.settler.pass(t, l, now);
   }
 
   /**

@@ -37,11 +37,11 @@ export class ProofLoop {
     if (!RAN.has(t.jobStatus)) return false;
     const atts: Attestation[] = [];
     const lease = t.address.toBase58();
-    const nodes = this.fleet.cluster(lease).nodes;
     slots.forEach((s, i) => {
       const hours = provableHours(l, s, now);
       const device = s.device.toBase58();
-      if (!hours || !nodes.has(device) || !this.fleet.alive(device)) return;
+      // Only a device whose agent heartbeats and whose node Ray lists in the lease's own cluster.
+      if (!hours || !t.verified.has(device) || !this.fleet.alive(device)) return;
       const att = this.fleet.attestation(device, { kind: "lease", lease, slot: i, first: hours.first, count: hours.count, status: t.jobStatus });
       if (att) atts.push(att);
     });

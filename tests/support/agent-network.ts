@@ -84,9 +84,16 @@ export class AgentProcess {
     if (process.env.HG_DEBUG) process.stdout.write(`[agent ${this.device.address.toBase58().slice(0, 6)}] ${b}`);
   }
 
-  /** The processes below the agent (its Ray node's, when it runs one). */
+  /** The processes below the agent (its Ray node's, when it runs one), leaving out tsx's esbuild service (the TypeScript loader's). */
   descendants(): number[] {
-    return this.child?.pid ? processTree(this.child.pid) : [];
+    const loader = (pid: number) => {
+      try {
+        return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("esbuild");
+      } catch {
+        return false;
+      }
+    };
+    return this.child?.pid ? processTree(this.child.pid).filter((pid) => !loader(pid)) : [];
   }
 
   /** kill -9: the machine's agent dies at once. */

@@ -157,20 +157,27 @@ export class HeartbeatBook {
   record(h: Heartbeat, now: number): Heartbeat {
     const key = h.device.toBase58();
     if (!this.isRegistered(h.device)) throw new HeartbeatRejected(403, `device ${key} is not registered`);
-    const skew = this.opts.maxSkewSeconds ?? HEARTBEAT_MAX_SKEW_SECONDS;
-    if (Math.abs(h.unixTime - now) > skew) throw new HeartbeatRejected(409, `heartbeat time ${h.unixTime} is more than ${skew} s from ${now}: stale or ahead`);
-    const last = this.seen.get(key);
-    if (last && h.sequence <= last.sequence) throw new HeartbeatRejected(409, `sequence ${h.sequence} was already used (last ${last.sequence}): replayed`);
+    this.check(h, now);
     this.seen.set(key, { sequence: h.sequence, unixTime: h.unixTime, rayNodeId: h.rayNodeId, receivedAt: now });
     return h;
+  }
+
+  /** Throws (409) for a heartbeat that is stale, ahead, or replayed; records nothing. */
+  check(h: Heartbeat, now: number): void {
+    const skew = this.opts.maxSkewSeconds ?? HEARTBEAT_MAX_SKEW_SECONDS;
+    if (Math.abs(h.unixTime - now) > skew) throw new HeartbeatRejected(409, `heartbeat time ${h.unixTime} is more than ${skew} s from ${now}: stale or ahead`);
+    const last = this.seen.get(h.device.toBase58());
+    if (last && h.sequence <= last.sequence) throw new HeartbeatRejected(409, `sequence ${h.sequence} was already used (last ${last.sequence}): replayed`);
   }
 
   last(device: PublicKey): HeartbeatSeen | undefined {
     return this.seen.get(device.toBase58());
   }
 
+  /** A heartbeat within `aliveSeconds`, judged by when it was received and by its own signed time (so a delayed or captured one counts no longer than that). */
   alive(device: PublicKey, now: number): boolean {
     const last = this.last(device);
-    return last !== undefined && now - last.receivedAt <= (this.opts.aliveSeconds ?? HEARTBEAT_MAX_SKEW_SECONDS);
+    const window = this.opts.aliveSeconds ?? HEARTBEAT_MAX_SKEW_SECONDS;
+    return last !== undefined && now - last.receivedAt <= window && now - last.unixTime <= window;
   }
 }

@@ -109,6 +109,20 @@ export function checkRunningReport(v: unknown): RunningReport | string {
   if ((v.lease === null) !== (v.role === null)) return "running.lease and running.role are set together";
   for (const k of ["gcs", "dashboard"] as const)
     if (v[k] !== null && !isText(v[k], 200)) return `running.${k} must be a string (at most 200 characters) or null`;
+  if ((v.role === "head") !== (v.gcs !== null && v.dashboard !== null)) return "running.gcs and running.dashboard are set for a head, and only for a head";
+  if (v.gcs !== null) {
+    const gcs = /^([A-Za-z0-9.-]{1,253}|\[[0-9a-fA-F:]+\]):(\d{1,5})$/.exec(String(v.gcs));
+    if (!gcs) return "running.gcs must be host:port";
+    let url: URL | null = null;
+    try {
+      url = new URL(String(v.dashboard));
+    } catch {
+      url = null;
+    }
+    // The Jobs API is on the head's own machine.
+    if (!url || (url.protocol !== "http:" && url.protocol !== "https:") || url.hostname !== gcs[1] || url.pathname !== "/" || url.search || url.username)
+      return "running.dashboard must be http(s)://<the head's host>:<port>";
+  }
   if (!isU(v.gpus, 1024)) return "running.gpus must be a whole number";
   return v as unknown as RunningReport;
 }

@@ -11,7 +11,7 @@ import type { ClusterState, Fleet, Placement } from "./port.ts";
 export interface SharedHead {
   /** The shared head's Jobs API. */
   dashboard: string;
-  /** Its Ray node id (every device "runs" on it). */
+  /** What the stand-in reports as every device's Ray node id (the shared head is checked as a whole). */
   nodeId: string;
   /** Its job list (what `leases` recovers from). */
   list: () => Promise<JobDetails[]>;
@@ -54,8 +54,9 @@ export class InProcessFleet implements Fleet {
   cluster(lease: string): ClusterState {
     const devices = this.members.get(lease) ?? [];
     const nodes = new Map(devices.filter((p) => this.alive(p.device)).map((p) => [p.device, this.head.nodeId]));
-    const gpus = devices.filter((p) => nodes.has(p.device)).reduce((n, p) => n + p.gpus, 0);
-    return { head: devices[0]?.device ?? null, dashboard: this.head.dashboard, nodes, ready: devices.length > 0, complete: devices.length > 0, gpus };
+    const gpus = new Map(devices.filter((p) => nodes.has(p.device)).map((p) => [p.device, p.gpus]));
+    const ready = devices.length > 0;
+    return { head: devices[0]?.device ?? null, dashboard: this.head.dashboard, nodes, ready, complete: ready, gpus, shared: true };
   }
 
   async leases(): Promise<string[]> {

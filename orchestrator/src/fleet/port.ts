@@ -18,8 +18,13 @@ export interface ClusterState {
   ready: boolean;
   /** Ready with every leased device (what a lease's first job waits for). */
   complete: boolean;
-  /** GPUs of the devices in `nodes`. */
-  gpus: number;
+  /** GPUs of the devices in `nodes`, by device. */
+  gpus: Map<string, number>;
+  /**
+   * A stand-in's one shared head (unit tests): its node carries no per-device resources, so the check
+   * that each device's node declares that device's GPUs does not apply.
+   */
+  shared?: boolean;
 }
 
 /** A leased device and the GPUs its node declares. */

@@ -58,8 +58,10 @@ export class AgentRegistry implements Fleet {
   private readonly members = new Map<string, Placement[]>();
   /** Leases a device was released from: its agent may still report them until it stops its node. */
   private readonly former = new Map<string, Set<string>>();
-  /** Leases agents report that this orchestrator did not assign (after its restart). */
+  /** Leases agents report that this orchestrator did not assign (after its restart), confirmed on chain. */
   private readonly claimed = new Set<string>();
+  /** Devices heard from since this orchestrator started (a head is only replaced once it was heard and fell silent). */
+  private readonly heard = new Set<string>();
   private readonly wanted = new Map<string, Map<string, SignRequest>>();
   private readonly signed = new Map<string, Map<string, { request: SignRequest; attestation: Attestation }>>();
 
@@ -72,22 +74,30 @@ export class AgentRegistry implements Fleet {
   async heartbeat(body: unknown): Promise<HeartbeatAnswer> {
     const h = parseHeartbeat(body);
     if (!h.running) throw new AgentRequestRefused(400, "running is required: what the agent runs (or an idle report)");
+    const now = this.now();
+    this.book.check(h, now); // stale, ahead or replayed: refused before anything else is looked at
     const device = h.device.toBase58();
+    if (h.rayNodeId !== "") {
+      const other = [...this.reports].find(([d, r]) => d !== device && r.nodeId === h.rayNodeId && this.alive(d));
+      if (other) throw new AgentRequestRefused(403, `Ray node ${h.rayNodeId} is reported by device ${other[0]}`);
+    }
     const claim = h.running.lease;
     const mine = this.assigned.get(device)?.lease ?? null;
     const stale = claim !== null && claim !== mine && this.former.get(device)?.has(claim);
-    if (!this.known.has(device) || (claim !== null && claim !== mine && !stale)) {
+    const unexplained = claim !== null && claim !== mine && !stale && !this.claimed.has(claim);
+    let adopt = false;
+    if (!this.known.has(device) || unexplained) {
       const facts = await this.o.lookup(h.device);
       if (!facts.registered) throw new AgentRequestRefused(403, `device ${device} is not registered`);
-      if (claim !== null && claim !== mine && !stale && facts.lease !== claim) throw new AgentRequestRefused(403, `device ${device} is not in lease ${claim}`);
-      this.known.add(device);
-      if (claim !== null && claim !== mine && !stale) this.claimed.add(claim);
+      if (unexplained && facts.lease !== claim) throw new AgentRequestRefused(403, `device ${device} is not in lease ${claim}`);
+      adopt = unexplained;
     }
-    this.book.record(h, this.now());
-    const before = this.reports.get(device);
+    // Accepted: from here on it is recorded.
+    this.known.add(device);
+    this.book.record(h, now);
+    this.heard.add(device);
+    if (adopt) this.claimed.add(claim!);
     this.reports.set(device, { running: h.running, nodeId: h.rayNodeId });
-    const changed = before ? before.nodeId !== h.rayNodeId || JSON.stringify(before.running) !== JSON.stringify(h.running) : h.running.lease !== null;
-    if (changed) this.o.onReport?.(device);
     return { accepted: true, sequence: h.sequence.toString(), assignment: this.assignment(device), sign: [...(this.wanted.get(device)?.values() ?? [])] };
   }
 
@@ -100,7 +110,8 @@ export class AgentRegistry implements Fleet {
     if (extra.length > 0) throw new AgentRequestRefused(400, `unknown field ${extra[0]}`);
     let device: PublicKey;
     try {
-      device = new PublicKey(b.device as string);
+      if (typeof b.device !== "string") throw new Error("not a string");
+      device = new PublicKey(b.device);
     } catch {
       throw new AgentRequestRefused(400, "device must be a base58 public key");
     }
@@ -165,6 +176,7 @@ export class AgentRegistry implements Fleet {
     const members = (this.members.get(a.lease) ?? []).filter((p) => p.device !== device);
     if (members.length > 0) this.members.set(a.lease, members);
     else this.members.delete(a.lease);
+    this.roles(a.lease, members); // a released head's place goes to the next device
     const former = this.former.get(device) ?? new Set<string>();
     former.add(a.lease);
     this.former.set(device, former);
@@ -175,12 +187,12 @@ export class AgentRegistry implements Fleet {
   cluster(lease: string): ClusterState {
     const members = this.promote(lease);
     const nodes = new Map<string, string>();
-    let gpus = 0;
+    const gpus = new Map<string, number>();
     for (const p of members) {
       const r = this.reports.get(p.device);
       if (r && r.running.lease === lease && r.nodeId && this.alive(p.device)) {
         nodes.set(p.device, r.nodeId);
-        gpus += p.gpus;
+        gpus.set(p.device, p.gpus);
       }
     }
     const head = members[0] && this.runsHead(members[0].device, lease) ? this.reports.get(members[0].device)!.running : null;
@@ -190,19 +202,28 @@ export class AgentRegistry implements Fleet {
     return { head: members[0]?.device ?? null, dashboard, nodes, ready, complete: ready && alive.length === members.length, gpus };
   }
 
-  /** The lease's members, the head first: a silent head gives way to the first live worker. */
+  /**
+   * The lease's members, the head first: a head heard from since this orchestrator started that then
+   * fell silent gives way to the first live worker.
+   */
   private promote(lease: string): Placement[] {
     const members = this.members.get(lease) ?? [];
-    if (members.length < 2 || this.alive(members[0].device)) return members;
+    const head = members[0]?.device;
+    if (members.length < 2 || !this.heard.has(head) || this.alive(head)) return members;
     const next = members.findIndex((p) => this.alive(p.device));
     if (next < 0) return members;
     const ordered = [members[next], ...members.filter((_, i) => i !== next)];
     this.members.set(lease, ordered);
-    ordered.forEach((p, i) => {
+    this.roles(lease, ordered);
+    return ordered;
+  }
+
+  /** The first member of a lease is its head, the others workers. */
+  private roles(lease: string, members: Placement[]): void {
+    members.forEach((p, i) => {
       const a = this.assigned.get(p.device);
       if (a?.lease === lease) a.role = i === 0 ? "head" : "worker";
     });
-    return ordered;
   }
 
   async leases(): Promise<string[]> {
@@ -227,7 +248,12 @@ export class AgentRegistry implements Fleet {
 
   private assignment(device: string): Assignment | null {
     const a = this.assigned.get(device);
-    if (!a) return null;
+    if (!a) {
+      // A lease it runs that this orchestrator has not taken back yet (it restarted): keep running it.
+      const r = this.reports.get(device)?.running;
+      if (r?.lease && r.role && this.claimed.has(r.lease)) return { lease: r.lease, role: r.role, gpus: r.gpus, head: null };
+      return null;
+    }
     this.promote(a.lease);
     if (a.role === "head") return { lease: a.lease, role: "head", gpus: a.gpus, head: null };
     const headDevice = this.members.get(a.lease)?.[0]?.device;
