@@ -11,6 +11,9 @@ export type * from "./generated/index.ts";
 export { BPS } from "./generated/staking.ts";
 export * from "./hours.ts";
 export * from "./idl.ts";
+// The renter's job spec (schema, parser, hash) and its working directory packaged for Ray.
+export * from "./jobs/package.ts";
+export * from "./jobs/spec.ts";
 export * from "./json-rpc.ts";
 export * from "./keys.ts";
 export * from "./leases/index.ts";
