@@ -2,7 +2,10 @@
 // virtualenv) with logical GPUs: submit with the lease id as submission id, follow, logs, idempotent
 // retries, failures, stop.
 
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
+import { packageWorkingDir } from "@hourglass/client";
 import { RayHead, RayJobsClient } from "@hourglass/orchestrator";
 import { expect } from "chai";
 import { ROOT } from "./support/world.ts";
@@ -56,6 +59,28 @@ describe("Ray Jobs REST API (real Ray head)", function () {
     expect((await ray.waitFor("lease-long")).status).to.equal("STOPPED");
     await ray.delete("lease-long");
     expect(await ray.find("lease-long")).to.equal(null);
+  });
+
+  it("runs a job from a working directory uploaded as a package (as ray job submit --working-dir does), uploaded once", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hg-wd-"));
+    try {
+      fs.mkdirSync(path.join(dir, "lib"));
+      fs.writeFileSync(path.join(dir, "lib", "greeting.py"), 'WORDS = "hello from the renter\'s package"\n');
+      fs.writeFileSync(path.join(dir, "main.py"), "from lib.greeting import WORDS\nprint(WORDS)\n");
+      const pkg = await packageWorkingDir(dir);
+      expect(await ray.uploadPackage(pkg.uri, pkg.zip)).to.equal(true);
+      expect(await ray.uploadPackage(pkg.uri, pkg.zip)).to.equal(false); // the cluster has it
+      await ray.submit({ entrypoint: "python main.py", submission_id: "with-working-dir", runtime_env: { working_dir: pkg.uri } });
+      const done = await ray.waitFor("with-working-dir");
+      expect(done.status, done.message ?? "").to.equal("SUCCEEDED");
+      expect(await ray.logs("with-working-dir")).to.contain("hello from the renter's package");
+      await ray.uploadPackage("gcs://elsewhere.zip", pkg.zip).then(
+        () => expect.fail("a malformed URI was accepted"),
+        (e: Error) => expect(e.message).to.contain("not a package URI"),
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("rejects a malformed address up front", () => {

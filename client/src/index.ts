@@ -13,6 +13,7 @@ export * from "./hours.ts";
 export * from "./idl.ts";
 // The renter's job spec (schema, parser, hash) and its working directory packaged for Ray.
 export * from "./jobs/package.ts";
+export * from "./jobs/renter-auth.ts";
 export * from "./jobs/spec.ts";
 export * from "./json-rpc.ts";
 export * from "./keys.ts";

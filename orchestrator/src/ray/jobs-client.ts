@@ -64,10 +64,11 @@ export class RayJobsClient {
    */
   private call(method: string, path: string, body?: unknown): Promise<unknown> {
     const url = new URL(`${this.address.replace(/\/$/, "")}${path}`);
-    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const raw = Buffer.isBuffer(body);
+    const payload = body === undefined ? undefined : raw ? (body as Buffer) : JSON.stringify(body);
     const headers: Record<string, string> = { accept: "application/json" };
     if (payload !== undefined) {
-      headers["content-type"] = "application/json";
+      headers["content-type"] = raw ? "application/octet-stream" : "application/json";
       headers["content-length"] = String(Buffer.byteLength(payload));
     }
     if (this.token) headers.authorization = `Bearer ${this.token}`;
@@ -111,6 +112,26 @@ export class RayJobsClient {
       }
       throw e;
     }
+  }
+
+  /**
+   * Uploads a working-directory package (a `gcs://_ray_pkg_<hash>.zip` URI and its zip, as
+   * `packageWorkingDir` in the client makes them) through the Jobs API's package endpoint, the way
+   * `ray job submit --working-dir` does, unless the cluster has it already; a job's
+   * `runtime_env.working_dir` may then name the URI. Returns whether it was uploaded.
+   */
+  async uploadPackage(uri: string, zip: Buffer): Promise<boolean> {
+    const m = /^(gcs):\/\/(_ray_pkg_[0-9a-f]{32}\.zip)$/.exec(uri);
+    if (!m) throw new Error(`not a package URI: ${JSON.stringify(uri)} (gcs://_ray_pkg_<32 hex>.zip)`);
+    const at = `/api/packages/${m[1]}/${m[2]}`;
+    try {
+      await this.call("GET", at);
+      return false;
+    } catch (e) {
+      if (!(e instanceof RayJobsError && e.status === 404)) throw e;
+    }
+    await this.call("PUT", at, zip);
+    return true;
   }
 
   async get(id: string): Promise<JobDetails> {
