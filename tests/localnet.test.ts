@@ -61,7 +61,7 @@ describe("local network (main job)", () => {
     expect(sc.devices).to.have.length(2);
     // The lease's own cluster: one machine ran the head, the other a worker; each ran its 8 tasks on its own node.
     expect(sc.devices.map((d: { role: string }) => d.role).sort()).to.deep.equal(["head", "worker"]);
-    expect(sc.cluster.dashboard).to.match(/^http:\/\/127\.0\.0\.1:380\d\d$/);
+    expect(sc.cluster.dashboard).to.match(/^http:\/\/127\.0\.0\.1:38\d01$/); // the head machine i's block: 38000 + 100 i, Jobs API at +1
     expect(new Set(sc.devices.map((d: { rayNodeId: string }) => d.rayNodeId)).size).to.equal(2);
     for (const d of sc.devices) {
       expect(d.rayNodeId).to.match(/^[0-9a-f]{56}$/);
