@@ -180,6 +180,31 @@ describe("orchestrator agent API over HTTP (the agent registry)", () => {
     expect(twin.devices()).to.not.include(other.publicKey.toBase58());
   });
 
+  it("after a restart, a lease one device is confirmed in does not let another device claim it", async () => {
+    const inLease = Keypair.generate();
+    const outsider = Keypair.generate();
+    const fresh = new AgentRegistry({
+      now: () => NOW,
+      lookup: async (d) => ({ registered: true, lease: d.equals(inLease.publicKey) ? lease : null }),
+    });
+    const head = { lease, role: "head" as const, gcs: "127.0.0.1:1", dashboard: "http://127.0.0.1:2", gpus: 8 };
+    const kept = await fresh.heartbeat(signHeartbeat(inLease, { rayNodeId: "node-1", unixTime: NOW, sequence: 1n, running: head }));
+    expect(kept.assignment).to.deep.equal({ lease, role: "head", gpus: 8, head: null }); // keeps running it until recovered
+    await fresh
+      .heartbeat(
+        signHeartbeat(outsider, {
+          rayNodeId: "node-2",
+          unixTime: NOW,
+          sequence: 1n,
+          running: { ...head, gcs: "127.0.0.1:3", dashboard: "http://127.0.0.1:4" },
+        }),
+      )
+      .then(
+        () => expect.fail("an outsider's claim was taken"),
+        (e: HeartbeatRejected) => expect([e.status, e.message]).to.deep.equal([403, `device ${outsider.publicKey.toBase58()} is not in lease ${lease}`]),
+      );
+  });
+
   it("takes only signatures it asked for that verify under the device key; a requested one reaches the fleet", async () => {
     const request: SignRequest = { kind: "lease", lease, slot: 0, first: 0, count: 2, status: "RUNNING" };
     const unasked = await post("/agents/attestations", JSON.stringify({ device: device.publicKey.toBase58(), attestations: [signRequest(device, request)] }));

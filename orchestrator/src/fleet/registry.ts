@@ -60,6 +60,8 @@ export class AgentRegistry implements Fleet {
   private readonly former = new Map<string, Set<string>>();
   /** Leases agents report that this orchestrator did not assign (after its restart), confirmed on chain. */
   private readonly claimed = new Set<string>();
+  /** `device:lease` pairs the chain confirmed (the device is in that lease it reported running). */
+  private readonly vouched = new Set<string>();
   /** Devices heard from since this orchestrator started (a head is only replaced once it was heard and fell silent). */
   private readonly heard = new Set<string>();
   private readonly wanted = new Map<string, Map<string, SignRequest>>();
@@ -84,7 +86,7 @@ export class AgentRegistry implements Fleet {
     const claim = h.running.lease;
     const mine = this.assigned.get(device)?.lease ?? null;
     const stale = claim !== null && claim !== mine && this.former.get(device)?.has(claim);
-    const unexplained = claim !== null && claim !== mine && !stale && !this.claimed.has(claim);
+    const unexplained = claim !== null && claim !== mine && !stale && !this.vouched.has(`${device}:${claim}`);
     let adopt = false;
     if (!this.known.has(device) || unexplained) {
       const facts = await this.o.lookup(h.device);
@@ -96,7 +98,10 @@ export class AgentRegistry implements Fleet {
     this.known.add(device);
     this.book.record(h, now);
     this.heard.add(device);
-    if (adopt) this.claimed.add(claim!);
+    if (adopt) {
+      this.claimed.add(claim!);
+      this.vouched.add(`${device}:${claim}`);
+    }
     this.reports.set(device, { running: h.running, nodeId: h.rayNodeId });
     return { accepted: true, sequence: h.sequence.toString(), assignment: this.assignment(device), sign: [...(this.wanted.get(device)?.values() ?? [])] };
   }
@@ -251,7 +256,8 @@ export class AgentRegistry implements Fleet {
     if (!a) {
       // A lease it runs that this orchestrator has not taken back yet (it restarted): keep running it.
       const r = this.reports.get(device)?.running;
-      if (r?.lease && r.role && this.claimed.has(r.lease)) return { lease: r.lease, role: r.role, gpus: r.gpus, head: null };
+      if (r?.lease && r.role && this.claimed.has(r.lease) && this.vouched.has(`${device}:${r.lease}`))
+        return { lease: r.lease, role: r.role, gpus: r.gpus, head: null };
       return null;
     }
     this.promote(a.lease);
