@@ -20,6 +20,7 @@ export * from "./keys.ts";
 export * from "./leases/index.ts";
 export * as leases from "./leases/index.ts";
 export * from "./program.ts";
+export * from "./refused.ts";
 export * from "./rewards/index.ts";
 export * as rewards from "./rewards/index.ts";
 export * from "./staking/index.ts";

@@ -69,11 +69,15 @@ export class JobSupervisor {
 
   /** The Jobs API client of a lease's cluster (null until it formed). */
   ray(t: TrackedLease): RayJobsClient | null {
-    if (!t.dashboard) return null;
-    let c = this.clients.get(t.dashboard);
+    return t.dashboard ? this.client(t.dashboard) : null;
+  }
+
+  /** One client per Jobs API. */
+  private client(dashboard: string): RayJobsClient {
+    let c = this.clients.get(dashboard);
     if (!c) {
-      c = new RayJobsClient(t.dashboard, this.rayToken);
-      this.clients.set(t.dashboard, c);
+      c = new RayJobsClient(dashboard, this.rayToken);
+      this.clients.set(dashboard, c);
     }
     return c;
   }
@@ -109,7 +113,7 @@ export class JobSupervisor {
     if (!c.ready || !c.dashboard) return;
     const lease = t.address.toBase58();
     try {
-      const ray = new RayJobsClient(c.dashboard, this.rayToken);
+      const ray = this.client(c.dashboard);
       const verified = await verifyCluster(ray, c);
       if (verified.size !== c.nodes.size) return;
       const existing = (await ray.list()).filter((j) => j.metadata?.lease === lease).sort((a, b) => (b.start_time ?? 0) - (a.start_time ?? 0))[0];

@@ -6,6 +6,7 @@
 // for another device, at another time or with another sequence.
 import { ed25519 } from "@noble/curves/ed25519";
 import { type Keypair, PublicKey } from "@solana/web3.js";
+import { RequestRefused } from "../refused.ts";
 import { checkRunningReport, type RunningReport, runningDigest } from "./protocol.ts";
 
 export const HEARTBEAT_DOMAIN = "hourglass-heartbeat-v1";
@@ -38,14 +39,8 @@ export interface HeartbeatWire {
 }
 
 /** Why a heartbeat was refused; `status` is the HTTP status the orchestrator answers with. */
-export class HeartbeatRejected extends Error {
+export class HeartbeatRejected extends RequestRefused {
   override name = "HeartbeatRejected";
-  constructor(
-    readonly status: 400 | 401 | 403 | 409,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 export function heartbeatMessage(h: Heartbeat): Uint8Array {

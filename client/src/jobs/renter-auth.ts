@@ -19,6 +19,7 @@
 //   Expiration Time: <ISO 8601>
 import { ed25519 } from "@noble/curves/ed25519";
 import { type Keypair, PublicKey } from "@solana/web3.js";
+import { RequestRefused } from "../refused.ts";
 
 export const RENTER_ACTIONS = ["deliver", "status", "logs", "submit"] as const;
 export type RenterAction = (typeof RENTER_ACTIONS)[number];
@@ -47,14 +48,8 @@ export interface RenterAuthWire {
 }
 
 /** Why a signed request was refused; `status` is the HTTP status to answer with. */
-export class RenterAuthRefused extends Error {
+export class RenterAuthRefused extends RequestRefused {
   override name = "RenterAuthRefused";
-  constructor(
-    readonly status: 400 | 401 | 403 | 409,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 const iso = (unix: number) => new Date(unix * 1000).toISOString();

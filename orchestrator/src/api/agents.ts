@@ -4,7 +4,7 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
-import { HeartbeatRejected } from "@hourglass/client";
+import { RequestRefused } from "@hourglass/client";
 import { type Context, Hono } from "hono";
 import type { AgentRegistry } from "../fleet/registry.ts";
 import type { LeaseCluster } from "../orchestrator.ts";
@@ -26,7 +26,7 @@ async function body(c: Context): Promise<{ ok: true; value: unknown } | { ok: fa
 }
 
 function refused(c: Context, e: unknown) {
-  if (e instanceof HeartbeatRejected) return c.json({ error: e.message }, e.status);
+  if (e instanceof RequestRefused) return c.json({ error: e.message }, e.status);
   throw e;
 }
 
